@@ -1,0 +1,39 @@
+// The evaluation-suite interface: (base model, tuned model, task, seed) -> per-item
+// records and aggregates with uncertainty. Both models are scored by every suite so that
+// differences can be paired item by item.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "harness/analysis/stats.h"
+#include "harness/data/task.h"
+#include "harness/model/llama.h"
+#include "harness/store/run_result.h"
+#include "harness/train/pretrain_options.h"
+
+namespace tb {
+
+struct EvalContext {
+  LlamaForCausalLM base{nullptr};
+  LlamaForCausalLM tuned{nullptr};
+  const TaskData* task = nullptr;       // the run's task items (eval split used)
+  const PretrainOptions* pretraining = nullptr;  // the base model's pretraining mixture
+  uint64_t seed = 0;
+};
+
+struct EvalOutput {
+  std::vector<EvalAggregate> aggregates;
+  std::vector<EvalItem> items;
+};
+
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  virtual EvalOutput evaluate(EvalContext& ctx) = 0;
+};
+
+// An aggregate record from an estimate.
+EvalAggregate make_aggregate(const std::string& suite, const std::string& model, const std::string& metric,
+                             const Estimate& e);
+
+}  // namespace tb

@@ -1,0 +1,46 @@
+// tunebench: compare LLM fine-tuning methods. Dispatches to one file per subcommand.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/common/check.h"
+
+namespace {
+
+const char* kUsage = R"(tunebench — compare LLM fine-tuning methods
+
+usage: tunebench <command> [options]
+
+commands:
+  run SPEC [key=value ...]   run every cell of an experiment spec (finished runs are skipped)
+  runs                       list runs with their status
+  report                     markdown table comparing the methods of a sweep
+  worker DIR                 (internal) execute the job in a run folder
+
+`tunebench <command> --help` describes each command.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? tb::kUserErrorExitCode : 0;
+  }
+  const std::string command = argv[1];
+  tb::cli::Args args(argv + 2, argv + argc);
+  try {
+    if (command == "run") return tb::cli::run_command(args);
+    if (command == "runs") return tb::cli::runs_command(args);
+    if (command == "report") return tb::cli::report_command(args);
+    if (command == "worker") return tb::cli::worker_command(args);
+    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, report (see tunebench --help)");
+  } catch (const tb::UserError& e) {
+    std::cerr << "tunebench: error: " << e.what() << std::endl;
+    return tb::kUserErrorExitCode;
+  } catch (const std::exception& e) {
+    std::cerr << "tunebench: " << e.what() << std::endl;
+    return 1;
+  }
+}

@@ -1,0 +1,42 @@
+#include <filesystem>
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/common/check.h"
+#include "harness/report/markdown_table.h"
+#include "harness/store/store.h"
+
+namespace tb::cli {
+
+namespace {
+const char* kHelp = R"(usage: tunebench report [--out DIR] [--sweep NAME]
+
+Prints a markdown table comparing the methods of a sweep: one row per method variant,
+every evaluation metric as mean ± standard error over seeds, trainable parameters and
+wall time, and the base model's row for reference.
+
+  --out DIR     output folder of the sweep (default: results)
+  --sweep NAME  which sweep (default: the most recent one)
+)";
+}  // namespace
+
+int report_command(const Args& given) {
+  Args args = given;
+  if (take_switch(args, "--help") || take_switch(args, "-h")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  std::string out = "results", sweep;
+  take_flag(args, "--out", out);
+  take_flag(args, "--sweep", sweep);
+  reject_unknown_flags(args, "report");
+  if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench report --help)");
+  const auto db = std::filesystem::path(out) / "tunebench.sqlite";
+  if (!std::filesystem::exists(db)) throw UserError(db.string() + ": no store here; run `tunebench run SPEC` first or pass --out");
+  Store store(db);
+  const SummaryTable table = summarize_sweep(store, sweep);
+  std::cout << "## " << table.sweep << "\n\n" << to_markdown(table);
+  return 0;
+}
+
+}  // namespace tb::cli

@@ -1,0 +1,46 @@
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/common/check.h"
+#include "harness/store/store.h"
+
+namespace tb::cli {
+
+namespace {
+const char* kHelp = R"(usage: tunebench runs [--out DIR] [--sweep NAME]
+
+Lists runs with their status (pending, running, done, failed), attempts, wall time and,
+for failed runs, the reason. Safe to use while a sweep is running.
+
+  --out DIR     output folder of the sweep (default: results)
+  --sweep NAME  only the runs of the latest sweep with this name (default: all runs)
+)";
+}  // namespace
+
+int runs_command(const Args& given) {
+  Args args = given;
+  if (take_switch(args, "--help") || take_switch(args, "-h")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  std::string out = "results", sweep;
+  take_flag(args, "--out", out);
+  take_flag(args, "--sweep", sweep);
+  reject_unknown_flags(args, "runs");
+  if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench runs --help)");
+  const auto db = std::filesystem::path(out) / "tunebench.sqlite";
+  if (!std::filesystem::exists(db)) throw UserError(db.string() + ": no store here; run `tunebench run SPEC` first or pass --out");
+  Store store(db);
+  const auto runs = store.runs(sweep);
+  std::printf("%-16s  %-7s  %3s  %8s  %s\n", "key", "status", "try", "wall s", "run");
+  for (const auto& r : runs) {
+    std::printf("%-16s  %-7s  %3ld  %8s  %s seed=%ld%s\n", r.key.c_str(), r.status.c_str(), long(r.attempts),
+                r.wall_seconds ? std::to_string(int64_t(*r.wall_seconds)).c_str() : "-", r.variant.c_str(),
+                long(r.seed), r.failure_reason.empty() ? "" : ("\n    reason: " + r.failure_reason).c_str());
+  }
+  return 0;
+}
+
+}  // namespace tb::cli

@@ -1,0 +1,84 @@
+#include <cmath>
+#include <unordered_set>
+
+#include "harness/common/check.h"
+#include "harness/data/reverse_task.h"
+#include "harness/data/task.h"
+
+namespace tb {
+namespace {
+
+Schema with_split_sizes(Schema s) {
+  s.push_back({.name = "train_items", .type = FieldType::kInt, .default_value = 4000, .min = 1,
+               .help = "distinct training items"});
+  s.push_back({.name = "eval_items", .type = FieldType::kInt, .default_value = 200, .min = 1,
+               .help = "distinct held-out evaluation items"});
+  return s;
+}
+
+std::unique_ptr<Task> make_reverse(const nlohmann::json& o) {
+  return std::make_unique<ReverseTask>(o.at("min_len").get<int64_t>(), o.at("max_len").get<int64_t>());
+}
+
+void check_reverse(const nlohmann::json& o, const JsonLocation& where) {
+  if (o.at("min_len").get<int64_t>() > o.at("max_len").get<int64_t>()) {
+    where.key("min_len").fail("must be <= max_len (" + std::to_string(o.at("max_len").get<int64_t>()) + ")");
+  }
+}
+
+int64_t reverse_max_tokens(const nlohmann::json& o) {
+  return 1 + 6 + 2 * o.at("max_len").get<int64_t>() + 1;  // BOS rev( w )= w' EOS
+}
+
+}  // namespace
+
+const std::vector<TaskInfo>& all_tasks() {
+  static const std::vector<TaskInfo> tasks = {
+      {"reverse", "reverse a lowercase word: rev(kxqa)= -> aqxk",
+       with_split_sizes({
+           {.name = "min_len", .type = FieldType::kInt, .default_value = 3, .min = 1, .max = 64},
+           {.name = "max_len", .type = FieldType::kInt, .default_value = 6, .min = 1, .max = 64},
+       }),
+       &make_reverse, &check_reverse, &reverse_max_tokens},
+  };
+  return tasks;
+}
+
+const TaskInfo* find_task(const std::string& name) {
+  for (const auto& t : all_tasks()) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Task> make_task(const nlohmann::json& section) {
+  const TaskInfo* info = find_task(section.at("name").get<std::string>());
+  TB_CHECK(info != nullptr, "task validated by the spec");
+  return info->make(section);
+}
+
+TaskData make_task_data(const Task& task, int64_t train_items, int64_t eval_items, uint64_t seed) {
+  Rng rng(seed);
+  TaskData data;
+  std::unordered_set<std::string> seen;
+  // Rejection sampling; give up when the item space is clearly too small.
+  const int64_t max_draws = 50 * (train_items + eval_items) + 1000;
+  int64_t draws = 0;
+  while ((int64_t(data.train.size()) < train_items || int64_t(data.eval.size()) < eval_items) &&
+         draws++ < max_draws) {
+    TaskItem item = task.sample(rng);
+    if (!seen.insert(item.id).second) continue;
+    auto& split = is_held_out(item.id) ? data.eval : data.train;
+    const int64_t want = &split == &data.eval ? eval_items : train_items;
+    if (int64_t(split.size()) < want) split.push_back(std::move(item));
+  }
+  if (int64_t(data.train.size()) < train_items || int64_t(data.eval.size()) < eval_items) {
+    throw UserError("the task has too few distinct items for train_items=" +
+                    std::to_string(train_items) + " and eval_items=" + std::to_string(eval_items) +
+                    " (found " + std::to_string(data.train.size()) + " and " +
+                    std::to_string(data.eval.size()) + "); lower them or widen the task");
+  }
+  return data;
+}
+
+}  // namespace tb

@@ -1,0 +1,33 @@
+#include "harness/exec/environment.h"
+
+#include <torch/torch.h>
+
+#include <fstream>
+
+namespace tb {
+namespace {
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  }
+  return "unknown CPU";
+}
+
+}  // namespace
+
+Environment current_environment(int64_t threads) {
+  Environment e;
+  e.git_commit = git_commit();
+  e.torch_version = TORCH_VERSION;
+  e.device = "cpu (" + cpu_model() + ")";
+  e.threads = threads;
+  return e;
+}
+
+}  // namespace tb

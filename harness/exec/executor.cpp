@@ -1,0 +1,162 @@
+#include "harness/exec/executor.h"
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "harness/common/files.h"
+#include "harness/exec/child_process.h"
+#include "harness/exec/progress.h"
+#include "harness/exec/run_dir.h"
+#include "harness/exec/worker.h"
+#include "harness/store/store.h"
+#include "harness/train/pretrain.h"
+
+namespace tb {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Workers get exactly `threads` threads from every pool (LibTorch, OpenMP, OpenBLAS),
+// so that several workers never oversubscribe the cores.
+std::map<std::string, std::string> worker_env(int64_t threads) {
+  const std::string n = std::to_string(threads);
+  return {{"OMP_NUM_THREADS", n}, {"OPENBLAS_NUM_THREADS", n}, {"MKL_NUM_THREADS", n}};
+}
+
+// The failure reason of a finished worker: its own words if it wrote them, else how it
+// ended and the tail of its log.
+std::string failure_reason(const fs::path& dir, const ChildExit& exit) {
+  if (fs::exists(run_files::failure(dir))) {
+    try {
+      return nlohmann::json::parse(read_file(run_files::failure(dir))).at("reason").get<std::string>();
+    } catch (...) {
+    }
+  }
+  std::string tail = file_tail(run_files::log(dir), 400);
+  return "worker " + exit.describe() + (tail.empty() ? "" : "; log ends: " + tail);
+}
+
+// Shows the running worker's latest logged loss.
+void follow_metrics(const fs::path& dir, Progress& progress) {
+  const auto j = nlohmann::json::parse(last_line(run_files::metrics(dir)), nullptr, false);
+  if (j.is_object() && j.value("name", "") == "train_loss") progress.update(j.value("step", 0), j.value("value", 0.0));
+}
+
+// Ingests <dir>/result.json if it is there and belongs to `key`.
+bool ingest_result(Store& store, const fs::path& dir, const std::string& key) {
+  if (!fs::exists(run_files::result(dir))) return false;
+  try {
+    RunResult r = RunResult::from_json(nlohmann::json::parse(read_file(run_files::result(dir))));
+    if (r.run_key != key) return false;
+    store.record_success(r);
+    return true;
+  } catch (const std::exception&) {
+    return false;  // unreadable: the run will be executed again
+  }
+}
+
+// Pretrains every base model the pending runs need and is not cached yet. Returns the
+// failure reason per base-model key (empty map: all available).
+std::map<std::string, std::string> ensure_base_models(const std::vector<const RunConfig*>& todo,
+                                                      const ExecutorOptions& o, int64_t threads, Progress& progress) {
+  std::map<std::string, std::string> failures;
+  std::set<std::string> seen;
+  for (const RunConfig* run : todo) {
+    const auto& base = run->config.at("base_model");
+    const std::string key = base_model_key(base);
+    if (!seen.insert(key).second) continue;
+    const fs::path model = base_model_path(o.out_dir / "models", base);
+    if (fs::exists(model)) continue;
+    const fs::path dir = model.parent_path();
+    fs::create_directories(dir);
+    fs::remove(run_files::metrics(dir));
+    write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "pretrain"}, {"base_model", base},
+                                                              {"threads", threads}, {"output", model.string()}}.dump(2));
+    progress.message("pretraining base model " + key + " (cached in " + dir.string() + ")");
+    const auto started = std::chrono::steady_clock::now();
+    const int64_t steps = base.at("pretraining").at("steps").get<int64_t>();
+    progress.start_run("pretrain " + key, steps);
+    const ChildExit exit = run_child(o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(threads),
+                                     nullptr, [&] { follow_metrics(dir, progress); });
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (exit.signal != 0 || exit.exit_code != 0 || !fs::exists(model)) {
+      failures[key] = "base model pretraining failed: " + failure_reason(dir, exit);
+      progress.message(failures[key]);
+    } else {
+      progress.message("base model " + key + " pretrained in " + format_duration(seconds));
+    }
+  }
+  return failures;
+}
+
+}  // namespace
+
+SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, const ExecutorOptions& o) {
+  fs::create_directories(o.out_dir / "runs");
+  fs::create_directories(o.out_dir / "models");
+  Store store(o.out_dir / "tunebench.sqlite");
+  const int64_t sweep_id = store.create_sweep(spec.name, spec.file, spec.document.dump());
+
+  SweepOutcome outcome;
+  std::vector<const RunConfig*> todo;
+  std::set<std::string> keys;
+  for (const RunConfig& run : runs) {
+    if (!keys.insert(run.key).second) continue;  // the same cell listed twice runs once
+    store.add_run(sweep_id, run.key, run.method, run.variant, run.seed, run.config.dump());
+    if (store.run_status(run.key) == "done") {
+      ++outcome.skipped;
+    } else {
+      todo.push_back(&run);
+    }
+  }
+  Progress progress(int64_t(todo.size()));
+  if (outcome.skipped > 0) progress.message(std::to_string(outcome.skipped) + " run(s) already done, skipped");
+  if (todo.empty()) return outcome;
+
+  const auto base_failures = ensure_base_models(todo, o, spec.threads, progress);
+  for (const RunConfig* run : todo) {
+    const fs::path dir = o.out_dir / "runs" / run->key;
+    fs::create_directories(dir);
+    const std::string label = run->variant + " seed=" + std::to_string(run->seed);
+    progress.start_run(label, run->config.at("training").at("steps").get<int64_t>());
+    const auto started = std::chrono::steady_clock::now();
+    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+
+    if (ingest_result(store, dir, run->key)) {  // finished before a crash of the coordinator
+      ++outcome.recovered;
+      ++outcome.done;
+      progress.finish_run("done (recovered from its run folder)", seconds());
+      continue;
+    }
+    const auto base_failure = base_failures.find(base_model_key(run->config.at("base_model")));
+    if (base_failure != base_failures.end()) {
+      store.record_failure(run->key, base_failure->second, 0);
+      ++outcome.failed;
+      progress.finish_run("failed", seconds());
+      continue;
+    }
+    for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir)}) fs::remove(stale);
+    write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "finetune"}, {"run_key", run->key},
+                                                              {"config", run->config}, {"threads", spec.threads},
+                                                              {"models_dir", (o.out_dir / "models").string()}}.dump(2));
+    const ChildExit exit = run_child(
+        o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(spec.threads),
+        [&](int64_t pid) { store.mark_running(run->key, pid, spec.threads); },
+        [&] { follow_metrics(dir, progress); });
+    if (exit.signal == 0 && exit.exit_code == 0 && ingest_result(store, dir, run->key)) {
+      ++outcome.done;
+      progress.finish_run("done", seconds());
+    } else {
+      const std::string reason = exit.signal == 0 && exit.exit_code == 0
+                                     ? "worker exited without a readable result.json"
+                                     : failure_reason(dir, exit);
+      store.record_failure(run->key, reason, seconds());
+      ++outcome.failed;
+      progress.finish_run("failed: " + reason, seconds());
+    }
+  }
+  return outcome;
+}
+
+}  // namespace tb

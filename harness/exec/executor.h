@@ -1,0 +1,26 @@
+// Runs the runs of a sweep, each in its own `tunebench worker` process, one after
+// another; records everything in the store. Finished runs are skipped; a run whose
+// result.json exists but never reached the store (coordinator killed) is ingested
+// without re-running; a failed run is recorded with its reason and the sweep goes on.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include "harness/spec/grid.h"
+#include "harness/spec/spec.h"
+
+namespace tb {
+
+struct ExecutorOptions {
+  std::filesystem::path out_dir = "results";
+  std::filesystem::path worker_exe;  // the tunebench binary
+};
+
+struct SweepOutcome {
+  int64_t done = 0, failed = 0, skipped = 0, recovered = 0;
+};
+
+SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, const ExecutorOptions& options);
+
+}  // namespace tb

@@ -1,0 +1,21 @@
+// The run directory: everything one run reads and writes, so that it can also be
+// executed on another host and ingested later.
+//   job.json         what to do (written by the coordinator before the worker starts)
+//   log.txt          the worker's stdout and stderr
+//   metrics.jsonl    {"step", "name", "value"} lines, appended while training
+//   model.safetensors  the tuned, merged model
+//   result.json      the RunResult, written atomically last: its presence means "done"
+//   failure.json     {"reason"} when the worker caught a failure
+#pragma once
+#include <filesystem>
+
+namespace tb::run_files {
+
+inline std::filesystem::path job(const std::filesystem::path& d) { return d / "job.json"; }
+inline std::filesystem::path log(const std::filesystem::path& d) { return d / "log.txt"; }
+inline std::filesystem::path metrics(const std::filesystem::path& d) { return d / "metrics.jsonl"; }
+inline std::filesystem::path model(const std::filesystem::path& d) { return d / "model.safetensors"; }
+inline std::filesystem::path result(const std::filesystem::path& d) { return d / "result.json"; }
+inline std::filesystem::path failure(const std::filesystem::path& d) { return d / "failure.json"; }
+
+}  // namespace tb::run_files

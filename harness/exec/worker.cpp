@@ -1,0 +1,140 @@
+#include "harness/exec/worker.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include "evaluators/evaluator.h"
+#include "evaluators/registry.h"
+#include "harness/common/files.h"
+#include "harness/data/rng.h"
+#include "harness/exec/environment.h"
+#include "harness/exec/run_dir.h"
+#include "harness/model/model_io.h"
+#include "harness/train/pretrain.h"
+#include "harness/train/sft_batches.h"
+#include "methods/method.h"
+#include "methods/registry.h"
+
+namespace tb {
+namespace {
+
+int64_t count(const std::vector<torch::Tensor>& params) {
+  int64_t n = 0;
+  for (const auto& p : params) n += p.numel();
+  return n;
+}
+
+// Appends metrics to metrics.jsonl (flushed per line, so `status` can follow a run) and
+// keeps them for result.json.
+class MetricLog {
+ public:
+  explicit MetricLog(const std::filesystem::path& path) : out_(path, std::ios::app) {}
+  void add(int64_t step, const std::string& name, double value) {
+    out_ << nlohmann::json{{"step", step}, {"name", name}, {"value", value}}.dump() << "\n";
+    out_.flush();
+    points.push_back({name, step, value});
+  }
+  std::vector<MetricPoint> points;
+
+ private:
+  std::ofstream out_;
+};
+
+void run_pretrain(const std::filesystem::path& dir, const nlohmann::json& job) {
+  MetricLog log(run_files::metrics(dir));
+  auto model = pretrain_base_model(job.at("base_model"), [&](int64_t step, const std::string& name, double v) {
+    log.add(step, name, v);
+    if (name == "train_loss") std::cout << "pretrain step " << step << " loss " << v << std::endl;
+  });
+  save_model(model, job.at("output").get<std::string>());
+}
+
+void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
+  const auto start = std::chrono::steady_clock::now();
+  const nlohmann::json& config = job.at("config");
+  const int64_t seed = config.at("seed").get<int64_t>();
+  const auto model_path = base_model_path(job.at("models_dir").get<std::string>(), config.at("base_model"));
+  torch::manual_seed(uint64_t(seed));
+
+  LlamaForCausalLM base = load_model(model_path);
+  LlamaForCausalLM tuned = load_model(model_path);
+  const int64_t total_params = count(base->parameters());
+
+  // Task items are the same for every run of a task (so evaluations pair across runs);
+  // the run's seed only orders the training batches and initialises the method.
+  const auto& task_section = config.at("task");
+  const auto task = make_task(task_section);
+  const TaskData data = make_task_data(*task, task_section.at("train_items").get<int64_t>(),
+                                       task_section.at("eval_items").get<int64_t>(), fnv1a(task_section.dump()));
+
+  const auto& method_section = config.at("method");
+  const MethodInfo* info = find_method(method_section.at("name").get<std::string>());
+  if (info == nullptr) throw std::runtime_error("unknown method " + method_section.dump());
+  auto method = info->make(method_section);
+  const auto params = method->prepare(tuned);
+  const int64_t trainable = count(params);
+  if (trainable == 0) throw std::runtime_error("the method selected no trainable parameters");
+
+  const TrainingOptions options = TrainingOptions::from_json(config.at("training"));
+  MetricLog log(run_files::metrics(dir));
+  Rng batch_rng(uint64_t(seed) ^ 0xba7c4e5ULL);
+  auto next_batch = [&](int64_t) {
+    std::vector<size_t> idx;
+    for (int64_t i = 0; i < options.batch_size; ++i) idx.push_back(batch_rng.below(data.train.size()));
+    return make_sft_batch(data.train, idx);
+  };
+  const TrainSummary summary = train(tuned, params, options, next_batch, method.get(),
+                                     [&](int64_t step, const std::string& name, double v) { log.add(step, name, v); });
+  log.add(summary.steps, "train_tokens_per_second", double(summary.tokens) / summary.seconds);
+  method->merge(tuned);
+  save_model(tuned, run_files::model(dir));
+
+  RunResult result;
+  result.run_key = job.at("run_key").get<std::string>();
+  const PretrainOptions pretraining = PretrainOptions::from_json(config.at("base_model").at("pretraining"));
+  EvalContext ctx{base, tuned, &data, &pretraining, uint64_t(seed)};
+  for (const auto& [suite, suite_options] : config.at("evaluation").items()) {
+    auto evaluator = find_evaluator(suite)->make(suite_options);
+    EvalOutput out = evaluator->evaluate(ctx);
+    result.evals.insert(result.evals.end(), out.aggregates.begin(), out.aggregates.end());
+    result.items.insert(result.items.end(), out.items.begin(), out.items.end());
+  }
+  result.trainable_params = trainable;
+  result.total_params = total_params;
+  result.optimizer_state_bytes = 2 * trainable * int64_t(sizeof(float));  // AdamW: two moments per parameter
+  result.train_seconds = summary.seconds;
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.environment = current_environment(job.at("threads").get<int64_t>());
+  result.metrics = log.points;
+  write_file_atomically(run_files::result(dir), result.to_json().dump());
+}
+
+}  // namespace
+
+int run_worker(const std::filesystem::path& dir) {
+  nlohmann::json job;
+  try {
+    job = nlohmann::json::parse(read_file(run_files::job(dir)));
+    const int64_t threads = job.at("threads").get<int64_t>();
+    torch::set_num_threads(int(threads));
+    const std::string kind = job.at("kind").get<std::string>();
+    if (kind == "pretrain") {
+      run_pretrain(dir, job);
+    } else {
+      run_finetune(dir, job);
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "run failed: " << e.what() << std::endl;
+    try {
+      write_file_atomically(run_files::failure(dir), nlohmann::json{{"reason", e.what()}}.dump());
+    } catch (...) {
+    }
+    return kRunFailedExitCode;
+  }
+}
+
+}  // namespace tb

@@ -1,0 +1,33 @@
+#include "harness/model/adapted_linear.h"
+
+#include <cmath>
+
+namespace tb {
+
+AdaptedLinearImpl::AdaptedLinearImpl(int64_t in, int64_t out) : in_features(in), out_features(out) {
+  // nn.Linear's default: kaiming_uniform(a=sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)).
+  const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+  weight = register_parameter("weight", torch::empty({out, in}).uniform_(-bound, bound));
+}
+
+torch::Tensor AdaptedLinearImpl::forward(const torch::Tensor& x) {
+  torch::Tensor y = torch::nn::functional::linear(x, weight);
+  for (auto& [name, adapter] : adapters_) y = adapter->adapt(x, y);
+  return y;
+}
+
+void AdaptedLinearImpl::add_adapter(const std::string& name, std::shared_ptr<LinearAdapter> adapter) {
+  register_module(name, adapter);
+  adapters_.emplace_back(name, std::move(adapter));
+}
+
+void AdaptedLinearImpl::merge_adapters() {
+  torch::NoGradGuard no_grad;
+  for (auto& [name, adapter] : adapters_) {
+    adapter->merge_into(weight);
+    unregister_module(name);
+  }
+  adapters_.clear();
+}
+
+}  // namespace tb

@@ -1,0 +1,169 @@
+#include "harness/model/llama.h"
+
+#include <cmath>
+#include <limits>
+
+#include "kernels/rms_norm.h"
+
+namespace tb {
+
+namespace F = torch::nn::functional;
+
+RMSNormImpl::RMSNormImpl(int64_t dim, double eps_) : eps(eps_) {
+  weight = register_parameter("weight", torch::ones({dim}));
+}
+
+torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) { return kernels::rms_norm(x, weight, eps); }
+
+RotaryTables make_rotary_tables(int64_t head_dim, int64_t max_positions, double theta) {
+  auto inv_freq = 1.0 / torch::pow(theta, torch::arange(0, head_dim, 2, torch::kFloat64) / double(head_dim));
+  auto t = torch::arange(max_positions, torch::kFloat64);
+  auto freqs = torch::outer(t, inv_freq);
+  auto emb = torch::cat({freqs, freqs}, -1);
+  return {emb.cos().to(torch::kFloat32), emb.sin().to(torch::kFloat32)};
+}
+
+namespace {
+
+torch::Tensor rotate_half(const torch::Tensor& x) {
+  const int64_t half = x.size(-1) / 2;
+  return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+// x: (B, H, T, D); positions [start, start + T).
+torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& rope, int64_t start) {
+  const int64_t t = x.size(2);
+  auto cos = rope.cos.narrow(0, start, t).to(x.dtype());
+  auto sin = rope.sin.narrow(0, start, t).to(x.dtype());
+  return x * cos + rotate_half(x) * sin;
+}
+
+}  // namespace
+
+LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c)
+    : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads), head_dim_(c.head_dim()) {
+  q_proj = register_module("q_proj", AdaptedLinear(c.hidden_size, heads_ * head_dim_));
+  k_proj = register_module("k_proj", AdaptedLinear(c.hidden_size, kv_heads_ * head_dim_));
+  v_proj = register_module("v_proj", AdaptedLinear(c.hidden_size, kv_heads_ * head_dim_));
+  o_proj = register_module("o_proj", AdaptedLinear(heads_ * head_dim_, c.hidden_size));
+}
+
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
+                                          torch::Tensor* cached_k, torch::Tensor* cached_v) {
+  const int64_t b = x.size(0), t = x.size(1);
+  auto q = q_proj(x).view({b, t, heads_, head_dim_}).transpose(1, 2);     // (B, H, T, D)
+  auto k = k_proj(x).view({b, t, kv_heads_, head_dim_}).transpose(1, 2);  // (B, Hkv, T, D)
+  auto v = v_proj(x).view({b, t, kv_heads_, head_dim_}).transpose(1, 2);
+  q = apply_rotary(q, rope, start);
+  k = apply_rotary(k, rope, start);
+  if (cached_k != nullptr) {
+    if (cached_k->defined()) {
+      k = torch::cat({*cached_k, k}, 2);
+      v = torch::cat({*cached_v, v}, 2);
+    }
+    *cached_k = k;
+    *cached_v = v;
+  }
+  if (kv_heads_ != heads_) {  // grouped-query attention: each KV head serves heads/kv_heads queries
+    k = k.repeat_interleave(heads_ / kv_heads_, 1);
+    v = v.repeat_interleave(heads_ / kv_heads_, 1);
+  }
+  const int64_t s = k.size(2);  // keys: all positions [0, start + T)
+  auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(head_dim_));  // (B, H, T, S)
+  if (t > 1) {
+    // Query i sits at position start + i and may see keys j <= start + i.
+    auto mask = torch::full({t, s}, -std::numeric_limits<float>::infinity(), scores.options())
+                    .triu(start + 1);
+    scores = scores + mask;
+  }
+  auto attn = torch::softmax(scores, -1);
+  auto out = torch::matmul(attn, v).transpose(1, 2).reshape({b, t, heads_ * head_dim_});
+  return o_proj(out);
+}
+
+LlamaMLPImpl::LlamaMLPImpl(const LlamaConfig& c) {
+  gate_proj = register_module("gate_proj", AdaptedLinear(c.hidden_size, c.intermediate_size));
+  up_proj = register_module("up_proj", AdaptedLinear(c.hidden_size, c.intermediate_size));
+  down_proj = register_module("down_proj", AdaptedLinear(c.intermediate_size, c.hidden_size));
+}
+
+torch::Tensor LlamaMLPImpl::forward(const torch::Tensor& x) {
+  return down_proj(F::silu(gate_proj(x)) * up_proj(x));
+}
+
+LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& c) {
+  self_attn = register_module("self_attn", LlamaAttention(c));
+  mlp = register_module("mlp", LlamaMLP(c));
+  input_layernorm = register_module("input_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+  post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
+                                             torch::Tensor* cached_k, torch::Tensor* cached_v) {
+  auto h = x + self_attn(input_layernorm(x), rope, start, cached_k, cached_v);
+  return h + mlp(post_attention_layernorm(h));
+}
+
+LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c)
+    : rope_(make_rotary_tables(c.head_dim(), c.max_position_embeddings, c.rope_theta)) {
+  embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+  layers = register_module("layers", torch::nn::ModuleList());
+  for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
+    blocks.emplace_back(c);
+    layers->push_back(blocks.back());
+  }
+  norm = register_module("norm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* cache) {
+  const int64_t start = cache != nullptr ? cache->length : 0;
+  TORCH_CHECK(start + input_ids.size(1) <= rope_.cos.size(0), "sequence of ", start + input_ids.size(1),
+              " tokens exceeds max_position_embeddings ", rope_.cos.size(0));
+  if (cache != nullptr && cache->keys.empty()) {
+    cache->keys.resize(blocks.size());
+    cache->values.resize(blocks.size());
+  }
+  auto h = embed_tokens(input_ids);
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    h = blocks[i]->forward(h, rope_, start, cache ? &cache->keys[i] : nullptr, cache ? &cache->values[i] : nullptr);
+  }
+  if (cache != nullptr) cache->length += input_ids.size(1);
+  return norm(h);
+}
+
+LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig& c) : config(c) {
+  model = register_module("model", LlamaModel(c));
+  lm_head = register_module("lm_head", torch::nn::Linear(torch::nn::LinearOptions(c.hidden_size, c.vocab_size).bias(false)));
+  // Llama's initializer_range: N(0, 0.02) for embeddings and projections.
+  torch::NoGradGuard no_grad;
+  for (auto& p : named_parameters()) {
+    if (p.key().find("norm") == std::string::npos) p.value().normal_(0.0, 0.02);
+  }
+}
+
+torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids, KVCache* cache) {
+  return lm_head(model(input_ids, cache));
+}
+
+std::vector<std::pair<std::string, AdaptedLinear>> LlamaForCausalLMImpl::projections() {
+  std::vector<std::pair<std::string, AdaptedLinear>> out;
+  for (size_t i = 0; i < model->blocks.size(); ++i) {
+    const std::string prefix = "model.layers." + std::to_string(i) + ".";
+    auto& b = model->blocks[i];
+    out.emplace_back(prefix + "self_attn.q_proj", b->self_attn->q_proj);
+    out.emplace_back(prefix + "self_attn.k_proj", b->self_attn->k_proj);
+    out.emplace_back(prefix + "self_attn.v_proj", b->self_attn->v_proj);
+    out.emplace_back(prefix + "self_attn.o_proj", b->self_attn->o_proj);
+    out.emplace_back(prefix + "mlp.gate_proj", b->mlp->gate_proj);
+    out.emplace_back(prefix + "mlp.up_proj", b->mlp->up_proj);
+    out.emplace_back(prefix + "mlp.down_proj", b->mlp->down_proj);
+  }
+  return out;
+}
+
+torch::Tensor causal_lm_loss(const torch::Tensor& logits, const torch::Tensor& labels) {
+  return F::cross_entropy(logits.reshape({-1, logits.size(-1)}).to(torch::kFloat32), labels.reshape({-1}),
+                          F::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel));
+}
+
+}  // namespace tb

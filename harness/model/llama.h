@@ -1,0 +1,104 @@
+// Llama-style decoder-only transformer (Touvron et al. 2023): token embedding, N blocks
+// of (RMSNorm, causal self-attention with RoPE and optional grouped KV heads, RMSNorm,
+// SwiGLU MLP), final RMSNorm, LM head. Parameter names are exactly those of Hugging Face
+// Llama checkpoints: model.embed_tokens.weight, model.layers.{i}.self_attn.q_proj.weight,
+// model.layers.{i}.mlp.gate_proj.weight, model.norm.weight, lm_head.weight, ...
+#pragma once
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "harness/model/adapted_linear.h"
+#include "harness/model/llama_config.h"
+
+namespace tb {
+
+// Keys and values of every layer for the tokens seen so far: (B, kv_heads, S, head_dim).
+struct KVCache {
+  std::vector<torch::Tensor> keys, values;
+  int64_t length = 0;
+};
+
+class RMSNormImpl : public torch::nn::Module {
+ public:
+  RMSNormImpl(int64_t dim, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight;
+  double eps;
+};
+TORCH_MODULE(RMSNorm);
+
+// Rotary embedding tables (Su et al. 2021), Hugging Face's rotate_half layout.
+struct RotaryTables {
+  torch::Tensor cos, sin;  // (max_positions, head_dim)
+};
+RotaryTables make_rotary_tables(int64_t head_dim, int64_t max_positions, double theta);
+
+class LlamaAttentionImpl : public torch::nn::Module {
+ public:
+  explicit LlamaAttentionImpl(const LlamaConfig& c);
+  // x: (B, T, C); positions start at `start`. With a cache, appends this step's K/V.
+  torch::Tensor forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
+                        torch::Tensor* cached_k, torch::Tensor* cached_v);
+  AdaptedLinear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+
+ private:
+  int64_t heads_, kv_heads_, head_dim_;
+};
+TORCH_MODULE(LlamaAttention);
+
+class LlamaMLPImpl : public torch::nn::Module {
+ public:
+  explicit LlamaMLPImpl(const LlamaConfig& c);
+  torch::Tensor forward(const torch::Tensor& x);  // down(silu(gate(x)) * up(x))
+  AdaptedLinear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+};
+TORCH_MODULE(LlamaMLP);
+
+class LlamaDecoderLayerImpl : public torch::nn::Module {
+ public:
+  explicit LlamaDecoderLayerImpl(const LlamaConfig& c);
+  torch::Tensor forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
+                        torch::Tensor* cached_k, torch::Tensor* cached_v);
+  RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
+  LlamaAttention self_attn{nullptr};
+  LlamaMLP mlp{nullptr};
+};
+TORCH_MODULE(LlamaDecoderLayer);
+
+class LlamaModelImpl : public torch::nn::Module {
+ public:
+  explicit LlamaModelImpl(const LlamaConfig& c);
+  torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache);  // -> hidden (B, T, C)
+  torch::nn::Embedding embed_tokens{nullptr};
+  torch::nn::ModuleList layers{nullptr};
+  RMSNorm norm{nullptr};
+  std::vector<LlamaDecoderLayer> blocks;  // typed views of `layers`
+
+ private:
+  RotaryTables rope_;
+};
+TORCH_MODULE(LlamaModel);
+
+class LlamaForCausalLMImpl : public torch::nn::Module {
+ public:
+  explicit LlamaForCausalLMImpl(const LlamaConfig& c);
+  // input_ids: (B, T) int64 -> logits (B, T, vocab). With a cache, positions continue
+  // from cache->length and the cache is extended.
+  torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache = nullptr);
+  // Every projection of the blocks with its full name ("model.layers.0.self_attn.q_proj").
+  std::vector<std::pair<std::string, AdaptedLinear>> projections();
+
+  LlamaConfig config;
+  LlamaModel model{nullptr};
+  torch::nn::Linear lm_head{nullptr};
+};
+TORCH_MODULE(LlamaForCausalLM);
+
+// Mean token cross-entropy of next-token prediction; labels == -100 are ignored.
+// logits: (B, T, V); labels: (B, T).
+torch::Tensor causal_lm_loss(const torch::Tensor& logits, const torch::Tensor& labels);
+
+inline constexpr int64_t kIgnoreLabel = -100;
+
+}  // namespace tb

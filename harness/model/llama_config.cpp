@@ -1,0 +1,62 @@
+#include "harness/model/llama_config.h"
+
+namespace tb {
+
+nlohmann::json LlamaConfig::to_json() const {
+  return {{"vocab_size", vocab_size},
+          {"hidden_size", hidden_size},
+          {"intermediate_size", intermediate_size},
+          {"num_hidden_layers", num_hidden_layers},
+          {"num_attention_heads", num_attention_heads},
+          {"num_key_value_heads", num_key_value_heads},
+          {"max_position_embeddings", max_position_embeddings},
+          {"rms_norm_eps", rms_norm_eps},
+          {"rope_theta", rope_theta}};
+}
+
+LlamaConfig LlamaConfig::from_json(const nlohmann::json& j) {
+  LlamaConfig c;
+  c.vocab_size = j.at("vocab_size").get<int64_t>();
+  c.hidden_size = j.at("hidden_size").get<int64_t>();
+  c.intermediate_size = j.at("intermediate_size").get<int64_t>();
+  c.num_hidden_layers = j.at("num_hidden_layers").get<int64_t>();
+  c.num_attention_heads = j.at("num_attention_heads").get<int64_t>();
+  c.num_key_value_heads = j.at("num_key_value_heads").get<int64_t>();
+  c.max_position_embeddings = j.at("max_position_embeddings").get<int64_t>();
+  c.rms_norm_eps = j.at("rms_norm_eps").get<double>();
+  c.rope_theta = j.at("rope_theta").get<double>();
+  return c;
+}
+
+const Schema& llama_config_schema() {
+  static const Schema schema = {
+      {.name = "vocab_size", .type = FieldType::kInt, .default_value = 259, .min = 259,
+       .help = "vocabulary size; at least the byte tokenizer's 259"},
+      {.name = "hidden_size", .type = FieldType::kInt, .default_value = 128, .min = 8},
+      {.name = "intermediate_size", .type = FieldType::kInt, .default_value = 344, .min = 1},
+      {.name = "num_hidden_layers", .type = FieldType::kInt, .default_value = 4, .min = 1},
+      {.name = "num_attention_heads", .type = FieldType::kInt, .default_value = 4, .min = 1},
+      {.name = "num_key_value_heads", .type = FieldType::kInt, .default_value = 4, .min = 1},
+      {.name = "max_position_embeddings", .type = FieldType::kInt, .default_value = 256, .min = 8},
+      {.name = "rms_norm_eps", .type = FieldType::kNumber, .default_value = 1e-5, .min = 0,
+       .min_exclusive = true},
+      {.name = "rope_theta", .type = FieldType::kNumber, .default_value = 10000.0, .min = 0,
+       .min_exclusive = true},
+  };
+  return schema;
+}
+
+void check_llama_config(const LlamaConfig& c, const JsonLocation& where) {
+  if (c.hidden_size % c.num_attention_heads != 0) {
+    where.key("num_attention_heads").fail("must divide hidden_size (" + std::to_string(c.hidden_size) + ")");
+  }
+  if (c.num_attention_heads % c.num_key_value_heads != 0) {
+    where.key("num_key_value_heads").fail("must divide num_attention_heads (" +
+                                          std::to_string(c.num_attention_heads) + ")");
+  }
+  if (c.head_dim() % 2 != 0) {
+    where.key("num_attention_heads").fail("hidden_size / num_attention_heads must be even for RoPE");
+  }
+}
+
+}  // namespace tb

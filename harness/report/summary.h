@@ -1,0 +1,37 @@
+// The comparison table of a sweep: one row per method variant (method + the values its
+// spec entry set), each evaluation metric as mean ± standard error over seeds, plus the
+// base model's row. One field schema feeds every output format.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tb {
+
+class Store;
+
+struct SummaryCell {
+  double mean = 0, stderr_value = 0;
+  int64_t n = 0;  // number of runs (seeds) averaged
+};
+
+struct SummaryRow {
+  std::string label;
+  int64_t runs = 0;
+  std::map<std::string, SummaryCell> cells;  // by column name
+  std::optional<int64_t> trainable_params;
+  std::optional<SummaryCell> wall_seconds;
+};
+
+struct SummaryTable {
+  std::string sweep;
+  std::vector<std::string> columns;  // evaluation columns, e.g. "task_accuracy accuracy"
+  std::vector<SummaryRow> rows;      // base model first, then variants in run order
+};
+
+// `sweep` empty: the most recent sweep. Throws UserError if there is no such sweep.
+SummaryTable summarize_sweep(Store& store, const std::string& sweep);
+
+}  // namespace tb

@@ -1,0 +1,38 @@
+// Grid expansion: every method entry's sweep lists -> their cartesian product, times
+// the seeds -> one resolved config per run, keyed by the hash of its canonical JSON.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/spec/schema.h"
+#include "harness/spec/spec.h"
+
+namespace tb {
+
+struct RunConfig {
+  std::string key;        // run_key(config)
+  std::string method;     // method name
+  std::string variant;    // "lora rank=8 alpha=16": the method and its chosen values, no seed
+  int64_t seed = 0;
+  nlohmann::json config;  // {"base_model","task","method","training","evaluation","seed"}
+};
+
+// Every combination of the sweep lists in a validated method entry (fields of
+// `schema`), in a stable order (keys sorted, values as listed).
+std::vector<nlohmann::json> expand_sweeps(const nlohmann::json& entry, const Schema& schema);
+
+// All runs of a spec: for each method entry, each combination, each seed.
+std::vector<RunConfig> expand_grid(const Spec& spec);
+
+// 16 hex digits of SHA-256 over the canonical (sorted-key) JSON of a resolved config.
+std::string run_key(const nlohmann::json& config);
+
+// Cache key of a base model: hash of its architecture + pretraining spec.
+std::string base_model_key(const nlohmann::json& base_model);
+
+// Schema of a method entry: the method's hyperparameters plus overridable training options.
+Schema method_entry_schema(const std::string& method);
+
+}  // namespace tb

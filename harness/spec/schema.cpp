@@ -1,0 +1,150 @@
+#include "harness/spec/schema.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "harness/common/check.h"
+
+namespace tb {
+
+void JsonLocation::fail(const std::string& message) const {
+  throw UserError(file_ + ": " + (path_.empty() ? std::string("(top level)") : path_) + ": " +
+                  message);
+}
+
+std::string describe_json(const nlohmann::json& value) {
+  std::string s = value.dump();
+  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  return s;
+}
+
+std::string field_names(const Schema& schema) {
+  std::string out;
+  for (const auto& f : schema) out += (out.empty() ? "" : ", ") + f.name;
+  return out;
+}
+
+namespace {
+
+std::string format_number(double v) {
+  std::ostringstream ss;
+  ss << v;
+  return ss.str();
+}
+
+std::string range_text(const Field& f) {
+  std::string out;
+  if (f.min) out += std::string(f.min_exclusive ? " > " : " >= ") + format_number(*f.min);
+  if (f.max) out += (out.empty() ? " <= " : " and <= ") + format_number(*f.max);
+  return out;
+}
+
+std::string choices_text(const Field& f) {
+  std::string out;
+  for (const auto& c : f.choices) out += (out.empty() ? "" : ", ") + c;
+  return out;
+}
+
+void check_range(double v, const Field& f, const std::string& kind, const JsonLocation& where,
+                 const nlohmann::json& original) {
+  const bool below = f.min && (f.min_exclusive ? v <= *f.min : v < *f.min);
+  const bool above = f.max && v > *f.max;
+  if (below || above) {
+    where.fail("expected " + kind + range_text(f) + ", got " + describe_json(original));
+  }
+}
+
+void check_choice(const std::string& s, const Field& f, const JsonLocation& where) {
+  if (!f.choices.empty() && std::find(f.choices.begin(), f.choices.end(), s) == f.choices.end()) {
+    where.fail("unknown value \"" + s + "\"; expected one of: " + choices_text(f));
+  }
+}
+
+}  // namespace
+
+nlohmann::json validate_value(const nlohmann::json& value, const Field& f,
+                              const JsonLocation& where) {
+  switch (f.type) {
+    case FieldType::kInt: {
+      const bool integral = value.is_number_integer() ||
+                            (value.is_number_float() && std::isfinite(value.get<double>()) &&
+                             std::floor(value.get<double>()) == value.get<double>());
+      if (!integral) where.fail("expected an integer" + range_text(f) + ", got " + describe_json(value));
+      const auto v = value.is_number_integer() ? value.get<int64_t>()
+                                               : static_cast<int64_t>(value.get<double>());
+      check_range(static_cast<double>(v), f, "an integer", where, value);
+      return v;
+    }
+    case FieldType::kNumber: {
+      if (!value.is_number() || !std::isfinite(value.get<double>())) {
+        where.fail("expected a number" + range_text(f) + ", got " + describe_json(value));
+      }
+      const double v = value.get<double>();
+      check_range(v, f, "a number", where, value);
+      return v;
+    }
+    case FieldType::kBool:
+      if (!value.is_boolean()) where.fail("expected true or false, got " + describe_json(value));
+      return value;
+    case FieldType::kString:
+      if (!value.is_string()) where.fail("expected a string, got " + describe_json(value));
+      check_choice(value.get<std::string>(), f, where);
+      return value;
+    case FieldType::kStringList: {
+      if (!value.is_array()) where.fail("expected a list of strings, got " + describe_json(value));
+      for (size_t i = 0; i < value.size(); ++i) {
+        if (!value[i].is_string()) {
+          where.index(i).fail("expected a string, got " + describe_json(value[i]));
+        }
+        check_choice(value[i].get<std::string>(), f, where.index(i));
+      }
+      return value;
+    }
+  }
+  TB_CHECK(false, "unhandled field type");
+}
+
+bool is_sweep(const nlohmann::json& value, const Field& field) {
+  if (!field.sweepable || !value.is_array()) return false;
+  return field.type != FieldType::kStringList || (!value.empty() && value[0].is_array());
+}
+
+nlohmann::json validate_field(const nlohmann::json& value, const Field& field,
+                              const JsonLocation& at) {
+  if (is_sweep(value, field)) {
+    if (value.empty()) at.fail("a sweep needs at least one value");
+    nlohmann::json values = nlohmann::json::array();
+    for (size_t i = 0; i < value.size(); ++i) values.push_back(validate_value(value[i], field, at.index(i)));
+    return values;
+  }
+  if (value.is_array() && field.type != FieldType::kStringList) {
+    at.fail("takes a single value, not a list (it cannot be swept), got " + describe_json(value));
+  }
+  return validate_value(value, field, at);
+}
+
+nlohmann::json validate_object(const nlohmann::json& object, const Schema& schema,
+                               const JsonLocation& where,
+                               const std::vector<std::string>& extra_keys) {
+  if (object.is_null()) return validate_object(nlohmann::json::object(), schema, where, extra_keys);
+  if (!object.is_object()) where.fail("expected an object, got " + describe_json(object));
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : object.items()) {
+    if (!key.empty() && key[0] == '_') continue;  // "_doc" and other comments
+    if (std::find(extra_keys.begin(), extra_keys.end(), key) != extra_keys.end()) continue;
+    const auto it = std::find_if(schema.begin(), schema.end(), [&](const Field& f) { return f.name == key; });
+    if (it == schema.end()) {
+      where.key(key).fail("unknown key; expected one of: " + field_names(schema));
+    }
+    out[key] = validate_field(value, *it, where.key(key));
+  }
+  for (const auto& f : schema) {
+    if (out.contains(f.name)) continue;
+    if (f.default_value.is_null()) where.key(f.name).fail("missing required key (" + f.help + ")");
+    out[f.name] = f.default_value;
+  }
+  return out;
+}
+
+}  // namespace tb

@@ -1,0 +1,69 @@
+// Declarative option schemas and the one validator every spec section goes through,
+// so that every bad input gets the same kind of message: file, JSON path, what was
+// expected, what was found.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tb {
+
+enum class FieldType { kInt, kNumber, kBool, kString, kStringList };
+
+struct Field {
+  std::string name;
+  FieldType type = FieldType::kNumber;
+  nlohmann::json default_value;  // null: the key is required
+  std::optional<double> min;     // inclusive unless min_exclusive
+  bool min_exclusive = false;
+  std::optional<double> max;     // inclusive
+  std::vector<std::string> choices;  // allowed strings (for kString and kStringList elements)
+  bool sweepable = false;  // a list of values (a list of lists for kStringList) is a grid axis
+  std::string help;
+};
+using Schema = std::vector<Field>;
+
+// Where a JSON value sits, for error messages: "spec.json: methods[1].rank: ...".
+class JsonLocation {
+ public:
+  JsonLocation(std::string file, std::string path = "") : file_(std::move(file)), path_(std::move(path)) {}
+  JsonLocation key(const std::string& k) const { return {file_, path_.empty() ? k : path_ + "." + k}; }
+  JsonLocation index(size_t i) const { return {file_, path_ + "[" + std::to_string(i) + "]"}; }
+  const std::string& path() const { return path_; }
+  // Throws UserError "<file>: <path>: <message>".
+  [[noreturn]] void fail(const std::string& message) const;
+
+ private:
+  std::string file_;
+  std::string path_;
+};
+
+// Short JSON rendering of a value for messages (truncated when long).
+std::string describe_json(const nlohmann::json& value);
+
+// Validates `object` against `schema`: it must be an object, every key known, every value
+// of the declared type and range; missing optional keys get their defaults. Sweepable
+// fields keep their list of values (each checked) for grid expansion. Keys listed in
+// `extra_keys` are left alone for the caller to check.
+nlohmann::json validate_object(const nlohmann::json& object, const Schema& schema,
+                               const JsonLocation& where,
+                               const std::vector<std::string>& extra_keys = {});
+
+// Checks one value against one field (no sweep lists); returns it normalised
+// (integers stay integers, numbers become doubles).
+nlohmann::json validate_value(const nlohmann::json& value, const Field& field,
+                              const JsonLocation& where);
+
+// Checks one entry of an object: a single value, or for a sweepable field a list of
+// values (each checked) that grid expansion will iterate.
+nlohmann::json validate_field(const nlohmann::json& value, const Field& field,
+                              const JsonLocation& where);
+
+// True when a validated value of `field` is a sweep (several values to expand).
+bool is_sweep(const nlohmann::json& value, const Field& field);
+
+// "a, b, c" of the schema's field names, for "expected one of" messages.
+std::string field_names(const Schema& schema);
+
+}  // namespace tb

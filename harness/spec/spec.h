@@ -1,0 +1,37 @@
+// An experiment spec: the JSON file a researcher writes, validated in full before
+// anything is written. See experiments/quickstart.json for the shape.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace tb {
+
+struct MethodEntry {
+  nlohmann::json values;           // {"method": name, hyperparameters (defaults filled), training overrides}
+  std::vector<std::string> given;  // keys the spec set explicitly (sorted)
+};
+
+struct Spec {
+  std::string file;  // as given, for messages
+  std::string name;
+  nlohmann::json base_model;  // {"architecture": {...}, "pretraining": {...}}, defaults filled
+  nlohmann::json task;        // {"name": ..., options...}, defaults filled
+  nlohmann::json training;    // defaults filled
+  std::vector<MethodEntry> methods;
+  std::vector<int64_t> seeds;
+  nlohmann::json evaluation;  // {suite name: options}
+  int64_t threads = 1;        // intra-op threads per worker process (not part of run keys)
+  nlohmann::json document;    // the JSON after overrides, as recorded with the sweep
+};
+
+// Reads, applies `key=value` overrides, validates. Throws UserError naming the file,
+// the JSON path and what was expected.
+Spec load_spec(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+// Validates an already parsed document; `file` labels messages.
+Spec parse_spec(const nlohmann::json& document, const std::string& file);
+
+}  // namespace tb

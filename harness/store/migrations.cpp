@@ -1,0 +1,84 @@
+#include "harness/store/migrations.h"
+
+namespace tb {
+
+const std::vector<std::string>& store_migrations() {
+  static const std::vector<std::string> migrations = {
+      // 0 -> 1: the initial schema.
+      R"sql(
+CREATE TABLE sweeps (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  spec_file TEXT NOT NULL,
+  spec_json TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE runs (
+  key TEXT PRIMARY KEY,
+  method TEXT NOT NULL,
+  variant TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  config_json TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  pid INTEGER,
+  started_at TEXT,
+  finished_at TEXT,
+  wall_seconds REAL,
+  train_seconds REAL,
+  failure_reason TEXT,
+  git_commit TEXT,
+  torch_version TEXT,
+  device TEXT,
+  threads INTEGER,
+  trainable_params INTEGER,
+  total_params INTEGER,
+  optimizer_state_bytes INTEGER
+);
+CREATE TABLE sweep_runs (
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id),
+  run_key TEXT NOT NULL REFERENCES runs(key),
+  PRIMARY KEY (sweep_id, run_key)
+);
+CREATE TABLE params (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value_json TEXT NOT NULL,
+  PRIMARY KEY (run_key, name)
+);
+CREATE TABLE metrics (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (run_key, name, step)
+);
+CREATE TABLE evals (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  suite TEXT NOT NULL,
+  model TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  stderr REAL,
+  n INTEGER NOT NULL,
+  ci_low REAL,
+  ci_high REAL,
+  PRIMARY KEY (run_key, suite, model, metric)
+);
+CREATE TABLE eval_items (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  suite TEXT NOT NULL,
+  model TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  score REAL NOT NULL,
+  logprob REAL,
+  meta_json TEXT NOT NULL,
+  PRIMARY KEY (run_key, suite, model, item_id)
+);
+CREATE INDEX runs_status ON runs(status);
+)sql",
+  };
+  return migrations;
+}
+
+}  // namespace tb

@@ -1,0 +1,54 @@
+// What a finished run hands to the store: the contents of <run dir>/result.json. The
+// worker writes it atomically; the coordinator ingests it in one transaction. Because it
+// is a plain file, a run executed on another host can be ingested later.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tb {
+
+inline constexpr int kRunResultFormat = 1;
+
+struct Environment {
+  std::string git_commit, torch_version, device;
+  int64_t threads = 1;
+};
+
+struct MetricPoint {
+  std::string name;
+  int64_t step;
+  double value;
+};
+
+// One aggregate of a suite for one model ("base" or "tuned") or their paired "delta".
+struct EvalAggregate {
+  std::string suite, model, metric;
+  double value = 0;
+  std::optional<double> stderr_value, ci_low, ci_high;
+  int64_t n = 0;
+};
+
+struct EvalItem {
+  std::string suite, model, item_id;
+  double score = 0;
+  std::optional<double> logprob;
+  nlohmann::json meta = nlohmann::json::object();
+};
+
+struct RunResult {
+  std::string run_key;
+  int64_t trainable_params = 0, total_params = 0, optimizer_state_bytes = 0;
+  double wall_seconds = 0, train_seconds = 0;
+  Environment environment;
+  std::vector<MetricPoint> metrics;
+  std::vector<EvalAggregate> evals;
+  std::vector<EvalItem> items;
+
+  nlohmann::json to_json() const;
+  static RunResult from_json(const nlohmann::json& j);  // throws on a malformed result
+};
+
+}  // namespace tb

@@ -1,0 +1,68 @@
+// Thin RAII wrapper over the SQLite C API. Only harness/store/ uses it.
+#pragma once
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace tb {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, int64_t v);
+  Statement& bind(int index, double v);
+  Statement& bind(int index, const std::string& v);
+  Statement& bind_null(int index);
+  Statement& bind(int index, const std::optional<double>& v) { return v ? bind(index, *v) : bind_null(index); }
+  // Returns true while a row is available.
+  bool step();
+  // Runs to completion and resets for reuse.
+  void run();
+  void reset();
+
+  int64_t column_int(int i) const;
+  double column_double(int i) const;
+  std::string column_text(int i) const;
+  bool column_is_null(int i) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Database {
+ public:
+  explicit Database(const std::filesystem::path& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(const std::string& sql);
+  sqlite3* handle() { return db_; }
+  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed without commit().
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace tb

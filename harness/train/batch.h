@@ -1,0 +1,12 @@
+#pragma once
+#include <torch/types.h>
+
+namespace tb {
+
+// input_ids: (B, T) int64; labels: (B, T) int64, labels[b, t] is the token that should
+// follow input position t, or kIgnoreLabel (-100) where no loss is taken.
+struct Batch {
+  torch::Tensor input_ids, labels;
+};
+
+}  // namespace tb

@@ -1,0 +1,38 @@
+#include "harness/train/sft_batches.h"
+
+#include <torch/torch.h>
+
+#include "harness/model/llama.h"
+#include "harness/model/tokenizer.h"
+
+namespace tb {
+
+Batch make_sft_batch(const std::vector<TaskItem>& items, const std::vector<size_t>& indices) {
+  std::vector<std::vector<int64_t>> seqs;
+  std::vector<size_t> answer_start;  // index in the sequence of the answer's first token
+  size_t longest = 0;
+  for (size_t i : indices) {
+    std::vector<int64_t> s = {kBosToken};
+    for (int64_t t : encode_bytes(items[i].prompt)) s.push_back(t);
+    answer_start.push_back(s.size());
+    for (int64_t t : encode_bytes(items[i].answer)) s.push_back(t);
+    s.push_back(kEosToken);
+    longest = std::max(longest, s.size() - 1);
+    seqs.push_back(std::move(s));
+  }
+  const int64_t b = int64_t(seqs.size()), t = int64_t(longest);
+  auto input = torch::full({b, t}, kPadToken, torch::kInt64);
+  auto labels = torch::full({b, t}, kIgnoreLabel, torch::kInt64);
+  auto in_a = input.accessor<int64_t, 2>();
+  auto lab_a = labels.accessor<int64_t, 2>();
+  for (int64_t r = 0; r < b; ++r) {
+    const auto& s = seqs[r];
+    for (size_t p = 0; p + 1 < s.size(); ++p) {
+      in_a[r][p] = s[p];
+      if (p + 1 >= answer_start[r]) lab_a[r][p] = s[p + 1];
+    }
+  }
+  return {input, labels};
+}
+
+}  // namespace tb

@@ -1,0 +1,49 @@
+#include "harness/train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "methods/method.h"
+
+namespace tb {
+
+TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params, const TrainingOptions& o,
+                   const std::function<Batch(int64_t step)>& next_batch, Method* method, const MetricSink& sink) {
+  const auto start = std::chrono::steady_clock::now();
+  torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999}).eps(1e-8)
+                                            .weight_decay(o.weight_decay));
+  model->train();
+  TrainSummary summary;
+  double loss_sum = 0;
+  int64_t loss_count = 0;
+  for (int64_t step = 0; step < o.steps; ++step) {
+    const double lr = learning_rate_at(o, step);
+    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    const Batch batch = next_batch(step);
+    optimizer.zero_grad();
+    const auto loss = causal_lm_loss(model->forward(batch.input_ids), batch.labels);
+    const double loss_value = loss.item<double>();
+    if (!std::isfinite(loss_value)) {
+      throw NonFiniteLoss("non-finite loss (" + std::to_string(loss_value) + ") at step " + std::to_string(step + 1));
+    }
+    loss.backward();
+    if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, o.grad_clip);
+    optimizer.step();
+    if (method != nullptr) method->after_step(step);
+    summary.tokens += (batch.labels != kIgnoreLabel).sum().item<int64_t>();
+    loss_sum += loss_value;
+    ++loss_count;
+    if ((step + 1) % o.log_every == 0 || step + 1 == o.steps) {
+      sink(step + 1, "lr", lr);
+      sink(step + 1, "train_loss", loss_sum / double(loss_count));
+      summary.final_loss = loss_sum / double(loss_count);
+      loss_sum = 0;
+      loss_count = 0;
+    }
+  }
+  summary.steps = o.steps;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace tb

@@ -1,0 +1,47 @@
+#include "harness/train/training_options.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tb {
+
+TrainingOptions TrainingOptions::from_json(const nlohmann::json& j) {
+  TrainingOptions o;
+  o.steps = j.at("steps").get<int64_t>();
+  o.batch_size = j.at("batch_size").get<int64_t>();
+  o.lr = j.at("lr").get<double>();
+  o.warmup_steps = j.at("warmup_steps").get<int64_t>();
+  o.schedule = j.at("schedule").get<std::string>();
+  o.weight_decay = j.at("weight_decay").get<double>();
+  o.grad_clip = j.at("grad_clip").get<double>();
+  o.log_every = j.at("log_every").get<int64_t>();
+  return o;
+}
+
+const Schema& training_schema() {
+  static const Schema schema = {
+      {.name = "steps", .type = FieldType::kInt, .default_value = 300, .min = 1, .sweepable = true},
+      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .sweepable = true},
+      {.name = "lr", .type = FieldType::kNumber, .default_value = 1e-3, .min = 0,
+       .min_exclusive = true, .sweepable = true, .help = "peak learning rate"},
+      {.name = "warmup_steps", .type = FieldType::kInt, .default_value = 20, .min = 0, .sweepable = true},
+      {.name = "schedule", .type = FieldType::kString, .default_value = "cosine",
+       .choices = {"cosine", "linear", "constant"}, .sweepable = true},
+      {.name = "weight_decay", .type = FieldType::kNumber, .default_value = 0.0, .min = 0,
+       .sweepable = true},
+      {.name = "grad_clip", .type = FieldType::kNumber, .default_value = 1.0, .min = 0, .sweepable = true},
+      {.name = "log_every", .type = FieldType::kInt, .default_value = 10, .min = 1},
+  };
+  return schema;
+}
+
+double learning_rate_at(const TrainingOptions& o, int64_t step) {
+  if (step < o.warmup_steps) return o.lr * double(step + 1) / double(o.warmup_steps);
+  const double span = double(std::max<int64_t>(1, o.steps - o.warmup_steps));
+  const double t = std::clamp(double(step - o.warmup_steps) / span, 0.0, 1.0);
+  if (o.schedule == "cosine") return o.lr * 0.5 * (1.0 + std::cos(M_PI * t));
+  if (o.schedule == "linear") return o.lr * (1.0 - t);
+  return o.lr;
+}
+
+}  // namespace tb

@@ -1,0 +1,50 @@
+#include "harness/data/task.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "harness/common/check.h"
+#include "harness/data/reverse_task.h"
+
+namespace tb {
+namespace {
+
+TEST(ReverseTask, ItemsAreCorrect) {
+  ReverseTask task(3, 6);
+  Rng rng(1);
+  for (int i = 0; i < 100; ++i) {
+    const TaskItem item = task.sample(rng);
+    const std::string word = item.prompt.substr(4, item.prompt.size() - 6);
+    EXPECT_EQ(item.prompt, "rev(" + word + ")=");
+    EXPECT_EQ(item.answer, std::string(word.rbegin(), word.rend()));
+    EXPECT_GE(word.size(), 3u);
+    EXPECT_LE(word.size(), 6u);
+  }
+}
+
+TEST(TaskData, TrainAndEvalAreDisjointAndDeterministic) {
+  ReverseTask task(3, 6);
+  const TaskData a = make_task_data(task, 2000, 300, 7);
+  const TaskData b = make_task_data(task, 2000, 300, 7);
+  ASSERT_EQ(a.train.size(), 2000u);
+  ASSERT_EQ(a.eval.size(), 300u);
+  std::set<std::string> train_ids;
+  for (size_t i = 0; i < a.train.size(); ++i) {
+    train_ids.insert(a.train[i].id);
+    EXPECT_EQ(a.train[i].id, b.train[i].id);
+  }
+  EXPECT_EQ(train_ids.size(), a.train.size()) << "no duplicates";
+  for (const auto& item : a.eval) EXPECT_EQ(train_ids.count(item.id), 0u) << item.id;
+  // Disjoint across seeds too: the split is a property of the item, not of the draw.
+  const TaskData c = make_task_data(task, 2000, 300, 8);
+  for (const auto& item : c.eval) EXPECT_EQ(train_ids.count(item.id), 0u) << item.id;
+}
+
+TEST(TaskData, TooSmallAnItemSpaceIsAUserError) {
+  ReverseTask task(1, 1);  // 26 words in all
+  EXPECT_THROW(make_task_data(task, 100, 10, 0), UserError);
+}
+
+}  // namespace
+}  // namespace tb

@@ -1,0 +1,185 @@
+#include "harness/spec/spec.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "harness/common/check.h"
+#include "tests/test_util.h"
+
+namespace tb {
+namespace {
+
+using testing::small_spec;
+
+// The UserError message for a spec document, or "" if it is valid.
+std::string error_of(const nlohmann::json& doc) {
+  try {
+    parse_spec(doc, "spec.json");
+    return "";
+  } catch (const UserError& e) {
+    return e.what();
+  }
+}
+
+TEST(Spec, AcceptsAValidSpecAndFillsDefaults) {
+  const Spec spec = parse_spec(small_spec(), "spec.json");
+  EXPECT_EQ(spec.name, "small");
+  EXPECT_EQ(spec.seeds, (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(spec.methods.size(), 2u);
+  EXPECT_EQ(spec.training.at("lr").get<double>(), 1e-3);  // default
+  EXPECT_EQ(spec.base_model.at("architecture").at("rope_theta").get<double>(), 10000.0);
+  EXPECT_EQ(spec.methods[1].values.at("dropout").get<double>(), 0.0);
+  EXPECT_EQ(spec.methods[1].given, (std::vector<std::string>{"alpha", "rank"}));
+  EXPECT_EQ(spec.threads, 1);
+}
+
+TEST(Spec, ShippedExperimentsAreValid) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(TUNEBENCH_SOURCE_DIR) + "/experiments")) {
+    SCOPED_TRACE(entry.path().string());
+    EXPECT_NO_THROW(load_spec(entry.path()));
+  }
+}
+
+TEST(Spec, UnknownKeysAreNamedWithTheirPath) {
+  auto doc = small_spec();
+  doc["trainig"] = nlohmann::json::object();
+  EXPECT_EQ(error_of(doc).rfind("spec.json: trainig: unknown key; expected one of: name,", 0), 0u) << error_of(doc);
+
+  doc = small_spec();
+  doc["methods"][1]["rnak"] = 4;
+  EXPECT_NE(error_of(doc).find("spec.json: methods[1].rnak: unknown key; expected one of: rank, alpha"), std::string::npos)
+      << error_of(doc);
+
+  doc = small_spec();
+  doc["base_model"]["architecture"]["hidden"] = 4;
+  EXPECT_NE(error_of(doc).find("base_model.architecture.hidden: unknown key"), std::string::npos);
+}
+
+TEST(Spec, WrongTypesSayWhatWasExpected) {
+  auto doc = small_spec();
+  doc["training"]["steps"] = "ten";
+  EXPECT_EQ(error_of(doc), "spec.json: training.steps: expected an integer >= 1, got \"ten\"");
+
+  doc = small_spec();
+  doc["training"]["lr"] = true;
+  EXPECT_EQ(error_of(doc), "spec.json: training.lr: expected a number > 0, got true");
+
+  doc = small_spec();
+  doc["seeds"] = 3;
+  EXPECT_EQ(error_of(doc), "spec.json: seeds: expected a non-empty list of integer seeds");
+
+  doc = small_spec();
+  doc["methods"][1]["target_modules"] = {"q_proj", 3};
+  EXPECT_EQ(error_of(doc), "spec.json: methods[1].target_modules[1]: expected a string, got 3");
+}
+
+TEST(Spec, UnknownMethodTaskAndSuiteListTheKnownOnes) {
+  auto doc = small_spec();
+  doc["methods"][0]["method"] = "loar";
+  EXPECT_EQ(error_of(doc), "spec.json: methods[0].method: unknown method \"loar\"; known methods: full_ft, lora");
+
+  doc = small_spec();
+  doc["task"]["name"] = "sort";
+  EXPECT_NE(error_of(doc).find("task.name: unknown task \"sort\"; known tasks: reverse"), std::string::npos);
+
+  doc = small_spec();
+  doc["evaluation"]["mmlu"] = nlohmann::json::object();
+  EXPECT_NE(error_of(doc).find("evaluation.mmlu: unknown evaluation suite; known suites: task_accuracy, forgetting"),
+            std::string::npos);
+}
+
+TEST(Spec, RangesAreChecked) {
+  auto doc = small_spec();
+  doc["methods"][1]["rank"] = -4;
+  EXPECT_EQ(error_of(doc), "spec.json: methods[1].rank: expected an integer >= 1, got -4");
+
+  doc = small_spec();
+  doc["methods"][1]["rank"] = {2, 0};
+  EXPECT_EQ(error_of(doc), "spec.json: methods[1].rank[1]: expected an integer >= 1, got 0");
+
+  doc = small_spec();
+  doc["methods"][1]["rank"] = 64;  // hidden_size 32: q_proj is 32 x 32
+  EXPECT_NE(error_of(doc).find("methods[1].rank: rank 64 exceeds min(out, in) = 32 of q_proj"), std::string::npos)
+      << error_of(doc);
+
+  doc = small_spec();
+  doc["methods"][1]["dropout"] = 1.5;
+  EXPECT_EQ(error_of(doc), "spec.json: methods[1].dropout: expected a number >= 0 and <= 0.99, got 1.5");
+
+  doc = small_spec();
+  doc["base_model"]["architecture"]["num_key_value_heads"] = 3;
+  EXPECT_NE(error_of(doc).find("num_key_value_heads: must divide num_attention_heads (4)"), std::string::npos);
+
+  doc = small_spec();
+  doc["task"]["max_len"] = 40;  // 2*40 + 8 tokens > 64 positions
+  EXPECT_NE(error_of(doc).find("do not fit the model's max_position_embeddings (64)"), std::string::npos);
+
+  doc = small_spec();
+  doc["evaluation"]["forgetting"]["seq_len"] = 65;
+  EXPECT_NE(error_of(doc).find("evaluation.forgetting.seq_len: must be <= the model's max_position_embeddings (64)"),
+            std::string::npos);
+}
+
+TEST(Spec, SweepsOnlyWhereAllowed) {
+  auto doc = small_spec();
+  doc["training"]["lr"] = {1e-3, 1e-2};
+  EXPECT_NE(error_of(doc).find("training.lr: sweeps go inside a method entry"), std::string::npos);
+
+  doc = small_spec();
+  doc["training"]["log_every"] = {5, 10};
+  EXPECT_NE(error_of(doc).find("training.log_every: takes a single value, not a list"), std::string::npos);
+
+  doc = small_spec();
+  doc["methods"][0]["lr"] = {1e-3, 1e-2};  // training options can be swept per method
+  EXPECT_EQ(error_of(doc), "");
+}
+
+TEST(Spec, MissingRequiredKeysAreNamed) {
+  auto doc = small_spec();
+  doc.erase("methods");
+  EXPECT_EQ(error_of(doc), "spec.json: methods: missing required key (a list of method entries)");
+  doc = small_spec();
+  doc["methods"][0].erase("method");
+  EXPECT_EQ(error_of(doc), "spec.json: methods[0].method: missing required key (one of: full_ft, lora)");
+}
+
+TEST(Spec, FileErrors) {
+  testing::ScratchDir dir("spec");
+  try {
+    load_spec(dir.path() / "missing.json");
+    FAIL() << "expected an error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing.json: spec file not found"), std::string::npos);
+  }
+  const auto bad = dir.path() / "bad.json";
+  std::ofstream(bad) << "{\n  \"name\": \"x\",\n  oops\n}";
+  try {
+    load_spec(bad);
+    FAIL() << "expected an error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.json: invalid JSON at line 3, column"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Spec, OverridesApplyBeforeValidation) {
+  testing::ScratchDir dir("spec");
+  const auto file = dir.path() / "s.json";
+  std::ofstream(file) << small_spec().dump();
+  const Spec spec = load_spec(file, {"training.steps=3", "seeds=[5]", "methods[1].rank=2", "name=renamed"});
+  EXPECT_EQ(spec.training.at("steps").get<int64_t>(), 3);
+  EXPECT_EQ(spec.seeds, std::vector<int64_t>{5});
+  EXPECT_EQ(spec.methods[1].values.at("rank").get<int64_t>(), 2);
+  EXPECT_EQ(spec.name, "renamed");
+  EXPECT_THROW(load_spec(file, {"methods[7].rank=2"}), UserError);
+  EXPECT_THROW(load_spec(file, {"noequals"}), UserError);
+  try {
+    load_spec(file, {"methods[1].rank=-1"});
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("methods[1].rank: expected an integer >= 1, got -1"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace tb

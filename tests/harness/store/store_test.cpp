@@ -1,0 +1,132 @@
+#include "harness/store/store.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/store/sqlite.h"
+#include "tests/test_util.h"
+
+namespace tb {
+namespace {
+
+RunResult sample_result(const std::string& key) {
+  RunResult r;
+  r.run_key = key;
+  r.trainable_params = 1234;
+  r.total_params = 99999;
+  r.optimizer_state_bytes = 8 * 1234;
+  r.wall_seconds = 12.5;
+  r.train_seconds = 10.0;
+  r.environment = {"abc123", "1.13.1", "cpu", 1};
+  r.metrics = {{"train_loss", 10, 2.5}, {"train_loss", 20, 1.5}};
+  r.evals = {{"task_accuracy", "tuned", "accuracy", 0.75, 0.05, 0.6, 0.85, 100},
+             {"forgetting", "delta", "held_out_ce", 0.1, std::nullopt, std::nullopt, std::nullopt, 8}};
+  r.items = {{"task_accuracy", "tuned", "rev(abc)=", 1.0, -0.5, {{"output", "cba"}}}};
+  return r;
+}
+
+int64_t count(Store& store, const std::string& sql) {
+  Statement s(store.database().handle(), sql);
+  s.step();
+  return s.column_int(0);
+}
+
+TEST(Store, MigratesAnEmptyFile) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  EXPECT_EQ(store.schema_version(), kSchemaVersion);
+  for (const char* table : {"sweeps", "runs", "sweep_runs", "params", "metrics", "evals", "eval_items"}) {
+    EXPECT_EQ(count(store, std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") + table + "'"), 1)
+        << table;
+  }
+  Statement mode(store.database().handle(), "PRAGMA journal_mode");
+  mode.step();
+  EXPECT_EQ(mode.column_text(0), "wal");
+}
+
+TEST(Store, ReopeningKeepsDataAndVersion) {
+  testing::ScratchDir dir("store");
+  {
+    Store store(dir.path() / "db.sqlite");
+    const int64_t sweep = store.create_sweep("s", "s.json", "{}");
+    store.add_run(sweep, "k1", "lora", "lora rank=8", 0, R"({"method":{"name":"lora","rank":8},"training":{"lr":0.1},"seed":0})");
+  }
+  Store again(dir.path() / "db.sqlite");
+  EXPECT_EQ(again.schema_version(), kSchemaVersion);
+  EXPECT_EQ(again.run_status("k1"), "pending");
+  EXPECT_EQ(count(again, "SELECT count(*) FROM params WHERE run_key='k1'"), 4);  // method.name, method.rank, training.lr, seed
+}
+
+TEST(Store, RefusesANewerSchema) {
+  testing::ScratchDir dir("store");
+  {
+    Database db(dir.path() / "db.sqlite");
+    db.exec("PRAGMA user_version = 99");
+  }
+  EXPECT_THROW(Store(dir.path() / "db.sqlite"), std::runtime_error);
+}
+
+TEST(Store, ResultRoundTrip) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  const int64_t sweep = store.create_sweep("s", "s.json", "{}");
+  store.add_run(sweep, "k1", "lora", "lora rank=8", 3, R"({"method":{"name":"lora"},"training":{},"seed":3})");
+  store.mark_running("k1", 4242, 1);
+  EXPECT_EQ(store.run_status("k1"), "running");
+  store.record_success(sample_result("k1"));
+  store.record_success(sample_result("k1"));  // ingesting twice must not double anything
+  EXPECT_EQ(store.run_status("k1"), "done");
+  EXPECT_EQ(count(store, "SELECT count(*) FROM metrics WHERE run_key='k1'"), 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM eval_items WHERE run_key='k1'"), 1);
+  EXPECT_EQ(count(store, "SELECT attempts FROM runs WHERE key='k1'"), 1);
+  const auto evals = store.evals("s");
+  ASSERT_EQ(evals.size(), 2u);
+  EXPECT_EQ(evals[1].metric, "accuracy");
+  EXPECT_EQ(evals[1].value, 0.75);
+  EXPECT_EQ(evals[1].stderr_value, 0.05);
+  EXPECT_EQ(evals[1].n, 100);
+  EXPECT_EQ(evals[1].seed, 3);
+  EXPECT_FALSE(evals[0].stderr_value.has_value());
+  const auto runs = store.runs("s");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].trainable_params, 1234);
+  EXPECT_EQ(*runs[0].wall_seconds, 12.5);
+  Statement env(store.database().handle(), "SELECT git_commit, torch_version, threads FROM runs WHERE key='k1'");
+  env.step();
+  EXPECT_EQ(env.column_text(0), "abc123");
+  EXPECT_EQ(env.column_text(1), "1.13.1");
+  EXPECT_EQ(env.column_int(2), 1);
+}
+
+TEST(Store, RunResultJsonRoundTrip) {
+  const RunResult r = sample_result("k");
+  const RunResult back = RunResult::from_json(nlohmann::json::parse(r.to_json().dump()));
+  EXPECT_EQ(back.to_json(), r.to_json());
+  nlohmann::json wrong = r.to_json();
+  wrong["format"] = 999;
+  EXPECT_THROW(RunResult::from_json(wrong), std::runtime_error);
+}
+
+TEST(Store, FailureIsRecordedWithItsReason) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  const int64_t sweep = store.create_sweep("s", "s.json", "{}");
+  store.add_run(sweep, "k1", "full_ft", "full_ft", 0, R"({"method":{"name":"full_ft"},"training":{},"seed":0})");
+  store.record_failure("k1", "non-finite loss (nan) at step 3", 1.5);
+  const auto runs = store.runs();
+  EXPECT_EQ(runs[0].status, "failed");
+  EXPECT_EQ(runs[0].failure_reason, "non-finite loss (nan) at step 3");
+}
+
+TEST(Store, ASweepListsTheRunsItSkipped) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  const std::string config = R"({"method":{"name":"full_ft"},"training":{},"seed":0})";
+  store.add_run(store.create_sweep("s", "s.json", "{}"), "k1", "full_ft", "full_ft", 0, config);
+  store.add_run(store.create_sweep("s", "s.json", "{}"), "k1", "full_ft", "full_ft", 0, config);
+  EXPECT_EQ(store.runs("s").size(), 1u);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM runs"), 1);
+  EXPECT_EQ(store.sweep_names(), std::vector<std::string>{"s"});
+}
+
+}  // namespace
+}  // namespace tb

@@ -1,0 +1,166 @@
+// Drives the tunebench binary end to end on a tiny spec and checks the store with SQL.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/process.hpp>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "harness/common/files.h"
+#include "harness/store/sqlite.h"
+#include "tests/test_util.h"
+
+namespace tb {
+namespace {
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int exit_code;
+  std::string out, err;
+};
+
+CliResult tunebench(const std::vector<std::string>& args, const fs::path& scratch) {
+  const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
+  const int rc = bp::system(bp::exe = TUNEBENCH_BINARY, bp::args = args, bp::std_out > out.string(),
+                            bp::std_err > err.string());
+  return {rc, read_file(out), read_file(err)};
+}
+
+int64_t sql_int(const fs::path& db_path, const std::string& sql) {
+  Database db(db_path);
+  Statement s(db.handle(), sql);
+  return s.step() ? s.column_int(0) : -1;
+}
+
+std::string sql_text(const fs::path& db_path, const std::string& sql) {
+  Database db(db_path);
+  Statement s(db.handle(), sql);
+  return s.step() ? s.column_text(0) : "";
+}
+
+fs::path write_spec(const fs::path& dir, const nlohmann::json& spec) {
+  const fs::path file = dir / "spec.json";
+  std::ofstream(file) << spec.dump(2);
+  return file;
+}
+
+TEST(Cli, RunsRecordsSkipsAndRecovers) {
+  testing::ScratchDir dir("cli");
+  const fs::path spec = write_spec(dir.path(), testing::small_spec());
+  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
+
+  const CliResult first = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs"), 6);  // full_ft x 2 seeds + lora x 2 ranks x 2 seeds
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done' AND attempts = 1"), 6);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE git_commit IS NULL OR torch_version IS NULL "
+                        "OR device IS NULL OR threads != 1"), 0);
+  EXPECT_EQ(sql_int(db, "SELECT count(DISTINCT run_key) FROM evals WHERE suite = 'task_accuracy' "
+                        "AND model = 'tuned' AND metric = 'accuracy' AND n = 10"), 6);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM eval_items WHERE suite = 'task_accuracy'"), 6 * 2 * 10);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM metrics WHERE name = 'train_loss'"), 6 * 2);  // steps 5 and 10
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM params WHERE name = 'method.rank'"), 4);
+  EXPECT_GT(sql_int(db, "SELECT min(trainable_params) FROM runs WHERE method = 'lora'"), 0);
+  EXPECT_NE(first.out.find("| base model |"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("| lora alpha=8.0 rank=4 | 2 |"), std::string::npos) << first.out;
+  for (const auto& entry : fs::directory_iterator(out / "runs")) {
+    EXPECT_TRUE(fs::exists(entry.path() / "result.json")) << entry.path();
+    EXPECT_TRUE(fs::exists(entry.path() / "model.safetensors")) << entry.path();
+  }
+
+  // The same spec again: every run is skipped, nothing re-executed.
+  const CliResult second = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find("6 run(s) already done, skipped"), std::string::npos) << second.err;
+  EXPECT_EQ(sql_int(db, "SELECT max(attempts) FROM runs"), 1);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM sweeps"), 2);
+
+  // A coordinator killed after a worker finished but before the store recorded it: the
+  // result in the run folder is ingested, not recomputed.
+  {
+    Database handle(db);
+    handle.exec("UPDATE runs SET status = 'running' WHERE rowid = 1; DELETE FROM evals WHERE run_key = "
+                "(SELECT key FROM runs WHERE rowid = 1)");
+  }
+  const CliResult third = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_NE(third.err.find("recovered from its run folder"), std::string::npos) << third.err;
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 6);
+  EXPECT_EQ(sql_int(db, "SELECT max(attempts) FROM runs"), 1);
+  EXPECT_EQ(sql_int(db, "SELECT count(DISTINCT run_key) FROM evals"), 6);
+
+  const CliResult runs = tunebench({"runs", "--out", out.string()}, dir.path());
+  EXPECT_EQ(runs.exit_code, 0);
+  EXPECT_NE(runs.out.find("done"), std::string::npos);
+  const CliResult report = tunebench({"report", "--out", out.string()}, dir.path());
+  EXPECT_EQ(report.exit_code, 0);
+  EXPECT_NE(report.out.find("## small"), std::string::npos);
+}
+
+TEST(Cli, BadInputExitsWithTwoAndWritesNothing) {
+  testing::ScratchDir dir("cli");
+  const fs::path spec = write_spec(dir.path(), testing::small_spec());
+  const fs::path out = dir.path() / "out";
+  const CliResult bad = tunebench({"run", spec.string(), "methods[1].rank=-1", "--out", out.string()}, dir.path());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("spec.json: methods[1].rank: expected an integer >= 1, got -1"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(out));
+  const CliResult missing = tunebench({"run", (dir.path() / "nope.json").string(), "--out", out.string()}, dir.path());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nope.json: spec file not found"), std::string::npos);
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(tunebench({"frobnicate"}, dir.path()).exit_code, 2);
+  EXPECT_EQ(tunebench({"run", spec.string(), "--wrokers", "2"}, dir.path()).exit_code, 2);
+  for (const char* command : {"run", "runs", "report", "worker"}) {
+    EXPECT_EQ(tunebench({command, "--help"}, dir.path()).exit_code, 0) << command;
+  }
+}
+
+TEST(Cli, FailedRunsAreRecordedAndTheSweepGoesOn) {
+  testing::ScratchDir dir("cli");
+  nlohmann::json doc = testing::small_spec();
+  doc["seeds"] = {0};
+  doc["methods"] = nlohmann::json::parse(R"([
+    {"method": "full_ft", "steps": 1000000},
+    {"method": "full_ft", "lr": 1e30, "grad_clip": 0},
+    {"method": "lora", "rank": 2}
+  ])");
+  const fs::path spec = write_spec(dir.path(), doc);
+  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
+
+  bp::child coordinator(bp::exe = TUNEBENCH_BINARY, bp::args = {"run", spec.string(), "--out", out.string()},
+                        bp::std_out > (dir.path() / "stdout.txt").string(),
+                        bp::std_err > (dir.path() / "stderr.txt").string());
+  // Wait until the endless run is training, then kill its worker with SIGKILL.
+  int64_t pid = -1;
+  for (int i = 0; i < 600 && pid <= 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!fs::exists(db)) continue;
+    try {
+      pid = sql_int(db, "SELECT pid FROM runs WHERE status = 'running' AND config_json LIKE '%1000000%'");
+    } catch (const std::exception&) {  // the store may be mid-creation
+    }
+  }
+  ASSERT_GT(pid, 0) << "the long run never started";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(::kill(pid_t(pid), SIGKILL), 0);
+  coordinator.wait();
+  EXPECT_EQ(coordinator.exit_code(), 1) << read_file(dir.path() / "stderr.txt");
+
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 1);
+  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE config_json LIKE '%1000000%'").find("killed by signal 9"),
+            std::string::npos);
+  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE config_json LIKE '%1e+30%'").find("non-finite loss"),
+            std::string::npos)
+      << sql_text(db, "SELECT failure_reason FROM runs WHERE status = 'failed'");
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE method = 'lora' AND status = 'done'"), 1);
+  const CliResult runs = tunebench({"runs", "--out", out.string()}, dir.path());
+  EXPECT_NE(runs.out.find("reason: worker killed by signal 9"), std::string::npos) << runs.out;
+}
+
+}  // namespace
+}  // namespace tb

@@ -1,0 +1,106 @@
+#include "methods/lora.h"
+
+#include <gtest/gtest.h>
+
+#include "methods/registry.h"
+#include "tests/methods/method_test_util.h"
+
+namespace tb {
+namespace {
+
+LoraOptions all_targets(int64_t rank) {
+  LoraOptions o;
+  o.rank = rank;
+  o.alpha = 16;
+  o.target_modules = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+  return o;
+}
+
+torch::Tensor logits_of(LlamaForCausalLM& model, const torch::Tensor& ids) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  return model->forward(ids);
+}
+
+TEST(Lora, TrainableCountMatchesClosedForm) {
+  const LlamaConfig c = testing::tiny_config();  // d=32, kv=16, ffn=48, 2 layers
+  LlamaForCausalLM model(c);
+  Lora lora(all_targets(4));
+  int64_t n = 0;
+  for (const auto& p : lora.prepare(model)) n += p.numel();
+  const int64_t d = 32, kv = 16, f = 48, r = 4;
+  const int64_t per_layer = r * (d + d) + 2 * r * (d + kv) + r * (d + d) + 2 * r * (d + f) + r * (f + d);
+  EXPECT_EQ(n, 2 * per_layer);
+  int64_t requiring_grad = 0;
+  for (const auto& p : model->parameters()) requiring_grad += p.requires_grad() ? p.numel() : 0;
+  EXPECT_EQ(requiring_grad, n) << "everything else is frozen";
+}
+
+TEST(Lora, StartsAtTheBaseModel) {
+  torch::manual_seed(0);
+  LlamaForCausalLM model(testing::tiny_config());
+  const auto ids = torch::randint(0, 256, {2, 9}, torch::kInt64);
+  const auto before = logits_of(model, ids);
+  Lora lora(all_targets(4));
+  lora.prepare(model);
+  EXPECT_TRUE(torch::equal(logits_of(model, ids), before)) << "B = 0: the adapter adds exactly zero";
+}
+
+TEST(Lora, TrainsLeavesBaseWeightsBitIdenticalAndMergesExactly) {
+  torch::manual_seed(1);
+  LlamaForCausalLM model = testing::pretrained_tiny_model();
+  const TensorMap base = model_state(*model);
+  std::map<std::string, torch::Tensor> base_copy;
+  for (const auto& [k, v] : base) base_copy[k] = v.clone();
+  ReverseTask task(2, 3);
+  const TaskData data = make_task_data(task, 200, 10, 0);
+  LoraOptions o = all_targets(4);
+  o.dropout = 0.1;
+  Lora lora(o);
+  const auto [first, last] = testing::first_and_last(testing::train_with(lora, model, data, 60, 1e-2));
+  EXPECT_LT(last, 0.9 * first) << "LoRA learns: " << first << " -> " << last;
+
+  for (const auto& p : model->named_parameters()) {
+    if (p.key().find("lora") != std::string::npos) continue;
+    EXPECT_TRUE(torch::equal(p.value(), base_copy.at(p.key()))) << p.key() << " changed";
+  }
+  const auto ids = torch::randint(0, 256, {2, 9}, torch::kInt64);
+  const auto unmerged = logits_of(model, ids);
+  lora.merge(model);
+  EXPECT_EQ(model_state(*model).size(), base.size()) << "after merging, only the dense weights remain";
+  EXPECT_TRUE(torch::allclose(logits_of(model, ids), unmerged, 1e-5, 1e-5));
+  EXPECT_FALSE(torch::equal(model_state(*model).at("model.layers.0.self_attn.q_proj.weight"),
+                            base_copy.at("model.layers.0.self_attn.q_proj.weight")))
+      << "the merge folded a non-zero update";
+}
+
+TEST(Lora, SameSeedSameResult) {
+  auto run = [] {
+    torch::manual_seed(7);
+    LlamaForCausalLM model(testing::tiny_config());
+    ReverseTask task(2, 3);
+    const TaskData data = make_task_data(task, 100, 10, 0);
+    Lora lora(all_targets(2));
+    testing::train_with(lora, model, data, 10, 1e-2);
+    lora.merge(model);
+    return model_state(*model);
+  };
+  const auto a = run(), b = run();
+  for (const auto& [k, v] : a) EXPECT_TRUE(torch::equal(v, b.at(k))) << k;
+}
+
+TEST(Lora, OnlyTargetedModulesGetAdapters) {
+  LlamaForCausalLM model(testing::tiny_config());
+  Lora lora(LoraOptions{});  // default: q_proj, v_proj
+  lora.prepare(model);
+  int adapted = 0;
+  for (auto& [name, proj] : model->projections()) {
+    const bool target = name.find("q_proj") != std::string::npos || name.find("v_proj") != std::string::npos;
+    EXPECT_EQ(proj->has_adapters(), target) << name;
+    adapted += proj->has_adapters();
+  }
+  EXPECT_EQ(adapted, 4);
+}
+
+}  // namespace
+}  // namespace tb

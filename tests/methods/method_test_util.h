@@ -1,0 +1,73 @@
+// A tiny trained-for-a-few-steps setting shared by the method tests.
+#pragma once
+#include <functional>
+
+#include "harness/data/reverse_task.h"
+#include "harness/model/model_io.h"
+#include "harness/spec/schema.h"
+#include "harness/train/pretrain.h"
+#include "harness/train/pretrain_options.h"
+#include "harness/train/sft_batches.h"
+#include "harness/train/trainer.h"
+#include "methods/method.h"
+#include "tests/test_util.h"
+
+namespace tb::testing {
+
+// The tiny model after a short pretraining on the mixture (computed once per test
+// process). Methods that freeze the norms and the LM head cannot learn on a randomly
+// initialised model: its frozen head caps every logit near 0.6.
+inline LlamaForCausalLM pretrained_tiny_model() {
+  static const TensorMap state = [] {
+    nlohmann::json pre = nlohmann::json::object();
+    for (const auto& f : pretrain_schema()) pre[f.name] = f.default_value;
+    pre["steps"] = 150;
+    pre["batch_size"] = 16;
+    pre["seq_len"] = 32;
+    const nlohmann::json base = {{"architecture", tiny_config().to_json()}, {"pretraining", pre}};
+    auto model = pretrain_base_model(base, [](int64_t, const std::string&, double) {});
+    TensorMap s;
+    for (const auto& [k, v] : model_state(*model)) s[k] = v.clone();
+    return s;
+  }();
+  LlamaForCausalLM model(tiny_config());
+  load_model_state(*model, state);
+  return model;
+}
+
+inline std::function<Batch(int64_t)> reverse_batches(const TaskData& data, uint64_t seed) {
+  auto rng = std::make_shared<Rng>(seed);
+  return [&data, rng](int64_t) {
+    std::vector<size_t> idx;
+    for (int i = 0; i < 16; ++i) idx.push_back(rng->below(data.train.size()));
+    return make_sft_batch(data.train, idx);
+  };
+}
+
+// Trains `method` on the tiny model for `steps`; returns the loss of every step.
+inline std::vector<double> train_with(Method& method, LlamaForCausalLM& model, const TaskData& data, int64_t steps,
+                                      double lr) {
+  const auto params = method.prepare(model);
+  TrainingOptions o;
+  o.steps = steps;
+  o.lr = lr;
+  o.warmup_steps = 5;
+  o.log_every = 1;
+  std::vector<double> losses;
+  train(model, params, o, reverse_batches(data, 0), &method, [&](int64_t, const std::string& name, double v) {
+    if (name == "train_loss") losses.push_back(v);
+  });
+  return losses;
+}
+
+// Mean of the first and of the last `k` losses.
+inline std::pair<double, double> first_and_last(const std::vector<double>& losses, size_t k = 5) {
+  double first = 0, last = 0;
+  for (size_t i = 0; i < k; ++i) {
+    first += losses[i] / double(k);
+    last += losses[losses.size() - 1 - i] / double(k);
+  }
+  return {first, last};
+}
+
+}  // namespace tb::testing

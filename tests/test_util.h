@@ -1,0 +1,60 @@
+// Helpers shared by the tests: a tiny model shape and scratch folders.
+#pragma once
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness/model/llama_config.h"
+
+namespace tb::testing {
+
+inline LlamaConfig tiny_config(int64_t kv_heads = 2) {
+  LlamaConfig c;
+  c.hidden_size = 32;
+  c.intermediate_size = 48;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 4;
+  c.num_key_value_heads = kv_heads;
+  c.max_position_embeddings = 64;
+  return c;
+}
+
+// A fresh, empty folder under the system temp dir, removed on destruction.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& tag) {
+    path_ = std::filesystem::temp_directory_path() /
+            ("tunebench-test-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+  std::filesystem::path path_;
+};
+
+// A small valid spec document (tests edit it to make it invalid).
+inline nlohmann::json small_spec() {
+  return nlohmann::json::parse(R"({
+    "name": "small",
+    "base_model": {"architecture": {"hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2,
+                                    "num_attention_heads": 4, "num_key_value_heads": 2,
+                                    "max_position_embeddings": 64},
+                   "pretraining": {"steps": 30, "batch_size": 8, "seq_len": 32}},
+    "task": {"name": "reverse", "min_len": 3, "max_len": 4, "train_items": 100, "eval_items": 10},
+    "training": {"steps": 10, "batch_size": 8, "log_every": 5},
+    "methods": [{"method": "full_ft"}, {"method": "lora", "rank": [2, 4], "alpha": 8}],
+    "seeds": [0, 1],
+    "evaluation": {"task_accuracy": {}, "forgetting": {"sequences": 4, "seq_len": 16}}
+  })");
+}
+
+}  // namespace tb::testing
