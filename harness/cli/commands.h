@@ -1,8 +1,13 @@
 // One function per subcommand; each parses its own arguments (after the subcommand
 // name), prints --help, and returns the process exit code.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace tb {
+class Store;
+}
 
 namespace tb::cli {
 
@@ -13,10 +18,13 @@ int runs_command(const Args& args);
 int report_command(const Args& args);
 int worker_command(const Args& args);
 
-// Shared flag parsing: "--name value" or "--name=value"; throws UserError if the value
+// Shared by the subcommands (cli_common.cpp). Flag parsing: "--name value" or "--name=value"; throws UserError if the value
 // is missing. Removes the flag from `args`.
 bool take_flag(Args& args, const std::string& name, std::string& value);
 bool take_switch(Args& args, const std::string& name);
 void reject_unknown_flags(const Args& args, const std::string& command);
+
+// The store of an output folder that a sweep has written; UserError if there is none.
+std::unique_ptr<Store> open_existing_store(const std::string& out_dir);
 
 }  // namespace tb::cli

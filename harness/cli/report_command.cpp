@@ -1,4 +1,3 @@
-#include <filesystem>
 #include <iostream>
 
 #include "harness/cli/commands.h"
@@ -31,10 +30,8 @@ int report_command(const Args& given) {
   take_flag(args, "--sweep", sweep);
   reject_unknown_flags(args, "report");
   if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench report --help)");
-  const auto db = std::filesystem::path(out) / "tunebench.sqlite";
-  if (!std::filesystem::exists(db)) throw UserError(db.string() + ": no store here; run `tunebench run SPEC` first or pass --out");
-  Store store(db);
-  const SummaryTable table = summarize_sweep(store, sweep);
+  const auto store = open_existing_store(out);
+  const SummaryTable table = summarize_sweep(*store, sweep);
   std::cout << "## " << table.sweep << "\n\n" << to_markdown(table);
   return 0;
 }

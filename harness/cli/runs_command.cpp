@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 
 #include "harness/cli/commands.h"
@@ -30,10 +29,8 @@ int runs_command(const Args& given) {
   take_flag(args, "--sweep", sweep);
   reject_unknown_flags(args, "runs");
   if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench runs --help)");
-  const auto db = std::filesystem::path(out) / "tunebench.sqlite";
-  if (!std::filesystem::exists(db)) throw UserError(db.string() + ": no store here; run `tunebench run SPEC` first or pass --out");
-  Store store(db);
-  const auto runs = store.runs(sweep);
+  const auto store = open_existing_store(out);
+  const auto runs = store->runs(sweep);
   std::printf("%-16s  %-7s  %3s  %8s  %s\n", "key", "status", "try", "wall s", "run");
   for (const auto& r : runs) {
     std::printf("%-16s  %-7s  %3ld  %8s  %s seed=%ld%s\n", r.key.c_str(), r.status.c_str(), long(r.attempts),

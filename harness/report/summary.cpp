@@ -46,6 +46,10 @@ SummaryTable summarize_sweep(Store& store, const std::string& requested) {
     if (std::find(table.columns.begin(), table.columns.end(), column) == table.columns.end()) table.columns.push_back(column);
     values[e.variant][column].push_back(e.value);
   }
+  // Suites and metrics in alphabetical order, each paired difference right after its metric.
+  auto plain = [](const std::string& c) { return c.rfind("Δ ", 0) == 0 ? c.substr(std::string("Δ ").size()) + "~" : c; };
+  std::sort(table.columns.begin(), table.columns.end(),
+            [&](const std::string& a, const std::string& b) { return plain(a) < plain(b); });
   if (!base_values.empty()) {
     SummaryRow base{"base model", 0, {}, std::nullopt, std::nullopt};
     for (const auto& [column, v] : base_values) base.cells[column] = cell_of(v);

@@ -20,6 +20,18 @@ std::string short_value(const nlohmann::json& v) {
   return v.dump();
 }
 
+// A list naming every allowed choice reads "all" (e.g. LoRA on every projection).
+std::string variant_value(const nlohmann::json& v, const Schema& schema, const std::string& key) {
+  const auto field = std::find_if(schema.begin(), schema.end(), [&](const Field& f) { return f.name == key; });
+  if (field != schema.end() && field->type == FieldType::kStringList && !field->choices.empty() && v.is_array()) {
+    const bool all = std::all_of(field->choices.begin(), field->choices.end(), [&](const std::string& c) {
+      return std::find(v.begin(), v.end(), c) != v.end();
+    });
+    if (all) return "all";
+  }
+  return short_value(v);
+}
+
 }  // namespace
 
 Schema method_entry_schema(const std::string& method) {
@@ -77,7 +89,8 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
         (is_hyperparameter ? method_section : training)[key] = value;
       }
       // The variant names what the entry set explicitly, so rows read like the spec.
-      for (const auto& key : given) variant += " " + key + "=" + short_value(combo.at(key));
+      const Schema entry_schema = method_entry_schema(method);
+      for (const auto& key : given) variant += " " + key + "=" + variant_value(combo.at(key), entry_schema, key);
       for (int64_t seed : spec.seeds) {
         RunConfig run;
         run.method = method;

@@ -1,5 +1,8 @@
-#include "harness/common/check.h"
+#include <filesystem>
+
 #include "harness/cli/commands.h"
+#include "harness/common/check.h"
+#include "harness/store/store.h"
 
 namespace tb::cli {
 
@@ -34,6 +37,14 @@ void reject_unknown_flags(const Args& args, const std::string& command) {
   for (const auto& a : args) {
     if (a.rfind("--", 0) == 0) throw UserError("unknown option " + a + " for `tunebench " + command + "` (see --help)");
   }
+}
+
+std::unique_ptr<Store> open_existing_store(const std::string& out_dir) {
+  const auto db = std::filesystem::path(out_dir) / "tunebench.sqlite";
+  if (!std::filesystem::exists(db)) {
+    throw UserError(db.string() + ": no store here; run `tunebench run SPEC` first or pass --out");
+  }
+  return std::make_unique<Store>(db);
 }
 
 }  // namespace tb::cli
