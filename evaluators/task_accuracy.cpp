@@ -35,7 +35,7 @@ EvalOutput TaskAccuracy::evaluate(EvalContext& ctx) {
       correct_by_model[m].push_back(ok ? 1.0 : 0.0);
       logprobs.push_back(logprob);
       out.items.push_back({suite, name, item.id, ok ? 1.0 : 0.0, logprob,
-                           {{"output", decode_bytes(generated)}, {"answer_chars", int64_t(item.answer.size())}}});
+                           {{"output", escape_bytes(decode_bytes(generated))}, {"answer_chars", int64_t(item.answer.size())}}});
     }
     out.aggregates.push_back(make_aggregate(suite, name, "accuracy", proportion_estimate(correct, int64_t(ctx.task->eval.size()))));
     out.aggregates.push_back(make_aggregate(suite, name, "answer_logprob", mean_estimate(logprobs)));

@@ -24,24 +24,35 @@ std::string_view pick(Rng& rng, const std::array<std::string_view, N>& words) {
   return words[rng.below(N)];
 }
 
-std::string noun_phrase(Rng& rng) {
-  std::string out(pick(rng, kDeterminers));
-  if (rng.uniform() < 0.5) out += " " + std::string(pick(rng, kAdjectives));
-  return out + " " + std::string(pick(rng, kNouns));
+// Built by appending in sequence: the order of the random draws must be fixed, and the
+// operands of a chain of operator+ may be evaluated in any order.
+void append_noun_phrase(Rng& rng, std::string& out) {
+  out.append(pick(rng, kDeterminers));
+  if (rng.uniform() < 0.5) out.append(" ").append(pick(rng, kAdjectives));
+  out.append(" ").append(pick(rng, kNouns));
 }
 
-std::string sentence(Rng& rng) {
-  std::string s = noun_phrase(rng) + " " + std::string(pick(rng, kVerbs)) + " " + noun_phrase(rng);
-  if (rng.uniform() < 0.4) s += " " + std::string(pick(rng, kPrepositions)) + " " + noun_phrase(rng);
-  s += ".";
-  s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return s;
+void append_sentence(Rng& rng, std::string& out) {
+  const size_t start = out.size();
+  append_noun_phrase(rng, out);
+  out.append(" ").append(pick(rng, kVerbs)).append(" ");
+  append_noun_phrase(rng, out);
+  if (rng.uniform() < 0.4) {
+    out.append(" ").append(pick(rng, kPrepositions)).append(" ");
+    append_noun_phrase(rng, out);
+  }
+  out.append(".");
+  out[start] = static_cast<char>(out[start] - 'a' + 'A');
 }
 
 std::string prose(Rng& rng) {
-  std::string doc = sentence(rng);
+  std::string doc;
+  append_sentence(rng, doc);
   const int64_t extra = rng.between(0, 2);
-  for (int64_t i = 0; i < extra; ++i) doc += " " + sentence(rng);
+  for (int64_t i = 0; i < extra; ++i) {
+    doc.append(" ");
+    append_sentence(rng, doc);
+  }
   return doc;
 }
 

@@ -10,6 +10,9 @@
 
 namespace tb {
 
+// Bumped whenever the generated text changes, so cached base models are not reused.
+inline constexpr int kPretrainMixtureVersion = 2;
+
 struct MixtureWeights {
   double prose = 0.5;
   double copy = 0.3;

@@ -43,16 +43,16 @@ void follow_metrics(const fs::path& dir, Progress& progress) {
   if (j.is_object() && j.value("name", "") == "train_loss") progress.update(j.value("step", 0), j.value("value", 0.0));
 }
 
-// Ingests <dir>/result.json if it is there and belongs to `key`.
-bool ingest_result(Store& store, const fs::path& dir, const std::string& key) {
-  if (!fs::exists(run_files::result(dir))) return false;
+// Ingests <dir>/result.json into the store. Returns "" on success, else why not.
+std::string ingest_result(Store& store, const fs::path& dir, const std::string& key) {
+  if (!fs::exists(run_files::result(dir))) return "no result.json";
   try {
     RunResult r = RunResult::from_json(nlohmann::json::parse(read_file(run_files::result(dir))));
-    if (r.run_key != key) return false;
+    if (r.run_key != key) return "result.json belongs to run " + r.run_key;
     store.record_success(r);
-    return true;
-  } catch (const std::exception&) {
-    return false;  // unreadable: the run will be executed again
+    return "";
+  } catch (const std::exception& e) {
+    return std::string("unreadable result.json: ") + e.what();
   }
 }
 
@@ -68,26 +68,51 @@ std::map<std::string, std::string> ensure_base_models(const std::vector<const Ru
     if (!seen.insert(key).second) continue;
     const fs::path model = base_model_path(o.out_dir / "models", base);
     if (fs::exists(model)) continue;
-    const fs::path dir = model.parent_path();
-    fs::create_directories(dir);
-    fs::remove(run_files::metrics(dir));
-    write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "pretrain"}, {"base_model", base},
-                                                              {"threads", threads}, {"output", model.string()}}.dump(2));
-    progress.message("pretraining base model " + key + " (cached in " + dir.string() + ")");
-    const auto started = std::chrono::steady_clock::now();
-    const int64_t steps = base.at("pretraining").at("steps").get<int64_t>();
-    progress.start_run("pretrain " + key, steps);
-    const ChildExit exit = run_child(o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(threads),
-                                     nullptr, [&] { follow_metrics(dir, progress); });
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (exit.signal != 0 || exit.exit_code != 0 || !fs::exists(model)) {
-      failures[key] = "base model pretraining failed: " + failure_reason(dir, exit);
+    try {
+      const fs::path dir = model.parent_path();
+      fs::create_directories(dir);
+      for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir)}) fs::remove(stale);
+      write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "pretrain"}, {"base_model", base},
+                                                                {"threads", threads}, {"output", model.string()}}.dump(2));
+      progress.message("pretraining base model " + key + " (cached in " + dir.string() + ")");
+      const auto started = std::chrono::steady_clock::now();
+      const int64_t steps = base.at("pretraining").at("steps").get<int64_t>();
+      progress.start_run("pretrain " + key, steps);
+      const ChildExit exit = run_child(o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(threads),
+                                       nullptr, [&] { follow_metrics(dir, progress); });
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (exit.signal != 0 || exit.exit_code != 0 || !fs::exists(model)) {
+        failures[key] = "base model pretraining failed: " + failure_reason(dir, exit);
+        progress.message(failures[key]);
+      } else {
+        progress.message("base model " + key + " pretrained in " + format_duration(seconds));
+      }
+    } catch (const std::exception& e) {
+      failures[key] = std::string("base model pretraining failed: ") + e.what();
       progress.message(failures[key]);
-    } else {
-      progress.message("base model " + key + " pretrained in " + format_duration(seconds));
     }
   }
   return failures;
+}
+
+// Runs one run in a worker process and ingests its result. Returns "" when the run is
+// done and stored, else the failure reason. A result the worker managed to write counts,
+// whatever happened to the process afterwards.
+std::string execute_run(const RunConfig& run, const fs::path& dir, const ExecutorOptions& o, int64_t threads,
+                        Store& store, Progress& progress) {
+  for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir)}) {
+    fs::remove(stale);
+  }
+  write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "finetune"}, {"run_key", run.key},
+                                                            {"config", run.config}, {"threads", threads},
+                                                            {"models_dir", (o.out_dir / "models").string()}}.dump(2));
+  const ChildExit exit = run_child(
+      o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(threads),
+      [&](int64_t pid) { store.mark_running(run.key, pid, threads); }, [&] { follow_metrics(dir, progress); });
+  const std::string ingest_error = ingest_result(store, dir, run.key);
+  if (ingest_error.empty()) return "";
+  if (exit.signal == 0 && exit.exit_code == 0) return "worker finished but " + ingest_error;
+  return failure_reason(dir, exit);
 }
 
 }  // namespace
@@ -117,44 +142,38 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
   const auto base_failures = ensure_base_models(todo, o, spec.threads, progress);
   for (const RunConfig* run : todo) {
     const fs::path dir = o.out_dir / "runs" / run->key;
-    fs::create_directories(dir);
-    const std::string label = run->variant + " seed=" + std::to_string(run->seed);
-    progress.start_run(label, run->config.at("training").at("steps").get<int64_t>());
+    progress.start_run(run->variant + " seed=" + std::to_string(run->seed),
+                       run->config.at("training").at("steps").get<int64_t>());
     const auto started = std::chrono::steady_clock::now();
     auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-
-    if (ingest_result(store, dir, run->key)) {  // finished before a crash of the coordinator
-      ++outcome.recovered;
+    std::string failure;
+    bool recovered = false;
+    try {
+      fs::create_directories(dir);
+      const auto base_failure = base_failures.find(base_model_key(run->config.at("base_model")));
+      if (ingest_result(store, dir, run->key).empty()) {  // finished before a crash of the coordinator
+        recovered = true;
+      } else if (base_failure != base_failures.end()) {
+        failure = base_failure->second;
+      } else {
+        failure = execute_run(*run, dir, o, spec.threads, store, progress);
+      }
+    } catch (const std::exception& e) {  // the store or the file system failed us: record and go on
+      failure = std::string("could not execute the run: ") + e.what();
+    }
+    if (failure.empty()) {
       ++outcome.done;
-      progress.finish_run("done (recovered from its run folder)", seconds());
+      outcome.recovered += recovered;
+      progress.finish_run(recovered ? "done (recovered from its run folder)" : "done", seconds());
       continue;
     }
-    const auto base_failure = base_failures.find(base_model_key(run->config.at("base_model")));
-    if (base_failure != base_failures.end()) {
-      store.record_failure(run->key, base_failure->second, 0);
-      ++outcome.failed;
-      progress.finish_run("failed", seconds());
-      continue;
+    ++outcome.failed;
+    try {
+      store.record_failure(run->key, failure, seconds());
+    } catch (const std::exception& e) {
+      progress.message("could not record the failure of " + run->key + ": " + e.what());
     }
-    for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir)}) fs::remove(stale);
-    write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "finetune"}, {"run_key", run->key},
-                                                              {"config", run->config}, {"threads", spec.threads},
-                                                              {"models_dir", (o.out_dir / "models").string()}}.dump(2));
-    const ChildExit exit = run_child(
-        o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(spec.threads),
-        [&](int64_t pid) { store.mark_running(run->key, pid, spec.threads); },
-        [&] { follow_metrics(dir, progress); });
-    if (exit.signal == 0 && exit.exit_code == 0 && ingest_result(store, dir, run->key)) {
-      ++outcome.done;
-      progress.finish_run("done", seconds());
-    } else {
-      const std::string reason = exit.signal == 0 && exit.exit_code == 0
-                                     ? "worker exited without a readable result.json"
-                                     : failure_reason(dir, exit);
-      store.record_failure(run->key, reason, seconds());
-      ++outcome.failed;
-      progress.finish_run("failed: " + reason, seconds());
-    }
+    progress.finish_run("failed: " + failure, seconds());
   }
   return outcome;
 }

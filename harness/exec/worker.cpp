@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 
@@ -102,6 +103,12 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
     result.evals.insert(result.evals.end(), out.aggregates.begin(), out.aggregates.end());
     result.items.insert(result.items.end(), out.items.begin(), out.items.end());
   }
+  for (const auto& e : result.evals) {
+    if (!std::isfinite(e.value)) {
+      throw std::runtime_error("non-finite evaluation value: " + e.suite + " " + e.model + " " + e.metric +
+                               " (the tuned weights diverged)");
+    }
+  }
   result.trainable_params = trainable;
   result.total_params = total_params;
   result.optimizer_state_bytes = 2 * trainable * int64_t(sizeof(float));  // AdamW: two moments per parameter
@@ -109,7 +116,7 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.environment = current_environment(job.at("threads").get<int64_t>());
   result.metrics = log.points;
-  write_file_atomically(run_files::result(dir), result.to_json().dump());
+  write_file_atomically(run_files::result(dir), result.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace

@@ -16,4 +16,7 @@ std::vector<int64_t> encode_bytes(std::string_view text);
 // Bytes of the byte tokens; special tokens are skipped.
 std::string decode_bytes(const std::vector<int64_t>& tokens);
 
+// Printable ASCII as is, every other byte as \xNN: always valid UTF-8 (for JSON and logs).
+std::string escape_bytes(std::string_view bytes);
+
 }  // namespace tb

@@ -29,7 +29,8 @@ std::vector<RunConfig> expand_grid(const Spec& spec);
 // 16 hex digits of SHA-256 over the canonical (sorted-key) JSON of a resolved config.
 std::string run_key(const nlohmann::json& config);
 
-// Cache key of a base model: hash of its architecture + pretraining spec.
+// Cache key of a base model: hash of its resolved section (architecture, pretraining and
+// the version of the mixture generator).
 std::string base_model_key(const nlohmann::json& base_model);
 
 // Schema of a method entry: the method's hyperparameters plus overridable training options.

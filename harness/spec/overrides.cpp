@@ -28,6 +28,7 @@ std::vector<PathStep> parse_path(const std::string& path, const std::string& who
       for (char c : digits) {
         if (!std::isdigit(static_cast<unsigned char>(c))) bad("list index must be a number");
       }
+      if (digits.size() > 9) bad("list index out of range");
       steps.push_back({true, "", std::stoul(digits)});
       i = close + 1;
       if (i < path.size() && path[i] == '.') ++i;

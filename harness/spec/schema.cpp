@@ -1,6 +1,7 @@
 #include "harness/spec/schema.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <sstream>
 
@@ -71,6 +72,10 @@ nlohmann::json validate_value(const nlohmann::json& value, const Field& f,
                             (value.is_number_float() && std::isfinite(value.get<double>()) &&
                              std::floor(value.get<double>()) == value.get<double>());
       if (!integral) where.fail("expected an integer" + range_text(f) + ", got " + describe_json(value));
+      const bool representable = value.is_number_unsigned()
+                                     ? value.get<uint64_t>() <= uint64_t(INT64_MAX)
+                                     : std::fabs(value.get<double>()) < 9.2e18;
+      if (!representable) where.fail("integer out of range, got " + describe_json(value));
       const auto v = value.is_number_integer() ? value.get<int64_t>()
                                                : static_cast<int64_t>(value.get<double>());
       check_range(static_cast<double>(v), f, "an integer", where, value);

@@ -28,7 +28,10 @@ using Schema = std::vector<Field>;
 class JsonLocation {
  public:
   JsonLocation(std::string file, std::string path = "") : file_(std::move(file)), path_(std::move(path)) {}
-  JsonLocation key(const std::string& k) const { return {file_, path_.empty() ? k : path_ + "." + k}; }
+  JsonLocation key(const std::string& k) const {
+    const std::string shown = k.empty() ? "\"\"" : k;
+    return {file_, path_.empty() ? shown : path_ + "." + shown};
+  }
   JsonLocation index(size_t i) const { return {file_, path_ + "[" + std::to_string(i) + "]"}; }
   const std::string& path() const { return path_; }
   // Throws UserError "<file>: <path>: <message>".

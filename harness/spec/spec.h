@@ -17,7 +17,7 @@ struct MethodEntry {
 struct Spec {
   std::string file;  // as given, for messages
   std::string name;
-  nlohmann::json base_model;  // {"architecture": {...}, "pretraining": {...}}, defaults filled
+  nlohmann::json base_model;  // {"architecture", "pretraining", "mixture_version"}, defaults filled
   nlohmann::json task;        // {"name": ..., options...}, defaults filled
   nlohmann::json training;    // defaults filled
   std::vector<MethodEntry> methods;

@@ -66,7 +66,14 @@ Database::Database(const std::filesystem::path& path) : path_(path.string()) {
     throw std::runtime_error("cannot open store " + path_ + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 10000);
-  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+  // Switching to WAL writes the file header once; a read-only copy already in WAL mode stays readable.
+  bool wal = false;
+  {
+    Statement mode(db_, "PRAGMA journal_mode");  // finalized before switching: it holds a read lock
+    wal = mode.step() && mode.column_text(0) == "wal";
+  }
+  if (!wal) exec("PRAGMA journal_mode=WAL;");
 }
 
 Database::~Database() { sqlite3_close(db_); }

@@ -18,6 +18,7 @@ int Store::schema_version() {
 
 void Store::migrate() {
   const auto& migrations = store_migrations();
+  if (schema_version() == int(migrations.size())) return;  // readers need no write access
   Transaction tx(*db_);  // one writer migrates; others wait on the busy timeout
   const int version = schema_version();
   if (version > int(migrations.size())) {
@@ -100,7 +101,7 @@ void Store::record_success(const RunResult& r) {
                  "VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const auto& i : r.items) {
     item.bind(1, r.run_key).bind(2, i.suite).bind(3, i.model).bind(4, i.item_id).bind(5, i.score)
-        .bind(6, i.logprob).bind(7, i.meta.dump()).run();
+        .bind(6, i.logprob).bind(7, i.meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).run();
   }
   tx.commit();
 }

@@ -5,6 +5,7 @@
 #include "harness/data/reverse_task.h"
 #include "harness/model/generate.h"
 #include "harness/model/model_io.h"
+#include "harness/model/tokenizer.h"
 #include "tests/test_util.h"
 
 namespace tb {
@@ -43,6 +44,61 @@ TEST(TaskAccuracy, ItemsAggregatesAndPairingAreConsistent) {
   for (char c : data.eval[0].answer) gold.push_back(c);
   gold.push_back(257);
   EXPECT_NEAR(*out.items[0].logprob, continuation_logprob(base, prompt, gold), 1e-9);
+}
+
+// A model rigged into a bigram table: the blocks add nothing (o_proj and down_proj are
+// zero), token t embeds as a one-hot, and the head maps that one-hot to the next token.
+// It answers "x=" with "ab" then EOS.
+LlamaForCausalLM bigram_model() {
+  LlamaForCausalLM model(testing::tiny_config());
+  torch::NoGradGuard no_grad;
+  for (auto& [name, proj] : model->projections()) {
+    if (name.find("o_proj") != std::string::npos || name.find("down_proj") != std::string::npos) proj->weight.zero_();
+  }
+  auto embed = model->model->embed_tokens->weight;
+  auto head = model->lm_head->weight;
+  embed.zero_();
+  head.zero_();
+  embed.select(1, 3).fill_(1.0);  // every other token: slot 3, which predicts nothing in particular
+  embed[int64_t('=')].zero_();
+  embed[int64_t('=')][0] = 1;
+  embed[int64_t('a')].zero_();
+  embed[int64_t('a')][1] = 1;
+  embed[int64_t('b')].zero_();
+  embed[int64_t('b')][2] = 1;
+  head[int64_t('a')][0] = 1;  // after '=' comes 'a'
+  head[int64_t('b')][1] = 1;  // after 'a' comes 'b'
+  head[kEosToken][2] = 1;     // after 'b' comes EOS
+  head[int64_t('z')][3] = 1;  // after anything else comes 'z'
+  return model;
+}
+
+TEST(TaskAccuracy, ExactMatchNeedsTheWholeAnswerAndTheStop) {
+  LlamaForCausalLM base(testing::tiny_config());
+  LlamaForCausalLM tuned = bigram_model();
+  TaskData data;
+  data.eval = {{"x=", "x=", "ab"},    // exactly what the model says, then EOS: correct
+               {"x=", "x=", "a"},     // a prefix of the output: wrong
+               {"x=", "x=", "abz"}};  // the model stops before the end: wrong
+  data.eval[1].id = "x=#2";
+  data.eval[2].id = "x=#3";
+  PretrainOptions pre;
+  EvalContext ctx{base, tuned, &data, &pre, 0};
+  const EvalOutput out = TaskAccuracy().evaluate(ctx);
+  std::vector<double> tuned_scores;
+  for (const auto& item : out.items) {
+    if (item.model == "tuned") tuned_scores.push_back(item.score);
+  }
+  EXPECT_EQ(tuned_scores, (std::vector<double>{1, 0, 0}));
+  EXPECT_EQ(out.items[3].meta.at("output"), "ab");
+  EXPECT_EQ(out.items[4].meta.at("output"), "ab") << "one token past a 1-token answer shows it did not stop";
+  for (const auto& a : out.aggregates) {
+    if (a.model == "tuned" && a.metric == "accuracy") {
+      EXPECT_DOUBLE_EQ(a.value, 1.0 / 3.0);
+      EXPECT_NEAR(*a.ci_low, 0.0615, 1e-4);  // Wilson, 1 of 3
+      EXPECT_NEAR(*a.ci_high, 0.7923, 1e-4);
+    }
+  }
 }
 
 }  // namespace

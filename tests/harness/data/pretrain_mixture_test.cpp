@@ -34,3 +34,24 @@ TEST(PretrainMixture, FollowsTheWeightsAndIsDeterministic) {
 
 }  // namespace
 }  // namespace tb
+
+namespace tb {
+namespace {
+
+// The generated text is part of every cached base model's identity: if this test fails,
+// the generator changed; bump kPretrainMixtureVersion and update the expected strings.
+TEST(PretrainMixture, GeneratedTextIsPinned) {
+  Rng rng(42);
+  std::vector<std::string> docs;
+  for (int i = 0; i < 4; ++i) docs.push_back(sample_mixture_document(rng, MixtureWeights{}, Split::kTrain));
+  EXPECT_EQ(kPretrainMixtureVersion, 2);
+  EXPECT_EQ(docs, (std::vector<std::string>{
+                      "copy(kquu)=kquu",
+                      "Every old river paints every farmer in the red horse. The horse watches a fox.",
+                      "copy(pottxvu)=pottxvu",
+                      "A bright tree builds every young book.",
+                  }));
+}
+
+}  // namespace
+}  // namespace tb

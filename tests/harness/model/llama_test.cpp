@@ -65,6 +65,21 @@ TEST(Llama, KVCacheStepsEqualRecomputation) {
   }
 }
 
+TEST(Llama, ChunkedPrefillOnAFilledCacheEqualsRecomputation) {
+  // Several new tokens on top of a non-empty cache exercise the offset causal mask.
+  torch::manual_seed(6);
+  LlamaForCausalLM model(testing::tiny_config());
+  model->eval();
+  torch::NoGradGuard no_grad;
+  auto ids = torch::randint(0, 256, {2, 10}, torch::kInt64);
+  const auto full = model->forward(ids);
+  KVCache cache;
+  const auto a = model->forward(ids.narrow(1, 0, 4), &cache);
+  const auto b = model->forward(ids.narrow(1, 4, 3), &cache);
+  const auto c = model->forward(ids.narrow(1, 7, 3), &cache);
+  EXPECT_TRUE(torch::allclose(torch::cat({a, b, c}, 1), full, 1e-5, 1e-5));
+}
+
 TEST(Llama, GroupedKeyValueHeadsEqualRepeatedHeads) {
   // A GQA model equals a full multi-head model whose K/V projections repeat each KV head.
   torch::manual_seed(3);

@@ -121,6 +121,30 @@ TEST(Spec, RangesAreChecked) {
             std::string::npos);
 }
 
+TEST(Spec, ImpossibleRequestsAreCaughtBeforeAnythingRuns) {
+  auto doc = small_spec();
+  doc["task"] = {{"name", "reverse"}, {"min_len", 1}, {"max_len", 1}, {"train_items", 4000}};
+  EXPECT_NE(error_of(doc).find("spec.json: task: the task has too few distinct items"), std::string::npos)
+      << error_of(doc);
+
+  doc = small_spec();
+  doc["base_model"]["pretraining"]["prose_weight"] = 0;
+  doc["base_model"]["pretraining"]["copy_weight"] = 0;
+  doc["base_model"]["pretraining"]["arithmetic_weight"] = 0;
+  EXPECT_NE(error_of(doc).find("base_model.pretraining: the mixture weights"), std::string::npos);
+
+  doc = small_spec();
+  doc["training"]["steps"] = 1e19;
+  EXPECT_EQ(error_of(doc), "spec.json: training.steps: integer out of range, got 1e+19");
+  doc = small_spec();
+  doc["seeds"] = nlohmann::json::parse("[18446744073709551615]");
+  EXPECT_EQ(error_of(doc), "spec.json: seeds[0]: integer out of range, got 18446744073709551615");
+
+  doc = small_spec();
+  doc[""] = 1;
+  EXPECT_EQ(error_of(doc).rfind("spec.json: \"\": unknown key", 0), 0u) << error_of(doc);
+}
+
 TEST(Spec, SweepsOnlyWhereAllowed) {
   auto doc = small_spec();
   doc["training"]["lr"] = {1e-3, 1e-2};
@@ -173,6 +197,7 @@ TEST(Spec, OverridesApplyBeforeValidation) {
   EXPECT_EQ(spec.name, "renamed");
   EXPECT_THROW(load_spec(file, {"methods[7].rank=2"}), UserError);
   EXPECT_THROW(load_spec(file, {"noequals"}), UserError);
+  EXPECT_THROW(load_spec(file, {"methods[99999999999999999999].rank=1"}), UserError);
   try {
     load_spec(file, {"methods[1].rank=-1"});
     FAIL();
