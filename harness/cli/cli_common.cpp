@@ -1,4 +1,5 @@
 #include <filesystem>
+#include <iostream>
 
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
@@ -37,6 +38,20 @@ void reject_unknown_flags(const Args& args, const std::string& command) {
   for (const auto& a : args) {
     if (a.rfind("--", 0) == 0) throw UserError("unknown option " + a + " for `tunebench " + command + "` (see --help)");
   }
+}
+
+bool parse_store_query(Args args, const std::string& command, const char* help, StoreQuery& query) {
+  if (take_switch(args, "--help") || take_switch(args, "-h")) {
+    std::cout << help;
+    return false;
+  }
+  take_flag(args, "--out", query.out);
+  take_flag(args, "--sweep", query.sweep);
+  reject_unknown_flags(args, command);
+  if (!args.empty()) {
+    throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench " + command + " --help)");
+  }
+  return true;
 }
 
 std::unique_ptr<Store> open_existing_store(const std::string& out_dir) {

@@ -27,4 +27,12 @@ void reject_unknown_flags(const Args& args, const std::string& command);
 // The store of an output folder that a sweep has written; UserError if there is none.
 std::unique_ptr<Store> open_existing_store(const std::string& out_dir);
 
+// The flags of the commands that read a store: --out DIR (default results), --sweep NAME.
+struct StoreQuery {
+  std::string out = "results";
+  std::string sweep;
+};
+// Parses them; prints `help` and returns false for --help.
+bool parse_store_query(Args args, const std::string& command, const char* help, StoreQuery& query);
+
 }  // namespace tb::cli

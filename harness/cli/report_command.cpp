@@ -19,19 +19,11 @@ wall time, and the base model's row for reference.
 )";
 }  // namespace
 
-int report_command(const Args& given) {
-  Args args = given;
-  if (take_switch(args, "--help") || take_switch(args, "-h")) {
-    std::cout << kHelp;
-    return 0;
-  }
-  std::string out = "results", sweep;
-  take_flag(args, "--out", out);
-  take_flag(args, "--sweep", sweep);
-  reject_unknown_flags(args, "report");
-  if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench report --help)");
-  const auto store = open_existing_store(out);
-  const SummaryTable table = summarize_sweep(*store, sweep);
+int report_command(const Args& args) {
+  StoreQuery query;
+  if (!parse_store_query(args, "report", kHelp, query)) return 0;
+  const auto store = open_existing_store(query.out);
+  const SummaryTable table = summarize_sweep(*store, query.sweep);
   std::cout << "## " << table.sweep << "\n\n" << to_markdown(table);
   return 0;
 }

@@ -18,19 +18,11 @@ for failed runs, the reason. Safe to use while a sweep is running.
 )";
 }  // namespace
 
-int runs_command(const Args& given) {
-  Args args = given;
-  if (take_switch(args, "--help") || take_switch(args, "-h")) {
-    std::cout << kHelp;
-    return 0;
-  }
-  std::string out = "results", sweep;
-  take_flag(args, "--out", out);
-  take_flag(args, "--sweep", sweep);
-  reject_unknown_flags(args, "runs");
-  if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench runs --help)");
-  const auto store = open_existing_store(out);
-  const auto runs = store->runs(sweep);
+int runs_command(const Args& args) {
+  StoreQuery query;
+  if (!parse_store_query(args, "runs", kHelp, query)) return 0;
+  const auto store = open_existing_store(query.out);
+  const auto runs = store->runs(query.sweep);
   std::printf("%-16s  %-7s  %3s  %8s  %s\n", "key", "status", "try", "wall s", "run");
   for (const auto& r : runs) {
     std::printf("%-16s  %-7s  %3ld  %8s  %s seed=%ld%s\n", r.key.c_str(), r.status.c_str(), long(r.attempts),
