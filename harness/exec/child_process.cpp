@@ -21,6 +21,8 @@ ChildExit run_child(const std::filesystem::path& exe, const std::vector<std::str
   namespace bp = boost::process;
   bp::environment child_env = boost::this_process::environment();
   for (const auto& [k, v] : env) child_env[k] = v;
+  // Boost.Process opens the file without truncating it: start from an empty log.
+  std::filesystem::remove(log);
   bp::child child(bp::exe = exe.string(), bp::args = args, (bp::std_out & bp::std_err) > log.string(),
                   bp::std_in < bp::null, child_env);
   if (on_started) on_started(child.id());
