@@ -22,7 +22,11 @@ same command resumes an interrupted sweep. Prints the comparison table at the en
   --out DIR   output folder (default: results)
   --dry-run   validate and list the runs with their keys; run nothing, write nothing
 
-exit code: 0 all runs done, 1 some runs failed (recorded with their reason), 2 bad input.
+Ctrl-C (or SIGTERM) records the run in progress as interrupted, starts no other run and
+exits; the same command then resumes.
+
+exit code: 0 all runs done, 1 some runs failed (recorded with their reason), 2 bad input,
+130 interrupted.
 )";
 }  // namespace
 
@@ -52,9 +56,12 @@ int run_command(const Args& given) {
   options.worker_exe = std::filesystem::read_symlink("/proc/self/exe");
   const SweepOutcome outcome = run_sweep(spec, runs, options);
   std::cerr << "sweep \"" << spec.name << "\": " << outcome.done << " done, " << outcome.failed << " failed, "
-            << outcome.skipped << " skipped (already done)" << "\n\n";
+            << outcome.skipped << " skipped (already done)";
+  if (outcome.interrupted) std::cerr << ", " << outcome.not_started << " not started (interrupted)";
+  std::cerr << "\n\n";
   Store store(std::filesystem::path(out) / "tunebench.sqlite");
   std::cout << to_markdown(summarize_sweep(store, spec.name));
+  if (outcome.interrupted) return 130;  // the shell convention for "ended by Ctrl-C"
   return outcome.failed > 0 ? 1 : 0;
 }
 

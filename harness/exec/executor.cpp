@@ -6,6 +6,7 @@
 
 #include "harness/common/files.h"
 #include "harness/exec/child_process.h"
+#include "harness/exec/interrupt.h"
 #include "harness/exec/progress.h"
 #include "harness/exec/run_dir.h"
 #include "harness/exec/worker.h"
@@ -111,6 +112,7 @@ std::string execute_run(const RunConfig& run, const fs::path& dir, const Executo
       [&](int64_t pid) { store.mark_running(run.key, pid, threads); }, [&] { follow_metrics(dir, progress); });
   const std::string ingest_error = ingest_result(store, dir, run.key);
   if (ingest_error.empty()) return "";
+  if (interrupt_requested()) return "interrupted (Ctrl-C or SIGTERM) while running; " + failure_reason(dir, exit);
   if (exit.signal == 0 && exit.exit_code == 0) return "worker finished but " + ingest_error;
   return failure_reason(dir, exit);
 }
@@ -139,8 +141,17 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
   if (outcome.skipped > 0) progress.message(std::to_string(outcome.skipped) + " run(s) already done, skipped");
   if (todo.empty()) return outcome;
 
+  const InterruptGuard interrupt_guard;
   const auto base_failures = ensure_base_models(todo, o, spec.threads, progress);
-  for (const RunConfig* run : todo) {
+  for (size_t i = 0; i < todo.size(); ++i) {
+    const RunConfig* run = todo[i];
+    if (interrupt_requested()) {
+      outcome.interrupted = true;
+      outcome.not_started = int64_t(todo.size() - i);
+      progress.message("interrupted: " + std::to_string(outcome.not_started) +
+                       " run(s) not started; run the same command to resume");
+      break;
+    }
     const fs::path dir = o.out_dir / "runs" / run->key;
     progress.start_run(run->variant + " seed=" + std::to_string(run->seed),
                        run->config.at("training").at("steps").get<int64_t>());

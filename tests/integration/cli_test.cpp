@@ -164,3 +164,49 @@ TEST(Cli, FailedRunsAreRecordedAndTheSweepGoesOn) {
 
 }  // namespace
 }  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(Cli, InterruptRecordsTheRunningRunAndResumes) {
+  testing::ScratchDir dir("cli");
+  nlohmann::json doc = testing::small_spec();
+  doc["seeds"] = {0};
+  doc["methods"] = nlohmann::json::parse(R"([{"method": "full_ft", "steps": 200000}, {"method": "lora", "rank": 2}])");
+  const fs::path spec = write_spec(dir.path(), doc);
+  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
+
+  bp::child coordinator(bp::exe = TUNEBENCH_BINARY, bp::args = {"run", spec.string(), "--out", out.string()},
+                        bp::std_out > (dir.path() / "stdout.txt").string(),
+                        bp::std_err > (dir.path() / "stderr.txt").string());
+  int64_t worker = -1;
+  for (int i = 0; i < 600 && worker <= 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!fs::exists(db)) continue;
+    try {
+      worker = sql_int(db, "SELECT pid FROM runs WHERE status = 'running'");
+    } catch (const std::exception&) {
+    }
+  }
+  ASSERT_GT(worker, 0) << "the long run never started";
+  // What a terminal's Ctrl-C does: SIGINT to the whole foreground job, coordinator and worker.
+  ASSERT_EQ(::kill(coordinator.id(), SIGINT), 0);
+  ASSERT_EQ(::kill(pid_t(worker), SIGINT), 0);
+  coordinator.wait();
+  EXPECT_EQ(coordinator.exit_code(), 130) << read_file(dir.path() / "stderr.txt");
+  EXPECT_NE(read_file(dir.path() / "stderr.txt").find("1 run(s) not started; run the same command to resume"),
+            std::string::npos);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'running'"), 0) << "nothing left 'running'";
+  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE method = 'full_ft'").find("interrupted"),
+            std::string::npos);
+  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'lora'"), "pending");
+
+  // Resuming runs what is left (here without the endless run, whose entry we drop).
+  doc["methods"].erase(0);
+  const CliResult resumed = tunebench({"run", write_spec(dir.path(), doc).string(), "--out", out.string()}, dir.path());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'lora'"), "done");
+}
+
+}  // namespace
+}  // namespace tb
