@@ -59,11 +59,11 @@ std::string ingest_result(Store& store, const fs::path& dir, const std::string& 
 
 // Pretrains every base model the pending runs need and is not cached yet. Returns the
 // failure reason per base-model key (empty map: all available).
-std::map<std::string, std::string> ensure_base_models(const std::vector<const RunConfig*>& todo,
+std::map<std::string, std::string> ensure_base_models(const std::vector<const RunConfig*>& pending,
                                                       const ExecutorOptions& o, int64_t threads, Progress& progress) {
   std::map<std::string, std::string> failures;
   std::set<std::string> seen;
-  for (const RunConfig* run : todo) {
+  for (const RunConfig* run : pending) {
     const auto& base = run->config.at("base_model");
     const std::string key = base_model_key(base);
     if (!seen.insert(key).second) continue;
@@ -126,7 +126,7 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
   const int64_t sweep_id = store.create_sweep(spec.name, spec.file, spec.document.dump());
 
   SweepOutcome outcome;
-  std::vector<const RunConfig*> todo;
+  std::vector<const RunConfig*> pending;
   std::set<std::string> keys;
   for (const RunConfig& run : runs) {
     if (!keys.insert(run.key).second) continue;  // the same cell listed twice runs once
@@ -134,20 +134,20 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
     if (store.run_status(run.key) == "done") {
       ++outcome.skipped;
     } else {
-      todo.push_back(&run);
+      pending.push_back(&run);
     }
   }
-  Progress progress(int64_t(todo.size()));
+  Progress progress(int64_t(pending.size()));
   if (outcome.skipped > 0) progress.message(std::to_string(outcome.skipped) + " run(s) already done, skipped");
-  if (todo.empty()) return outcome;
+  if (pending.empty()) return outcome;
 
   const InterruptGuard interrupt_guard;
-  const auto base_failures = ensure_base_models(todo, o, spec.threads, progress);
-  for (size_t i = 0; i < todo.size(); ++i) {
-    const RunConfig* run = todo[i];
+  const auto base_failures = ensure_base_models(pending, o, spec.threads, progress);
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const RunConfig* run = pending[i];
     if (interrupt_requested()) {
       outcome.interrupted = true;
-      outcome.not_started = int64_t(todo.size() - i);
+      outcome.not_started = int64_t(pending.size() - i);
       progress.message("interrupted: " + std::to_string(outcome.not_started) +
                        " run(s) not started; run the same command to resume");
       break;

@@ -42,6 +42,20 @@ std::string sql_text(const fs::path& db_path, const std::string& sql) {
   return s.step() ? s.column_text(0) : "";
 }
 
+// Polls the store until a run matching `where` is running; returns its worker's pid, or -1.
+int64_t wait_for_running_worker(const fs::path& db, const std::string& where) {
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!fs::exists(db)) continue;
+    try {
+      const int64_t pid = sql_int(db, "SELECT pid FROM runs WHERE status = 'running'" + where);
+      if (pid > 0) return pid;
+    } catch (const std::exception&) {  // the store may be mid-creation
+    }
+  }
+  return -1;
+}
+
 fs::path write_spec(const fs::path& dir, const nlohmann::json& spec) {
   const fs::path file = dir / "spec.json";
   std::ofstream(file) << spec.dump(2);
@@ -136,15 +150,7 @@ TEST(Cli, FailedRunsAreRecordedAndTheSweepGoesOn) {
                         bp::std_out > (dir.path() / "stdout.txt").string(),
                         bp::std_err > (dir.path() / "stderr.txt").string());
   // Wait until the endless run is training, then kill its worker with SIGKILL.
-  int64_t pid = -1;
-  for (int i = 0; i < 600 && pid <= 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!fs::exists(db)) continue;
-    try {
-      pid = sql_int(db, "SELECT pid FROM runs WHERE status = 'running' AND config_json LIKE '%1000000%'");
-    } catch (const std::exception&) {  // the store may be mid-creation
-    }
-  }
+  const int64_t pid = wait_for_running_worker(db, " AND config_json LIKE '%1000000%'");
   ASSERT_GT(pid, 0) << "the long run never started";
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ASSERT_EQ(::kill(pid_t(pid), SIGKILL), 0);
@@ -179,15 +185,7 @@ TEST(Cli, InterruptRecordsTheRunningRunAndResumes) {
   bp::child coordinator(bp::exe = TUNEBENCH_BINARY, bp::args = {"run", spec.string(), "--out", out.string()},
                         bp::std_out > (dir.path() / "stdout.txt").string(),
                         bp::std_err > (dir.path() / "stderr.txt").string());
-  int64_t worker = -1;
-  for (int i = 0; i < 600 && worker <= 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!fs::exists(db)) continue;
-    try {
-      worker = sql_int(db, "SELECT pid FROM runs WHERE status = 'running'");
-    } catch (const std::exception&) {
-    }
-  }
+  const int64_t worker = wait_for_running_worker(db, "");
   ASSERT_GT(worker, 0) << "the long run never started";
   // What a terminal's Ctrl-C does: SIGINT to the whole foreground job, coordinator and worker.
   ASSERT_EQ(::kill(coordinator.id(), SIGINT), 0);
