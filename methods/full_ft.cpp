@@ -2,9 +2,11 @@
 // paper compares with). Nothing to merge.
 #include "methods/full_ft.h"
 
+#include "methods/registry.h"
+
 namespace tb {
 
-std::vector<torch::Tensor> FullFineTuning::prepare(LlamaForCausalLM& model) {
+std::vector<torch::Tensor> FullFineTuning::prepare(LlamaForCausalLM& model, const MethodContext&) {
   std::vector<torch::Tensor> params;
   for (auto& p : model->parameters()) {
     p.set_requires_grad(true);
@@ -13,8 +15,9 @@ std::vector<torch::Tensor> FullFineTuning::prepare(LlamaForCausalLM& model) {
   return params;
 }
 
-void freeze_all(torch::nn::Module& model) {
-  for (auto& p : model.parameters()) p.set_requires_grad(false);
+MethodInfo full_ft_info() {
+  return {"full_ft", "full fine-tuning: every parameter trained", {}, nullptr,
+          [](const nlohmann::json&) -> std::unique_ptr<Method> { return std::make_unique<FullFineTuning>(); }};
 }
 
 }  // namespace tb

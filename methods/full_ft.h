@@ -3,9 +3,12 @@
 
 namespace tb {
 
+struct MethodInfo;
+MethodInfo full_ft_info();
+
 class FullFineTuning : public Method {
  public:
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
 };
 
 }  // namespace tb

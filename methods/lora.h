@@ -3,35 +3,59 @@
 #include <vector>
 
 #include "harness/model/adapted_linear.h"
+#include "harness/spec/schema.h"
 #include "methods/method.h"
 
 namespace tb {
+
+struct MethodInfo;
+MethodInfo lora_info();
 
 struct LoraOptions {
   int64_t rank = 8;
   double alpha = 8.0;
   double dropout = 0.0;
   std::vector<std::string> target_modules = {"q_proj", "v_proj"};
+  bool use_rslora = false;           // scale alpha / sqrt(r) instead of alpha / r
+  std::string init = "kaiming_uniform";  // or "gaussian"
 };
 
-// y = W0 x + (alpha / r) * B (A dropout(x)); A: (r, in), B: (out, r).
+// The LoRA-family hyperparameters (rank, alpha, dropout, target_modules, use_rslora,
+// and init when with_init), their reading, and the rank-vs-shape check.
+Schema lora_family_schema(bool with_init);
+LoraOptions lora_options_from(const nlohmann::json& hp);
+void check_lora_family(const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where);
+
+// The update's scale: alpha / r, or alpha / sqrt(r) for rsLoRA (Kalajdzievski 2023).
+double lora_scale(double alpha, int64_t rank, bool use_rslora);
+
+// y = W0 x + scale * B (A dropout(x)); A: (r, in), B: (out, r), both zero until the
+// method initialises them.
 class LoraAdapter : public LinearAdapter {
  public:
-  LoraAdapter(int64_t in, int64_t out, const LoraOptions& o);
+  LoraAdapter(int64_t in, int64_t out, int64_t rank, double scale, double dropout);
   torch::Tensor adapt(const torch::Tensor& x, const torch::Tensor& y) override;
-  void merge_into(torch::Tensor& weight) override;
+  void merge_into(torch::Tensor& weight, torch::Tensor& bias) override;
+  torch::Tensor update() const { return scale * torch::mm(B, A); }  // (out, in)
   torch::Tensor A, B;
   double scale, dropout;
+
+ protected:
+  torch::Tensor lora_path(const torch::Tensor& dropped_x) const;  // scale * B A x
+  torch::Tensor dropped(const torch::Tensor& x);
 };
 
 class Lora : public Method {
  public:
   explicit Lora(LoraOptions o) : options_(std::move(o)) {}
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
   void merge(LlamaForCausalLM& model) override;
 
  private:
   LoraOptions options_;
 };
+
+// A (r, in) as o.init says: U(-1/sqrt(in), 1/sqrt(in)) or N(0, 1/r).
+void initialise_lora_a(torch::Tensor& A, const LoraOptions& o);
 
 }  // namespace tb

@@ -1,14 +1,27 @@
 // The fine-tuning method interface. A method decides what is trained (freeze, attach
-// adapters, choose masks) and how it folds back into one dense model.
+// adapters, choose masks), which optimiser updates it, and how it folds back into one
+// dense model.
 #pragma once
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "harness/model/llama.h"
+#include "harness/train/batch.h"
+#include "harness/train/training_options.h"
 
 namespace tb {
+
+// What a method may use while it prepares the model.
+struct MethodContext {
+  int64_t total_steps = 0;  // optimiser steps the run will take
+  // Training batches for methods that initialise from data (EVA). They come from
+  // their own seeded stream, so the trainer's batches are the same with or without.
+  std::function<Batch(int64_t)> batches;
+};
 
 class Method {
  public:
@@ -16,15 +29,24 @@ class Method {
   // Freezes what the method does not train and attaches what it adds; returns exactly
   // the parameters the optimiser updates. Random initialisation uses LibTorch's global
   // generator, which the worker seeds with the run's seed.
-  virtual std::vector<torch::Tensor> prepare(LlamaForCausalLM& model) = 0;
-  // Called after every optimiser step (mask refresh, regrowth, ...).
-  virtual void after_step(int64_t step) {}
+  virtual std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) = 0;
+  // The optimiser for the parameters prepare() returned. Default: AdamW with the run's
+  // learning rate and weight decay, betas (0.9, 0.999), eps 1e-8.
+  virtual std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<torch::Tensor>& params,
+                                                                  const TrainingOptions& options);
+  // Called after every optimiser step (mask refresh, regrowth, ...); steps count from 0.
+  virtual void after_step(int64_t step, torch::optim::Optimizer& optimizer) {}
   // Folds everything the method added into the dense weights: afterwards the model is a
-  // plain Llama, so evaluation and analysis see one kind of model.
+  // plain Llama, so evaluation and analysis see one kind of model. Methods that cannot
+  // fold (prompt tuning) leave their parameters in the model, which saves them.
   virtual void merge(LlamaForCausalLM& model) {}
 };
 
 // Sets requires_grad = false on every parameter of the model.
 void freeze_all(torch::nn::Module& model);
+
+// Folds every adapter of every projection into its weight (the merge of the methods
+// whose adapters all sit on projections).
+void merge_all_projections(LlamaForCausalLM& model);
 
 }  // namespace tb

@@ -75,18 +75,23 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   const MethodInfo* info = find_method(method_section.at("name").get<std::string>());
   if (info == nullptr) throw std::runtime_error("unknown method " + method_section.dump());
   auto method = info->make(method_section);
-  const auto params = method->prepare(tuned);
+  const TrainingOptions options = TrainingOptions::from_json(config.at("training"));
+  // Training batches, and a separate stream for methods that initialise from data.
+  auto batches_from = [&](uint64_t stream_seed) {
+    auto rng = std::make_shared<Rng>(stream_seed);
+    return [&data, &options, rng](int64_t) {
+      std::vector<size_t> idx;
+      for (int64_t i = 0; i < options.batch_size; ++i) idx.push_back(rng->below(data.train.size()));
+      return make_sft_batch(data.train, idx);
+    };
+  };
+  const MethodContext context{options.steps, batches_from(uint64_t(seed) ^ 0x1a17ULL)};
+  const auto params = method->prepare(tuned, context);
   const int64_t trainable = count(params);
   if (trainable == 0) throw std::runtime_error("the method selected no trainable parameters");
 
-  const TrainingOptions options = TrainingOptions::from_json(config.at("training"));
   MetricLog log(run_files::metrics(dir));
-  Rng batch_rng(uint64_t(seed) ^ 0xba7c4e5ULL);
-  auto next_batch = [&](int64_t) {
-    std::vector<size_t> idx;
-    for (int64_t i = 0; i < options.batch_size; ++i) idx.push_back(batch_rng.below(data.train.size()));
-    return make_sft_batch(data.train, idx);
-  };
+  auto next_batch = batches_from(uint64_t(seed) ^ 0xba7c4e5ULL);
   const TrainSummary summary = train(tuned, params, options, next_batch, method.get(),
                                      [&](int64_t step, const std::string& name, double v) { log.add(step, name, v); });
   log.add(summary.steps, "train_tokens_per_second", double(summary.tokens) / summary.seconds);
@@ -111,7 +116,7 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   }
   result.trainable_params = trainable;
   result.total_params = total_params;
-  result.optimizer_state_bytes = 2 * trainable * int64_t(sizeof(float));  // AdamW: two moments per parameter
+  result.optimizer_state_bytes = summary.optimizer_state_bytes;
   result.train_seconds = summary.seconds;
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.environment = current_environment(job.at("threads").get<int64_t>());

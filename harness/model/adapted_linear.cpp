@@ -4,14 +4,21 @@
 
 namespace tb {
 
-AdaptedLinearImpl::AdaptedLinearImpl(int64_t in, int64_t out) : in_features(in), out_features(out) {
+AdaptedLinearImpl::AdaptedLinearImpl(int64_t in, int64_t out, bool with_bias) : in_features(in), out_features(out) {
   // nn.Linear's default: kaiming_uniform(a=sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)).
   const double bound = 1.0 / std::sqrt(static_cast<double>(in));
   weight = register_parameter("weight", torch::empty({out, in}).uniform_(-bound, bound));
+  if (with_bias) add_bias();
+}
+
+void AdaptedLinearImpl::add_bias() {
+  if (!bias.defined()) bias = register_parameter("bias", torch::zeros({out_features}, weight.options()));
 }
 
 torch::Tensor AdaptedLinearImpl::forward(const torch::Tensor& x) {
-  torch::Tensor y = torch::nn::functional::linear(x, weight);
+  torch::Tensor w = weight;
+  for (auto& [name, adapter] : adapters_) w = adapter->adapt_weight(w);
+  torch::Tensor y = torch::nn::functional::linear(x, w, bias);
   for (auto& [name, adapter] : adapters_) y = adapter->adapt(x, y);
   return y;
 }
@@ -24,7 +31,7 @@ void AdaptedLinearImpl::add_adapter(const std::string& name, std::shared_ptr<Lin
 void AdaptedLinearImpl::merge_adapters() {
   torch::NoGradGuard no_grad;
   for (auto& [name, adapter] : adapters_) {
-    adapter->merge_into(weight);
+    adapter->merge_into(weight, bias);
     unregister_module(name);
   }
   adapters_.clear();

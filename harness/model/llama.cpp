@@ -13,7 +13,21 @@ RMSNormImpl::RMSNormImpl(int64_t dim, double eps_) : eps(eps_) {
   weight = register_parameter("weight", torch::ones({dim}));
 }
 
-torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) { return kernels::rms_norm(x, weight, eps); }
+torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
+  torch::Tensor y = kernels::rms_norm(x, weight, eps);
+  for (auto& [name, adapter] : adapters_) y = adapter->adapt(x, y);
+  return y;
+}
+
+void RMSNormImpl::add_adapter(const std::string& name, std::shared_ptr<OutputAdapter> adapter) {
+  register_module(name, adapter);
+  adapters_.emplace_back(name, std::move(adapter));
+}
+
+void RMSNormImpl::remove_adapters() {
+  for (auto& [name, adapter] : adapters_) unregister_module(name);
+  adapters_.clear();
+}
 
 RotaryTables make_rotary_tables(int64_t head_dim, int64_t max_positions, double theta) {
   auto inv_freq = 1.0 / torch::pow(theta, torch::arange(0, head_dim, 2, torch::kFloat64) / double(head_dim));
@@ -42,10 +56,11 @@ torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& rope, int
 
 LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c)
     : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads), head_dim_(c.head_dim()) {
-  q_proj = register_module("q_proj", AdaptedLinear(c.hidden_size, heads_ * head_dim_));
-  k_proj = register_module("k_proj", AdaptedLinear(c.hidden_size, kv_heads_ * head_dim_));
-  v_proj = register_module("v_proj", AdaptedLinear(c.hidden_size, kv_heads_ * head_dim_));
-  o_proj = register_module("o_proj", AdaptedLinear(heads_ * head_dim_, c.hidden_size));
+  const bool b = c.attention_bias;
+  q_proj = register_module("q_proj", AdaptedLinear(c.hidden_size, heads_ * head_dim_, b));
+  k_proj = register_module("k_proj", AdaptedLinear(c.hidden_size, kv_heads_ * head_dim_, b));
+  v_proj = register_module("v_proj", AdaptedLinear(c.hidden_size, kv_heads_ * head_dim_, b));
+  o_proj = register_module("o_proj", AdaptedLinear(heads_ * head_dim_, c.hidden_size, b));
 }
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
@@ -82,9 +97,9 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTa
 }
 
 LlamaMLPImpl::LlamaMLPImpl(const LlamaConfig& c) {
-  gate_proj = register_module("gate_proj", AdaptedLinear(c.hidden_size, c.intermediate_size));
-  up_proj = register_module("up_proj", AdaptedLinear(c.hidden_size, c.intermediate_size));
-  down_proj = register_module("down_proj", AdaptedLinear(c.intermediate_size, c.hidden_size));
+  gate_proj = register_module("gate_proj", AdaptedLinear(c.hidden_size, c.intermediate_size, c.mlp_bias));
+  up_proj = register_module("up_proj", AdaptedLinear(c.hidden_size, c.intermediate_size, c.mlp_bias));
+  down_proj = register_module("down_proj", AdaptedLinear(c.intermediate_size, c.hidden_size, c.mlp_bias));
 }
 
 torch::Tensor LlamaMLPImpl::forward(const torch::Tensor& x) {
@@ -113,22 +128,32 @@ LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c)
     layers->push_back(blocks.back());
   }
   norm = register_module("norm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+  if (c.num_virtual_tokens > 0) add_virtual_tokens(torch::zeros({c.num_virtual_tokens, c.hidden_size}));
+}
+
+void LlamaModelImpl::add_virtual_tokens(const torch::Tensor& embeddings) {
+  TORCH_CHECK(!virtual_tokens.defined(), "the model already has virtual tokens");
+  virtual_tokens = register_parameter("prompt_embeddings", embeddings);
 }
 
 torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* cache) {
   const int64_t start = cache != nullptr ? cache->length : 0;
-  TORCH_CHECK(start + input_ids.size(1) <= rope_.cos.size(0), "sequence of ", start + input_ids.size(1),
-              " tokens exceeds max_position_embeddings ", rope_.cos.size(0));
+  // The virtual tokens precede every sequence: they are prepended when it starts.
+  const int64_t prefix = (virtual_tokens.defined() && start == 0) ? virtual_tokens.size(0) : 0;
+  const int64_t length = start + prefix + input_ids.size(1);
+  TORCH_CHECK(length <= rope_.cos.size(0), "sequence of ", length, " tokens (", prefix,
+              " of them virtual) exceeds max_position_embeddings ", rope_.cos.size(0));
   if (cache != nullptr && cache->keys.empty()) {
     cache->keys.resize(blocks.size());
     cache->values.resize(blocks.size());
   }
-  auto h = embed_tokens(input_ids);
+  auto h = embed_tokens(input_ids);  // (B, T, C)
+  if (prefix > 0) h = torch::cat({virtual_tokens.unsqueeze(0).expand({h.size(0), prefix, h.size(2)}), h}, 1);
   for (size_t i = 0; i < blocks.size(); ++i) {
     h = blocks[i]->forward(h, rope_, start, cache ? &cache->keys[i] : nullptr, cache ? &cache->values[i] : nullptr);
   }
-  if (cache != nullptr) cache->length += input_ids.size(1);
-  return norm(h);
+  if (cache != nullptr) cache->length = length;
+  return norm(prefix > 0 ? h.narrow(1, prefix, input_ids.size(1)) : h);
 }
 
 LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig& c) : config(c) {
@@ -137,8 +162,20 @@ LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig& c) : config(c) {
   // Llama's initializer_range: N(0, 0.02) for embeddings and projections.
   torch::NoGradGuard no_grad;
   for (auto& p : named_parameters()) {
-    if (p.key().find("norm") == std::string::npos) p.value().normal_(0.0, 0.02);
+    const bool is_bias = p.key().size() > 5 && p.key().substr(p.key().size() - 5) == ".bias";
+    if (p.key().find("norm") == std::string::npos && !is_bias) p.value().normal_(0.0, 0.02);
   }
+}
+
+void LlamaForCausalLMImpl::add_biases() {
+  for (auto& [name, proj] : projections()) proj->add_bias();
+  config.attention_bias = true;
+  config.mlp_bias = true;
+}
+
+void LlamaForCausalLMImpl::add_virtual_tokens(const torch::Tensor& embeddings) {
+  model->add_virtual_tokens(embeddings);
+  config.num_virtual_tokens = embeddings.size(0);
 }
 
 torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids, KVCache* cache) {
@@ -147,16 +184,17 @@ torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids, KVCa
 
 std::vector<std::pair<std::string, AdaptedLinear>> LlamaForCausalLMImpl::projections() {
   std::vector<std::pair<std::string, AdaptedLinear>> out;
-  for (size_t i = 0; i < model->blocks.size(); ++i) {
-    const std::string prefix = "model.layers." + std::to_string(i) + ".";
-    auto& b = model->blocks[i];
-    out.emplace_back(prefix + "self_attn.q_proj", b->self_attn->q_proj);
-    out.emplace_back(prefix + "self_attn.k_proj", b->self_attn->k_proj);
-    out.emplace_back(prefix + "self_attn.v_proj", b->self_attn->v_proj);
-    out.emplace_back(prefix + "self_attn.o_proj", b->self_attn->o_proj);
-    out.emplace_back(prefix + "mlp.gate_proj", b->mlp->gate_proj);
-    out.emplace_back(prefix + "mlp.up_proj", b->mlp->up_proj);
-    out.emplace_back(prefix + "mlp.down_proj", b->mlp->down_proj);
+  for (const ProjectionInfo& p : projection_infos(config)) {
+    auto& b = model->blocks[size_t(p.layer)];
+    const std::string& l = p.leaf;
+    AdaptedLinear proj = l == "q_proj"   ? b->self_attn->q_proj
+                         : l == "k_proj" ? b->self_attn->k_proj
+                         : l == "v_proj" ? b->self_attn->v_proj
+                         : l == "o_proj" ? b->self_attn->o_proj
+                         : l == "gate_proj" ? b->mlp->gate_proj
+                         : l == "up_proj"   ? b->mlp->up_proj
+                                            : b->mlp->down_proj;
+    out.emplace_back(p.name, proj);
   }
   return out;
 }

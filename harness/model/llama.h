@@ -23,8 +23,14 @@ class RMSNormImpl : public torch::nn::Module {
  public:
   RMSNormImpl(int64_t dim, double eps);
   torch::Tensor forward(const torch::Tensor& x);
+  // Output adapters (SSF's scale and shift); the method that adds them folds them.
+  void add_adapter(const std::string& name, std::shared_ptr<OutputAdapter> adapter);
+  void remove_adapters();
   torch::Tensor weight;
   double eps;
+
+ private:
+  std::vector<std::pair<std::string, std::shared_ptr<OutputAdapter>>> adapters_;
 };
 TORCH_MODULE(RMSNorm);
 
@@ -69,8 +75,13 @@ TORCH_MODULE(LlamaDecoderLayer);
 class LlamaModelImpl : public torch::nn::Module {
  public:
   explicit LlamaModelImpl(const LlamaConfig& c);
-  torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache);  // -> hidden (B, T, C)
+  // -> hidden (B, T, C). Virtual tokens, if any, are prepended at the start of every
+  // sequence (they take positions and cache entries) and not returned.
+  torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache);
+  // Registers learned virtual-token embeddings (n, C) as "prompt_embeddings".
+  void add_virtual_tokens(const torch::Tensor& embeddings);
   torch::nn::Embedding embed_tokens{nullptr};
+  torch::Tensor virtual_tokens;  // (n, C) or undefined
   torch::nn::ModuleList layers{nullptr};
   RMSNorm norm{nullptr};
   std::vector<LlamaDecoderLayer> blocks;  // typed views of `layers`
@@ -88,6 +99,10 @@ class LlamaForCausalLMImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache = nullptr);
   // Every projection of the blocks with its full name ("model.layers.0.self_attn.q_proj").
   std::vector<std::pair<std::string, AdaptedLinear>> projections();
+  // Adds zero biases to every projection and sets the config's bias flags.
+  void add_biases();
+  // Prompt tuning: prepends learned embeddings (n, C) to every sequence.
+  void add_virtual_tokens(const torch::Tensor& embeddings);
 
   LlamaConfig config;
   LlamaModel model{nullptr};

@@ -3,7 +3,7 @@
 namespace tb {
 
 nlohmann::json LlamaConfig::to_json() const {
-  return {{"vocab_size", vocab_size},
+  nlohmann::json j = {{"vocab_size", vocab_size},
           {"hidden_size", hidden_size},
           {"intermediate_size", intermediate_size},
           {"num_hidden_layers", num_hidden_layers},
@@ -12,6 +12,12 @@ nlohmann::json LlamaConfig::to_json() const {
           {"max_position_embeddings", max_position_embeddings},
           {"rms_norm_eps", rms_norm_eps},
           {"rope_theta", rope_theta}};
+  // Written only when set, so a base model's config (and every key hashed from it)
+  // stays as it was before tuned models could carry biases or a prompt.
+  if (attention_bias) j["attention_bias"] = true;
+  if (mlp_bias) j["mlp_bias"] = true;
+  if (num_virtual_tokens > 0) j["num_virtual_tokens"] = num_virtual_tokens;
+  return j;
 }
 
 LlamaConfig LlamaConfig::from_json(const nlohmann::json& j) {
@@ -25,6 +31,9 @@ LlamaConfig LlamaConfig::from_json(const nlohmann::json& j) {
   c.max_position_embeddings = j.at("max_position_embeddings").get<int64_t>();
   c.rms_norm_eps = j.at("rms_norm_eps").get<double>();
   c.rope_theta = j.at("rope_theta").get<double>();
+  c.attention_bias = j.value("attention_bias", false);
+  c.mlp_bias = j.value("mlp_bias", false);
+  c.num_virtual_tokens = j.value("num_virtual_tokens", int64_t{0});
   return c;
 }
 
@@ -44,6 +53,23 @@ const Schema& llama_config_schema() {
        .min_exclusive = true},
   };
   return schema;
+}
+
+std::vector<ProjectionInfo> projection_infos(const LlamaConfig& c) {
+  const int64_t d = c.hidden_size, q = c.num_attention_heads * c.head_dim(), kv = c.num_key_value_heads * c.head_dim();
+  const int64_t f = c.intermediate_size;
+  std::vector<ProjectionInfo> out;
+  for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
+    const std::string prefix = "model.layers." + std::to_string(i) + ".";
+    out.push_back({prefix + "self_attn.q_proj", "q_proj", i, q, d});
+    out.push_back({prefix + "self_attn.k_proj", "k_proj", i, kv, d});
+    out.push_back({prefix + "self_attn.v_proj", "v_proj", i, kv, d});
+    out.push_back({prefix + "self_attn.o_proj", "o_proj", i, d, q});
+    out.push_back({prefix + "mlp.gate_proj", "gate_proj", i, f, d});
+    out.push_back({prefix + "mlp.up_proj", "up_proj", i, f, d});
+    out.push_back({prefix + "mlp.down_proj", "down_proj", i, d, f});
+  }
+  return out;
 }
 
 void check_llama_config(const LlamaConfig& c, const JsonLocation& where) {

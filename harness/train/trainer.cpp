@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "harness/train/optimizer_state.h"
 #include "methods/method.h"
 
 namespace tb {
@@ -10,15 +11,18 @@ namespace tb {
 TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params, const TrainingOptions& o,
                    const std::function<Batch(int64_t step)>& next_batch, Method* method, const MetricSink& sink) {
   const auto start = std::chrono::steady_clock::now();
-  torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999}).eps(1e-8)
-                                            .weight_decay(o.weight_decay));
+  std::unique_ptr<torch::optim::Optimizer> owned_optimizer =
+      method != nullptr ? method->make_optimizer(params, o)
+                        : std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999})
+                                                                              .eps(1e-8).weight_decay(o.weight_decay));
+  torch::optim::Optimizer& optimizer = *owned_optimizer;
   model->train();
   TrainSummary summary;
   double loss_sum = 0;
   int64_t loss_count = 0;
   for (int64_t step = 0; step < o.steps; ++step) {
     const double lr = learning_rate_at(o, step);
-    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
     const Batch batch = next_batch(step);
     optimizer.zero_grad();
     const auto loss = causal_lm_loss(model->forward(batch.input_ids), batch.labels);
@@ -29,7 +33,7 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
     loss.backward();
     if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, o.grad_clip);
     optimizer.step();
-    if (method != nullptr) method->after_step(step);
+    if (method != nullptr) method->after_step(step, optimizer);
     summary.tokens += (batch.labels != kIgnoreLabel).sum().item<int64_t>();
     loss_sum += loss_value;
     ++loss_count;
@@ -42,6 +46,7 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
     }
   }
   summary.steps = o.steps;
+  summary.optimizer_state_bytes = optimizer_state_bytes(optimizer);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }

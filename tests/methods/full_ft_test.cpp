@@ -19,7 +19,7 @@ TEST(FullFineTuning, TrainsEveryParameter) {
   int64_t total = 0;
   for (const auto& p : model->parameters()) total += p.numel();
   int64_t trainable = 0;
-  for (const auto& p : ft.prepare(model)) trainable += p.numel();
+  for (const auto& p : ft.prepare(model, {})) trainable += p.numel();
   EXPECT_EQ(trainable, total);
   FullFineTuning again;
   const auto [first, last] = testing::first_and_last(testing::train_with(again, model, data, 60, 3e-3));

@@ -27,7 +27,7 @@ TEST(Lora, TrainableCountMatchesClosedForm) {
   LlamaForCausalLM model(c);
   Lora lora(all_targets(4));
   int64_t n = 0;
-  for (const auto& p : lora.prepare(model)) n += p.numel();
+  for (const auto& p : lora.prepare(model, {})) n += p.numel();
   const int64_t d = 32, kv = 16, f = 48, r = 4;
   const int64_t per_layer = r * (d + d) + 2 * r * (d + kv) + r * (d + d) + 2 * r * (d + f) + r * (f + d);
   EXPECT_EQ(n, 2 * per_layer);
@@ -42,7 +42,7 @@ TEST(Lora, StartsAtTheBaseModel) {
   const auto ids = torch::randint(0, 256, {2, 9}, torch::kInt64);
   const auto before = logits_of(model, ids);
   Lora lora(all_targets(4));
-  lora.prepare(model);
+  lora.prepare(model, {});
   EXPECT_TRUE(torch::equal(logits_of(model, ids), before)) << "B = 0: the adapter adds exactly zero";
 }
 
@@ -92,7 +92,7 @@ TEST(Lora, SameSeedSameResult) {
 TEST(Lora, OnlyTargetedModulesGetAdapters) {
   LlamaForCausalLM model(testing::tiny_config());
   Lora lora(LoraOptions{});  // default: q_proj, v_proj
-  lora.prepare(model);
+  lora.prepare(model, {});
   int adapted = 0;
   for (auto& [name, proj] : model->projections()) {
     const bool target = name.find("q_proj") != std::string::npos || name.find("v_proj") != std::string::npos;

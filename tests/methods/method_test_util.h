@@ -47,7 +47,7 @@ inline std::function<Batch(int64_t)> reverse_batches(const TaskData& data, uint6
 // Trains `method` on the tiny model for `steps`; returns the loss of every step.
 inline std::vector<double> train_with(Method& method, LlamaForCausalLM& model, const TaskData& data, int64_t steps,
                                       double lr) {
-  const auto params = method.prepare(model);
+  const auto params = method.prepare(model, MethodContext{steps, reverse_batches(data, 99)});
   TrainingOptions o;
   o.steps = steps;
   o.lr = lr;

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "harness/common/check.h"
+#include "methods/registry.h"
 #include "tests/test_util.h"
 
 namespace tb {
@@ -77,7 +78,7 @@ TEST(Spec, WrongTypesSayWhatWasExpected) {
 TEST(Spec, UnknownMethodTaskAndSuiteListTheKnownOnes) {
   auto doc = small_spec();
   doc["methods"][0]["method"] = "loar";
-  EXPECT_EQ(error_of(doc), "spec.json: methods[0].method: unknown method \"loar\"; known methods: full_ft, lora");
+  EXPECT_EQ(error_of(doc), "spec.json: methods[0].method: unknown method \"loar\"; known methods: " + method_names());
 
   doc = small_spec();
   doc["task"]["name"] = "sort";
@@ -100,7 +101,7 @@ TEST(Spec, RangesAreChecked) {
 
   doc = small_spec();
   doc["methods"][1]["rank"] = 64;  // hidden_size 32: q_proj is 32 x 32
-  EXPECT_NE(error_of(doc).find("methods[1].rank: rank 64 exceeds min(out, in) = 32 of q_proj"), std::string::npos)
+  EXPECT_NE(error_of(doc).find("methods[1].rank: rank 64 exceeds min(out, in) = 32 of model.layers.0.self_attn.q_proj"), std::string::npos)
       << error_of(doc);
 
   doc = small_spec();
@@ -165,7 +166,7 @@ TEST(Spec, MissingRequiredKeysAreNamed) {
   EXPECT_EQ(error_of(doc), "spec.json: methods: missing required key (a list of method entries)");
   doc = small_spec();
   doc["methods"][0].erase("method");
-  EXPECT_EQ(error_of(doc), "spec.json: methods[0].method: missing required key (one of: full_ft, lora)");
+  EXPECT_EQ(error_of(doc), "spec.json: methods[0].method: missing required key (one of: " + method_names() + ")");
 }
 
 TEST(Spec, FileErrors) {

@@ -1,0 +1,31 @@
+#pragma once
+#include "methods/lora.h"
+
+namespace tb {
+
+struct MethodInfo;
+MethodInfo dora_info();
+
+// W' = m ⊙ (W0 + s B A) / ||W0 + s B A||_row, the norm detached.
+class DoraAdapter : public LoraAdapter {
+ public:
+  DoraAdapter(const torch::Tensor& weight, int64_t rank, double scale, double dropout);
+  torch::Tensor adapt(const torch::Tensor& x, const torch::Tensor& y) override;
+  void merge_into(torch::Tensor& weight, torch::Tensor& bias) override;
+  torch::Tensor magnitude;  // (out), starts at ||W0||_row
+
+ private:
+  torch::Tensor weight_;  // the projection's frozen W0 (shared storage)
+};
+
+class Dora : public Method {
+ public:
+  explicit Dora(LoraOptions o) : options_(std::move(o)) {}
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  void merge(LlamaForCausalLM& model) override { merge_all_projections(model); }
+
+ private:
+  LoraOptions options_;
+};
+
+}  // namespace tb

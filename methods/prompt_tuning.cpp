@@ -1,0 +1,66 @@
+// Prompt tuning (Lester et al., "The Power of Scale for Parameter-Efficient Prompt
+// Tuning", EMNLP 2021), §2: n learned embeddings P_e ∈ R^{n×d} are prepended to the
+// embedded input, [P_e; X_e], and only P_e is trained. Initialisations as PEFT's
+// PromptTuningInit: "random" = nn.Embedding's N(0, 1); "sample_vocab" = embeddings of
+// uniformly drawn vocabulary ids (the paper's §3.2 "sampled vocab"); "text" = the
+// embeddings of init_text's tokens, repeated or cut to n. The prompt cannot fold into
+// the weights: it stays with the tuned model (config num_virtual_tokens, tensor
+// model.prompt_embeddings) and precedes every sequence the model reads, evaluation
+// included; the dense weights stay the base model's.
+#include "methods/prompt_tuning.h"
+
+#include "methods/registry.h"
+
+#include "harness/model/tokenizer.h"
+
+namespace tb {
+
+std::vector<torch::Tensor> PromptTuning::prepare(LlamaForCausalLM& model, const MethodContext&) {
+  freeze_all(*model);
+  const int64_t n = options_.num_virtual_tokens;
+  const auto& embeddings = model->model->embed_tokens->weight;
+  torch::Tensor prompt;
+  if (options_.init == "sample_vocab") {
+    prompt = embeddings.detach().index_select(0, torch::randint(0, embeddings.size(0), {n}, torch::kInt64)).clone();
+  } else if (options_.init == "text") {
+    const auto ids = encode_bytes(options_.init_text);
+    TORCH_CHECK(!ids.empty(), "prompt_tuning: init_text is empty");
+    std::vector<int64_t> repeated;
+    for (int64_t i = 0; i < n; ++i) repeated.push_back(ids[size_t(i) % ids.size()]);
+    prompt = embeddings.detach().index_select(0, torch::tensor(repeated, torch::kInt64)).clone();
+  } else {
+    prompt = torch::randn({n, embeddings.size(1)});
+  }
+  model->add_virtual_tokens(prompt);
+  return {model->model->virtual_tokens};
+}
+
+MethodInfo prompt_tuning_info() {
+  return {"prompt_tuning", "prompt tuning (Lester et al. 2021): n learned virtual-token embeddings prepended to every sequence",
+          {
+              {.name = "num_virtual_tokens", .type = FieldType::kInt, .default_value = 8, .min = 1, .sweepable = true},
+              {.name = "init", .type = FieldType::kString, .default_value = "random",
+               .choices = {"random", "sample_vocab", "text"}, .sweepable = true,
+               .help = "N(0, 1), embeddings of random vocabulary ids, or the embeddings of init_text"},
+              {.name = "init_text", .type = FieldType::kString, .default_value = ""},
+          },
+          [](const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
+            if (hp.at("num_virtual_tokens").get<int64_t>() >= model.max_position_embeddings) {
+              where.key("num_virtual_tokens").fail("must be below the model's max_position_embeddings (" +
+                                                   std::to_string(model.max_position_embeddings) +
+                                                   "): the virtual tokens take positions before every sequence");
+            }
+            if (hp.at("init").get<std::string>() == "text" && hp.at("init_text").get<std::string>().empty()) {
+              where.key("init_text").fail("init \"text\" needs a non-empty init_text");
+            }
+          },
+          [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+            PromptTuningOptions o;
+            o.num_virtual_tokens = hp.at("num_virtual_tokens").get<int64_t>();
+            o.init = hp.at("init").get<std::string>();
+            o.init_text = hp.at("init_text").get<std::string>();
+            return std::make_unique<PromptTuning>(o);
+          }};
+}
+
+}  // namespace tb

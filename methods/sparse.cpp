@@ -1,0 +1,187 @@
+// Sparse fine-tuning with SpIEL (Ansell et al., "Scaling Sparse Fine-Tuning to Large
+// Language Models", 2024), §3, the accumulated-gradient variant SpIEL-AG, as the
+// reference code (AlanAnsell/peft, tuners/sft) runs it. Each target weight is
+// W0 + scatter(η, φ) with k = floor(density * numel) entries, η a random subset at the
+// start and φ = 0. After update t (t counted from 1):
+//  - gradients are accumulated from the start (updates 1..S) and from each update
+//    t+1 with (t+1) % R == 0 on, S = accumulation_steps, R = reselection_steps;
+//    the window's first dense gradient fixes the candidates C = top-k |dL/dW|, and
+//    Σg and Σg² are summed on C over the window (n gradients);
+//  - at t % R == S (t <= T) the reselection drops the int(k p) active entries of
+//    smallest |φ| and grows the int(k p) candidates not kept that have the largest |Σg|;
+//    an entry both dropped and grown stays as it was; p = 1 at the first reselection,
+//    then p = p0 (1 - t/T) ("linear") or p0 (1 + cos(π t/T)) / 2 ("cosine");
+//  - a grown entry starts at φ = 0 with Adam moments m = (Σg/n)(1-β1^n),
+//    v = (Σg²/n)(1-β2^n) and age n, so that per-entry bias correction makes them
+//    the mean gradient and mean squared gradient (PerEntryAdamW).
+// Dropped entries return to the pretrained value. The base weights are never written
+// during training; merging adds φ at η.
+#include "methods/sparse.h"
+
+#include "methods/registry.h"
+
+#include <cmath>
+#include <numbers>
+#include <unordered_set>
+
+#include "harness/train/optimizer_state.h"
+#include "methods/per_entry_adamw.h"
+#include "methods/target_modules.h"
+
+namespace tb {
+
+std::vector<torch::Tensor> SparseFineTuning::prepare(LlamaForCausalLM& model, const MethodContext& context) {
+  freeze_all(*model);
+  total_steps_ = context.total_steps;
+  const auto targets = selected_names(options_.target_modules, model->config);
+  std::vector<torch::Tensor> params;
+  deltas_.clear();
+  for (auto& [name, proj] : model->projections()) {
+    if (targets.count(name) == 0) continue;
+    const int64_t numel = proj->weight.numel();
+    const auto k = std::max<int64_t>(1, int64_t(std::floor(options_.density * double(numel))));
+    auto delta = std::make_shared<SparseDelta>(random_positions(numel, k));
+    delta->capture_dense_gradient = true;  // the first window starts with training
+    proj->add_adapter("sparse", delta);
+    deltas_.push_back(delta);
+    params.push_back(delta->values);
+  }
+  accumulators_.assign(deltas_.size(), {});
+  accumulated_ = 0;
+  accumulating_ = true;
+  reselections_ = 0;
+  return params;
+}
+
+std::unique_ptr<torch::optim::Optimizer> SparseFineTuning::make_optimizer(const std::vector<torch::Tensor>& params,
+                                                                          const TrainingOptions& o) {
+  return std::make_unique<PerEntryAdamW>(
+      params, torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(o.weight_decay));
+}
+
+double SparseFineTuning::reselection_rate(int64_t t) const {
+  if (t == options_.accumulation_steps) return 1.0;
+  const double progress = double(t) / double(std::max<int64_t>(total_steps_, 1));
+  if (options_.schedule == "cosine") {
+    return options_.initial_reselection_rate * (1 + std::cos(std::numbers::pi * progress)) / 2;
+  }
+  return options_.initial_reselection_rate * (1 - progress);
+}
+
+void SparseFineTuning::after_step(int64_t step, torch::optim::Optimizer& optimizer) {
+  const int64_t t = step + 1;  // updates done
+  const int64_t R = options_.reselection_steps, S = options_.accumulation_steps;
+  torch::NoGradGuard no_grad;
+  if (accumulating_) {
+    for (size_t i = 0; i < deltas_.size(); ++i) {
+      const auto g = deltas_[i]->dense_gradient().reshape({-1});
+      auto& acc = accumulators_[i];
+      if (accumulated_ == 0) {
+        acc.candidates = std::get<1>(g.abs().topk(deltas_[i]->values.size(0)));
+        acc.sum = torch::zeros({acc.candidates.size(0)});
+        acc.sum_of_squares = torch::zeros({acc.candidates.size(0)});
+      }
+      const auto gc = g.index_select(0, acc.candidates);
+      acc.sum.add_(gc);
+      acc.sum_of_squares.add_(gc * gc);
+    }
+    ++accumulated_;
+  }
+  if (accumulating_ && t % R == S) {
+    if (t <= total_steps_) {
+      const double rate = reselection_rate(t);
+      for (size_t i = 0; i < deltas_.size(); ++i) reselect(*deltas_[i], accumulators_[i], rate, optimizer);
+      ++reselections_;
+    }
+    accumulating_ = false;
+    accumulated_ = 0;
+  }
+  if ((t + 1) % R == 0) accumulating_ = true;
+  for (auto& d : deltas_) d->capture_dense_gradient = accumulating_;
+}
+
+void SparseFineTuning::reselect(SparseDelta& delta, const Accumulator& acc, double rate,
+                                torch::optim::Optimizer& optimizer) {
+  const int64_t k = delta.values.size(0);
+  const int64_t change = std::min<int64_t>(k, int64_t(double(k) * rate));
+  if (change == 0 || accumulated_ == 0) return;
+  // Drop: the `change` active slots of smallest |φ|.
+  const auto dropped_slots = std::get<1>(delta.values.abs().topk(change, 0, /*largest=*/false));
+  std::vector<bool> dropped(size_t(k), false);
+  for (int64_t j = 0; j < change; ++j) dropped[size_t(dropped_slots[j].item<int64_t>())] = true;
+  std::unordered_set<int64_t> kept, was_active;
+  const auto idx = delta.indices.accessor<int64_t, 1>();
+  for (int64_t j = 0; j < k; ++j) {
+    was_active.insert(idx[j]);
+    if (!dropped[size_t(j)]) kept.insert(idx[j]);
+  }
+  // Grow: the candidates not kept, by |Σg|, largest first.
+  const auto order = std::get<1>(acc.sum.abs().sort(0, /*descending=*/true));
+  std::vector<int64_t> grown_slots;  // candidate slots that are really new
+  int64_t grown = 0;
+  std::unordered_set<int64_t> regrown;  // dropped and grown again: stays as it was
+  for (int64_t j = 0; j < order.size(0) && grown < change; ++j) {
+    const int64_t c = order[j].item<int64_t>();
+    const int64_t position = acc.candidates[c].item<int64_t>();
+    if (kept.count(position)) continue;
+    ++grown;
+    if (was_active.count(position)) {
+      regrown.insert(position);
+    } else {
+      grown_slots.push_back(c);
+    }
+  }
+  std::vector<int64_t> free_slots;  // dropped and not regrown
+  for (int64_t j = 0; j < k; ++j) {
+    if (dropped[size_t(j)] && !regrown.count(idx[j])) free_slots.push_back(j);
+  }
+  auto* state = dynamic_cast<PerEntryAdamWState*>(adamw_state(optimizer, delta.values));
+  TORCH_CHECK(state != nullptr, "sparse: reselection needs the per-entry AdamW state");
+  const double n = double(accumulated_);
+  const auto& o = static_cast<const torch::optim::AdamWOptions&>(optimizer.param_groups()[0].options());
+  const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
+  const size_t moves = std::min(free_slots.size(), grown_slots.size());
+  for (size_t j = 0; j < moves; ++j) {
+    const int64_t slot = free_slots[j], c = grown_slots[j];
+    delta.indices[slot] = acc.candidates[c];
+    delta.values[slot] = 0.0;
+    state->exp_avg()[slot] = acc.sum[c].item<double>() / n * (1 - std::pow(beta1, n));
+    state->exp_avg_sq()[slot] = acc.sum_of_squares[c].item<double>() / n * (1 - std::pow(beta2, n));
+    state->age[slot] = n;
+  }
+}
+
+MethodInfo sparse_info() {
+  return {"sparse", "SpIEL sparse fine-tuning (Ansell et al. 2024): a fixed-density delta, dropped and regrown by accumulated gradient",
+          {
+              {.name = "density", .type = FieldType::kNumber, .default_value = 0.01, .min = 0, .min_exclusive = true, .max = 1,
+               .sweepable = true, .help = "fraction of each target matrix's entries that are trainable, in (0, 1]"},
+              {.name = "target_modules", .type = FieldType::kStringList,
+               .default_value = nlohmann::json(kProjectionLeaves), .sweepable = true, .help = kTargetModulesHelp},
+              {.name = "reselection_steps", .type = FieldType::kInt, .default_value = 20, .min = 2, .sweepable = true},
+              {.name = "accumulation_steps", .type = FieldType::kInt, .default_value = 5, .min = 1,
+               .help = "gradients accumulated before each reselection; below reselection_steps"},
+              {.name = "initial_reselection_rate", .type = FieldType::kNumber, .default_value = 0.2, .min = 0,
+               .min_exclusive = true, .max = 1, .sweepable = true},
+              {.name = "schedule", .type = FieldType::kString, .default_value = "linear", .choices = {"linear", "cosine"}},
+          },
+          [](const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
+            check_target_modules(hp, model, where);
+            if (hp.at("accumulation_steps").get<int64_t>() >= hp.at("reselection_steps").get<int64_t>()) {
+              where.key("accumulation_steps").fail("must be below reselection_steps (" +
+                                                   std::to_string(hp.at("reselection_steps").get<int64_t>()) + ")");
+            }
+          },
+          [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+            SparseOptions o;
+            o.density = hp.at("density").get<double>();
+            o.target_modules = hp.at("target_modules").get<std::vector<std::string>>();
+            o.reselection_steps = hp.at("reselection_steps").get<int64_t>();
+            o.accumulation_steps = hp.at("accumulation_steps").get<int64_t>();
+            o.initial_reselection_rate = hp.at("initial_reselection_rate").get<double>();
+            o.schedule = hp.at("schedule").get<std::string>();
+            return std::make_unique<SparseFineTuning>(o);
+          }};
+}
+
+}  // namespace tb
