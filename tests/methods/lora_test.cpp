@@ -104,3 +104,43 @@ TEST(Lora, OnlyTargetedModulesGetAdapters) {
 
 }  // namespace
 }  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(Lora, RsLoraScalesBySquareRootOfRankAndGaussianInitHasStdOneOverRank) {
+  EXPECT_DOUBLE_EQ(lora_scale(16, 4, false), 4.0);
+  EXPECT_DOUBLE_EQ(lora_scale(16, 4, true), 8.0);
+  torch::manual_seed(0);
+  LlamaConfig c = testing::tiny_config();
+  c.hidden_size = 256;
+  c.intermediate_size = 256;
+  LlamaForCausalLM model(c);
+  LoraOptions o;
+  o.rank = 4;
+  o.init = "gaussian";
+  o.use_rslora = true;
+  o.alpha = 8;
+  Lora lora(o);
+  lora.prepare(model, {});
+  auto a = std::dynamic_pointer_cast<LoraAdapter>(model->model->blocks[0]->self_attn->q_proj->named_children()["lora"]);
+  EXPECT_NEAR(a->A.std().item<double>(), 0.25, 0.02) << "N(0, 1/r)";
+  EXPECT_DOUBLE_EQ(a->scale, 4.0) << "8 / sqrt(4)";
+}
+
+TEST(Lora, TargetModulesTakeRegularExpressionsOverFullNames) {
+  LlamaForCausalLM model(testing::tiny_config());
+  LoraOptions o;
+  o.target_modules = {"model\\.layers\\.1\\.self_attn\\.[qk]_proj", "down_proj"};
+  Lora lora(o);
+  lora.prepare(model, {});
+  std::vector<std::string> adapted;
+  for (auto& [name, proj] : model->projections()) {
+    if (proj->has_adapters()) adapted.push_back(name);
+  }
+  EXPECT_EQ(adapted, (std::vector<std::string>{"model.layers.0.mlp.down_proj", "model.layers.1.self_attn.q_proj",
+                                               "model.layers.1.self_attn.k_proj", "model.layers.1.mlp.down_proj"}));
+}
+
+}  // namespace
+}  // namespace tb
