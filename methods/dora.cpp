@@ -9,7 +9,6 @@
 
 #include "methods/registry.h"
 
-#include "methods/target_modules.h"
 
 namespace tb {
 
@@ -35,23 +34,14 @@ void DoraAdapter::merge_into(torch::Tensor& weight, torch::Tensor&) {
 }
 
 std::vector<torch::Tensor> Dora::prepare(LlamaForCausalLM& model, const MethodContext&) {
-  freeze_all(*model);
-  const auto targets = selected_names(options_.target_modules, model->config);
   const double scale = lora_scale(options_.alpha, options_.rank, options_.use_rslora);
-  std::vector<torch::Tensor> params;
-  torch::NoGradGuard no_grad;
-  for (auto& [name, proj] : model->projections()) {
-    if (targets.count(name) == 0) continue;
+  return attach_adapters(model, options_.target_modules, "dora", [&](const std::string& name, AdaptedLinear& proj) {
     // W0 x is taken from y, which must not contain a bias (the base models have none).
     TORCH_CHECK(!proj->bias.defined(), "dora: projections with biases are not supported");
     auto adapter = std::make_shared<DoraAdapter>(proj->weight, options_.rank, scale, options_.dropout);
     initialise_lora_a(adapter->A, options_);
-    proj->add_adapter("dora", adapter);
-    params.push_back(adapter->A);
-    params.push_back(adapter->B);
-    params.push_back(adapter->magnitude);
-  }
-  return params;
+    return adapter;
+  });
 }
 
 MethodInfo dora_info() {

@@ -34,19 +34,12 @@ void Ia3Adapter::merge_into(torch::Tensor& weight, torch::Tensor& bias) {
 }
 
 std::vector<torch::Tensor> Ia3::prepare(LlamaForCausalLM& model, const MethodContext&) {
-  freeze_all(*model);
-  const auto targets = selected_names(options_.target_modules, model->config);
   const auto feedforward = options_.feedforward_modules.empty()
                                ? std::set<std::string>{}
                                : selected_names(options_.feedforward_modules, model->config);
-  std::vector<torch::Tensor> params;
-  for (auto& [name, proj] : model->projections()) {
-    if (targets.count(name) == 0) continue;
-    auto adapter = std::make_shared<Ia3Adapter>(proj->in_features, proj->out_features, feedforward.count(name) > 0);
-    proj->add_adapter("ia3", adapter);
-    params.push_back(adapter->scaling);
-  }
-  return params;
+  return attach_adapters(model, options_.target_modules, "ia3", [&](const std::string& name, AdaptedLinear& proj) {
+    return std::make_shared<Ia3Adapter>(proj->in_features, proj->out_features, feedforward.count(name) > 0);
+  });
 }
 
 void Ia3::merge(LlamaForCausalLM& model) { merge_all_projections(model); }

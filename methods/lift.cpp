@@ -28,23 +28,17 @@ torch::Tensor Lift::principal_positions(const torch::Tensor& weight, int64_t fil
 }
 
 std::vector<torch::Tensor> Lift::prepare(LlamaForCausalLM& model, const MethodContext& context) {
-  freeze_all(*model);
   total_steps_ = context.total_steps;
-  const auto targets = selected_names(options_.target_modules, model->config);
-  std::vector<torch::Tensor> params;
   targets_.clear();
   deltas_.clear();
-  for (auto& [name, proj] : model->projections()) {
-    if (targets.count(name) == 0) continue;
+  return attach_adapters(model, options_.target_modules, "lift", [&](const std::string& name, AdaptedLinear& proj) {
     const int64_t out = proj->out_features, in = proj->in_features;
     const int64_t k = std::min((out + in) * options_.rank, out * in);
     auto delta = std::make_shared<SparseDelta>(principal_positions(proj->weight, options_.filter_rank, k));
-    proj->add_adapter("lift", delta);
     targets_.emplace_back(proj, delta);
     deltas_.push_back(delta);
-    params.push_back(delta->values);
-  }
-  return params;
+    return delta;
+  });
 }
 
 std::unique_ptr<torch::optim::Optimizer> Lift::make_optimizer(const std::vector<torch::Tensor>& params,

@@ -48,21 +48,12 @@ void initialise_lora_a(torch::Tensor& A, const LoraOptions& o) {
 }
 
 std::vector<torch::Tensor> Lora::prepare(LlamaForCausalLM& model, const MethodContext&) {
-  freeze_all(*model);
-  const auto targets = selected_names(options_.target_modules, model->config);
   const double scale = lora_scale(options_.alpha, options_.rank, options_.use_rslora);
-  std::vector<torch::Tensor> params;
-  torch::NoGradGuard no_grad;
-  for (auto& [name, proj] : model->projections()) {
-    if (targets.count(name) == 0) continue;
-    auto adapter = std::make_shared<LoraAdapter>(proj->in_features, proj->out_features, options_.rank, scale,
-                                                 options_.dropout);
+  return attach_adapters(model, options_.target_modules, "lora", [&](const std::string& name, AdaptedLinear& proj) {
+    auto adapter = std::make_shared<LoraAdapter>(proj->in_features, proj->out_features, options_.rank, scale, options_.dropout);
     initialise_lora_a(adapter->A, options_);
-    proj->add_adapter("lora", adapter);
-    params.push_back(adapter->A);
-    params.push_back(adapter->B);
-  }
-  return params;
+    return adapter;
+  });
 }
 
 void Lora::merge(LlamaForCausalLM& model) { merge_all_projections(model); }

@@ -45,6 +45,13 @@ class Method {
 // Sets requires_grad = false on every parameter of the model.
 void freeze_all(torch::nn::Module& model);
 
+// Freezes the model, attaches make(full name, projection) under `name` to every projection that
+// `target_modules` selects, and returns the adapters' parameters (in model order): what
+// the methods that train adapters on projections train.
+std::vector<torch::Tensor> attach_adapters(LlamaForCausalLM& model, const std::vector<std::string>& target_modules,
+                                           const std::string& name,
+                                           const std::function<std::shared_ptr<LinearAdapter>(const std::string& name, AdaptedLinear&)>& make);
+
 // Folds every adapter of every projection into its weight (the merge of the methods
 // whose adapters all sit on projections).
 void merge_all_projections(LlamaForCausalLM& model);

@@ -9,30 +9,21 @@
 
 #include "methods/registry.h"
 
-#include "methods/target_modules.h"
 
 namespace tb {
 
 std::vector<torch::Tensor> Pissa::prepare(LlamaForCausalLM& model, const MethodContext&) {
-  freeze_all(*model);
-  const auto targets = selected_names(options_.target_modules, model->config);
   const int64_t r = options_.rank;
   const double scale = lora_scale(options_.alpha, r, options_.use_rslora);
-  std::vector<torch::Tensor> params;
-  torch::NoGradGuard no_grad;
-  for (auto& [name, proj] : model->projections()) {
-    if (targets.count(name) == 0) continue;
+  return attach_adapters(model, options_.target_modules, "pissa", [&](const std::string& name, AdaptedLinear& proj) {
     auto adapter = std::make_shared<LoraAdapter>(proj->in_features, proj->out_features, r, scale, options_.dropout);
     const auto [U, S, Vh] = torch::linalg_svd(proj->weight.to(torch::kFloat32), /*full_matrices=*/false);
     const auto root = (S.narrow(0, 0, r) / scale).sqrt();  // (r)
     adapter->A.copy_(root.unsqueeze(1) * Vh.narrow(0, 0, r));
     adapter->B.copy_(U.narrow(1, 0, r) * root.unsqueeze(0));
     proj->weight.sub_(adapter->update());
-    proj->add_adapter("pissa", adapter);
-    params.push_back(adapter->A);
-    params.push_back(adapter->B);
-  }
-  return params;
+    return adapter;
+  });
 }
 
 MethodInfo pissa_info() {

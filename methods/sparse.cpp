@@ -31,21 +31,16 @@
 namespace tb {
 
 std::vector<torch::Tensor> SparseFineTuning::prepare(LlamaForCausalLM& model, const MethodContext& context) {
-  freeze_all(*model);
   total_steps_ = context.total_steps;
-  const auto targets = selected_names(options_.target_modules, model->config);
-  std::vector<torch::Tensor> params;
   deltas_.clear();
-  for (auto& [name, proj] : model->projections()) {
-    if (targets.count(name) == 0) continue;
+  auto params = attach_adapters(model, options_.target_modules, "sparse", [&](const std::string& name, AdaptedLinear& proj) {
     const int64_t numel = proj->weight.numel();
     const auto k = std::max<int64_t>(1, int64_t(std::floor(options_.density * double(numel))));
     auto delta = std::make_shared<SparseDelta>(random_positions(numel, k));
     delta->capture_dense_gradient = true;  // the first window starts with training
-    proj->add_adapter("sparse", delta);
     deltas_.push_back(delta);
-    params.push_back(delta->values);
-  }
+    return delta;
+  });
   accumulators_.assign(deltas_.size(), {});
   accumulated_ = 0;
   accumulating_ = true;

@@ -92,7 +92,9 @@ TEST_P(MethodContract, FrozenParametersStayBitIdentical) {
   o.warmup_steps = 2;
   train(model, params, o, testing::reverse_batches(task_data(), 0), method.get(), [](int64_t, const std::string&, double) {});
   for (const auto& p : model->named_parameters()) {
-    if (frozen.count(p.key())) EXPECT_TRUE(torch::equal(p.value(), frozen.at(p.key()))) << p.key() << " changed";
+    if (frozen.count(p.key())) {
+      EXPECT_TRUE(torch::equal(p.value(), frozen.at(p.key()))) << p.key() << " changed";
+    }
   }
   int64_t trainable = 0;
   for (const auto& p : params) trainable += p.requires_grad() ? 1 : 0;
