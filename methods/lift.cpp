@@ -16,6 +16,7 @@
 #include "methods/registry.h"
 
 #include "harness/train/optimizer_state.h"
+#include "harness/train/trainer.h"
 #include "methods/target_modules.h"
 
 namespace tb {
@@ -43,8 +44,7 @@ std::vector<torch::Tensor> Lift::prepare(LlamaForCausalLM& model, const MethodCo
 
 std::unique_ptr<torch::optim::Optimizer> Lift::make_optimizer(const std::vector<torch::Tensor>& params,
                                                               const TrainingOptions& o) {
-  return std::make_unique<torch::optim::AdamW>(params,
-                                               torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(0));
+  return std::make_unique<torch::optim::AdamW>(params, adamw_options(o).weight_decay(0));
 }
 
 void Lift::after_step(int64_t step, torch::optim::Optimizer& optimizer) {

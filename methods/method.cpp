@@ -1,13 +1,13 @@
 #include "methods/method.h"
 
+#include "harness/train/trainer.h"
 #include "methods/target_modules.h"
 
 namespace tb {
 
 std::unique_ptr<torch::optim::Optimizer> Method::make_optimizer(const std::vector<torch::Tensor>& params,
                                                                 const TrainingOptions& o) {
-  return std::make_unique<torch::optim::AdamW>(
-      params, torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(o.weight_decay));
+  return std::make_unique<torch::optim::AdamW>(params, adamw_options(o));
 }
 
 void freeze_all(torch::nn::Module& model) {

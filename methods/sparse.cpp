@@ -25,6 +25,7 @@
 #include <unordered_set>
 
 #include "harness/train/optimizer_state.h"
+#include "harness/train/trainer.h"
 #include "methods/per_entry_adamw.h"
 #include "methods/target_modules.h"
 
@@ -50,8 +51,7 @@ std::vector<torch::Tensor> SparseFineTuning::prepare(LlamaForCausalLM& model, co
 
 std::unique_ptr<torch::optim::Optimizer> SparseFineTuning::make_optimizer(const std::vector<torch::Tensor>& params,
                                                                           const TrainingOptions& o) {
-  return std::make_unique<PerEntryAdamW>(
-      params, torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(o.weight_decay));
+  return std::make_unique<PerEntryAdamW>(params, adamw_options(o));
 }
 
 double SparseFineTuning::reselection_rate(int64_t t) const {

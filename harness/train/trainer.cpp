@@ -8,13 +8,16 @@
 
 namespace tb {
 
+torch::optim::AdamWOptions adamw_options(const TrainingOptions& o) {
+  return torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(o.weight_decay);
+}
+
 TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params, const TrainingOptions& o,
                    const std::function<Batch(int64_t step)>& next_batch, Method* method, const MetricSink& sink) {
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<torch::optim::Optimizer> owned_optimizer =
       method != nullptr ? method->make_optimizer(params, o)
-                        : std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999})
-                                                                              .eps(1e-8).weight_decay(o.weight_decay));
+                        : std::make_unique<torch::optim::AdamW>(params, adamw_options(o));
   torch::optim::Optimizer& optimizer = *owned_optimizer;
   model->train();
   TrainSummary summary;

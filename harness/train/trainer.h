@@ -30,6 +30,10 @@ struct TrainSummary {
   int64_t optimizer_state_bytes = 0;  // measured at the end of training
 };
 
+// The optimiser settings the methods share: AdamW with the run's learning rate and
+// weight decay, betas (0.9, 0.999), eps 1e-8.
+torch::optim::AdamWOptions adamw_options(const TrainingOptions& o);
+
 // Trains `params` of `model` for o.steps steps on next_batch(step). `method` (may be
 // null: AdamW) makes the optimiser and gets after_step() after each optimiser step.
 TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params, const TrainingOptions& o,
