@@ -7,6 +7,12 @@
 #include "harness/store/store.h"
 
 namespace tb {
+
+void CountRange::add(int64_t v) {
+  min = empty ? v : std::min(min, v);
+  max = empty ? v : std::max(max, v);
+  empty = false;
+}
 namespace {
 
 SummaryCell cell_of(const std::vector<double>& values) {
@@ -51,20 +57,21 @@ SummaryTable summarize_sweep(Store& store, const std::string& requested) {
   std::sort(table.columns.begin(), table.columns.end(),
             [&](const std::string& a, const std::string& b) { return plain(a) < plain(b); });
   if (!base_values.empty()) {
-    SummaryRow base{"base model", 0, {}, std::nullopt, std::nullopt};
+    SummaryRow base{"base model", 0, {}, {}, {}, std::nullopt};
     for (const auto& [column, v] : base_values) base.cells[column] = cell_of(v);
     base.runs = int64_t(base_values.begin()->second.size());
     table.rows.push_back(base);
   }
   const auto runs = store.runs(sweep);
   for (const std::string& variant : variants) {
-    SummaryRow row{variant, 0, {}, std::nullopt, std::nullopt};
+    SummaryRow row{variant, 0, {}, {}, {}, std::nullopt};
     for (const auto& [column, v] : values[variant]) row.cells[column] = cell_of(v);
     std::vector<double> walls;
     for (const RunRecord& r : runs) {
       if (r.variant != variant || r.status != "done") continue;
       ++row.runs;
-      row.trainable_params = r.trainable_params;
+      row.trainable_params.add(r.trainable_params);
+      row.optimizer_state_bytes.add(r.optimizer_state_bytes);
       if (r.wall_seconds) walls.push_back(*r.wall_seconds);
     }
     if (!walls.empty()) row.wall_seconds = cell_of(walls);

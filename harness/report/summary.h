@@ -17,11 +17,20 @@ struct SummaryCell {
   int64_t n = 0;  // number of runs (seeds) averaged
 };
 
+// The smallest and largest of a count over a row's runs (they differ when a method's
+// parameter count depends on the seed, as HFT's and EVA's do).
+struct CountRange {
+  int64_t min = 0, max = 0;
+  void add(int64_t v);
+  bool empty = true;
+};
+
 struct SummaryRow {
   std::string label;
   int64_t runs = 0;
   std::map<std::string, SummaryCell> cells;  // by column name
-  std::optional<int64_t> trainable_params;
+  CountRange trainable_params;
+  CountRange optimizer_state_bytes;
   std::optional<SummaryCell> wall_seconds;
 };
 

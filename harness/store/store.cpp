@@ -122,7 +122,8 @@ const char* kSweepFilter =
 std::vector<RunRecord> Store::runs(const std::string& sweep) {
   Statement s(db_->handle(),
               std::string("SELECT r.key, r.method, r.variant, r.config_json, r.status, r.seed, r.attempts, "
-                          "r.wall_seconds, r.failure_reason, r.finished_at, r.trainable_params FROM runs r") +
+                          "r.wall_seconds, r.failure_reason, r.finished_at, r.trainable_params, r.optimizer_state_bytes "
+                          "FROM runs r") +
                   kSweepFilter + " ORDER BY r.rowid");
   s.bind(1, sweep);
   std::vector<RunRecord> out;
@@ -139,6 +140,7 @@ std::vector<RunRecord> Store::runs(const std::string& sweep) {
     r.failure_reason = s.column_text(8);
     r.finished_at = s.column_text(9);
     r.trainable_params = s.column_int(10);
+    r.optimizer_state_bytes = s.column_int(11);
     out.push_back(std::move(r));
   }
   return out;

@@ -22,6 +22,7 @@ struct RunRecord {
   std::optional<double> wall_seconds;
   std::string failure_reason, finished_at;
   int64_t trainable_params = 0;
+  int64_t optimizer_state_bytes = 0;
 };
 
 struct EvalRow {
