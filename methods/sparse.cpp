@@ -22,7 +22,6 @@
 
 #include <cmath>
 #include <numbers>
-#include <unordered_set>
 
 #include "harness/train/optimizer_state.h"
 #include "harness/train/trainer.h"
@@ -102,48 +101,33 @@ void SparseFineTuning::reselect(SparseDelta& delta, const Accumulator& acc, doub
   if (change == 0 || accumulated_ == 0) return;
   // Drop: the `change` active slots of smallest |φ|.
   const auto dropped_slots = std::get<1>(delta.values.abs().topk(change, 0, /*largest=*/false));
-  std::vector<bool> dropped(size_t(k), false);
-  for (int64_t j = 0; j < change; ++j) dropped[size_t(dropped_slots[j].item<int64_t>())] = true;
-  std::unordered_set<int64_t> kept, was_active;
-  const auto idx = delta.indices.accessor<int64_t, 1>();
-  for (int64_t j = 0; j < k; ++j) {
-    was_active.insert(idx[j]);
-    if (!dropped[size_t(j)]) kept.insert(idx[j]);
-  }
-  // Grow: the candidates not kept, by |Σg|, largest first.
-  const auto order = std::get<1>(acc.sum.abs().sort(0, /*descending=*/true));
-  std::vector<int64_t> grown_slots;  // candidate slots that are really new
-  int64_t grown = 0;
-  std::unordered_set<int64_t> regrown;  // dropped and grown again: stays as it was
-  for (int64_t j = 0; j < order.size(0) && grown < change; ++j) {
-    const int64_t c = order[j].item<int64_t>();
-    const int64_t position = acc.candidates[c].item<int64_t>();
-    if (kept.count(position)) continue;
-    ++grown;
-    if (was_active.count(position)) {
-      regrown.insert(position);
-    } else {
-      grown_slots.push_back(c);
-    }
-  }
-  std::vector<int64_t> free_slots;  // dropped and not regrown
-  for (int64_t j = 0; j < k; ++j) {
-    if (dropped[size_t(j)] && !regrown.count(idx[j])) free_slots.push_back(j);
-  }
+  auto is_kept = torch::ones({k}, torch::kBool);
+  is_kept.index_put_({dropped_slots}, false);
+  const auto kept = delta.indices.masked_select(is_kept);
+  // Grow: the `change` candidates not kept with the largest |Σg|.
+  const auto by_sum = std::get<1>(acc.sum.abs().sort(0, /*descending=*/true));
+  const auto eligible = by_sum.masked_select(~torch::isin(acc.candidates.index_select(0, by_sum), kept));
+  const auto grown = eligible.narrow(0, 0, std::min<int64_t>(change, eligible.size(0)));  // candidate slots
+  const auto grown_positions = acc.candidates.index_select(0, grown);
+  // An entry both dropped and grown stays as it was: only new positions move in, into
+  // the dropped slots whose position was not grown again (in slot order).
+  const auto incoming = grown.masked_select(~torch::isin(grown_positions, delta.indices));
+  const auto free_slots = std::get<0>(
+      dropped_slots.masked_select(~torch::isin(delta.indices.index_select(0, dropped_slots), grown_positions)).sort());
+  const int64_t moves = std::min(incoming.size(0), free_slots.size(0));
+  if (moves == 0) return;
+  const auto slots = free_slots.narrow(0, 0, moves);
+  const auto from = incoming.narrow(0, 0, moves);
   auto* state = dynamic_cast<PerEntryAdamWState*>(adamw_state(optimizer, delta.values));
   TORCH_CHECK(state != nullptr, "sparse: reselection needs the per-entry AdamW state");
   const double n = double(accumulated_);
   const auto& o = static_cast<const torch::optim::AdamWOptions&>(optimizer.param_groups()[0].options());
   const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
-  const size_t moves = std::min(free_slots.size(), grown_slots.size());
-  for (size_t j = 0; j < moves; ++j) {
-    const int64_t slot = free_slots[j], c = grown_slots[j];
-    delta.indices[slot] = acc.candidates[c];
-    delta.values[slot] = 0.0;
-    state->exp_avg()[slot] = acc.sum[c].item<double>() / n * (1 - std::pow(beta1, n));
-    state->exp_avg_sq()[slot] = acc.sum_of_squares[c].item<double>() / n * (1 - std::pow(beta2, n));
-    state->age[slot] = n;
-  }
+  delta.indices.index_put_({slots}, acc.candidates.index_select(0, from));
+  delta.values.index_put_({slots}, torch::zeros({moves}));
+  state->exp_avg().index_put_({slots}, acc.sum.index_select(0, from) / n * (1 - std::pow(beta1, n)));
+  state->exp_avg_sq().index_put_({slots}, acc.sum_of_squares.index_select(0, from) / n * (1 - std::pow(beta2, n)));
+  state->age.index_put_({slots}, torch::full({moves}, n));
 }
 
 MethodInfo sparse_info() {
