@@ -23,6 +23,7 @@ class Eva : public Method {
   // The rank each target received (0: no adapter), by module name; set by prepare().
   const std::map<std::string, int64_t>& ranks() const { return ranks_; }
   int64_t batches_used() const { return batches_used_; }
+  nlohmann::json details() const override { return {{"ranks", ranks_}, {"batches_used", batches_used_}}; }
 
  private:
   EvaOptions options_;

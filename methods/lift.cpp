@@ -32,6 +32,7 @@ std::vector<torch::Tensor> Lift::prepare(LlamaForCausalLM& model, const MethodCo
   total_steps_ = context.total_steps;
   targets_.clear();
   deltas_.clear();
+  refreshes_ = 0;
   return attach_adapters(model, options_.target_modules, "lift", [&](const std::string& name, AdaptedLinear& proj) {
     const int64_t out = proj->out_features, in = proj->in_features;
     const int64_t k = std::min((out + in) * options_.rank, out * in);
@@ -51,6 +52,7 @@ void Lift::after_step(int64_t step, torch::optim::Optimizer& optimizer) {
   const int64_t t = step + 1;
   if (t % options_.update_interval != 0 || t >= total_steps_) return;
   torch::NoGradGuard no_grad;
+  ++refreshes_;
   for (auto& [proj, delta] : targets_) {
     const int64_t numel = proj->weight.numel();
     proj->weight.view({-1}).index_add_(0, delta->indices, delta->values);  // fold: W = W0 + φ at η

@@ -29,12 +29,14 @@ class Lift : public Method {
   // The k positions of the largest |W_r'| (row-major), sorted.
   static torch::Tensor principal_positions(const torch::Tensor& weight, int64_t filter_rank, int64_t k);
   const std::vector<std::shared_ptr<SparseDelta>>& deltas() const { return deltas_; }
+  nlohmann::json details() const override { return {{"mask_refreshes", refreshes_}}; }
 
  private:
   LiftOptions options_;
   int64_t total_steps_ = 0;
   std::vector<std::pair<AdaptedLinear, std::shared_ptr<SparseDelta>>> targets_;
   std::vector<std::shared_ptr<SparseDelta>> deltas_;
+  int64_t refreshes_ = 0;
 };
 
 }  // namespace tb

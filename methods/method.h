@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "harness/model/llama.h"
@@ -36,6 +37,9 @@ class Method {
                                                                   const TrainingOptions& options);
   // Called after every optimiser step (mask refresh, regrowth, ...); steps count from 0.
   virtual void after_step(int64_t step, torch::optim::Optimizer& optimizer) {}
+  // What the method decided while preparing and training (EVA's per-layer ranks, HFT's
+  // drawn matrices, reselection counts, ...); written to the run folder as method.json.
+  virtual nlohmann::json details() const { return nlohmann::json::object(); }
   // Folds everything the method added into the dense weights: afterwards the model is a
   // plain Llama, so evaluation and analysis see one kind of model. Methods that cannot
   // fold (prompt tuning) leave their parameters in the model, which saves them.

@@ -32,6 +32,7 @@ class SparseFineTuning : public Method {
   double reselection_rate(int64_t updates) const;
   const std::vector<std::shared_ptr<SparseDelta>>& deltas() const { return deltas_; }
   int64_t reselections() const { return reselections_; }
+  nlohmann::json details() const override { return {{"reselections", reselections_}}; }
 
  private:
   struct Accumulator {

@@ -4,6 +4,7 @@
 //   log.txt          the worker's stdout and stderr
 //   metrics.jsonl    {"step", "name", "value"} lines, appended while training
 //   model.safetensors  the tuned, merged model
+//   method.json      what the method decided while running (EVA's ranks, HFT's draw, ...)
 //   result.json      the RunResult, written atomically last: its presence means "done"
 //   failure.json     {"reason"} when the worker caught a failure
 #pragma once
@@ -15,6 +16,7 @@ inline std::filesystem::path job(const std::filesystem::path& d) { return d / "j
 inline std::filesystem::path log(const std::filesystem::path& d) { return d / "log.txt"; }
 inline std::filesystem::path metrics(const std::filesystem::path& d) { return d / "metrics.jsonl"; }
 inline std::filesystem::path model(const std::filesystem::path& d) { return d / "model.safetensors"; }
+inline std::filesystem::path method_details(const std::filesystem::path& d) { return d / "method.json"; }
 inline std::filesystem::path result(const std::filesystem::path& d) { return d / "result.json"; }
 inline std::filesystem::path failure(const std::filesystem::path& d) { return d / "failure.json"; }
 

@@ -95,6 +95,7 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   const TrainSummary summary = train(tuned, params, options, next_batch, method.get(),
                                      [&](int64_t step, const std::string& name, double v) { log.add(step, name, v); });
   log.add(summary.steps, "train_tokens_per_second", double(summary.tokens) / summary.seconds);
+  write_file_atomically(run_files::method_details(dir), method->details().dump(2));
   method->merge(tuned);
   save_model(tuned, run_files::model(dir));
 

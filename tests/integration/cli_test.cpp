@@ -84,6 +84,7 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
   for (const auto& entry : fs::directory_iterator(out / "runs")) {
     EXPECT_TRUE(fs::exists(entry.path() / "result.json")) << entry.path();
     EXPECT_TRUE(fs::exists(entry.path() / "model.safetensors")) << entry.path();
+    EXPECT_TRUE(fs::exists(entry.path() / "method.json")) << entry.path();
   }
 
   // The same spec again: every run is skipped, nothing re-executed.

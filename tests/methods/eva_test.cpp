@@ -28,6 +28,7 @@ TEST(Eva, RedistributesTheRankBudgetAndInitialisesAFromInputDirections) {
   EXPECT_EQ(total_rank, 4 * 4) << "the budget r * (number of targets) is kept";
   EXPECT_EQ(n, total_rank * (32 + 32));
   EXPECT_GE(eva.batches_used(), 2);
+  EXPECT_EQ(eva.details().at("ranks").size(), 4u) << "the ranks are recorded with the run";
   for (auto& [name, proj] : model->projections()) {
     if (!proj->has_adapters()) continue;
     auto a = std::dynamic_pointer_cast<LoraAdapter>(proj->named_children()["eva"]);

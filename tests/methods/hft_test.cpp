@@ -33,6 +33,7 @@ TEST(HalfFineTuning, TrainsHalfOfEachBlockByThePapersRule) {
     mlp_one += mlp == 1;
   }
   EXPECT_EQ(mlp_one, 2) << "a random half of the blocks freeze 2 of 3";
+  EXPECT_EQ(hft.details().at("trained").size(), hft.trained().size()) << "the draw is recorded with the run";
 }
 
 TEST(HalfFineTuning, TheSeedDecidesTheSelection) {
