@@ -4,13 +4,12 @@
 #   tools/bench/methods.sh
 set -euo pipefail
 bench=build/bench_train_step
-methods=$("$bench" --benchmark_list_tests | sed -n 's|^TrainStep/||p')
 printf '| method | ms/10 steps | tokens/s | trainable | optimizer KiB | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|\n'
-for m in $methods; do
-  OMP_NUM_THREADS=1 "$bench" --benchmark_filter="^TrainStep/${m}\$" --benchmark_format=json 2>/dev/null |
-    python3 -c '
-import json, sys
-b = json.load(sys.stdin)["benchmarks"][0]
-print("| %s | %.1f | %.0f | %d | %.1f | %.0f |" % (b["name"].split("/")[1], b["real_time"], b["tokens/s"],
-      b["trainable"], b["optimizer_KiB"], b["peak_rss_MiB"]))'
+for name in $("$bench" --benchmark_list_tests); do
+  method=${name#TrainStep/}
+  method=${method%%/*}
+  # CSV columns: name, iterations, real_time, ..., loss_tokens/s, optimizer_KiB, peak_rss_MiB, tokens/s, trainable
+  OMP_NUM_THREADS=1 "$bench" --benchmark_filter="^TrainStep/${method}/" --benchmark_format=csv 2>/dev/null |
+    awk -F, -v m="$method" 'NR > 1 && $1 ~ /TrainStep/ {
+      printf "| %s | %.1f | %.0f | %d | %.1f | %.0f |\n", m, $3, $14, $15, $12, $13 }'
 done
