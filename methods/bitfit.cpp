@@ -24,17 +24,26 @@ std::vector<torch::Tensor> BitFit::prepare(LlamaForCausalLM& model, const Method
 }
 
 MethodInfo bitfit_info() {
-  return {"bitfit", "BitFit (Ben Zaken et al. 2022): only biases trained; adds zero biases to Llama's bias-free projections",
-          {{.name = "add_biases", .type = FieldType::kBool, .default_value = false,
-            .help = "must be true: Llama has no biases, so BitFit trains zero-initialised biases added to every projection"}},
-          [](const nlohmann::json& hp, const LlamaConfig&, const JsonLocation& where) {
-            if (!hp.at("add_biases").get<bool>()) {
-              where.key("add_biases").fail(
-                  "Llama's projections and norms have no biases, so BitFit would train nothing; set \"add_biases\": true "
-                  "to add zero-initialised biases to every attention and MLP projection and train only those");
-            }
-          },
-          [](const nlohmann::json&) -> std::unique_ptr<Method> { return std::make_unique<BitFit>(); }};
+  return {
+      "bitfit",
+      "BitFit (Ben Zaken et al. 2022): only biases trained; adds zero biases to Llama's bias-free "
+      "projections",
+      {{.name = "add_biases",
+        .type = FieldType::kBool,
+        .default_value = false,
+        .help = "must be true: Llama has no biases, so BitFit trains zero-initialised biases added "
+                "to every projection"}},
+      [](const nlohmann::json& hp, const LlamaConfig&, const JsonLocation& where) {
+        if (!hp.at("add_biases").get<bool>()) {
+          where.key("add_biases")
+              .fail(
+                  "Llama's projections and norms have no biases, so BitFit would train nothing; "
+                  "set \"add_biases\": true "
+                  "to add zero-initialised biases to every attention and MLP projection and train "
+                  "only those");
+        }
+      },
+      [](const nlohmann::json&) -> std::unique_ptr<Method> { return std::make_unique<BitFit>(); }};
 }
 
 }  // namespace tb

@@ -9,7 +9,8 @@ MethodInfo bitfit_info();
 // Trains only the projections' biases, which it adds (zero) to the bias-free Llama.
 class BitFit : public Method {
  public:
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
 };
 
 }  // namespace tb

@@ -9,7 +9,6 @@
 
 #include "methods/registry.h"
 
-
 namespace tb {
 
 namespace F = torch::nn::functional;
@@ -35,19 +34,25 @@ void DoraAdapter::merge_into(torch::Tensor& weight, torch::Tensor&) {
 
 std::vector<torch::Tensor> Dora::prepare(LlamaForCausalLM& model, const MethodContext&) {
   const double scale = lora_scale(options_.alpha, options_.rank, options_.use_rslora);
-  return attach_adapters(model, options_.target_modules, "dora", [&](const std::string& name, AdaptedLinear& proj) {
-    // W0 x is taken from y, which must not contain a bias (the base models have none).
-    TORCH_CHECK(!proj->bias.defined(), "dora: projections with biases are not supported");
-    auto adapter = std::make_shared<DoraAdapter>(proj->weight, options_.rank, scale, options_.dropout);
-    initialise_lora_a(adapter->A, options_);
-    return adapter;
-  });
+  return attach_adapters(
+      model, options_.target_modules, "dora", [&](const std::string& name, AdaptedLinear& proj) {
+        // W0 x is taken from y, which must not contain a bias (the base models have none).
+        TORCH_CHECK(!proj->bias.defined(), "dora: projections with biases are not supported");
+        auto adapter =
+            std::make_shared<DoraAdapter>(proj->weight, options_.rank, scale, options_.dropout);
+        initialise_lora_a(adapter->A, options_);
+        return adapter;
+      });
 }
 
 MethodInfo dora_info() {
-  return {"dora", "DoRA (Liu et al. 2024): magnitude vector times the row-normalised W0 + s B A, norm detached",
-          lora_family_schema(true), &check_lora_family,
-          [](const nlohmann::json& hp) -> std::unique_ptr<Method> { return std::make_unique<Dora>(lora_options_from(hp)); }};
+  return {
+      "dora",
+      "DoRA (Liu et al. 2024): magnitude vector times the row-normalised W0 + s B A, norm detached",
+      lora_family_schema(true), &check_lora_family,
+      [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+        return std::make_unique<Dora>(lora_options_from(hp));
+      }};
 }
 
 }  // namespace tb

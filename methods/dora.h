@@ -21,7 +21,8 @@ class DoraAdapter : public LoraAdapter {
 class Dora : public Method {
  public:
   explicit Dora(LoraOptions o) : options_(std::move(o)) {}
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
   void merge(LlamaForCausalLM& model) override { merge_all_projections(model); }
 
  private:

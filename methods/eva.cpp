@@ -16,13 +16,12 @@
 // the earlier module; gathering stops after max_batches batches even if unconverged.
 #include "methods/eva.h"
 
-#include "methods/registry.h"
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
 #include "harness/analysis/incremental_pca.h"
+#include "methods/registry.h"
 #include "methods/target_modules.h"
 
 namespace tb {
@@ -42,9 +41,10 @@ class InputRecorder : public LinearAdapter {
 // Projections reading the same input share a PCA: q/k/v read the attention input,
 // gate/up the MLP input.
 std::string input_of(const ProjectionInfo& p) {
-  const std::string kind = (p.leaf == "q_proj" || p.leaf == "k_proj" || p.leaf == "v_proj") ? "attention_input"
-                           : (p.leaf == "gate_proj" || p.leaf == "up_proj")                  ? "mlp_input"
-                                                                                             : p.leaf;
+  const std::string kind = (p.leaf == "q_proj" || p.leaf == "k_proj" || p.leaf == "v_proj")
+                               ? "attention_input"
+                           : (p.leaf == "gate_proj" || p.leaf == "up_proj") ? "mlp_input"
+                                                                            : p.leaf;
   return std::to_string(p.layer) + "." + kind;
 }
 
@@ -52,7 +52,7 @@ struct InputGroup {
   std::vector<size_t> members;  // indices into the target list
   std::string recorded_by;      // the member projection that records the input
   IncrementalPca pca;
-  torch::Tensor previous;  // components after the previous fit
+  torch::Tensor previous;    // components after the previous fit
   torch::Tensor similarity;  // cosine similarity of each component with the previous fit
   bool converged = false;
 };
@@ -69,7 +69,8 @@ std::vector<torch::Tensor> Eva::prepare(LlamaForCausalLM& model, const MethodCon
   for (size_t i = 0; i < targets.size(); ++i) {
     const std::string key = input_of(targets[i]);
     if (!group_of_input.count(key)) {
-      const int64_t components = std::min<int64_t>(std::llround(options_.rho * double(r)), targets[i].in);
+      const int64_t components =
+          std::min<int64_t>(std::llround(options_.rho * double(r)), targets[i].in);
       group_of_input[key] = groups.size();
       groups.push_back({{}, targets[i].name, IncrementalPca(components), {}, {}, false});
     }
@@ -78,7 +79,9 @@ std::vector<torch::Tensor> Eva::prepare(LlamaForCausalLM& model, const MethodCon
   std::vector<int64_t> rank(targets.size(), r);
   auto projections = model->projections();
   auto projection = [&](const std::string& name) {
-    return std::find_if(projections.begin(), projections.end(), [&](const auto& p) { return p.first == name; })->second;
+    return std::find_if(projections.begin(), projections.end(),
+                        [&](const auto& p) { return p.first == name; })
+        ->second;
   };
 
   // Gather inputs until every group's first r_l components have converged.
@@ -101,22 +104,27 @@ std::vector<torch::Tensor> Eva::prepare(LlamaForCausalLM& model, const MethodCon
       if (g.converged) continue;
       const auto x = recorders[g.recorded_by]->last_input;
       const auto rows = x.reshape({-1, x.size(-1)}).index_select(0, keep);
-      if (rows.size(0) < g.pca.n_components()) continue;  // fewer tokens than components: skipped, as PEFT
+      if (rows.size(0) < g.pca.n_components())
+        continue;  // fewer tokens than components: skipped, as PEFT
       g.previous = g.pca.fitted() ? g.pca.components().clone() : torch::Tensor();
       g.pca.partial_fit(rows);
-      if (g.previous.defined()) g.similarity = (g.previous * g.pca.components()).sum(1);  // unit rows
+      if (g.previous.defined())
+        g.similarity = (g.previous * g.pca.components()).sum(1);  // unit rows
     }
-    const bool all_fitted = std::all_of(groups.begin(), groups.end(), [](const InputGroup& g) { return g.pca.fitted(); });
+    const bool all_fitted = std::all_of(groups.begin(), groups.end(),
+                                        [](const InputGroup& g) { return g.pca.fitted(); });
     if (all_fitted) {
       // Rank redistribution over the pooled explained-variance ratios.
       std::vector<std::pair<double, size_t>> pooled;  // (ratio, target index)
       for (const auto& g : groups) {
         const auto ratio = g.pca.explained_variance_ratio();
         for (size_t m : g.members) {
-          for (int64_t c = 0; c < ratio.size(0); ++c) pooled.emplace_back(ratio[c].item<double>(), m);
+          for (int64_t c = 0; c < ratio.size(0); ++c)
+            pooled.emplace_back(ratio[c].item<double>(), m);
         }
       }
-      std::stable_sort(pooled.begin(), pooled.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::stable_sort(pooled.begin(), pooled.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
       std::fill(rank.begin(), rank.end(), 0);
       const size_t budget = std::min(pooled.size(), size_t(r) * targets.size());
       for (size_t i = 0; i < budget; ++i) ++rank[pooled[i].second];
@@ -125,10 +133,12 @@ std::vector<torch::Tensor> Eva::prepare(LlamaForCausalLM& model, const MethodCon
     for (auto& g : groups) {
       int64_t needed = 0;
       for (size_t m : g.members) needed = std::max(needed, rank[m]);
-      g.converged = g.similarity.defined() &&
-                    (needed == 0 || (g.similarity.narrow(0, 0, std::min(needed, g.similarity.size(0))) >= options_.tau)
-                                        .all()
-                                        .item<bool>());
+      g.converged =
+          g.similarity.defined() &&
+          (needed == 0 ||
+           (g.similarity.narrow(0, 0, std::min(needed, g.similarity.size(0))) >= options_.tau)
+               .all()
+               .item<bool>());
       all_converged = all_converged && g.converged;
     }
     if (all_converged) break;
@@ -146,11 +156,12 @@ std::vector<torch::Tensor> Eva::prepare(LlamaForCausalLM& model, const MethodCon
       const int64_t r_l = std::min(rank[m], g.pca.components().size(0));
       ranks_[target.name] = r_l;
       if (r_l == 0) continue;
-      const double alpha_l = options_.adjust_scaling_factors ? options_.lora.alpha * double(r_l) / double(r)
-                                                             : options_.lora.alpha;
-      auto adapter = std::make_shared<LoraAdapter>(target.in, target.out, r_l,
-                                                   lora_scale(alpha_l, r_l, options_.lora.use_rslora),
-                                                   options_.lora.dropout);
+      const double alpha_l = options_.adjust_scaling_factors
+                                 ? options_.lora.alpha * double(r_l) / double(r)
+                                 : options_.lora.alpha;
+      auto adapter = std::make_shared<LoraAdapter>(
+          target.in, target.out, r_l, lora_scale(alpha_l, r_l, options_.lora.use_rslora),
+          options_.lora.dropout);
       auto A = g.pca.components().narrow(0, 0, r_l);
       if (options_.whiten) A = A / g.pca.singular_values().narrow(0, 0, r_l).sqrt().unsqueeze(1);
       adapter->A.copy_(A.to(torch::kFloat32));
@@ -164,16 +175,33 @@ std::vector<torch::Tensor> Eva::prepare(LlamaForCausalLM& model, const MethodCon
 
 MethodInfo eva_info() {
   Schema s = lora_family_schema(false);
-  s.push_back({.name = "rho", .type = FieldType::kNumber, .default_value = 2.0, .min = 1, .sweepable = true,
-               .help = "components per layer: round(rho * rank); a layer's rank can grow up to that"});
-  s.push_back({.name = "tau", .type = FieldType::kNumber, .default_value = 0.99, .min = 0, .max = 1, .sweepable = true,
+  s.push_back(
+      {.name = "rho",
+       .type = FieldType::kNumber,
+       .default_value = 2.0,
+       .min = 1,
+       .sweepable = true,
+       .help = "components per layer: round(rho * rank); a layer's rank can grow up to that"});
+  s.push_back({.name = "tau",
+               .type = FieldType::kNumber,
+               .default_value = 0.99,
+               .min = 0,
+               .max = 1,
+               .sweepable = true,
                .help = "convergence threshold on the cosine similarity of consecutive components"});
   s.push_back({.name = "whiten", .type = FieldType::kBool, .default_value = false});
-  s.push_back({.name = "adjust_scaling_factors", .type = FieldType::kBool, .default_value = true,
+  s.push_back({.name = "adjust_scaling_factors",
+               .type = FieldType::kBool,
+               .default_value = true,
                .help = "alpha_l = alpha * r_l / rank, keeping the scale of every layer"});
-  s.push_back({.name = "max_batches", .type = FieldType::kInt, .default_value = 200, .min = 1,
+  s.push_back({.name = "max_batches",
+               .type = FieldType::kInt,
+               .default_value = 200,
+               .min = 1,
                .help = "batches of training data gathered at most before initialising"});
-  return {"eva", "EVA (Paischer et al. 2024): LoRA A from the right singular vectors of the inputs, ranks redistributed",
+  return {"eva",
+          "EVA (Paischer et al. 2024): LoRA A from the right singular vectors of the inputs, ranks "
+          "redistributed",
           s, &check_lora_family, [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
             EvaOptions o;
             o.lora = lora_options_from(hp);

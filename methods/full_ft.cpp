@@ -16,8 +16,13 @@ std::vector<torch::Tensor> FullFineTuning::prepare(LlamaForCausalLM& model, cons
 }
 
 MethodInfo full_ft_info() {
-  return {"full_ft", "full fine-tuning: every parameter trained", {}, nullptr,
-          [](const nlohmann::json&) -> std::unique_ptr<Method> { return std::make_unique<FullFineTuning>(); }};
+  return {"full_ft",
+          "full fine-tuning: every parameter trained",
+          {},
+          nullptr,
+          [](const nlohmann::json&) -> std::unique_ptr<Method> {
+            return std::make_unique<FullFineTuning>();
+          }};
 }
 
 }  // namespace tb

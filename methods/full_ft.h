@@ -8,7 +8,8 @@ MethodInfo full_ft_info();
 
 class FullFineTuning : public Method {
  public:
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
 };
 
 }  // namespace tb

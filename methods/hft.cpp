@@ -32,12 +32,17 @@ std::vector<torch::Tensor> HalfFineTuning::prepare(LlamaForCausalLM& model, cons
     auto& block = model->model->blocks[size_t(i)];
     const std::string prefix = "model.layers." + std::to_string(i) + ".";
     const std::vector<std::pair<std::string, AdaptedLinear>> attention = {
-        {"self_attn.q_proj", block->self_attn->q_proj}, {"self_attn.k_proj", block->self_attn->k_proj},
-        {"self_attn.v_proj", block->self_attn->v_proj}, {"self_attn.o_proj", block->self_attn->o_proj}};
+        {"self_attn.q_proj", block->self_attn->q_proj},
+        {"self_attn.k_proj", block->self_attn->k_proj},
+        {"self_attn.v_proj", block->self_attn->v_proj},
+        {"self_attn.o_proj", block->self_attn->o_proj}};
     const std::vector<std::pair<std::string, AdaptedLinear>> mlp = {
-        {"mlp.gate_proj", block->mlp->gate_proj}, {"mlp.up_proj", block->mlp->up_proj}, {"mlp.down_proj", block->mlp->down_proj}};
+        {"mlp.gate_proj", block->mlp->gate_proj},
+        {"mlp.up_proj", block->mlp->up_proj},
+        {"mlp.down_proj", block->mlp->down_proj}};
     // Train the matrices not frozen: 2 of 4 in the attention; 1 or 2 of 3 in the MLP.
-    auto train_some = [&](const std::vector<std::pair<std::string, AdaptedLinear>>& group, int64_t trained) {
+    auto train_some = [&](const std::vector<std::pair<std::string, AdaptedLinear>>& group,
+                          int64_t trained) {
       for (int64_t j : draw(int64_t(group.size()), trained)) {
         const auto& [name, proj] = group[size_t(j)];
         proj->weight.set_requires_grad(true);
@@ -52,8 +57,14 @@ std::vector<torch::Tensor> HalfFineTuning::prepare(LlamaForCausalLM& model, cons
 }
 
 MethodInfo hft_info() {
-  return {"hft", "Half Fine-Tuning (Hui et al. 2025): half of each block's matrices frozen, drawn with the seed",
-          {}, nullptr, [](const nlohmann::json&) -> std::unique_ptr<Method> { return std::make_unique<HalfFineTuning>(); }};
+  return {"hft",
+          "Half Fine-Tuning (Hui et al. 2025): half of each block's matrices frozen, drawn with "
+          "the seed",
+          {},
+          nullptr,
+          [](const nlohmann::json&) -> std::unique_ptr<Method> {
+            return std::make_unique<HalfFineTuning>();
+          }};
 }
 
 }  // namespace tb

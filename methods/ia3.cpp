@@ -8,7 +8,6 @@
 #include "methods/ia3.h"
 
 #include "methods/registry.h"
-
 #include "methods/target_modules.h"
 
 namespace tb {
@@ -18,7 +17,9 @@ Ia3Adapter::Ia3Adapter(int64_t in, int64_t out, bool feedforward_) : feedforward
 }
 
 // W (x ⊙ l) = (W diag(l)) x: the input scaling acts on the weight's columns.
-torch::Tensor Ia3Adapter::adapt_weight(const torch::Tensor& w) { return feedforward ? w * scaling : w; }
+torch::Tensor Ia3Adapter::adapt_weight(const torch::Tensor& w) {
+  return feedforward ? w * scaling : w;
+}
 
 torch::Tensor Ia3Adapter::adapt(const torch::Tensor& x, const torch::Tensor& y) {
   return feedforward ? y : y * scaling;
@@ -37,39 +38,50 @@ std::vector<torch::Tensor> Ia3::prepare(LlamaForCausalLM& model, const MethodCon
   const auto feedforward = options_.feedforward_modules.empty()
                                ? std::set<std::string>{}
                                : selected_names(options_.feedforward_modules, model->config);
-  return attach_adapters(model, options_.target_modules, "ia3", [&](const std::string& name, AdaptedLinear& proj) {
-    return std::make_shared<Ia3Adapter>(proj->in_features, proj->out_features, feedforward.count(name) > 0);
-  });
+  return attach_adapters(model, options_.target_modules, "ia3",
+                         [&](const std::string& name, AdaptedLinear& proj) {
+                           return std::make_shared<Ia3Adapter>(
+                               proj->in_features, proj->out_features, feedforward.count(name) > 0);
+                         });
 }
 
 void Ia3::merge(LlamaForCausalLM& model) { merge_all_projections(model); }
 
 MethodInfo ia3_info() {
-  return {"ia3", "(IA)^3 (Liu et al. 2022): learned scaling of k, v and the MLP down projection's input",
-          {
-              {.name = "target_modules", .type = FieldType::kStringList,
-               .default_value = nlohmann::json::array({"k_proj", "v_proj", "down_proj"}), .sweepable = true,
-               .help = kTargetModulesHelp},
-              {.name = "feedforward_modules", .type = FieldType::kStringList,
-               .default_value = nlohmann::json::array({"down_proj"}), .sweepable = true,
-               .help = "targets whose input is scaled instead of their output; a subset of target_modules"},
-          },
-          [](const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
-            std::set<std::string> targets;
-            for (const auto& t : check_target_modules(hp, model, where)) targets.insert(t.name);
-            if (hp.at("feedforward_modules").empty()) return;
-            for (const auto& f : check_target_modules(hp, model, where, "feedforward_modules")) {
-              if (!targets.count(f.name)) {
-                where.key("feedforward_modules").fail(f.name + " is not among the target_modules; feed-forward modules must be targets");
-              }
-            }
-          },
-          [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
-            Ia3Options o;
-            o.target_modules = hp.at("target_modules").get<std::vector<std::string>>();
-            o.feedforward_modules = hp.at("feedforward_modules").get<std::vector<std::string>>();
-            return std::make_unique<Ia3>(o);
-          }};
+  return {
+      "ia3",
+      "(IA)^3 (Liu et al. 2022): learned scaling of k, v and the MLP down projection's input",
+      {
+          {.name = "target_modules",
+           .type = FieldType::kStringList,
+           .default_value = nlohmann::json::array({"k_proj", "v_proj", "down_proj"}),
+           .sweepable = true,
+           .help = kTargetModulesHelp},
+          {.name = "feedforward_modules",
+           .type = FieldType::kStringList,
+           .default_value = nlohmann::json::array({"down_proj"}),
+           .sweepable = true,
+           .help =
+               "targets whose input is scaled instead of their output; a subset of target_modules"},
+      },
+      [](const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
+        std::set<std::string> targets;
+        for (const auto& t : check_target_modules(hp, model, where)) targets.insert(t.name);
+        if (hp.at("feedforward_modules").empty()) return;
+        for (const auto& f : check_target_modules(hp, model, where, "feedforward_modules")) {
+          if (!targets.count(f.name)) {
+            where.key("feedforward_modules")
+                .fail(f.name +
+                      " is not among the target_modules; feed-forward modules must be targets");
+          }
+        }
+      },
+      [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+        Ia3Options o;
+        o.target_modules = hp.at("target_modules").get<std::vector<std::string>>();
+        o.feedforward_modules = hp.at("feedforward_modules").get<std::vector<std::string>>();
+        return std::make_unique<Ia3>(o);
+      }};
 }
 
 }  // namespace tb

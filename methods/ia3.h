@@ -30,7 +30,8 @@ class Ia3Adapter : public LinearAdapter {
 class Ia3 : public Method {
  public:
   explicit Ia3(Ia3Options o) : options_(std::move(o)) {}
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
   void merge(LlamaForCausalLM& model) override;  // W = diag(l) W, or W diag(l)
 
  private:

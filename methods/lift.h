@@ -14,20 +14,23 @@ struct LiftOptions {
   int64_t rank = 8;          // LoRA-equivalent budget: k = min((out + in) * rank, out * in)
   int64_t filter_rank = 32;  // r' of the low-rank approximation the mask is chosen on
   int64_t update_interval = 100;
-  std::vector<std::string> target_modules = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+  std::vector<std::string> target_modules = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                             "gate_proj", "up_proj", "down_proj"};
 };
 
 class Lift : public Method {
  public:
   explicit Lift(LiftOptions o) : options_(std::move(o)) {}
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
   std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<torch::Tensor>& params,
                                                           const TrainingOptions& options) override;
   void after_step(int64_t step, torch::optim::Optimizer& optimizer) override;
   void merge(LlamaForCausalLM& model) override { merge_all_projections(model); }
 
   // The k positions of the largest |W_r'| (row-major), sorted.
-  static torch::Tensor principal_positions(const torch::Tensor& weight, int64_t filter_rank, int64_t k);
+  static torch::Tensor principal_positions(const torch::Tensor& weight, int64_t filter_rank,
+                                           int64_t k);
   const std::vector<std::shared_ptr<SparseDelta>>& deltas() const { return deltas_; }
   nlohmann::json details() const override { return {{"mask_refreshes", refreshes_}}; }
 

@@ -7,10 +7,9 @@
 // base model; dropout acts on the adapter's input only. Merging sets W = W0 + s B A.
 #include "methods/lora.h"
 
-#include "methods/registry.h"
-
 #include <cmath>
 
+#include "methods/registry.h"
 #include "methods/target_modules.h"
 
 namespace tb {
@@ -33,7 +32,9 @@ torch::Tensor LoraAdapter::lora_path(const torch::Tensor& h) const {
   return scale * torch::nn::functional::linear(torch::nn::functional::linear(h, A), B);
 }
 
-torch::Tensor LoraAdapter::adapt(const torch::Tensor& x, const torch::Tensor& y) { return y + lora_path(dropped(x)); }
+torch::Tensor LoraAdapter::adapt(const torch::Tensor& x, const torch::Tensor& y) {
+  return y + lora_path(dropped(x));
+}
 
 void LoraAdapter::merge_into(torch::Tensor& weight, torch::Tensor&) { weight.add_(update()); }
 
@@ -49,11 +50,13 @@ void initialise_lora_a(torch::Tensor& A, const LoraOptions& o) {
 
 std::vector<torch::Tensor> Lora::prepare(LlamaForCausalLM& model, const MethodContext&) {
   const double scale = lora_scale(options_.alpha, options_.rank, options_.use_rslora);
-  return attach_adapters(model, options_.target_modules, "lora", [&](const std::string& name, AdaptedLinear& proj) {
-    auto adapter = std::make_shared<LoraAdapter>(proj->in_features, proj->out_features, options_.rank, scale, options_.dropout);
-    initialise_lora_a(adapter->A, options_);
-    return adapter;
-  });
+  return attach_adapters(
+      model, options_.target_modules, "lora", [&](const std::string& name, AdaptedLinear& proj) {
+        auto adapter = std::make_shared<LoraAdapter>(proj->in_features, proj->out_features,
+                                                     options_.rank, scale, options_.dropout);
+        initialise_lora_a(adapter->A, options_);
+        return adapter;
+      });
 }
 
 void Lora::merge(LlamaForCausalLM& model) { merge_all_projections(model); }
@@ -61,17 +64,36 @@ void Lora::merge(LlamaForCausalLM& model) { merge_all_projections(model); }
 Schema lora_family_schema(bool with_init) {
   Schema s = {
       {.name = "rank", .type = FieldType::kInt, .default_value = 8, .min = 1, .sweepable = true},
-      {.name = "alpha", .type = FieldType::kNumber, .default_value = 8.0, .min = 0, .min_exclusive = true,
-       .sweepable = true, .help = "scale numerator: the update is (alpha / rank) B A"},
-      {.name = "dropout", .type = FieldType::kNumber, .default_value = 0.0, .min = 0, .max = 0.99, .sweepable = true},
-      {.name = "target_modules", .type = FieldType::kStringList, .default_value = nlohmann::json::array({"q_proj", "v_proj"}),
-       .sweepable = true, .help = kTargetModulesHelp},
-      {.name = "use_rslora", .type = FieldType::kBool, .default_value = false, .sweepable = true,
+      {.name = "alpha",
+       .type = FieldType::kNumber,
+       .default_value = 8.0,
+       .min = 0,
+       .min_exclusive = true,
+       .sweepable = true,
+       .help = "scale numerator: the update is (alpha / rank) B A"},
+      {.name = "dropout",
+       .type = FieldType::kNumber,
+       .default_value = 0.0,
+       .min = 0,
+       .max = 0.99,
+       .sweepable = true},
+      {.name = "target_modules",
+       .type = FieldType::kStringList,
+       .default_value = nlohmann::json::array({"q_proj", "v_proj"}),
+       .sweepable = true,
+       .help = kTargetModulesHelp},
+      {.name = "use_rslora",
+       .type = FieldType::kBool,
+       .default_value = false,
+       .sweepable = true,
        .help = "rsLoRA: scale alpha / sqrt(rank) instead of alpha / rank"},
   };
   if (with_init) {
-    s.push_back({.name = "init", .type = FieldType::kString, .default_value = "kaiming_uniform",
-                 .choices = {"kaiming_uniform", "gaussian"}, .sweepable = true,
+    s.push_back({.name = "init",
+                 .type = FieldType::kString,
+                 .default_value = "kaiming_uniform",
+                 .choices = {"kaiming_uniform", "gaussian"},
+                 .sweepable = true,
                  .help = "A's initialisation: U(-1/sqrt(in), 1/sqrt(in)) or N(0, 1/rank)"});
   }
   return s;
@@ -88,21 +110,27 @@ LoraOptions lora_options_from(const nlohmann::json& hp) {
   return o;
 }
 
-void check_lora_family(const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
+void check_lora_family(const nlohmann::json& hp, const LlamaConfig& model,
+                       const JsonLocation& where) {
   const int64_t rank = hp.at("rank").get<int64_t>();
   for (const auto& t : check_target_modules(hp, model, where)) {
     if (rank > std::min(t.out, t.in)) {
       where.key("rank").fail("rank " + std::to_string(rank) + " exceeds min(out, in) = " +
-                             std::to_string(std::min(t.out, t.in)) + " of " + t.name + " (" + std::to_string(t.out) +
-                             " x " + std::to_string(t.in) + "); a low-rank update cannot have a higher rank than its matrix");
+                             std::to_string(std::min(t.out, t.in)) + " of " + t.name + " (" +
+                             std::to_string(t.out) + " x " + std::to_string(t.in) +
+                             "); a low-rank update cannot have a higher rank than its matrix");
     }
   }
 }
 
 MethodInfo lora_info() {
-  return {"lora", "LoRA (Hu et al. 2022): W0 + (alpha/r) B A on the target projections; rsLoRA and Gaussian init as options",
+  return {"lora",
+          "LoRA (Hu et al. 2022): W0 + (alpha/r) B A on the target projections; rsLoRA and "
+          "Gaussian init as options",
           lora_family_schema(true), &check_lora_family,
-          [](const nlohmann::json& hp) -> std::unique_ptr<Method> { return std::make_unique<Lora>(lora_options_from(hp)); }};
+          [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+            return std::make_unique<Lora>(lora_options_from(hp));
+          }};
 }
 
 }  // namespace tb

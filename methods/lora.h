@@ -16,7 +16,7 @@ struct LoraOptions {
   double alpha = 8.0;
   double dropout = 0.0;
   std::vector<std::string> target_modules = {"q_proj", "v_proj"};
-  bool use_rslora = false;           // scale alpha / sqrt(r) instead of alpha / r
+  bool use_rslora = false;               // scale alpha / sqrt(r) instead of alpha / r
   std::string init = "kaiming_uniform";  // or "gaussian"
 };
 
@@ -24,7 +24,8 @@ struct LoraOptions {
 // and init when with_init), their reading, and the rank-vs-shape check.
 Schema lora_family_schema(bool with_init);
 LoraOptions lora_options_from(const nlohmann::json& hp);
-void check_lora_family(const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where);
+void check_lora_family(const nlohmann::json& hp, const LlamaConfig& model,
+                       const JsonLocation& where);
 
 // The update's scale: alpha / r, or alpha / sqrt(r) for rsLoRA (Kalajdzievski 2023).
 double lora_scale(double alpha, int64_t rank, bool use_rslora);
@@ -48,7 +49,8 @@ class LoraAdapter : public LinearAdapter {
 class Lora : public Method {
  public:
   explicit Lora(LoraOptions o) : options_(std::move(o)) {}
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
   void merge(LlamaForCausalLM& model) override;
 
  private:

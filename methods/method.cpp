@@ -5,8 +5,8 @@
 
 namespace tb {
 
-std::unique_ptr<torch::optim::Optimizer> Method::make_optimizer(const std::vector<torch::Tensor>& params,
-                                                                const TrainingOptions& o) {
+std::unique_ptr<torch::optim::Optimizer> Method::make_optimizer(
+    const std::vector<torch::Tensor>& params, const TrainingOptions& o) {
   return std::make_unique<torch::optim::AdamW>(params, adamw_options(o));
 }
 
@@ -14,9 +14,11 @@ void freeze_all(torch::nn::Module& model) {
   for (auto& p : model.parameters()) p.set_requires_grad(false);
 }
 
-std::vector<torch::Tensor> attach_adapters(LlamaForCausalLM& model, const std::vector<std::string>& target_modules,
-                                           const std::string& name,
-                                           const std::function<std::shared_ptr<LinearAdapter>(const std::string& name, AdaptedLinear&)>& make) {
+std::vector<torch::Tensor> attach_adapters(
+    LlamaForCausalLM& model, const std::vector<std::string>& target_modules,
+    const std::string& name,
+    const std::function<std::shared_ptr<LinearAdapter>(const std::string& name, AdaptedLinear&)>&
+        make) {
   freeze_all(*model);
   const auto targets = selected_names(target_modules, model->config);
   std::vector<torch::Tensor> params;

@@ -30,11 +30,12 @@ class Method {
   // Freezes what the method does not train and attaches what it adds; returns exactly
   // the parameters the optimiser updates. Random initialisation uses LibTorch's global
   // generator, which the worker seeds with the run's seed.
-  virtual std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) = 0;
+  virtual std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                             const MethodContext& context) = 0;
   // The optimiser for the parameters prepare() returned. Default: AdamW with the run's
   // learning rate and weight decay, betas (0.9, 0.999), eps 1e-8.
-  virtual std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<torch::Tensor>& params,
-                                                                  const TrainingOptions& options);
+  virtual std::unique_ptr<torch::optim::Optimizer> make_optimizer(
+      const std::vector<torch::Tensor>& params, const TrainingOptions& options);
   // Called after every optimiser step (mask refresh, regrowth, ...); steps count from 0.
   virtual void after_step(int64_t step, torch::optim::Optimizer& optimizer) {}
   // What the method decided while preparing and training (EVA's per-layer ranks, HFT's
@@ -52,9 +53,11 @@ void freeze_all(torch::nn::Module& model);
 // Freezes the model, attaches make(full name, projection) under `name` to every projection that
 // `target_modules` selects, and returns the adapters' parameters (in model order): what
 // the methods that train adapters on projections train.
-std::vector<torch::Tensor> attach_adapters(LlamaForCausalLM& model, const std::vector<std::string>& target_modules,
-                                           const std::string& name,
-                                           const std::function<std::shared_ptr<LinearAdapter>(const std::string& name, AdaptedLinear&)>& make);
+std::vector<torch::Tensor> attach_adapters(
+    LlamaForCausalLM& model, const std::vector<std::string>& target_modules,
+    const std::string& name,
+    const std::function<std::shared_ptr<LinearAdapter>(const std::string& name, AdaptedLinear&)>&
+        make);
 
 // Folds every adapter of every projection into its weight (the merge of the methods
 // whose adapters all sit on projections).

@@ -4,8 +4,10 @@
 
 namespace tb {
 
-PerEntryAdamW::PerEntryAdamW(const std::vector<torch::Tensor>& params, const torch::optim::AdamWOptions& options)
-    : Optimizer({torch::optim::OptimizerParamGroup(params)}, std::make_unique<torch::optim::AdamWOptions>(options)) {}
+PerEntryAdamW::PerEntryAdamW(const std::vector<torch::Tensor>& params,
+                             const torch::optim::AdamWOptions& options)
+    : Optimizer({torch::optim::OptimizerParamGroup(params)},
+                std::make_unique<torch::optim::AdamWOptions>(options)) {}
 
 torch::Tensor PerEntryAdamW::step(LossClosure closure) {
   torch::NoGradGuard no_grad;

@@ -14,7 +14,8 @@ namespace tb {
 
 class PerEntryAdamW : public torch::optim::Optimizer {
  public:
-  PerEntryAdamW(const std::vector<torch::Tensor>& params, const torch::optim::AdamWOptions& options);
+  PerEntryAdamW(const std::vector<torch::Tensor>& params,
+                const torch::optim::AdamWOptions& options);
   torch::Tensor step(LossClosure closure = nullptr) override;
 };
 

@@ -9,27 +9,33 @@
 
 #include "methods/registry.h"
 
-
 namespace tb {
 
 std::vector<torch::Tensor> Pissa::prepare(LlamaForCausalLM& model, const MethodContext&) {
   const int64_t r = options_.rank;
   const double scale = lora_scale(options_.alpha, r, options_.use_rslora);
-  return attach_adapters(model, options_.target_modules, "pissa", [&](const std::string& name, AdaptedLinear& proj) {
-    auto adapter = std::make_shared<LoraAdapter>(proj->in_features, proj->out_features, r, scale, options_.dropout);
-    const auto [U, S, Vh] = torch::linalg_svd(proj->weight.to(torch::kFloat32), /*full_matrices=*/false);
-    const auto root = (S.narrow(0, 0, r) / scale).sqrt();  // (r)
-    adapter->A.copy_(root.unsqueeze(1) * Vh.narrow(0, 0, r));
-    adapter->B.copy_(U.narrow(1, 0, r) * root.unsqueeze(0));
-    proj->weight.sub_(adapter->update());
-    return adapter;
-  });
+  return attach_adapters(
+      model, options_.target_modules, "pissa", [&](const std::string& name, AdaptedLinear& proj) {
+        auto adapter = std::make_shared<LoraAdapter>(proj->in_features, proj->out_features, r,
+                                                     scale, options_.dropout);
+        const auto [U, S, Vh] =
+            torch::linalg_svd(proj->weight.to(torch::kFloat32), /*full_matrices=*/false);
+        const auto root = (S.narrow(0, 0, r) / scale).sqrt();  // (r)
+        adapter->A.copy_(root.unsqueeze(1) * Vh.narrow(0, 0, r));
+        adapter->B.copy_(U.narrow(1, 0, r) * root.unsqueeze(0));
+        proj->weight.sub_(adapter->update());
+        return adapter;
+      });
 }
 
 MethodInfo pissa_info() {
-  return {"pissa", "PiSSA (Meng et al. 2024): LoRA initialised from the top-r singular triplets, residual frozen",
+  return {"pissa",
+          "PiSSA (Meng et al. 2024): LoRA initialised from the top-r singular triplets, residual "
+          "frozen",
           lora_family_schema(false), &check_lora_family,
-          [](const nlohmann::json& hp) -> std::unique_ptr<Method> { return std::make_unique<Pissa>(lora_options_from(hp)); }};
+          [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+            return std::make_unique<Pissa>(lora_options_from(hp));
+          }};
 }
 
 }  // namespace tb

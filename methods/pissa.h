@@ -10,7 +10,8 @@ MethodInfo pissa_info();
 class Pissa : public Method {
  public:
   explicit Pissa(LoraOptions o) : options_(std::move(o)) {}
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
   void merge(LlamaForCausalLM& model) override { merge_all_projections(model); }
 
  private:

@@ -9,9 +9,8 @@
 // included; the dense weights stay the base model's.
 #include "methods/prompt_tuning.h"
 
-#include "methods/registry.h"
-
 #include "harness/model/tokenizer.h"
+#include "methods/registry.h"
 
 namespace tb {
 
@@ -21,7 +20,9 @@ std::vector<torch::Tensor> PromptTuning::prepare(LlamaForCausalLM& model, const 
   const auto& embeddings = model->model->embed_tokens->weight;
   torch::Tensor prompt;
   if (options_.init == "sample_vocab") {
-    prompt = embeddings.detach().index_select(0, torch::randint(0, embeddings.size(0), {n}, torch::kInt64)).clone();
+    prompt = embeddings.detach()
+                 .index_select(0, torch::randint(0, embeddings.size(0), {n}, torch::kInt64))
+                 .clone();
   } else if (options_.init == "text") {
     const auto ids = encode_bytes(options_.init_text);
     TORCH_CHECK(!ids.empty(), "prompt_tuning: init_text is empty");
@@ -36,31 +37,43 @@ std::vector<torch::Tensor> PromptTuning::prepare(LlamaForCausalLM& model, const 
 }
 
 MethodInfo prompt_tuning_info() {
-  return {"prompt_tuning", "prompt tuning (Lester et al. 2021): n learned virtual-token embeddings prepended to every sequence",
-          {
-              {.name = "num_virtual_tokens", .type = FieldType::kInt, .default_value = 8, .min = 1, .sweepable = true},
-              {.name = "init", .type = FieldType::kString, .default_value = "random",
-               .choices = {"random", "sample_vocab", "text"}, .sweepable = true,
-               .help = "N(0, 1), embeddings of random vocabulary ids, or the embeddings of init_text"},
-              {.name = "init_text", .type = FieldType::kString, .default_value = ""},
-          },
-          [](const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
-            if (hp.at("num_virtual_tokens").get<int64_t>() >= model.max_position_embeddings) {
-              where.key("num_virtual_tokens").fail("must be below the model's max_position_embeddings (" +
-                                                   std::to_string(model.max_position_embeddings) +
-                                                   "): the virtual tokens take positions before every sequence");
-            }
-            if (hp.at("init").get<std::string>() == "text" && hp.at("init_text").get<std::string>().empty()) {
-              where.key("init_text").fail("init \"text\" needs a non-empty init_text");
-            }
-          },
-          [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
-            PromptTuningOptions o;
-            o.num_virtual_tokens = hp.at("num_virtual_tokens").get<int64_t>();
-            o.init = hp.at("init").get<std::string>();
-            o.init_text = hp.at("init_text").get<std::string>();
-            return std::make_unique<PromptTuning>(o);
-          }};
+  return {
+      "prompt_tuning",
+      "prompt tuning (Lester et al. 2021): n learned virtual-token embeddings prepended to every "
+      "sequence",
+      {
+          {.name = "num_virtual_tokens",
+           .type = FieldType::kInt,
+           .default_value = 8,
+           .min = 1,
+           .sweepable = true},
+          {.name = "init",
+           .type = FieldType::kString,
+           .default_value = "random",
+           .choices = {"random", "sample_vocab", "text"},
+           .sweepable = true,
+           .help = "N(0, 1), embeddings of random vocabulary ids, or the embeddings of init_text"},
+          {.name = "init_text", .type = FieldType::kString, .default_value = ""},
+      },
+      [](const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
+        if (hp.at("num_virtual_tokens").get<int64_t>() >= model.max_position_embeddings) {
+          where.key("num_virtual_tokens")
+              .fail("must be below the model's max_position_embeddings (" +
+                    std::to_string(model.max_position_embeddings) +
+                    "): the virtual tokens take positions before every sequence");
+        }
+        if (hp.at("init").get<std::string>() == "text" &&
+            hp.at("init_text").get<std::string>().empty()) {
+          where.key("init_text").fail("init \"text\" needs a non-empty init_text");
+        }
+      },
+      [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+        PromptTuningOptions o;
+        o.num_virtual_tokens = hp.at("num_virtual_tokens").get<int64_t>();
+        o.init = hp.at("init").get<std::string>();
+        o.init_text = hp.at("init_text").get<std::string>();
+        return std::make_unique<PromptTuning>(o);
+      }};
 }
 
 }  // namespace tb

@@ -17,7 +17,8 @@ struct PromptTuningOptions {
 class PromptTuning : public Method {
  public:
   explicit PromptTuning(PromptTuningOptions o) : options_(std::move(o)) {}
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
 
  private:
   PromptTuningOptions options_;

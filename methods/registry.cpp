@@ -17,8 +17,8 @@ namespace tb {
 
 const std::vector<MethodInfo>& all_methods() {
   static const std::vector<MethodInfo> methods = {
-      full_ft_info(), lora_info(),   dora_info(), pissa_info(),  eva_info(),    ia3_info(),
-      ssf_info(),     bitfit_info(), prompt_tuning_info(), hft_info(), sparse_info(), lift_info(),
+      full_ft_info(), lora_info(),   dora_info(),          pissa_info(), eva_info(),    ia3_info(),
+      ssf_info(),     bitfit_info(), prompt_tuning_info(), hft_info(),   sparse_info(), lift_info(),
   };
   return methods;
 }

@@ -18,29 +18,30 @@
 // during training; merging adds φ at η.
 #include "methods/sparse.h"
 
-#include "methods/registry.h"
-
 #include <cmath>
 #include <numbers>
 
 #include "harness/train/optimizer_state.h"
 #include "harness/train/trainer.h"
 #include "methods/per_entry_adamw.h"
+#include "methods/registry.h"
 #include "methods/target_modules.h"
 
 namespace tb {
 
-std::vector<torch::Tensor> SparseFineTuning::prepare(LlamaForCausalLM& model, const MethodContext& context) {
+std::vector<torch::Tensor> SparseFineTuning::prepare(LlamaForCausalLM& model,
+                                                     const MethodContext& context) {
   total_steps_ = context.total_steps;
   deltas_.clear();
-  auto params = attach_adapters(model, options_.target_modules, "sparse", [&](const std::string& name, AdaptedLinear& proj) {
-    const int64_t numel = proj->weight.numel();
-    const auto k = std::max<int64_t>(1, int64_t(std::floor(options_.density * double(numel))));
-    auto delta = std::make_shared<SparseDelta>(random_positions(numel, k));
-    delta->capture_dense_gradient = true;  // the first window starts with training
-    deltas_.push_back(delta);
-    return delta;
-  });
+  auto params = attach_adapters(
+      model, options_.target_modules, "sparse", [&](const std::string& name, AdaptedLinear& proj) {
+        const int64_t numel = proj->weight.numel();
+        const auto k = std::max<int64_t>(1, int64_t(std::floor(options_.density * double(numel))));
+        auto delta = std::make_shared<SparseDelta>(random_positions(numel, k));
+        delta->capture_dense_gradient = true;  // the first window starts with training
+        deltas_.push_back(delta);
+        return delta;
+      });
   accumulators_.assign(deltas_.size(), {});
   accumulated_ = 0;
   accumulating_ = true;
@@ -48,8 +49,8 @@ std::vector<torch::Tensor> SparseFineTuning::prepare(LlamaForCausalLM& model, co
   return params;
 }
 
-std::unique_ptr<torch::optim::Optimizer> SparseFineTuning::make_optimizer(const std::vector<torch::Tensor>& params,
-                                                                          const TrainingOptions& o) {
+std::unique_ptr<torch::optim::Optimizer> SparseFineTuning::make_optimizer(
+    const std::vector<torch::Tensor>& params, const TrainingOptions& o) {
   return std::make_unique<PerEntryAdamW>(params, adamw_options(o));
 }
 
@@ -84,7 +85,8 @@ void SparseFineTuning::after_step(int64_t step, torch::optim::Optimizer& optimiz
   if (accumulating_ && t % R == S) {
     if (t <= total_steps_) {
       const double rate = reselection_rate(t);
-      for (size_t i = 0; i < deltas_.size(); ++i) reselect(*deltas_[i], accumulators_[i], rate, optimizer);
+      for (size_t i = 0; i < deltas_.size(); ++i)
+        reselect(*deltas_[i], accumulators_[i], rate, optimizer);
       ++reselections_;
     }
     accumulating_ = false;
@@ -106,14 +108,19 @@ void SparseFineTuning::reselect(SparseDelta& delta, const Accumulator& acc, doub
   const auto kept = delta.indices.masked_select(is_kept);
   // Grow: the `change` candidates not kept with the largest |Σg|.
   const auto by_sum = std::get<1>(acc.sum.abs().sort(0, /*descending=*/true));
-  const auto eligible = by_sum.masked_select(~torch::isin(acc.candidates.index_select(0, by_sum), kept));
-  const auto grown = eligible.narrow(0, 0, std::min<int64_t>(change, eligible.size(0)));  // candidate slots
+  const auto eligible =
+      by_sum.masked_select(~torch::isin(acc.candidates.index_select(0, by_sum), kept));
+  const auto grown =
+      eligible.narrow(0, 0, std::min<int64_t>(change, eligible.size(0)));  // candidate slots
   const auto grown_positions = acc.candidates.index_select(0, grown);
   // An entry both dropped and grown stays as it was: only new positions move in, into
   // the dropped slots whose position was not grown again (in slot order).
   const auto incoming = grown.masked_select(~torch::isin(grown_positions, delta.indices));
-  const auto free_slots = std::get<0>(
-      dropped_slots.masked_select(~torch::isin(delta.indices.index_select(0, dropped_slots), grown_positions)).sort());
+  const auto free_slots =
+      std::get<0>(dropped_slots
+                      .masked_select(~torch::isin(delta.indices.index_select(0, dropped_slots),
+                                                  grown_positions))
+                      .sort());
   const int64_t moves = std::min(incoming.size(0), free_slots.size(0));
   if (moves == 0) return;
   const auto slots = free_slots.narrow(0, 0, moves);
@@ -121,34 +128,65 @@ void SparseFineTuning::reselect(SparseDelta& delta, const Accumulator& acc, doub
   auto* state = dynamic_cast<PerEntryAdamWState*>(adamw_state(optimizer, delta.values));
   TORCH_CHECK(state != nullptr, "sparse: reselection needs the per-entry AdamW state");
   const double n = double(accumulated_);
-  const auto& o = static_cast<const torch::optim::AdamWOptions&>(optimizer.param_groups()[0].options());
+  const auto& o =
+      static_cast<const torch::optim::AdamWOptions&>(optimizer.param_groups()[0].options());
   const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
   delta.indices.index_put_({slots}, acc.candidates.index_select(0, from));
   delta.values.index_put_({slots}, torch::zeros({moves}));
-  state->exp_avg().index_put_({slots}, acc.sum.index_select(0, from) / n * (1 - std::pow(beta1, n)));
-  state->exp_avg_sq().index_put_({slots}, acc.sum_of_squares.index_select(0, from) / n * (1 - std::pow(beta2, n)));
+  state->exp_avg().index_put_({slots},
+                              acc.sum.index_select(0, from) / n * (1 - std::pow(beta1, n)));
+  state->exp_avg_sq().index_put_(
+      {slots}, acc.sum_of_squares.index_select(0, from) / n * (1 - std::pow(beta2, n)));
   state->age.index_put_({slots}, torch::full({moves}, n));
 }
 
 MethodInfo sparse_info() {
-  return {"sparse", "SpIEL sparse fine-tuning (Ansell et al. 2024): a fixed-density delta, dropped and regrown by accumulated gradient",
+  return {"sparse",
+          "SpIEL sparse fine-tuning (Ansell et al. 2024): a fixed-density delta, dropped and "
+          "regrown by accumulated gradient",
           {
-              {.name = "density", .type = FieldType::kNumber, .default_value = 0.01, .min = 0, .min_exclusive = true, .max = 1,
-               .sweepable = true, .help = "fraction of each target matrix's entries that are trainable, in (0, 1]"},
-              {.name = "target_modules", .type = FieldType::kStringList,
-               .default_value = nlohmann::json(kProjectionLeaves), .sweepable = true, .help = kTargetModulesHelp},
-              {.name = "reselection_steps", .type = FieldType::kInt, .default_value = 20, .min = 2, .sweepable = true},
-              {.name = "accumulation_steps", .type = FieldType::kInt, .default_value = 5, .min = 1,
+              {.name = "density",
+               .type = FieldType::kNumber,
+               .default_value = 0.01,
+               .min = 0,
+               .min_exclusive = true,
+               .max = 1,
+               .sweepable = true,
+               .help = "fraction of each target matrix's entries that are trainable, in (0, 1]"},
+              {.name = "target_modules",
+               .type = FieldType::kStringList,
+               .default_value = nlohmann::json(kProjectionLeaves),
+               .sweepable = true,
+               .help = kTargetModulesHelp},
+              {.name = "reselection_steps",
+               .type = FieldType::kInt,
+               .default_value = 20,
+               .min = 2,
+               .sweepable = true},
+              {.name = "accumulation_steps",
+               .type = FieldType::kInt,
+               .default_value = 5,
+               .min = 1,
                .help = "gradients accumulated before each reselection; below reselection_steps"},
-              {.name = "initial_reselection_rate", .type = FieldType::kNumber, .default_value = 0.2, .min = 0,
-               .min_exclusive = true, .max = 1, .sweepable = true},
-              {.name = "schedule", .type = FieldType::kString, .default_value = "linear", .choices = {"linear", "cosine"}},
+              {.name = "initial_reselection_rate",
+               .type = FieldType::kNumber,
+               .default_value = 0.2,
+               .min = 0,
+               .min_exclusive = true,
+               .max = 1,
+               .sweepable = true},
+              {.name = "schedule",
+               .type = FieldType::kString,
+               .default_value = "linear",
+               .choices = {"linear", "cosine"}},
           },
           [](const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
             check_target_modules(hp, model, where);
-            if (hp.at("accumulation_steps").get<int64_t>() >= hp.at("reselection_steps").get<int64_t>()) {
-              where.key("accumulation_steps").fail("must be below reselection_steps (" +
-                                                   std::to_string(hp.at("reselection_steps").get<int64_t>()) + ")");
+            if (hp.at("accumulation_steps").get<int64_t>() >=
+                hp.at("reselection_steps").get<int64_t>()) {
+              where.key("accumulation_steps")
+                  .fail("must be below reselection_steps (" +
+                        std::to_string(hp.at("reselection_steps").get<int64_t>()) + ")");
             }
           },
           [](const nlohmann::json& hp) -> std::unique_ptr<Method> {

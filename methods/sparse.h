@@ -12,7 +12,8 @@ MethodInfo sparse_info();
 
 struct SparseOptions {
   double density = 0.01;
-  std::vector<std::string> target_modules = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+  std::vector<std::string> target_modules = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                             "gate_proj", "up_proj", "down_proj"};
   int64_t reselection_steps = 20;
   int64_t accumulation_steps = 5;
   double initial_reselection_rate = 0.2;
@@ -22,7 +23,8 @@ struct SparseOptions {
 class SparseFineTuning : public Method {
  public:
   explicit SparseFineTuning(SparseOptions o) : options_(std::move(o)) {}
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
   std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<torch::Tensor>& params,
                                                           const TrainingOptions& options) override;
   void after_step(int64_t step, torch::optim::Optimizer& optimizer) override;
@@ -39,7 +41,8 @@ class SparseFineTuning : public Method {
     torch::Tensor candidates;           // (k) positions, fixed by the window's first gradient
     torch::Tensor sum, sum_of_squares;  // (k)
   };
-  void reselect(SparseDelta& delta, const Accumulator& acc, double rate, torch::optim::Optimizer& optimizer);
+  void reselect(SparseDelta& delta, const Accumulator& acc, double rate,
+                torch::optim::Optimizer& optimizer);
 
   SparseOptions options_;
   int64_t total_steps_ = 0;

@@ -47,9 +47,14 @@ std::vector<torch::Tensor> Ssf::prepare(LlamaForCausalLM& model, const MethodCon
   for (auto& block : model->model->blocks) {
     auto& attn = block->self_attn;
     auto& mlp = block->mlp;
-    norms_.push_back({block->input_layernorm, add(block->input_layernorm, true), {attn->q_proj, attn->k_proj, attn->v_proj}});
-    for (auto* proj : {&attn->q_proj, &attn->k_proj, &attn->v_proj, &attn->o_proj}) add(*proj, true);
-    norms_.push_back({block->post_attention_layernorm, add(block->post_attention_layernorm, true), {mlp->gate_proj, mlp->up_proj}});
+    norms_.push_back({block->input_layernorm,
+                      add(block->input_layernorm, true),
+                      {attn->q_proj, attn->k_proj, attn->v_proj}});
+    for (auto* proj : {&attn->q_proj, &attn->k_proj, &attn->v_proj, &attn->o_proj})
+      add(*proj, true);
+    norms_.push_back({block->post_attention_layernorm,
+                      add(block->post_attention_layernorm, true),
+                      {mlp->gate_proj, mlp->up_proj}});
     for (auto* proj : {&mlp->gate_proj, &mlp->up_proj, &mlp->down_proj}) add(*proj, true);
   }
   norms_.push_back({model->model->norm, add(model->model->norm, false), {}});
@@ -71,11 +76,21 @@ void Ssf::merge(LlamaForCausalLM& model) {
 }
 
 MethodInfo ssf_info() {
-  return {"ssf", "SSF (Lian et al. 2022): per-channel scale and shift after every projection and norm, folded after training",
-          {{.name = "init_std", .type = FieldType::kNumber, .default_value = 0.02, .min = 0, .sweepable = true,
-            .help = "gamma ~ N(1, init_std), beta ~ N(0, init_std); 0 starts exactly at the base model"}},
-          nullptr,
-          [](const nlohmann::json& hp) -> std::unique_ptr<Method> { return std::make_unique<Ssf>(hp.at("init_std").get<double>()); }};
+  return {
+      "ssf",
+      "SSF (Lian et al. 2022): per-channel scale and shift after every projection and norm, folded "
+      "after training",
+      {{.name = "init_std",
+        .type = FieldType::kNumber,
+        .default_value = 0.02,
+        .min = 0,
+        .sweepable = true,
+        .help =
+            "gamma ~ N(1, init_std), beta ~ N(0, init_std); 0 starts exactly at the base model"}},
+      nullptr,
+      [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+        return std::make_unique<Ssf>(hp.at("init_std").get<double>());
+      }};
 }
 
 }  // namespace tb

@@ -20,7 +20,8 @@ class ScaleShift : public LinearAdapter {
 class Ssf : public Method {
  public:
   explicit Ssf(double init_std) : init_std_(init_std) {}
-  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
+                                     const MethodContext& context) override;
   void merge(LlamaForCausalLM& model) override;
 
  private:

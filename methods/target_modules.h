@@ -15,16 +15,20 @@ namespace tb {
 
 // The projections matched by `patterns`, in model order. Throws std::invalid_argument
 // naming the entry when one is not a valid expression or matches no projection.
-std::vector<ProjectionInfo> select_projections(const std::vector<std::string>& patterns, const LlamaConfig& c);
-std::set<std::string> selected_names(const std::vector<std::string>& patterns, const LlamaConfig& c);
+std::vector<ProjectionInfo> select_projections(const std::vector<std::string>& patterns,
+                                               const LlamaConfig& c);
+std::set<std::string> selected_names(const std::vector<std::string>& patterns,
+                                     const LlamaConfig& c);
 
 // Spec validation: hp[field] must select at least one projection; returns the selection.
 std::vector<ProjectionInfo> check_target_modules(const nlohmann::json& hp, const LlamaConfig& c,
-                                                 const JsonLocation& where, const std::string& field = "target_modules");
+                                                 const JsonLocation& where,
+                                                 const std::string& field = "target_modules");
 
 // Help text for target_modules fields.
 inline constexpr const char* kTargetModulesHelp =
-    "projection names (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj) or regular expressions "
+    "projection names (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj) or regular "
+    "expressions "
     "matched against whole module names such as model.layers.0.self_attn.q_proj";
 
 }  // namespace tb

@@ -7,7 +7,8 @@ namespace tb {
 void IncrementalPca::partial_fit(const torch::Tensor& batch) {
   const auto X = batch.to(torch::kFloat64);
   const int64_t n = X.size(0);
-  TORCH_CHECK(seen_ > 0 || n >= n_components_, "incremental PCA: the first batch needs at least n_components rows");
+  TORCH_CHECK(seen_ > 0 || n >= n_components_,
+              "incremental PCA: the first batch needs at least n_components rows");
   const auto batch_mean = X.mean(0);
   const auto batch_scatter = (X - batch_mean).pow(2).sum(0);  // unnormalised variance of the batch
   const int64_t total = seen_ + n;
@@ -23,7 +24,8 @@ void IncrementalPca::partial_fit(const torch::Tensor& batch) {
     var_ = (var_ * double(seen_) + batch_scatter + weight * delta.pow(2)) / double(total);
     const auto correction = std::sqrt(weight) * delta;
     mean_ = (mean_ * double(seen_) + X.sum(0)) / double(total);
-    stacked = torch::cat({singular_values_.unsqueeze(1) * components_, X - batch_mean, correction.unsqueeze(0)}, 0);
+    stacked = torch::cat(
+        {singular_values_.unsqueeze(1) * components_, X - batch_mean, correction.unsqueeze(0)}, 0);
   }
   auto [U, S, Vh] = torch::linalg_svd(stacked, /*full_matrices=*/false);
   const auto largest = Vh.abs().argmax(1, /*keepdim=*/true);

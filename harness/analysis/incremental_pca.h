@@ -22,7 +22,7 @@ class IncrementalPca {
   int64_t samples_seen() const { return seen_; }
   const torch::Tensor& components() const { return components_; }  // (k, features), unit rows
   const torch::Tensor& singular_values() const { return singular_values_; }  // (k)
-  const torch::Tensor& explained_variance_ratio() const { return ratio_; }  // (k)
+  const torch::Tensor& explained_variance_ratio() const { return ratio_; }   // (k)
   const torch::Tensor& mean() const { return mean_; }
 
  private:

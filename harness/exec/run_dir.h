@@ -15,8 +15,12 @@ namespace tb::run_files {
 inline std::filesystem::path job(const std::filesystem::path& d) { return d / "job.json"; }
 inline std::filesystem::path log(const std::filesystem::path& d) { return d / "log.txt"; }
 inline std::filesystem::path metrics(const std::filesystem::path& d) { return d / "metrics.jsonl"; }
-inline std::filesystem::path model(const std::filesystem::path& d) { return d / "model.safetensors"; }
-inline std::filesystem::path method_details(const std::filesystem::path& d) { return d / "method.json"; }
+inline std::filesystem::path model(const std::filesystem::path& d) {
+  return d / "model.safetensors";
+}
+inline std::filesystem::path method_details(const std::filesystem::path& d) {
+  return d / "method.json";
+}
 inline std::filesystem::path result(const std::filesystem::path& d) { return d / "result.json"; }
 inline std::filesystem::path failure(const std::filesystem::path& d) { return d / "failure.json"; }
 

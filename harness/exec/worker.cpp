@@ -46,10 +46,12 @@ class MetricLog {
 
 void run_pretrain(const std::filesystem::path& dir, const nlohmann::json& job) {
   MetricLog log(run_files::metrics(dir));
-  auto model = pretrain_base_model(job.at("base_model"), [&](int64_t step, const std::string& name, double v) {
-    log.add(step, name, v);
-    if (name == "train_loss") std::cout << "pretrain step " << step << " loss " << v << std::endl;
-  });
+  auto model = pretrain_base_model(
+      job.at("base_model"), [&](int64_t step, const std::string& name, double v) {
+        log.add(step, name, v);
+        if (name == "train_loss")
+          std::cout << "pretrain step " << step << " loss " << v << std::endl;
+      });
   save_model(model, job.at("output").get<std::string>());
 }
 
@@ -57,7 +59,8 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   const auto start = std::chrono::steady_clock::now();
   const nlohmann::json& config = job.at("config");
   const int64_t seed = config.at("seed").get<int64_t>();
-  const auto model_path = base_model_path(job.at("models_dir").get<std::string>(), config.at("base_model"));
+  const auto model_path =
+      base_model_path(job.at("models_dir").get<std::string>(), config.at("base_model"));
   torch::manual_seed(uint64_t(seed));
 
   LlamaForCausalLM base = load_model(model_path);
@@ -68,8 +71,9 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   // the run's seed only orders the training batches and initialises the method.
   const auto& task_section = config.at("task");
   const auto task = make_task(task_section);
-  const TaskData data = make_task_data(*task, task_section.at("train_items").get<int64_t>(),
-                                       task_section.at("eval_items").get<int64_t>(), fnv1a(task_section.dump()));
+  const TaskData data =
+      make_task_data(*task, task_section.at("train_items").get<int64_t>(),
+                     task_section.at("eval_items").get<int64_t>(), fnv1a(task_section.dump()));
 
   const auto& method_section = config.at("method");
   const MethodInfo* info = find_method(method_section.at("name").get<std::string>());
@@ -92,8 +96,9 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
 
   MetricLog log(run_files::metrics(dir));
   auto next_batch = batches_from(uint64_t(seed) ^ 0xba7c4e5ULL);
-  const TrainSummary summary = train(tuned, params, options, next_batch, method.get(),
-                                     [&](int64_t step, const std::string& name, double v) { log.add(step, name, v); });
+  const TrainSummary summary =
+      train(tuned, params, options, next_batch, method.get(),
+            [&](int64_t step, const std::string& name, double v) { log.add(step, name, v); });
   log.add(summary.steps, "train_tokens_per_second", double(summary.tokens) / summary.seconds);
   write_file_atomically(run_files::method_details(dir), method->details().dump(2));
   method->merge(tuned);
@@ -101,7 +106,8 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
 
   RunResult result;
   result.run_key = job.at("run_key").get<std::string>();
-  const PretrainOptions pretraining = PretrainOptions::from_json(config.at("base_model").at("pretraining"));
+  const PretrainOptions pretraining =
+      PretrainOptions::from_json(config.at("base_model").at("pretraining"));
   EvalContext ctx{base, tuned, &data, &pretraining, uint64_t(seed)};
   for (const auto& [suite, suite_options] : config.at("evaluation").items()) {
     auto evaluator = find_evaluator(suite)->make(suite_options);
@@ -111,18 +117,21 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   }
   for (const auto& e : result.evals) {
     if (!std::isfinite(e.value)) {
-      throw std::runtime_error("non-finite evaluation value: " + e.suite + " " + e.model + " " + e.metric +
-                               " (the tuned weights diverged)");
+      throw std::runtime_error("non-finite evaluation value: " + e.suite + " " + e.model + " " +
+                               e.metric + " (the tuned weights diverged)");
     }
   }
   result.trainable_params = trainable;
   result.total_params = total_params;
   result.optimizer_state_bytes = summary.optimizer_state_bytes;
   result.train_seconds = summary.seconds;
-  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.environment = current_environment(job.at("threads").get<int64_t>());
   result.metrics = log.points;
-  write_file_atomically(run_files::result(dir), result.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  write_file_atomically(
+      run_files::result(dir),
+      result.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace

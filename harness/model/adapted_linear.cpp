@@ -4,7 +4,8 @@
 
 namespace tb {
 
-AdaptedLinearImpl::AdaptedLinearImpl(int64_t in, int64_t out, bool with_bias) : in_features(in), out_features(out) {
+AdaptedLinearImpl::AdaptedLinearImpl(int64_t in, int64_t out, bool with_bias)
+    : in_features(in), out_features(out) {
   // nn.Linear's default: kaiming_uniform(a=sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)).
   const double bound = 1.0 / std::sqrt(static_cast<double>(in));
   weight = register_parameter("weight", torch::empty({out, in}).uniform_(-bound, bound));
@@ -12,7 +13,8 @@ AdaptedLinearImpl::AdaptedLinearImpl(int64_t in, int64_t out, bool with_bias) : 
 }
 
 void AdaptedLinearImpl::add_bias() {
-  if (!bias.defined()) bias = register_parameter("bias", torch::zeros({out_features}, weight.options()));
+  if (!bias.defined())
+    bias = register_parameter("bias", torch::zeros({out_features}, weight.options()));
 }
 
 torch::Tensor AdaptedLinearImpl::forward(const torch::Tensor& x) {
@@ -23,7 +25,8 @@ torch::Tensor AdaptedLinearImpl::forward(const torch::Tensor& x) {
   return y;
 }
 
-void AdaptedLinearImpl::add_adapter(const std::string& name, std::shared_ptr<LinearAdapter> adapter) {
+void AdaptedLinearImpl::add_adapter(const std::string& name,
+                                    std::shared_ptr<LinearAdapter> adapter) {
   register_module(name, adapter);
   adapters_.emplace_back(name, std::move(adapter));
 }

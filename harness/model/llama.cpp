@@ -30,7 +30,8 @@ void RMSNormImpl::remove_adapters() {
 }
 
 RotaryTables make_rotary_tables(int64_t head_dim, int64_t max_positions, double theta) {
-  auto inv_freq = 1.0 / torch::pow(theta, torch::arange(0, head_dim, 2, torch::kFloat64) / double(head_dim));
+  auto inv_freq =
+      1.0 / torch::pow(theta, torch::arange(0, head_dim, 2, torch::kFloat64) / double(head_dim));
   auto t = torch::arange(max_positions, torch::kFloat64);
   auto freqs = torch::outer(t, inv_freq);
   auto emb = torch::cat({freqs, freqs}, -1);
@@ -63,8 +64,9 @@ LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c)
   o_proj = register_module("o_proj", AdaptedLinear(heads_ * head_dim_, c.hidden_size, b));
 }
 
-torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
-                                          torch::Tensor* cached_k, torch::Tensor* cached_v) {
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTables& rope,
+                                          int64_t start, torch::Tensor* cached_k,
+                                          torch::Tensor* cached_v) {
   const int64_t b = x.size(0), t = x.size(1);
   auto q = q_proj(x).view({b, t, heads_, head_dim_}).transpose(1, 2);     // (B, H, T, D)
   auto k = k_proj(x).view({b, t, kv_heads_, head_dim_}).transpose(1, 2);  // (B, Hkv, T, D)
@@ -84,7 +86,8 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTa
     v = v.repeat_interleave(heads_ / kv_heads_, 1);
   }
   const int64_t s = k.size(2);  // keys: all positions [0, start + T)
-  auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(head_dim_));  // (B, H, T, S)
+  auto scores =
+      torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(head_dim_));  // (B, H, T, S)
   if (t > 1) {
     // Query i sits at position start + i and may see keys j <= start + i.
     auto mask = torch::full({t, s}, -std::numeric_limits<float>::infinity(), scores.options())
@@ -97,9 +100,12 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTa
 }
 
 LlamaMLPImpl::LlamaMLPImpl(const LlamaConfig& c) {
-  gate_proj = register_module("gate_proj", AdaptedLinear(c.hidden_size, c.intermediate_size, c.mlp_bias));
-  up_proj = register_module("up_proj", AdaptedLinear(c.hidden_size, c.intermediate_size, c.mlp_bias));
-  down_proj = register_module("down_proj", AdaptedLinear(c.intermediate_size, c.hidden_size, c.mlp_bias));
+  gate_proj =
+      register_module("gate_proj", AdaptedLinear(c.hidden_size, c.intermediate_size, c.mlp_bias));
+  up_proj =
+      register_module("up_proj", AdaptedLinear(c.hidden_size, c.intermediate_size, c.mlp_bias));
+  down_proj =
+      register_module("down_proj", AdaptedLinear(c.intermediate_size, c.hidden_size, c.mlp_bias));
 }
 
 torch::Tensor LlamaMLPImpl::forward(const torch::Tensor& x) {
@@ -110,11 +116,13 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& c) {
   self_attn = register_module("self_attn", LlamaAttention(c));
   mlp = register_module("mlp", LlamaMLP(c));
   input_layernorm = register_module("input_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
-  post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+  post_attention_layernorm =
+      register_module("post_attention_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
 }
 
-torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
-                                             torch::Tensor* cached_k, torch::Tensor* cached_v) {
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const RotaryTables& rope,
+                                             int64_t start, torch::Tensor* cached_k,
+                                             torch::Tensor* cached_v) {
   auto h = x + self_attn(input_layernorm(x), rope, start, cached_k, cached_v);
   return h + mlp(post_attention_layernorm(h));
 }
@@ -128,7 +136,8 @@ LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c)
     layers->push_back(blocks.back());
   }
   norm = register_module("norm", RMSNorm(c.hidden_size, c.rms_norm_eps));
-  if (c.num_virtual_tokens > 0) add_virtual_tokens(torch::zeros({c.num_virtual_tokens, c.hidden_size}));
+  if (c.num_virtual_tokens > 0)
+    add_virtual_tokens(torch::zeros({c.num_virtual_tokens, c.hidden_size}));
 }
 
 void LlamaModelImpl::add_virtual_tokens(const torch::Tensor& embeddings) {
@@ -148,9 +157,11 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* c
     cache->values.resize(blocks.size());
   }
   auto h = embed_tokens(input_ids);  // (B, T, C)
-  if (prefix > 0) h = torch::cat({virtual_tokens.unsqueeze(0).expand({h.size(0), prefix, h.size(2)}), h}, 1);
+  if (prefix > 0)
+    h = torch::cat({virtual_tokens.unsqueeze(0).expand({h.size(0), prefix, h.size(2)}), h}, 1);
   for (size_t i = 0; i < blocks.size(); ++i) {
-    h = blocks[i]->forward(h, rope_, start, cache ? &cache->keys[i] : nullptr, cache ? &cache->values[i] : nullptr);
+    h = blocks[i]->forward(h, rope_, start, cache ? &cache->keys[i] : nullptr,
+                           cache ? &cache->values[i] : nullptr);
   }
   if (cache != nullptr) cache->length = length;
   return norm(prefix > 0 ? h.narrow(1, prefix, input_ids.size(1)) : h);
@@ -158,7 +169,9 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* c
 
 LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig& c) : config(c) {
   model = register_module("model", LlamaModel(c));
-  lm_head = register_module("lm_head", torch::nn::Linear(torch::nn::LinearOptions(c.hidden_size, c.vocab_size).bias(false)));
+  lm_head = register_module(
+      "lm_head",
+      torch::nn::Linear(torch::nn::LinearOptions(c.hidden_size, c.vocab_size).bias(false)));
   // Llama's initializer_range: N(0, 0.02) for embeddings and projections.
   torch::NoGradGuard no_grad;
   for (auto& p : named_parameters()) {
@@ -187,10 +200,10 @@ std::vector<std::pair<std::string, AdaptedLinear>> LlamaForCausalLMImpl::project
   for (const ProjectionInfo& p : projection_infos(config)) {
     auto& b = model->blocks[size_t(p.layer)];
     const std::string& l = p.leaf;
-    AdaptedLinear proj = l == "q_proj"   ? b->self_attn->q_proj
-                         : l == "k_proj" ? b->self_attn->k_proj
-                         : l == "v_proj" ? b->self_attn->v_proj
-                         : l == "o_proj" ? b->self_attn->o_proj
+    AdaptedLinear proj = l == "q_proj"      ? b->self_attn->q_proj
+                         : l == "k_proj"    ? b->self_attn->k_proj
+                         : l == "v_proj"    ? b->self_attn->v_proj
+                         : l == "o_proj"    ? b->self_attn->o_proj
                          : l == "gate_proj" ? b->mlp->gate_proj
                          : l == "up_proj"   ? b->mlp->up_proj
                                             : b->mlp->down_proj;
@@ -200,7 +213,8 @@ std::vector<std::pair<std::string, AdaptedLinear>> LlamaForCausalLMImpl::project
 }
 
 torch::Tensor causal_lm_loss(const torch::Tensor& logits, const torch::Tensor& labels) {
-  return F::cross_entropy(logits.reshape({-1, logits.size(-1)}).to(torch::kFloat32), labels.reshape({-1}),
+  return F::cross_entropy(logits.reshape({-1, logits.size(-1)}).to(torch::kFloat32),
+                          labels.reshape({-1}),
                           F::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel));
 }
 

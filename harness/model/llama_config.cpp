@@ -4,14 +4,14 @@ namespace tb {
 
 nlohmann::json LlamaConfig::to_json() const {
   nlohmann::json j = {{"vocab_size", vocab_size},
-          {"hidden_size", hidden_size},
-          {"intermediate_size", intermediate_size},
-          {"num_hidden_layers", num_hidden_layers},
-          {"num_attention_heads", num_attention_heads},
-          {"num_key_value_heads", num_key_value_heads},
-          {"max_position_embeddings", max_position_embeddings},
-          {"rms_norm_eps", rms_norm_eps},
-          {"rope_theta", rope_theta}};
+                      {"hidden_size", hidden_size},
+                      {"intermediate_size", intermediate_size},
+                      {"num_hidden_layers", num_hidden_layers},
+                      {"num_attention_heads", num_attention_heads},
+                      {"num_key_value_heads", num_key_value_heads},
+                      {"max_position_embeddings", max_position_embeddings},
+                      {"rms_norm_eps", rms_norm_eps},
+                      {"rope_theta", rope_theta}};
   // Written only when set, so a base model's config (and every key hashed from it)
   // stays as it was before tuned models could carry biases or a prompt.
   if (attention_bias) j["attention_bias"] = true;
@@ -39,7 +39,10 @@ LlamaConfig LlamaConfig::from_json(const nlohmann::json& j) {
 
 const Schema& llama_config_schema() {
   static const Schema schema = {
-      {.name = "vocab_size", .type = FieldType::kInt, .default_value = 259, .min = 259,
+      {.name = "vocab_size",
+       .type = FieldType::kInt,
+       .default_value = 259,
+       .min = 259,
        .help = "vocabulary size; at least the byte tokenizer's 259"},
       {.name = "hidden_size", .type = FieldType::kInt, .default_value = 128, .min = 8},
       {.name = "intermediate_size", .type = FieldType::kInt, .default_value = 344, .min = 1},
@@ -47,16 +50,23 @@ const Schema& llama_config_schema() {
       {.name = "num_attention_heads", .type = FieldType::kInt, .default_value = 4, .min = 1},
       {.name = "num_key_value_heads", .type = FieldType::kInt, .default_value = 4, .min = 1},
       {.name = "max_position_embeddings", .type = FieldType::kInt, .default_value = 256, .min = 8},
-      {.name = "rms_norm_eps", .type = FieldType::kNumber, .default_value = 1e-5, .min = 0,
+      {.name = "rms_norm_eps",
+       .type = FieldType::kNumber,
+       .default_value = 1e-5,
+       .min = 0,
        .min_exclusive = true},
-      {.name = "rope_theta", .type = FieldType::kNumber, .default_value = 10000.0, .min = 0,
+      {.name = "rope_theta",
+       .type = FieldType::kNumber,
+       .default_value = 10000.0,
+       .min = 0,
        .min_exclusive = true},
   };
   return schema;
 }
 
 std::vector<ProjectionInfo> projection_infos(const LlamaConfig& c) {
-  const int64_t d = c.hidden_size, q = c.num_attention_heads * c.head_dim(), kv = c.num_key_value_heads * c.head_dim();
+  const int64_t d = c.hidden_size, q = c.num_attention_heads * c.head_dim(),
+                kv = c.num_key_value_heads * c.head_dim();
   const int64_t f = c.intermediate_size;
   std::vector<ProjectionInfo> out;
   for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
@@ -74,14 +84,16 @@ std::vector<ProjectionInfo> projection_infos(const LlamaConfig& c) {
 
 void check_llama_config(const LlamaConfig& c, const JsonLocation& where) {
   if (c.hidden_size % c.num_attention_heads != 0) {
-    where.key("num_attention_heads").fail("must divide hidden_size (" + std::to_string(c.hidden_size) + ")");
+    where.key("num_attention_heads")
+        .fail("must divide hidden_size (" + std::to_string(c.hidden_size) + ")");
   }
   if (c.num_attention_heads % c.num_key_value_heads != 0) {
-    where.key("num_key_value_heads").fail("must divide num_attention_heads (" +
-                                          std::to_string(c.num_attention_heads) + ")");
+    where.key("num_key_value_heads")
+        .fail("must divide num_attention_heads (" + std::to_string(c.num_attention_heads) + ")");
   }
   if (c.head_dim() % 2 != 0) {
-    where.key("num_attention_heads").fail("hidden_size / num_attention_heads must be even for RoPE");
+    where.key("num_attention_heads")
+        .fail("hidden_size / num_attention_heads must be even for RoPE");
   }
 }
 

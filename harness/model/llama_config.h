@@ -47,8 +47,8 @@ struct ProjectionInfo {
   int64_t layer, out, in;
 };
 std::vector<ProjectionInfo> projection_infos(const LlamaConfig& c);
-inline const std::vector<std::string> kProjectionLeaves = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
-                                                           "gate_proj", "up_proj", "down_proj"};
+inline const std::vector<std::string> kProjectionLeaves = {
+    "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
 
 // Cross-field rules (heads divide the width, even head_dim for RoPE, ...).
 void check_llama_config(const LlamaConfig& c, const JsonLocation& where);

@@ -55,7 +55,9 @@ std::string to_markdown(const SummaryTable& t) {
     out += " " + range_text(row.optimizer_state_bytes, &bytes_text) + " |";
     out += " " + (row.wall_seconds ? cell_text(*row.wall_seconds, 1) : std::string("—")) + " |\n";
   }
-  out += "\nmean ± standard error over runs (seeds); Δ = tuned − base, paired per item within each run.\n";
+  out +=
+      "\nmean ± standard error over runs (seeds); Δ = tuned − base, paired per item within each "
+      "run.\n";
   return out;
 }
 

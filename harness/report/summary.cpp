@@ -20,7 +20,8 @@ SummaryCell cell_of(const std::vector<double>& values) {
   return {e.value, e.stderr_value, e.n};
 }
 
-std::string column_name(const std::string& suite, const std::string& model, const std::string& metric) {
+std::string column_name(const std::string& suite, const std::string& model,
+                        const std::string& metric) {
   return (model == "delta" ? "Δ " : "") + suite + " " + metric;
 }
 
@@ -39,21 +40,26 @@ SummaryTable summarize_sweep(Store& store, const std::string& requested) {
   table.sweep = sweep;
 
   std::vector<std::string> variants;  // in run order
-  std::map<std::string, std::map<std::string, std::vector<double>>> values;  // variant -> column -> per run
+  std::map<std::string, std::map<std::string, std::vector<double>>>
+      values;  // variant -> column -> per run
   std::map<std::string, std::vector<double>> base_values;
   for (const EvalRow& e : store.evals(sweep)) {
-    if (std::find(variants.begin(), variants.end(), e.variant) == variants.end()) variants.push_back(e.variant);
+    if (std::find(variants.begin(), variants.end(), e.variant) == variants.end())
+      variants.push_back(e.variant);
     const std::string tuned_column = column_name(e.suite, "tuned", e.metric);
     if (e.model == "base") {
       base_values[tuned_column].push_back(e.value);
       continue;
     }
     const std::string column = column_name(e.suite, e.model, e.metric);
-    if (std::find(table.columns.begin(), table.columns.end(), column) == table.columns.end()) table.columns.push_back(column);
+    if (std::find(table.columns.begin(), table.columns.end(), column) == table.columns.end())
+      table.columns.push_back(column);
     values[e.variant][column].push_back(e.value);
   }
   // Suites and metrics in alphabetical order, each paired difference right after its metric.
-  auto plain = [](const std::string& c) { return c.rfind("Δ ", 0) == 0 ? c.substr(std::string("Δ ").size()) + "~" : c; };
+  auto plain = [](const std::string& c) {
+    return c.rfind("Δ ", 0) == 0 ? c.substr(std::string("Δ ").size()) + "~" : c;
+  };
   std::sort(table.columns.begin(), table.columns.end(),
             [&](const std::string& a, const std::string& b) { return plain(a) < plain(b); });
   if (!base_values.empty()) {

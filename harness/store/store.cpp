@@ -7,7 +7,9 @@
 
 namespace tb {
 
-Store::Store(const std::filesystem::path& path) : db_(std::make_unique<Database>(path)) { migrate(); }
+Store::Store(const std::filesystem::path& path) : db_(std::make_unique<Database>(path)) {
+  migrate();
+}
 Store::~Store() = default;
 
 int Store::schema_version() {
@@ -33,23 +35,26 @@ void Store::migrate() {
   tx.commit();
 }
 
-int64_t Store::create_sweep(const std::string& name, const std::string& spec_file, const std::string& spec_json) {
+int64_t Store::create_sweep(const std::string& name, const std::string& spec_file,
+                            const std::string& spec_json) {
   Statement s(db_->handle(), "INSERT INTO sweeps (name, spec_file, spec_json) VALUES (?, ?, ?)");
   s.bind(1, name).bind(2, spec_file).bind(3, spec_json).run();
   return db_->last_insert_rowid();
 }
 
-void Store::add_run(int64_t sweep_id, const std::string& key, const std::string& method, const std::string& variant,
-                    int64_t seed, const std::string& config_json) {
+void Store::add_run(int64_t sweep_id, const std::string& key, const std::string& method,
+                    const std::string& variant, int64_t seed, const std::string& config_json) {
   Transaction tx(*db_);
   Statement insert(db_->handle(),
                    "INSERT OR IGNORE INTO runs (key, method, variant, seed, config_json, status) "
                    "VALUES (?, ?, ?, ?, ?, 'pending')");
   insert.bind(1, key).bind(2, method).bind(3, variant).bind(4, seed).bind(5, config_json).run();
-  Statement link(db_->handle(), "INSERT OR IGNORE INTO sweep_runs (sweep_id, run_key) VALUES (?, ?)");
+  Statement link(db_->handle(),
+                 "INSERT OR IGNORE INTO sweep_runs (sweep_id, run_key) VALUES (?, ?)");
   link.bind(1, sweep_id).bind(2, key).run();
   const auto config = nlohmann::json::parse(config_json);
-  Statement param(db_->handle(), "INSERT OR IGNORE INTO params (run_key, name, value_json) VALUES (?, ?, ?)");
+  Statement param(db_->handle(),
+                  "INSERT OR IGNORE INTO params (run_key, name, value_json) VALUES (?, ?, ?)");
   for (const char* section : {"method", "training"}) {
     for (const auto& [name, value] : config.at(section).items()) {
       param.bind(1, key).bind(2, std::string(section) + "." + name).bind(3, value.dump()).run();
@@ -68,48 +73,79 @@ std::string Store::run_status(const std::string& key) {
 void Store::mark_running(const std::string& key, int64_t pid, int64_t threads) {
   Statement s(db_->handle(),
               "UPDATE runs SET status = 'running', attempts = attempts + 1, pid = ?, threads = ?, "
-              "started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), finished_at = NULL, failure_reason = NULL "
+              "started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), finished_at = NULL, "
+              "failure_reason = NULL "
               "WHERE key = ?");
   s.bind(1, pid).bind(2, threads).bind(3, key).run();
 }
 
 void Store::record_success(const RunResult& r) {
   Transaction tx(*db_);
-  for (const char* table : {"metrics", "evals", "eval_items"}) {  // a re-ingested result replaces, never doubles
+  for (const char* table :
+       {"metrics", "evals", "eval_items"}) {  // a re-ingested result replaces, never doubles
     Statement del(db_->handle(), std::string("DELETE FROM ") + table + " WHERE run_key = ?");
     del.bind(1, r.run_key).run();
   }
-  Statement run(db_->handle(),
-                "UPDATE runs SET status = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
-                "wall_seconds = ?, train_seconds = ?, failure_reason = NULL, git_commit = ?, torch_version = ?, "
-                "device = ?, threads = ?, trainable_params = ?, total_params = ?, optimizer_state_bytes = ?, "
-                "pid = NULL WHERE key = ?");
-  run.bind(1, r.wall_seconds).bind(2, r.train_seconds).bind(3, r.environment.git_commit)
-      .bind(4, r.environment.torch_version).bind(5, r.environment.device).bind(6, r.environment.threads)
-      .bind(7, r.trainable_params).bind(8, r.total_params).bind(9, r.optimizer_state_bytes).bind(10, r.run_key).run();
-  Statement metric(db_->handle(), "INSERT INTO metrics (run_key, name, step, value) VALUES (?, ?, ?, ?)");
-  for (const auto& m : r.metrics) metric.bind(1, r.run_key).bind(2, m.name).bind(3, m.step).bind(4, m.value).run();
-  Statement eval(db_->handle(),
-                 "INSERT INTO evals (run_key, suite, model, metric, value, stderr, n, ci_low, ci_high) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement run(
+      db_->handle(),
+      "UPDATE runs SET status = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+      "wall_seconds = ?, train_seconds = ?, failure_reason = NULL, git_commit = ?, torch_version = "
+      "?, "
+      "device = ?, threads = ?, trainable_params = ?, total_params = ?, optimizer_state_bytes = ?, "
+      "pid = NULL WHERE key = ?");
+  run.bind(1, r.wall_seconds)
+      .bind(2, r.train_seconds)
+      .bind(3, r.environment.git_commit)
+      .bind(4, r.environment.torch_version)
+      .bind(5, r.environment.device)
+      .bind(6, r.environment.threads)
+      .bind(7, r.trainable_params)
+      .bind(8, r.total_params)
+      .bind(9, r.optimizer_state_bytes)
+      .bind(10, r.run_key)
+      .run();
+  Statement metric(db_->handle(),
+                   "INSERT INTO metrics (run_key, name, step, value) VALUES (?, ?, ?, ?)");
+  for (const auto& m : r.metrics)
+    metric.bind(1, r.run_key).bind(2, m.name).bind(3, m.step).bind(4, m.value).run();
+  Statement eval(
+      db_->handle(),
+      "INSERT INTO evals (run_key, suite, model, metric, value, stderr, n, ci_low, ci_high) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const auto& e : r.evals) {
-    eval.bind(1, r.run_key).bind(2, e.suite).bind(3, e.model).bind(4, e.metric).bind(5, e.value)
-        .bind(6, e.stderr_value).bind(7, e.n).bind(8, e.ci_low).bind(9, e.ci_high).run();
+    eval.bind(1, r.run_key)
+        .bind(2, e.suite)
+        .bind(3, e.model)
+        .bind(4, e.metric)
+        .bind(5, e.value)
+        .bind(6, e.stderr_value)
+        .bind(7, e.n)
+        .bind(8, e.ci_low)
+        .bind(9, e.ci_high)
+        .run();
   }
-  Statement item(db_->handle(),
-                 "INSERT INTO eval_items (run_key, suite, model, item_id, score, logprob, meta_json) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  Statement item(
+      db_->handle(),
+      "INSERT INTO eval_items (run_key, suite, model, item_id, score, logprob, meta_json) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const auto& i : r.items) {
-    item.bind(1, r.run_key).bind(2, i.suite).bind(3, i.model).bind(4, i.item_id).bind(5, i.score)
-        .bind(6, i.logprob).bind(7, i.meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).run();
+    item.bind(1, r.run_key)
+        .bind(2, i.suite)
+        .bind(3, i.model)
+        .bind(4, i.item_id)
+        .bind(5, i.score)
+        .bind(6, i.logprob)
+        .bind(7, i.meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        .run();
   }
   tx.commit();
 }
 
 void Store::record_failure(const std::string& key, const std::string& reason, double wall_seconds) {
-  Statement s(db_->handle(),
-              "UPDATE runs SET status = 'failed', failure_reason = ?, wall_seconds = ?, pid = NULL, "
-              "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE key = ?");
+  Statement s(
+      db_->handle(),
+      "UPDATE runs SET status = 'failed', failure_reason = ?, wall_seconds = ?, pid = NULL, "
+      "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE key = ?");
   s.bind(1, reason).bind(2, wall_seconds).bind(3, key).run();
 }
 
@@ -120,11 +156,13 @@ const char* kSweepFilter =
 }
 
 std::vector<RunRecord> Store::runs(const std::string& sweep) {
-  Statement s(db_->handle(),
-              std::string("SELECT r.key, r.method, r.variant, r.config_json, r.status, r.seed, r.attempts, "
-                          "r.wall_seconds, r.failure_reason, r.finished_at, r.trainable_params, r.optimizer_state_bytes "
-                          "FROM runs r") +
-                  kSweepFilter + " ORDER BY r.rowid");
+  Statement s(
+      db_->handle(),
+      std::string("SELECT r.key, r.method, r.variant, r.config_json, r.status, r.seed, r.attempts, "
+                  "r.wall_seconds, r.failure_reason, r.finished_at, r.trainable_params, "
+                  "r.optimizer_state_bytes "
+                  "FROM runs r") +
+          kSweepFilter + " ORDER BY r.rowid");
   s.bind(1, sweep);
   std::vector<RunRecord> out;
   while (s.step()) {
@@ -147,10 +185,12 @@ std::vector<RunRecord> Store::runs(const std::string& sweep) {
 }
 
 std::vector<EvalRow> Store::evals(const std::string& sweep) {
-  Statement s(db_->handle(),
-              std::string("SELECT e.run_key, r.variant, r.seed, e.suite, e.model, e.metric, e.value, e.stderr, e.n "
-                          "FROM evals e JOIN runs r ON r.key = e.run_key") +
-                  kSweepFilter + " AND r.status = 'done' ORDER BY r.rowid, e.suite, e.model, e.metric");
+  Statement s(
+      db_->handle(),
+      std::string(
+          "SELECT e.run_key, r.variant, r.seed, e.suite, e.model, e.metric, e.value, e.stderr, e.n "
+          "FROM evals e JOIN runs r ON r.key = e.run_key") +
+          kSweepFilter + " AND r.status = 'done' ORDER BY r.rowid, e.suite, e.model, e.metric");
   s.bind(1, sweep);
   std::vector<EvalRow> out;
   while (s.step()) {

@@ -41,10 +41,11 @@ class Store {
 
   int schema_version();
 
-  int64_t create_sweep(const std::string& name, const std::string& spec_file, const std::string& spec_json);
+  int64_t create_sweep(const std::string& name, const std::string& spec_file,
+                       const std::string& spec_json);
   // Adds runs not yet known as "pending" and links every given run to the sweep.
-  void add_run(int64_t sweep_id, const std::string& key, const std::string& method, const std::string& variant,
-               int64_t seed, const std::string& config_json);
+  void add_run(int64_t sweep_id, const std::string& key, const std::string& method,
+               const std::string& variant, int64_t seed, const std::string& config_json);
   std::string run_status(const std::string& key);
   void mark_running(const std::string& key, int64_t pid, int64_t threads);
   // All of a run's results in one transaction: either everything or nothing is stored.

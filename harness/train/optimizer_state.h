@@ -14,7 +14,8 @@ struct PerEntryAdamWState : public torch::optim::AdamWParamState {
 };
 
 // AdamW's state for `param` (also a PerEntryAdamWState), or null before its first step.
-torch::optim::AdamWParamState* adamw_state(torch::optim::Optimizer& optimizer, const torch::Tensor& param);
+torch::optim::AdamWParamState* adamw_state(torch::optim::Optimizer& optimizer,
+                                           const torch::Tensor& param);
 
 // Bytes held by the optimiser's state tensors: moments, and per-entry ages where kept.
 int64_t optimizer_state_bytes(torch::optim::Optimizer& optimizer);

@@ -9,11 +9,15 @@
 namespace tb {
 
 torch::optim::AdamWOptions adamw_options(const TrainingOptions& o) {
-  return torch::optim::AdamWOptions(o.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(o.weight_decay);
+  return torch::optim::AdamWOptions(o.lr)
+      .betas({0.9, 0.999})
+      .eps(1e-8)
+      .weight_decay(o.weight_decay);
 }
 
-TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params, const TrainingOptions& o,
-                   const std::function<Batch(int64_t step)>& next_batch, Method* method, const MetricSink& sink) {
+TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params,
+                   const TrainingOptions& o, const std::function<Batch(int64_t step)>& next_batch,
+                   Method* method, const MetricSink& sink) {
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<torch::optim::Optimizer> owned_optimizer =
       method != nullptr ? method->make_optimizer(params, o)
@@ -31,7 +35,8 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
     const auto loss = causal_lm_loss(model->forward(batch.input_ids), batch.labels);
     const double loss_value = loss.item<double>();
     if (!std::isfinite(loss_value)) {
-      throw NonFiniteLoss("non-finite loss (" + std::to_string(loss_value) + ") at step " + std::to_string(step + 1));
+      throw NonFiniteLoss("non-finite loss (" + std::to_string(loss_value) + ") at step " +
+                          std::to_string(step + 1));
     }
     loss.backward();
     if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, o.grad_clip);

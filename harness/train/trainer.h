@@ -26,7 +26,7 @@ struct TrainSummary {
   int64_t steps = 0;
   double seconds = 0;
   double final_loss = 0;
-  int64_t tokens = 0;  // loss-bearing tokens seen
+  int64_t tokens = 0;                 // loss-bearing tokens seen
   int64_t optimizer_state_bytes = 0;  // measured at the end of training
 };
 
@@ -36,7 +36,8 @@ torch::optim::AdamWOptions adamw_options(const TrainingOptions& o);
 
 // Trains `params` of `model` for o.steps steps on next_batch(step). `method` (may be
 // null: AdamW) makes the optimiser and gets after_step() after each optimiser step.
-TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params, const TrainingOptions& o,
-                   const std::function<Batch(int64_t step)>& next_batch, Method* method, const MetricSink& sink);
+TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params,
+                   const TrainingOptions& o, const std::function<Batch(int64_t step)>& next_batch,
+                   Method* method, const MetricSink& sink);
 
 }  // namespace tb

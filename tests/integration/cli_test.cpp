@@ -1,7 +1,6 @@
 // Drives the tunebench binary end to end on a tiny spec and checks the store with SQL.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <boost/process.hpp>
 #include <chrono>
@@ -69,14 +68,21 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
 
   const CliResult first = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs"), 6);  // full_ft x 2 seeds + lora x 2 ranks x 2 seeds
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs"),
+            6);  // full_ft x 2 seeds + lora x 2 ranks x 2 seeds
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done' AND attempts = 1"), 6);
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE git_commit IS NULL OR torch_version IS NULL "
-                        "OR device IS NULL OR threads != 1"), 0);
-  EXPECT_EQ(sql_int(db, "SELECT count(DISTINCT run_key) FROM evals WHERE suite = 'task_accuracy' "
-                        "AND model = 'tuned' AND metric = 'accuracy' AND n = 10"), 6);
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM eval_items WHERE suite = 'task_accuracy'"), 6 * 2 * 10);
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM metrics WHERE name = 'train_loss'"), 6 * 2);  // steps 5 and 10
+  EXPECT_EQ(sql_int(db,
+                    "SELECT count(*) FROM runs WHERE git_commit IS NULL OR torch_version IS NULL "
+                    "OR device IS NULL OR threads != 1"),
+            0);
+  EXPECT_EQ(sql_int(db,
+                    "SELECT count(DISTINCT run_key) FROM evals WHERE suite = 'task_accuracy' "
+                    "AND model = 'tuned' AND metric = 'accuracy' AND n = 10"),
+            6);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM eval_items WHERE suite = 'task_accuracy'"),
+            6 * 2 * 10);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM metrics WHERE name = 'train_loss'"),
+            6 * 2);  // steps 5 and 10
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM params WHERE name = 'method.rank'"), 4);
   EXPECT_GT(sql_int(db, "SELECT min(trainable_params) FROM runs WHERE method = 'lora'"), 0);
   EXPECT_NE(first.out.find("| base model |"), std::string::npos) << first.out;
@@ -98,8 +104,9 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
   // result in the run folder is ingested, not recomputed.
   {
     Database handle(db);
-    handle.exec("UPDATE runs SET status = 'running' WHERE rowid = 1; DELETE FROM evals WHERE run_key = "
-                "(SELECT key FROM runs WHERE rowid = 1)");
+    handle.exec(
+        "UPDATE runs SET status = 'running' WHERE rowid = 1; DELETE FROM evals WHERE run_key = "
+        "(SELECT key FROM runs WHERE rowid = 1)");
   }
   const CliResult third = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
   ASSERT_EQ(third.exit_code, 0) << third.err;
@@ -120,11 +127,15 @@ TEST(Cli, BadInputExitsWithTwoAndWritesNothing) {
   testing::ScratchDir dir("cli");
   const fs::path spec = write_spec(dir.path(), testing::small_spec());
   const fs::path out = dir.path() / "out";
-  const CliResult bad = tunebench({"run", spec.string(), "methods[1].rank=-1", "--out", out.string()}, dir.path());
+  const CliResult bad =
+      tunebench({"run", spec.string(), "methods[1].rank=-1", "--out", out.string()}, dir.path());
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("spec.json: methods[1].rank: expected an integer >= 1, got -1"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("spec.json: methods[1].rank: expected an integer >= 1, got -1"),
+            std::string::npos)
+      << bad.err;
   EXPECT_FALSE(fs::exists(out));
-  const CliResult missing = tunebench({"run", (dir.path() / "nope.json").string(), "--out", out.string()}, dir.path());
+  const CliResult missing =
+      tunebench({"run", (dir.path() / "nope.json").string(), "--out", out.string()}, dir.path());
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("nope.json: spec file not found"), std::string::npos);
   EXPECT_FALSE(fs::exists(out));
@@ -147,7 +158,8 @@ TEST(Cli, FailedRunsAreRecordedAndTheSweepGoesOn) {
   const fs::path spec = write_spec(dir.path(), doc);
   const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
 
-  bp::child coordinator(bp::exe = TUNEBENCH_BINARY, bp::args = {"run", spec.string(), "--out", out.string()},
+  bp::child coordinator(bp::exe = TUNEBENCH_BINARY,
+                        bp::args = {"run", spec.string(), "--out", out.string()},
                         bp::std_out > (dir.path() / "stdout.txt").string(),
                         bp::std_err > (dir.path() / "stderr.txt").string());
   // Wait until the endless run is training, then kill its worker with SIGKILL.
@@ -159,9 +171,11 @@ TEST(Cli, FailedRunsAreRecordedAndTheSweepGoesOn) {
   EXPECT_EQ(coordinator.exit_code(), 1) << read_file(dir.path() / "stderr.txt");
 
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 1);
-  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE config_json LIKE '%1000000%'").find("killed by signal 9"),
+  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE config_json LIKE '%1000000%'")
+                .find("killed by signal 9"),
             std::string::npos);
-  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE config_json LIKE '%1e+30%'").find("non-finite loss"),
+  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE config_json LIKE '%1e+30%'")
+                .find("non-finite loss"),
             std::string::npos)
       << sql_text(db, "SELECT failure_reason FROM runs WHERE status = 'failed'");
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE method = 'lora' AND status = 'done'"), 1);
@@ -179,11 +193,13 @@ TEST(Cli, InterruptRecordsTheRunningRunAndResumes) {
   testing::ScratchDir dir("cli");
   nlohmann::json doc = testing::small_spec();
   doc["seeds"] = {0};
-  doc["methods"] = nlohmann::json::parse(R"([{"method": "full_ft", "steps": 200000}, {"method": "lora", "rank": 2}])");
+  doc["methods"] = nlohmann::json::parse(
+      R"([{"method": "full_ft", "steps": 200000}, {"method": "lora", "rank": 2}])");
   const fs::path spec = write_spec(dir.path(), doc);
   const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
 
-  bp::child coordinator(bp::exe = TUNEBENCH_BINARY, bp::args = {"run", spec.string(), "--out", out.string()},
+  bp::child coordinator(bp::exe = TUNEBENCH_BINARY,
+                        bp::args = {"run", spec.string(), "--out", out.string()},
                         bp::std_out > (dir.path() / "stdout.txt").string(),
                         bp::std_err > (dir.path() / "stderr.txt").string());
   const int64_t worker = wait_for_running_worker(db, "");
@@ -193,16 +209,20 @@ TEST(Cli, InterruptRecordsTheRunningRunAndResumes) {
   ASSERT_EQ(::kill(pid_t(worker), SIGINT), 0);
   coordinator.wait();
   EXPECT_EQ(coordinator.exit_code(), 130) << read_file(dir.path() / "stderr.txt");
-  EXPECT_NE(read_file(dir.path() / "stderr.txt").find("1 run(s) not started; run the same command to resume"),
+  EXPECT_NE(read_file(dir.path() / "stderr.txt")
+                .find("1 run(s) not started; run the same command to resume"),
             std::string::npos);
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'running'"), 0) << "nothing left 'running'";
-  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE method = 'full_ft'").find("interrupted"),
-            std::string::npos);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'running'"), 0)
+      << "nothing left 'running'";
+  EXPECT_NE(
+      sql_text(db, "SELECT failure_reason FROM runs WHERE method = 'full_ft'").find("interrupted"),
+      std::string::npos);
   EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'lora'"), "pending");
 
   // Resuming runs what is left (here without the endless run, whose entry we drop).
   doc["methods"].erase(0);
-  const CliResult resumed = tunebench({"run", write_spec(dir.path(), doc).string(), "--out", out.string()}, dir.path());
+  const CliResult resumed =
+      tunebench({"run", write_spec(dir.path(), doc).string(), "--out", out.string()}, dir.path());
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'lora'"), "done");
 }

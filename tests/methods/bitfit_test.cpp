@@ -20,11 +20,13 @@ TEST(BitFit, TrainsOneBiasPerProjectionOutput) {
 TEST(BitFit, RefusesToTrainNothingWithoutAddedBiases) {
   const MethodInfo* info = find_method("bitfit");
   try {
-    info->check({{"add_biases", false}}, testing::tiny_config(), JsonLocation("spec.json", "methods[0]"));
+    info->check({{"add_biases", false}}, testing::tiny_config(),
+                JsonLocation("spec.json", "methods[0]"));
     FAIL() << "expected an error";
   } catch (const std::exception& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("spec.json: methods[0].add_biases: Llama's projections and norms have no biases"),
+    EXPECT_NE(message.find(
+                  "spec.json: methods[0].add_biases: Llama's projections and norms have no biases"),
               std::string::npos)
         << message;
   }

@@ -42,7 +42,8 @@ TEST(Dora, MagnitudeStartsAtRowNormsAndTheMergedRowsHaveThatNorm) {
   const auto magnitude = adapter->magnitude.clone();
   dora.merge(model);
   // W' = m ⊙ V / ||V||_row: every merged row's norm is its magnitude.
-  EXPECT_TRUE(torch::allclose(model->model->blocks[0]->self_attn->q_proj->weight.norm(2, {1}), magnitude, 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(model->model->blocks[0]->self_attn->q_proj->weight.norm(2, {1}),
+                              magnitude, 1e-5, 1e-5));
 }
 
 TEST(Dora, TheNormIsDetached) {

@@ -18,7 +18,8 @@ TEST(Eva, RedistributesTheRankBudgetAndInitialisesAFromInputDirections) {
   o.lora.target_modules = {"q_proj", "o_proj"};  // all 32 x 32: the count is closed-form
   Eva eva(o);
   int64_t n = 0;
-  for (const auto& p : eva.prepare(model, MethodContext{10, testing::reverse_batches(data, 3)})) n += p.numel();
+  for (const auto& p : eva.prepare(model, MethodContext{10, testing::reverse_batches(data, 3)}))
+    n += p.numel();
   int64_t total_rank = 0;
   for (const auto& [name, r] : eva.ranks()) {
     EXPECT_GE(r, 0);
@@ -34,7 +35,8 @@ TEST(Eva, RedistributesTheRankBudgetAndInitialisesAFromInputDirections) {
     auto a = std::dynamic_pointer_cast<LoraAdapter>(proj->named_children()["eva"]);
     ASSERT_NE(a, nullptr);
     const auto gram = torch::mm(a->A, a->A.t());
-    EXPECT_TRUE(torch::allclose(gram, torch::eye(a->A.size(0)), 1e-4, 1e-4)) << name << ": orthonormal rows";
+    EXPECT_TRUE(torch::allclose(gram, torch::eye(a->A.size(0)), 1e-4, 1e-4))
+        << name << ": orthonormal rows";
     EXPECT_TRUE(torch::equal(a->B, torch::zeros_like(a->B)));
     EXPECT_DOUBLE_EQ(a->scale, 8.0 / 4.0) << "alpha_l / r_l = alpha / r";
   }

@@ -22,7 +22,8 @@ TEST(FullFineTuning, TrainsEveryParameter) {
   for (const auto& p : ft.prepare(model, {})) trainable += p.numel();
   EXPECT_EQ(trainable, total);
   FullFineTuning again;
-  const auto [first, last] = testing::first_and_last(testing::train_with(again, model, data, 60, 3e-3));
+  const auto [first, last] =
+      testing::first_and_last(testing::train_with(again, model, data, 60, 3e-3));
   EXPECT_LT(last, 0.7 * first) << first << " -> " << last;
   EXPECT_FALSE(torch::equal(model_state(*model).at("model.layers.1.mlp.down_proj.weight"),
                             copy.at("model.layers.1.mlp.down_proj.weight")));

@@ -26,14 +26,18 @@ TEST(HalfFineTuning, TrainsHalfOfEachBlockByThePapersRule) {
   for (int64_t i = 0; i < L; ++i) {
     const std::string p = "model.layers." + std::to_string(i) + ".";
     int attention = 0, mlp = 0;
-    for (const auto& m : {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj"}) attention += hft.trained().count(p + m);
-    for (const auto& m : {"mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"}) mlp += hft.trained().count(p + m);
+    for (const auto& m :
+         {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj"})
+      attention += hft.trained().count(p + m);
+    for (const auto& m : {"mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"})
+      mlp += hft.trained().count(p + m);
     EXPECT_EQ(attention, 2);
     EXPECT_TRUE(mlp == 1 || mlp == 2);
     mlp_one += mlp == 1;
   }
   EXPECT_EQ(mlp_one, 2) << "a random half of the blocks freeze 2 of 3";
-  EXPECT_EQ(hft.details().at("trained").size(), hft.trained().size()) << "the draw is recorded with the run";
+  EXPECT_EQ(hft.details().at("trained").size(), hft.trained().size())
+      << "the draw is recorded with the run";
 }
 
 TEST(HalfFineTuning, TheSeedDecidesTheSelection) {

@@ -29,8 +29,10 @@ TEST(Ia3, ScalingMatchesTheDefinitionAndMerges) {
   lv->scaling.uniform_(0.5, 1.5);
   ld->scaling.uniform_(0.5, 1.5);
   const auto x = torch::randn({3, 32}), h = torch::randn({3, 48});
-  EXPECT_TRUE(torch::allclose(v->forward(x), torch::mm(x, wv.t()) * lv->scaling, 1e-5, 1e-6)) << "(W x) ⊙ l";
-  EXPECT_TRUE(torch::allclose(down->forward(h), torch::mm(h * ld->scaling, wd.t()), 1e-5, 1e-6)) << "W (x ⊙ l)";
+  EXPECT_TRUE(torch::allclose(v->forward(x), torch::mm(x, wv.t()) * lv->scaling, 1e-5, 1e-6))
+      << "(W x) ⊙ l";
+  EXPECT_TRUE(torch::allclose(down->forward(h), torch::mm(h * ld->scaling, wd.t()), 1e-5, 1e-6))
+      << "W (x ⊙ l)";
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ TEST(Lift, MaskIsTheLargestEntriesOfTheRankReducedWeight) {
   const auto w = torch::randn({12, 10});
   const auto positions = Lift::principal_positions(w, 3, 20);
   const auto [U, S, Vh] = torch::linalg_svd(w, false);
-  const auto reduced = torch::mm(U.narrow(1, 0, 3) * S.narrow(0, 0, 3), Vh.narrow(0, 0, 3)).abs().reshape({-1});
+  const auto reduced =
+      torch::mm(U.narrow(1, 0, 3) * S.narrow(0, 0, 3), Vh.narrow(0, 0, 3)).abs().reshape({-1});
   const auto threshold = std::get<0>(reduced.topk(20)).min().item<float>();
   EXPECT_EQ(positions.size(0), 20);
   EXPECT_TRUE((reduced.index_select(0, positions) >= threshold).all().item<bool>());
@@ -57,7 +58,8 @@ TEST(Lift, RefreshMovesMomentsWithTheirPositionsAndTouchesNothingElse) {
   t.lr = 5e-2;
   t.warmup_steps = 0;
   // Nine updates, then the refresh after update 10 is driven by hand to inspect moments.
-  train(model, params, t, testing::reverse_batches(data, 0), &lift, [](int64_t, const std::string&, double) {});
+  train(model, params, t, testing::reverse_batches(data, 0), &lift,
+        [](int64_t, const std::string&, double) {});
   auto& delta = *lift.deltas()[0];
   // An optimiser state holding a distinct first moment per slot.
   torch::optim::AdamW adam(params, torch::optim::AdamWOptions(1e-3));

@@ -29,7 +29,8 @@ TEST(Lora, TrainableCountMatchesClosedForm) {
   int64_t n = 0;
   for (const auto& p : lora.prepare(model, {})) n += p.numel();
   const int64_t d = 32, kv = 16, f = 48, r = 4;
-  const int64_t per_layer = r * (d + d) + 2 * r * (d + kv) + r * (d + d) + 2 * r * (d + f) + r * (f + d);
+  const int64_t per_layer =
+      r * (d + d) + 2 * r * (d + kv) + r * (d + d) + 2 * r * (d + f) + r * (f + d);
   EXPECT_EQ(n, 2 * per_layer);
   int64_t requiring_grad = 0;
   for (const auto& p : model->parameters()) requiring_grad += p.requires_grad() ? p.numel() : 0;
@@ -43,7 +44,8 @@ TEST(Lora, StartsAtTheBaseModel) {
   const auto before = logits_of(model, ids);
   Lora lora(all_targets(4));
   lora.prepare(model, {});
-  EXPECT_TRUE(torch::equal(logits_of(model, ids), before)) << "B = 0: the adapter adds exactly zero";
+  EXPECT_TRUE(torch::equal(logits_of(model, ids), before))
+      << "B = 0: the adapter adds exactly zero";
 }
 
 TEST(Lora, TrainsLeavesBaseWeightsBitIdenticalAndMergesExactly) {
@@ -57,7 +59,8 @@ TEST(Lora, TrainsLeavesBaseWeightsBitIdenticalAndMergesExactly) {
   LoraOptions o = all_targets(4);
   o.dropout = 0.1;
   Lora lora(o);
-  const auto [first, last] = testing::first_and_last(testing::train_with(lora, model, data, 60, 1e-2));
+  const auto [first, last] =
+      testing::first_and_last(testing::train_with(lora, model, data, 60, 1e-2));
   EXPECT_LT(last, 0.9 * first) << "LoRA learns: " << first << " -> " << last;
 
   for (const auto& p : model->named_parameters()) {
@@ -67,7 +70,8 @@ TEST(Lora, TrainsLeavesBaseWeightsBitIdenticalAndMergesExactly) {
   const auto ids = torch::randint(0, 256, {2, 9}, torch::kInt64);
   const auto unmerged = logits_of(model, ids);
   lora.merge(model);
-  EXPECT_EQ(model_state(*model).size(), base.size()) << "after merging, only the dense weights remain";
+  EXPECT_EQ(model_state(*model).size(), base.size())
+      << "after merging, only the dense weights remain";
   EXPECT_TRUE(torch::allclose(logits_of(model, ids), unmerged, 1e-5, 1e-5));
   EXPECT_FALSE(torch::equal(model_state(*model).at("model.layers.0.self_attn.q_proj.weight"),
                             base_copy.at("model.layers.0.self_attn.q_proj.weight")))
@@ -95,7 +99,8 @@ TEST(Lora, OnlyTargetedModulesGetAdapters) {
   lora.prepare(model, {});
   int adapted = 0;
   for (auto& [name, proj] : model->projections()) {
-    const bool target = name.find("q_proj") != std::string::npos || name.find("v_proj") != std::string::npos;
+    const bool target =
+        name.find("q_proj") != std::string::npos || name.find("v_proj") != std::string::npos;
     EXPECT_EQ(proj->has_adapters(), target) << name;
     adapted += proj->has_adapters();
   }
@@ -123,7 +128,8 @@ TEST(Lora, RsLoraScalesBySquareRootOfRankAndGaussianInitHasStdOneOverRank) {
   o.alpha = 8;
   Lora lora(o);
   lora.prepare(model, {});
-  auto a = std::dynamic_pointer_cast<LoraAdapter>(model->model->blocks[0]->self_attn->q_proj->named_children()["lora"]);
+  auto a = std::dynamic_pointer_cast<LoraAdapter>(
+      model->model->blocks[0]->self_attn->q_proj->named_children()["lora"]);
   EXPECT_NEAR(a->A.std().item<double>(), 0.25, 0.02) << "N(0, 1/r)";
   EXPECT_DOUBLE_EQ(a->scale, 4.0) << "8 / sqrt(4)";
 }
@@ -138,8 +144,9 @@ TEST(Lora, TargetModulesTakeRegularExpressionsOverFullNames) {
   for (auto& [name, proj] : model->projections()) {
     if (proj->has_adapters()) adapted.push_back(name);
   }
-  EXPECT_EQ(adapted, (std::vector<std::string>{"model.layers.0.mlp.down_proj", "model.layers.1.self_attn.q_proj",
-                                               "model.layers.1.self_attn.k_proj", "model.layers.1.mlp.down_proj"}));
+  EXPECT_EQ(adapted, (std::vector<std::string>{
+                         "model.layers.0.mlp.down_proj", "model.layers.1.self_attn.q_proj",
+                         "model.layers.1.self_attn.k_proj", "model.layers.1.mlp.down_proj"}));
 }
 
 }  // namespace

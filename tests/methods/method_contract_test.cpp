@@ -13,7 +13,7 @@ namespace tb {
 namespace {
 
 struct MethodCase {
-  std::string name;           // test name
+  std::string name;                // test name
   nlohmann::json hyperparameters;  // "method" plus what differs from the defaults
   double lr;
   bool starts_at_base;
@@ -24,28 +24,71 @@ struct MethodCase {
 
 void PrintTo(const MethodCase& c, std::ostream* os) { *os << c.name; }
 
-const nlohmann::json kAll = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+const nlohmann::json kAll = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                             "gate_proj", "up_proj", "down_proj"};
 
 std::vector<MethodCase> cases() {
   return {
       {"full_ft", {{"method", "full_ft"}}, 3e-3, true},
-      {"lora", {{"method", "lora"}, {"rank", 4}, {"alpha", 8.0}, {"dropout", 0.1}, {"target_modules", kAll}}, 1e-2, true},
+      {"lora",
+       {{"method", "lora"},
+        {"rank", 4},
+        {"alpha", 8.0},
+        {"dropout", 0.1},
+        {"target_modules", kAll}},
+       1e-2,
+       true},
       {"lora_rslora_gaussian",
-       {{"method", "lora"}, {"rank", 4}, {"alpha", 4.0}, {"use_rslora", true}, {"init", "gaussian"}, {"target_modules", kAll}},
-       1e-2, true},
-      {"dora", {{"method", "dora"}, {"rank", 4}, {"alpha", 8.0}, {"dropout", 0.1}, {"target_modules", kAll}}, 1e-2, true},
-      {"pissa", {{"method", "pissa"}, {"rank", 4}, {"alpha", 4.0}, {"target_modules", kAll}}, 3e-3, true, 1e-5},
-      {"eva", {{"method", "eva"}, {"rank", 4}, {"alpha", 8.0}, {"target_modules", kAll}}, 1e-2, true},
+       {{"method", "lora"},
+        {"rank", 4},
+        {"alpha", 4.0},
+        {"use_rslora", true},
+        {"init", "gaussian"},
+        {"target_modules", kAll}},
+       1e-2,
+       true},
+      {"dora",
+       {{"method", "dora"},
+        {"rank", 4},
+        {"alpha", 8.0},
+        {"dropout", 0.1},
+        {"target_modules", kAll}},
+       1e-2,
+       true},
+      {"pissa",
+       {{"method", "pissa"}, {"rank", 4}, {"alpha", 4.0}, {"target_modules", kAll}},
+       3e-3,
+       true,
+       1e-5},
+      {"eva",
+       {{"method", "eva"}, {"rank", 4}, {"alpha", 8.0}, {"target_modules", kAll}},
+       1e-2,
+       true},
       {"ia3", {{"method", "ia3"}}, 5e-2, true},
       {"ssf", {{"method", "ssf"}, {"init_std", 0.0}}, 1e-2, true},
       {"ssf_random_init", {{"method", "ssf"}}, 1e-2, false},
       {"bitfit", {{"method", "bitfit"}, {"add_biases", true}}, 5e-2, true, 0, 200},
       // A frozen two-layer model cannot reverse strings whatever its prompt: the prompt
       // only steers it (prompt tuning lags at small scale, Lester et al. 2021, Fig. 1).
-      {"prompt_tuning", {{"method", "prompt_tuning"}, {"num_virtual_tokens", 8}, {"init", "random"}}, 0.3, false, 0, 200, 0.95},
+      {"prompt_tuning",
+       {{"method", "prompt_tuning"}, {"num_virtual_tokens", 8}, {"init", "random"}},
+       0.3,
+       false,
+       0,
+       200,
+       0.95},
       {"hft", {{"method", "hft"}}, 3e-3, true},
-      {"sparse", {{"method", "sparse"}, {"density", 0.1}, {"reselection_steps", 10}, {"accumulation_steps", 3}}, 1e-2, true},
-      {"lift", {{"method", "lift"}, {"rank", 2}, {"filter_rank", 8}, {"update_interval", 1000}}, 1e-2, true},
+      {"sparse",
+       {{"method", "sparse"},
+        {"density", 0.1},
+        {"reselection_steps", 10},
+        {"accumulation_steps", 3}},
+       1e-2,
+       true},
+      {"lift",
+       {{"method", "lift"}, {"rank", 2}, {"filter_rank", 8}, {"update_interval", 1000}},
+       1e-2,
+       true},
   };
 }
 
@@ -80,7 +123,8 @@ TEST_P(MethodContract, FrozenParametersStayBitIdentical) {
   torch::manual_seed(3);
   LlamaForCausalLM model(testing::tiny_config());
   auto method = make(GetParam());
-  const auto params = method->prepare(model, MethodContext{20, testing::reverse_batches(task_data(), 9)});
+  const auto params =
+      method->prepare(model, MethodContext{20, testing::reverse_batches(task_data(), 9)});
   std::map<std::string, torch::Tensor> frozen;
   for (const auto& p : model->named_parameters()) {
     if (!p.value().requires_grad()) frozen[p.key()] = p.value().clone();
@@ -90,7 +134,8 @@ TEST_P(MethodContract, FrozenParametersStayBitIdentical) {
   o.steps = 20;
   o.lr = GetParam().lr;
   o.warmup_steps = 2;
-  train(model, params, o, testing::reverse_batches(task_data(), 0), method.get(), [](int64_t, const std::string&, double) {});
+  train(model, params, o, testing::reverse_batches(task_data(), 0), method.get(),
+        [](int64_t, const std::string&, double) {});
   for (const auto& p : model->named_parameters()) {
     if (frozen.count(p.key())) {
       EXPECT_TRUE(torch::equal(p.value(), frozen.at(p.key()))) << p.key() << " changed";
@@ -112,7 +157,8 @@ TEST_P(MethodContract, StartsAtTheBaseModelWhereTheMethodSaysSo) {
   if (GetParam().start_tolerance == 0) {
     EXPECT_TRUE(torch::equal(after, before)) << (after - before).abs().max().item<double>();
   } else {
-    EXPECT_TRUE(torch::allclose(after, before, 0, GetParam().start_tolerance)) << (after - before).abs().max().item<double>();
+    EXPECT_TRUE(torch::allclose(after, before, 0, GetParam().start_tolerance))
+        << (after - before).abs().max().item<double>();
   }
 }
 
@@ -125,25 +171,27 @@ TEST_P(MethodContract, MergedEqualsUnmergedAndSurvivesSaving) {
   const auto unmerged = logits_of(model, probe_ids());
   method->merge(model);
   const auto merged = logits_of(model, probe_ids());
-  EXPECT_TRUE(torch::allclose(merged, unmerged, 1e-5, 1e-5)) << (merged - unmerged).abs().max().item<double>();
+  EXPECT_TRUE(torch::allclose(merged, unmerged, 1e-5, 1e-5))
+      << (merged - unmerged).abs().max().item<double>();
   for (const auto& [name, tensor] : model_state(*model)) {
-    const bool plain = name.find("weight") != std::string::npos || name.find(".bias") != std::string::npos ||
-                       name == "model.prompt_embeddings";
+    const bool plain = name.find("weight") != std::string::npos ||
+                       name.find(".bias") != std::string::npos || name == "model.prompt_embeddings";
     EXPECT_TRUE(plain) << name << " is left over after merging";
   }
   EXPECT_GE(model_state(*model).size(), base_tensors);
   testing::ScratchDir dir("contract");
   save_model(model, dir.path() / "model.safetensors");
   LlamaForCausalLM loaded = load_model(dir.path() / "model.safetensors");
-  EXPECT_TRUE(torch::equal(logits_of(loaded, probe_ids()), merged)) << "the saved model is the tuned model";
+  EXPECT_TRUE(torch::equal(logits_of(loaded, probe_ids()), merged))
+      << "the saved model is the tuned model";
 }
 
 TEST_P(MethodContract, LossFallsOnASmallTask) {
   torch::manual_seed(7);
   LlamaForCausalLM model = testing::pretrained_tiny_model();
   auto method = make(GetParam());
-  const auto [first, last] =
-      testing::first_and_last(testing::train_with(*method, model, task_data(), GetParam().loss_steps, GetParam().lr));
+  const auto [first, last] = testing::first_and_last(
+      testing::train_with(*method, model, task_data(), GetParam().loss_steps, GetParam().lr));
   EXPECT_LT(last, GetParam().loss_ratio * first) << first << " -> " << last;
 }
 
@@ -162,7 +210,9 @@ TEST_P(MethodContract, SameSeedGivesBitIdenticalWeights) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryMethod, MethodContract, ::testing::ValuesIn(cases()),
-                         [](const ::testing::TestParamInfo<MethodCase>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<MethodCase>& info) {
+                           return info.param.name;
+                         });
 
 TEST(MethodContractCoverage, EveryRegisteredMethodHasACase) {
   for (const auto& info : all_methods()) {

@@ -45,8 +45,8 @@ inline std::function<Batch(int64_t)> reverse_batches(const TaskData& data, uint6
 }
 
 // Trains `method` on the tiny model for `steps`; returns the loss of every step.
-inline std::vector<double> train_with(Method& method, LlamaForCausalLM& model, const TaskData& data, int64_t steps,
-                                      double lr) {
+inline std::vector<double> train_with(Method& method, LlamaForCausalLM& model, const TaskData& data,
+                                      int64_t steps, double lr) {
   const auto params = method.prepare(model, MethodContext{steps, reverse_batches(data, 99)});
   TrainingOptions o;
   o.steps = steps;
@@ -54,9 +54,10 @@ inline std::vector<double> train_with(Method& method, LlamaForCausalLM& model, c
   o.warmup_steps = 5;
   o.log_every = 1;
   std::vector<double> losses;
-  train(model, params, o, reverse_batches(data, 0), &method, [&](int64_t, const std::string& name, double v) {
-    if (name == "train_loss") losses.push_back(v);
-  });
+  train(model, params, o, reverse_batches(data, 0), &method,
+        [&](int64_t, const std::string& name, double v) {
+          if (name == "train_loss") losses.push_back(v);
+        });
   return losses;
 }
 

@@ -13,7 +13,8 @@ TEST(PerEntryAdamW, EqualsAdamWWhileAgesAreUniform) {
   torch::manual_seed(0);
   auto a = torch::randn({50}).requires_grad_(true);
   auto b = a.detach().clone().requires_grad_(true);
-  const auto options = torch::optim::AdamWOptions(1e-2).betas({0.9, 0.999}).eps(1e-8).weight_decay(0);
+  const auto options =
+      torch::optim::AdamWOptions(1e-2).betas({0.9, 0.999}).eps(1e-8).weight_decay(0);
   PerEntryAdamW ours({a}, options);
   torch::optim::AdamW reference({b}, options);
   for (int step = 0; step < 20; ++step) {

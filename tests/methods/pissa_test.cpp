@@ -26,7 +26,8 @@ TEST(Pissa, AdapterHoldsThePrincipalPartAndTheResidualTheRest) {
   EXPECT_TRUE(torch::allclose(adapter->update(), principal, 1e-5, 1e-5)) << "s B A = U_r S_r V_r^T";
   EXPECT_TRUE(torch::allclose(proj->weight + adapter->update(), w, 1e-5, 1e-6));
   const auto residual_s = torch::linalg_svdvals(proj->weight);
-  EXPECT_NEAR(residual_s[0].item<double>(), S[4].item<double>(), 1e-4) << "the residual's top value is sigma_{r+1}";
+  EXPECT_NEAR(residual_s[0].item<double>(), S[4].item<double>(), 1e-4)
+      << "the residual's top value is sigma_{r+1}";
   // A's rows are orthogonal with norms sqrt(S_r / s), B's columns likewise.
   const auto gram = torch::mm(adapter->A, adapter->A.t());
   EXPECT_TRUE(torch::allclose(gram, torch::diag(S.narrow(0, 0, 4) / 4.0), 1e-4, 1e-5));

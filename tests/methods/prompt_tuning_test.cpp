@@ -62,9 +62,11 @@ TEST(PromptTuning, LearnsWhatAPromptCanSteer) {
   o.warmup_steps = 5;
   o.log_every = 1;
   std::vector<double> losses;
-  train(model, params, o, [&](int64_t) { return batch; }, &method, [&](int64_t, const std::string& n, double v) {
-    if (n == "train_loss") losses.push_back(v);
-  });
+  train(
+      model, params, o, [&](int64_t) { return batch; }, &method,
+      [&](int64_t, const std::string& n, double v) {
+        if (n == "train_loss") losses.push_back(v);
+      });
   EXPECT_LT(losses.back(), 0.75 * losses.front()) << losses.front() << " -> " << losses.back();
 }
 

@@ -39,30 +39,44 @@ std::string error_of(const std::string& method, const nlohmann::json& given) {
 }
 
 TEST(MethodRegistry, BadHyperparametersAreRefusedWithTheirPath) {
-  EXPECT_NE(error_of("dora", {{"rank", 33}}).find("methods[0].rank: rank 33 exceeds min(out, in) = 32"), std::string::npos);
-  EXPECT_NE(error_of("pissa", {{"target_modules", {"qproj"}}}).find("methods[0].target_modules: unknown target module \"qproj\""),
+  EXPECT_NE(
+      error_of("dora", {{"rank", 33}}).find("methods[0].rank: rank 33 exceeds min(out, in) = 32"),
+      std::string::npos);
+  EXPECT_NE(error_of("pissa", {{"target_modules", {"qproj"}}})
+                .find("methods[0].target_modules: unknown target module \"qproj\""),
             std::string::npos);
-  EXPECT_NE(error_of("lora", {{"target_modules", {"model\\.layers\\.9\\..*"}}}).find("matches no projection"),
+  EXPECT_NE(error_of("lora", {{"target_modules", {"model\\.layers\\.9\\..*"}}})
+                .find("matches no projection"),
             std::string::npos);
-  EXPECT_NE(error_of("lora", {{"target_modules", {"(unclosed"}}}).find("nor a valid regular expression"), std::string::npos);
-  EXPECT_NE(error_of("lift", {{"filter_rank", 17}, {"target_modules", {"k_proj"}}}).find("methods[0].filter_rank"),
+  EXPECT_NE(
+      error_of("lora", {{"target_modules", {"(unclosed"}}}).find("nor a valid regular expression"),
+      std::string::npos);
+  EXPECT_NE(error_of("lift", {{"filter_rank", 17}, {"target_modules", {"k_proj"}}})
+                .find("methods[0].filter_rank"),
             std::string::npos);
-  EXPECT_NE(error_of("sparse", {{"accumulation_steps", 20}}).find("methods[0].accumulation_steps: must be below"),
+  EXPECT_NE(error_of("sparse", {{"accumulation_steps", 20}})
+                .find("methods[0].accumulation_steps: must be below"),
             std::string::npos);
-  EXPECT_NE(error_of("ia3", {{"feedforward_modules", {"up_proj"}}}).find("is not among the target_modules"),
+  EXPECT_NE(error_of("ia3", {{"feedforward_modules", {"up_proj"}}})
+                .find("is not among the target_modules"),
             std::string::npos);
-  EXPECT_NE(error_of("prompt_tuning", {{"num_virtual_tokens", 64}}).find("max_position_embeddings"), std::string::npos);
-  EXPECT_EQ(error_of("lora", {{"rank", 16}, {"target_modules", {"k_proj"}}}), "") << "rank 16 fits 16 x 32";
+  EXPECT_NE(error_of("prompt_tuning", {{"num_virtual_tokens", 64}}).find("max_position_embeddings"),
+            std::string::npos);
+  EXPECT_EQ(error_of("lora", {{"rank", 16}, {"target_modules", {"k_proj"}}}), "")
+      << "rank 16 fits 16 x 32";
 }
 
 TEST(MethodRegistry, DensityOutsideZeroOneIsRefusedBySchema) {
   const MethodInfo* info = find_method("sparse");
   for (double bad : {0.0, 1.5, -0.1}) {
     nlohmann::json entry = {{"density", bad}};
-    EXPECT_THROW(validate_object(entry, info->hyperparameters, JsonLocation("spec.json", "methods[0]")), std::exception)
+    EXPECT_THROW(
+        validate_object(entry, info->hyperparameters, JsonLocation("spec.json", "methods[0]")),
+        std::exception)
         << bad;
   }
-  EXPECT_NO_THROW(validate_object(nlohmann::json{{"density", 1.0}}, info->hyperparameters, JsonLocation("spec.json")));
+  EXPECT_NO_THROW(validate_object(nlohmann::json{{"density", 1.0}}, info->hyperparameters,
+                                  JsonLocation("spec.json")));
 }
 
 }  // namespace

@@ -34,7 +34,8 @@ TEST(SparseDelta, CapturesTheDenseGradient) {
   proj->forward(x).sum().backward();
   // d sum(x W^T) / dW = 1^T x for every row.
   EXPECT_TRUE(torch::allclose(delta->dense_gradient(), x.sum(0).unsqueeze(0).expand({3, 4})));
-  EXPECT_TRUE(torch::allclose(delta->values.grad(), delta->dense_gradient().reshape({-1}).index_select(0, delta->indices)));
+  EXPECT_TRUE(torch::allclose(
+      delta->values.grad(), delta->dense_gradient().reshape({-1}).index_select(0, delta->indices)));
 }
 
 TEST(SparseDelta, RandomPositionsAreDistinctAndSorted) {

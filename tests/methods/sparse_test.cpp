@@ -49,16 +49,19 @@ TEST(SparseFineTuning, ReselectionGrowsByAccumulatedGradientAndSeedsMoments) {
   o.steps = 3;  // exactly the first window: the reselection runs after update 3
   o.lr = 1e-2;
   o.warmup_steps = 0;
-  train(model, params, o, testing::reverse_batches(data, 0), &sparse, [](int64_t, const std::string&, double) {});
+  train(model, params, o, testing::reverse_batches(data, 0), &sparse,
+        [](int64_t, const std::string&, double) {});
   EXPECT_EQ(sparse.reselections(), 1);
   const auto& delta = *sparse.deltas()[0];
   const auto idx = delta.indices;
   std::set<int64_t> distinct(idx.data_ptr<int64_t>(), idx.data_ptr<int64_t>() + idx.numel());
   EXPECT_EQ(int64_t(distinct.size()), idx.numel()) << "positions stay distinct";
-  EXPECT_FALSE(torch::equal(idx, initial)) << "p = 1 at the first reselection: the random start is replaced";
+  EXPECT_FALSE(torch::equal(idx, initial))
+      << "p = 1 at the first reselection: the random start is replaced";
   // The new entries start at phi = 0; those moved had their age set to the window length.
   const auto moved = idx != initial;
-  EXPECT_TRUE(torch::equal(delta.values.masked_select(moved), torch::zeros({moved.sum().item<int64_t>()})));
+  EXPECT_TRUE(
+      torch::equal(delta.values.masked_select(moved), torch::zeros({moved.sum().item<int64_t>()})));
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ TEST(TargetModules, NamesSelectEveryLayerAndExpressionsMatchWholeNames) {
   EXPECT_EQ(by_name[1].in, 32);
   EXPECT_EQ(select_projections({"q_proj", "q_proj"}, c).size(), 2u) << "no duplicates";
   EXPECT_TRUE(select_projections({".*_proj"}, c).size() == 14u);
-  EXPECT_THROW(select_projections({"q_pro"}, c), std::invalid_argument) << "a partial name is not a full match";
+  EXPECT_THROW(select_projections({"q_pro"}, c), std::invalid_argument)
+      << "a partial name is not a full match";
   EXPECT_THROW(select_projections({"lm_head"}, c), std::invalid_argument);
 }
 

@@ -25,7 +25,8 @@ nlohmann::json bench_hyperparameters(const MethodInfo& info) {
   if (info.name == "bitfit") hp["add_biases"] = true;
   if (hp.contains("rank") && hp.contains("alpha")) {
     hp["alpha"] = 16.0;
-    hp["target_modules"] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    hp["target_modules"] = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                            "gate_proj", "up_proj", "down_proj"};
   }
   return hp;
 }
@@ -51,16 +52,21 @@ void run_steps(benchmark::State& state, const MethodInfo& info) {
   o.log_every = 1;
   const auto params = method->prepare(model, MethodContext{1000, [&](int64_t) { return batch; }});
   const auto sink = [](int64_t, const std::string&, double) {};
-  TrainSummary summary = train(model, params, o, [&](int64_t) { return batch; }, method.get(), sink);  // warm-up
+  TrainSummary summary = train(
+      model, params, o, [&](int64_t) { return batch; }, method.get(), sink);  // warm-up
   for (auto _ : state) {
-    summary = train(model, params, o, [&](int64_t) { return batch; }, method.get(), sink);
+    summary = train(
+        model, params, o, [&](int64_t) { return batch; }, method.get(), sink);
   }
   int64_t trainable = 0;
   for (const auto& p : params) trainable += p.numel();
   const double tokens = double(batch.input_ids.numel()) * double(o.steps);
-  const double target_tokens = double((batch.labels != kIgnoreLabel).sum().item<int64_t>()) * double(o.steps);
-  state.counters["tokens/s"] = benchmark::Counter(tokens, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["loss_tokens/s"] = benchmark::Counter(target_tokens, benchmark::Counter::kIsIterationInvariantRate);
+  const double target_tokens =
+      double((batch.labels != kIgnoreLabel).sum().item<int64_t>()) * double(o.steps);
+  state.counters["tokens/s"] =
+      benchmark::Counter(tokens, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["loss_tokens/s"] =
+      benchmark::Counter(target_tokens, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["trainable"] = double(trainable);
   state.counters["optimizer_KiB"] = double(summary.optimizer_state_bytes) / 1024.0;
   state.counters["peak_rss_MiB"] = peak_resident_mib();

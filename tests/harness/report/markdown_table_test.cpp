@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/report/summary.h"
 #include "harness/common/check.h"
+#include "harness/report/summary.h"
 #include "harness/store/store.h"
 #include "tests/test_util.h"
 
@@ -39,9 +39,13 @@ TEST(Report, MeanAndStandardErrorOverSeeds) {
   EXPECT_EQ(t.rows[0].label, "base model");
   EXPECT_DOUBLE_EQ(t.rows[0].cells.at("task_accuracy accuracy").mean, 0.1);
   EXPECT_DOUBLE_EQ(t.rows[1].cells.at("task_accuracy accuracy").mean, 0.6);
-  EXPECT_NEAR(t.rows[1].cells.at("task_accuracy accuracy").stderr_value, 0.1, 1e-12);  // sd 0.1414 / sqrt 2
+  EXPECT_NEAR(t.rows[1].cells.at("task_accuracy accuracy").stderr_value, 0.1,
+              1e-12);  // sd 0.1414 / sqrt 2
   const std::string md = to_markdown(t);
-  EXPECT_NE(md.find("| lora rank=8 | 2 | 0.600 ± 0.100 | 1,000–300,000 | 8 KiB–2.3 MiB | 15.0 ± 5.0 |"), std::string::npos) << md;
+  EXPECT_NE(
+      md.find("| lora rank=8 | 2 | 0.600 ± 0.100 | 1,000–300,000 | 8 KiB–2.3 MiB | 15.0 ± 5.0 |"),
+      std::string::npos)
+      << md;
   EXPECT_NE(md.find("| base model | 2 | 0.100 ± 0.000 | — | — | — |"), std::string::npos) << md;
   EXPECT_THROW(summarize_sweep(store, "nope"), UserError);
 }

@@ -36,7 +36,8 @@ TEST(Spec, AcceptsAValidSpecAndFillsDefaults) {
 }
 
 TEST(Spec, ShippedExperimentsAreValid) {
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(TUNEBENCH_SOURCE_DIR) + "/experiments")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(TUNEBENCH_SOURCE_DIR) + "/experiments")) {
     SCOPED_TRACE(entry.path().string());
     EXPECT_NO_THROW(load_spec(entry.path()));
   }
@@ -45,11 +46,14 @@ TEST(Spec, ShippedExperimentsAreValid) {
 TEST(Spec, UnknownKeysAreNamedWithTheirPath) {
   auto doc = small_spec();
   doc["trainig"] = nlohmann::json::object();
-  EXPECT_EQ(error_of(doc).rfind("spec.json: trainig: unknown key; expected one of: name,", 0), 0u) << error_of(doc);
+  EXPECT_EQ(error_of(doc).rfind("spec.json: trainig: unknown key; expected one of: name,", 0), 0u)
+      << error_of(doc);
 
   doc = small_spec();
   doc["methods"][1]["rnak"] = 4;
-  EXPECT_NE(error_of(doc).find("spec.json: methods[1].rnak: unknown key; expected one of: rank, alpha"), std::string::npos)
+  EXPECT_NE(
+      error_of(doc).find("spec.json: methods[1].rnak: unknown key; expected one of: rank, alpha"),
+      std::string::npos)
       << error_of(doc);
 
   doc = small_spec();
@@ -78,16 +82,21 @@ TEST(Spec, WrongTypesSayWhatWasExpected) {
 TEST(Spec, UnknownMethodTaskAndSuiteListTheKnownOnes) {
   auto doc = small_spec();
   doc["methods"][0]["method"] = "loar";
-  EXPECT_EQ(error_of(doc), "spec.json: methods[0].method: unknown method \"loar\"; known methods: " + method_names());
+  EXPECT_EQ(
+      error_of(doc),
+      "spec.json: methods[0].method: unknown method \"loar\"; known methods: " + method_names());
 
   doc = small_spec();
   doc["task"]["name"] = "sort";
-  EXPECT_NE(error_of(doc).find("task.name: unknown task \"sort\"; known tasks: reverse"), std::string::npos);
+  EXPECT_NE(error_of(doc).find("task.name: unknown task \"sort\"; known tasks: reverse"),
+            std::string::npos);
 
   doc = small_spec();
   doc["evaluation"]["mmlu"] = nlohmann::json::object();
-  EXPECT_NE(error_of(doc).find("evaluation.mmlu: unknown evaluation suite; known suites: task_accuracy, forgetting"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(doc).find(
+          "evaluation.mmlu: unknown evaluation suite; known suites: task_accuracy, forgetting"),
+      std::string::npos);
 }
 
 TEST(Spec, RangesAreChecked) {
@@ -101,31 +110,40 @@ TEST(Spec, RangesAreChecked) {
 
   doc = small_spec();
   doc["methods"][1]["rank"] = 64;  // hidden_size 32: q_proj is 32 x 32
-  EXPECT_NE(error_of(doc).find("methods[1].rank: rank 64 exceeds min(out, in) = 32 of model.layers.0.self_attn.q_proj"), std::string::npos)
+  EXPECT_NE(
+      error_of(doc).find(
+          "methods[1].rank: rank 64 exceeds min(out, in) = 32 of model.layers.0.self_attn.q_proj"),
+      std::string::npos)
       << error_of(doc);
 
   doc = small_spec();
   doc["methods"][1]["dropout"] = 1.5;
-  EXPECT_EQ(error_of(doc), "spec.json: methods[1].dropout: expected a number >= 0 and <= 0.99, got 1.5");
+  EXPECT_EQ(error_of(doc),
+            "spec.json: methods[1].dropout: expected a number >= 0 and <= 0.99, got 1.5");
 
   doc = small_spec();
   doc["base_model"]["architecture"]["num_key_value_heads"] = 3;
-  EXPECT_NE(error_of(doc).find("num_key_value_heads: must divide num_attention_heads (4)"), std::string::npos);
+  EXPECT_NE(error_of(doc).find("num_key_value_heads: must divide num_attention_heads (4)"),
+            std::string::npos);
 
   doc = small_spec();
   doc["task"]["max_len"] = 40;  // 2*40 + 8 tokens > 64 positions
-  EXPECT_NE(error_of(doc).find("do not fit the model's max_position_embeddings (64)"), std::string::npos);
+  EXPECT_NE(error_of(doc).find("do not fit the model's max_position_embeddings (64)"),
+            std::string::npos);
 
   doc = small_spec();
   doc["evaluation"]["forgetting"]["seq_len"] = 65;
-  EXPECT_NE(error_of(doc).find("evaluation.forgetting.seq_len: must be <= the model's max_position_embeddings (64)"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(doc).find(
+          "evaluation.forgetting.seq_len: must be <= the model's max_position_embeddings (64)"),
+      std::string::npos);
 }
 
 TEST(Spec, ImpossibleRequestsAreCaughtBeforeAnythingRuns) {
   auto doc = small_spec();
   doc["task"] = {{"name", "reverse"}, {"min_len", 1}, {"max_len", 1}, {"train_items", 4000}};
-  EXPECT_NE(error_of(doc).find("spec.json: task: the task has too few distinct items"), std::string::npos)
+  EXPECT_NE(error_of(doc).find("spec.json: task: the task has too few distinct items"),
+            std::string::npos)
       << error_of(doc);
 
   doc = small_spec();
@@ -153,7 +171,8 @@ TEST(Spec, SweepsOnlyWhereAllowed) {
 
   doc = small_spec();
   doc["training"]["log_every"] = {5, 10};
-  EXPECT_NE(error_of(doc).find("training.log_every: takes a single value, not a list"), std::string::npos);
+  EXPECT_NE(error_of(doc).find("training.log_every: takes a single value, not a list"),
+            std::string::npos);
 
   doc = small_spec();
   doc["methods"][0]["lr"] = {1e-3, 1e-2};  // training options can be swept per method
@@ -166,7 +185,8 @@ TEST(Spec, MissingRequiredKeysAreNamed) {
   EXPECT_EQ(error_of(doc), "spec.json: methods: missing required key (a list of method entries)");
   doc = small_spec();
   doc["methods"][0].erase("method");
-  EXPECT_EQ(error_of(doc), "spec.json: methods[0].method: missing required key (one of: " + method_names() + ")");
+  EXPECT_EQ(error_of(doc),
+            "spec.json: methods[0].method: missing required key (one of: " + method_names() + ")");
 }
 
 TEST(Spec, FileErrors) {
@@ -183,7 +203,9 @@ TEST(Spec, FileErrors) {
     load_spec(bad);
     FAIL() << "expected an error";
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("bad.json: invalid JSON at line 3, column"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bad.json: invalid JSON at line 3, column"),
+              std::string::npos)
+        << e.what();
   }
 }
 
@@ -191,7 +213,8 @@ TEST(Spec, OverridesApplyBeforeValidation) {
   testing::ScratchDir dir("spec");
   const auto file = dir.path() / "s.json";
   std::ofstream(file) << small_spec().dump();
-  const Spec spec = load_spec(file, {"training.steps=3", "seeds=[5]", "methods[1].rank=2", "name=renamed"});
+  const Spec spec =
+      load_spec(file, {"training.steps=3", "seeds=[5]", "methods[1].rank=2", "name=renamed"});
   EXPECT_EQ(spec.training.at("steps").get<int64_t>(), 3);
   EXPECT_EQ(spec.seeds, std::vector<int64_t>{5});
   EXPECT_EQ(spec.methods[1].values.at("rank").get<int64_t>(), 2);
@@ -203,7 +226,8 @@ TEST(Spec, OverridesApplyBeforeValidation) {
     load_spec(file, {"methods[1].rank=-1"});
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("methods[1].rank: expected an integer >= 1, got -1"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("methods[1].rank: expected an integer >= 1, got -1"),
+              std::string::npos);
   }
 }
 
