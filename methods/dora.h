@@ -18,15 +18,11 @@ class DoraAdapter : public LoraAdapter {
   torch::Tensor weight_;  // the projection's frozen W0 (shared storage)
 };
 
-class Dora : public Method {
+class Dora : public LoraFamilyMethod {
  public:
-  explicit Dora(LoraOptions o) : options_(std::move(o)) {}
+  using LoraFamilyMethod::LoraFamilyMethod;
   std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
                                      const MethodContext& context) override;
-  void merge(LlamaForCausalLM& model) override { merge_all_projections(model); }
-
- private:
-  LoraOptions options_;
 };
 
 }  // namespace tb

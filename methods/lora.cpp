@@ -59,7 +59,6 @@ std::vector<torch::Tensor> Lora::prepare(LlamaForCausalLM& model, const MethodCo
       });
 }
 
-void Lora::merge(LlamaForCausalLM& model) { merge_all_projections(model); }
 
 Schema lora_family_schema(bool with_init) {
   Schema s = {

@@ -46,15 +46,22 @@ class LoraAdapter : public LinearAdapter {
   torch::Tensor dropped(const torch::Tensor& x);
 };
 
-class Lora : public Method {
+// What the low-rank methods (LoRA, DoRA, PiSSA) share: their options, and a merge that
+// folds every projection's adapter into its weight.
+class LoraFamilyMethod : public Method {
  public:
-  explicit Lora(LoraOptions o) : options_(std::move(o)) {}
+  explicit LoraFamilyMethod(LoraOptions o) : options_(std::move(o)) {}
+  void merge(LlamaForCausalLM& model) override { merge_all_projections(model); }
+
+ protected:
+  LoraOptions options_;
+};
+
+class Lora : public LoraFamilyMethod {
+ public:
+  using LoraFamilyMethod::LoraFamilyMethod;
   std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
                                      const MethodContext& context) override;
-  void merge(LlamaForCausalLM& model) override;
-
- private:
-  LoraOptions options_;
 };
 
 // A (r, in) as o.init says: U(-1/sqrt(in), 1/sqrt(in)) or N(0, 1/r).

@@ -7,15 +7,11 @@ struct MethodInfo;
 MethodInfo pissa_info();
 
 // LoRA initialised from the top-r singular triplets of W; the residual stays frozen.
-class Pissa : public Method {
+class Pissa : public LoraFamilyMethod {
  public:
-  explicit Pissa(LoraOptions o) : options_(std::move(o)) {}
+  using LoraFamilyMethod::LoraFamilyMethod;
   std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
                                      const MethodContext& context) override;
-  void merge(LlamaForCausalLM& model) override { merge_all_projections(model); }
-
- private:
-  LoraOptions options_;
 };
 
 }  // namespace tb
