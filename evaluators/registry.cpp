@@ -1,6 +1,8 @@
 #include "evaluators/registry.h"
 
 #include "evaluators/forgetting.h"
+#include "evaluators/long_context.h"
+#include "evaluators/reasoning.h"
 #include "evaluators/task_accuracy.h"
 #include "harness/analysis/stats.h"
 
@@ -10,15 +12,15 @@ namespace {
 std::unique_ptr<Evaluator> make_task_accuracy(const nlohmann::json&) { return std::make_unique<TaskAccuracy>(); }
 
 std::unique_ptr<Evaluator> make_forgetting(const nlohmann::json& o) {
-  return std::make_unique<Forgetting>(
-      ForgettingOptions{o.at("sequences").get<int64_t>(), o.at("seq_len").get<int64_t>()});
+  return std::make_unique<Forgetting>(ForgettingOptions::from_json(o));
 }
 
-void check_forgetting(const nlohmann::json& o, const LlamaConfig& model, const JsonLocation& where) {
-  if (o.at("seq_len").get<int64_t>() > model.max_position_embeddings) {
-    where.key("seq_len").fail("must be <= the model's max_position_embeddings (" +
-                              std::to_string(model.max_position_embeddings) + ")");
-  }
+std::unique_ptr<Evaluator> make_long_context(const nlohmann::json& o) {
+  return std::make_unique<LongContext>(LongContextOptions::from_json(o));
+}
+
+std::unique_ptr<Evaluator> make_reasoning(const nlohmann::json& o) {
+  return std::make_unique<Reasoning>(ReasoningOptions::from_json(o));
 }
 
 }  // namespace
@@ -32,12 +34,18 @@ const std::vector<EvaluatorInfo>& all_evaluators() {
   static const std::vector<EvaluatorInfo> evaluators = {
       {"task_accuracy", "exact-match accuracy and gold-answer log-probability on the task's held-out items", {},
        nullptr, &make_task_accuracy},
-      {"forgetting", "change in cross-entropy on held-out pretraining-mixture text, paired per sequence",
-       {
-           {.name = "sequences", .type = FieldType::kInt, .default_value = 64, .min = 2, .max = 100000},
-           {.name = "seq_len", .type = FieldType::kInt, .default_value = 64, .min = 2},
-       },
-       &check_forgetting, &make_forgetting},
+      {"forgetting",
+       "held-out pretraining cross-entropy change and KL(base || tuned), paired per sequence; retention of "
+       "control tasks the base model could do",
+       forgetting_schema(), &check_forgetting, &make_forgetting},
+      {"long_context",
+       "passkey, needle-in-a-haystack (K keys, V values, Q queries), variable tracking and key-value retrieval "
+       "over a grid of context lengths x needle depths, with an effective length",
+       long_context_schema(), &check_long_context, &make_long_context},
+      {"reasoning",
+       "chained arithmetic over k hops (direct and chain of thought, extrapolation beyond the trained hops), "
+       "plain and reversed multi-digit addition, and GSM8K from a JSON Lines file",
+       reasoning_schema(), &check_reasoning, &make_reasoning},
   };
   return evaluators;
 }

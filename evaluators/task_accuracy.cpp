@@ -5,44 +5,25 @@
 // the tuned-minus-base accuracy is paired per item (mean difference ± SE).
 #include "evaluators/task_accuracy.h"
 
-#include "harness/analysis/stats.h"
-#include "harness/model/generate.h"
-#include "harness/model/tokenizer.h"
+#include "evaluators/suite_scoring.h"
 
 namespace tb {
 
 EvalOutput TaskAccuracy::evaluate(EvalContext& ctx) {
-  EvalOutput out;
-  const std::string suite = "task_accuracy";
-  std::vector<double> correct_by_model[2];
-  for (int m = 0; m < 2; ++m) {
-    LlamaForCausalLM& model = m == 0 ? ctx.base : ctx.tuned;
-    const std::string name = m == 0 ? "base" : "tuned";
-    model->eval();
-    int64_t correct = 0;
-    std::vector<double> logprobs;
-    for (const TaskItem& item : ctx.task->eval) {
-      std::vector<int64_t> prompt = {kBosToken};
-      for (int64_t t : encode_bytes(item.prompt)) prompt.push_back(t);
-      std::vector<int64_t> gold = encode_bytes(item.answer);
-      // One token past the answer is enough to see whether the model stops there.
-      const auto generated = greedy_generate(model, prompt, int64_t(gold.size()) + 1);
-      const bool ok = generated == gold && int64_t(generated.size()) <= int64_t(gold.size());
-      std::vector<int64_t> gold_eos = gold;
-      gold_eos.push_back(kEosToken);
-      const double logprob = continuation_logprob(model, prompt, gold_eos);
-      correct += ok;
-      correct_by_model[m].push_back(ok ? 1.0 : 0.0);
-      logprobs.push_back(logprob);
-      out.items.push_back({suite, name, item.id, ok ? 1.0 : 0.0, logprob,
-                           {{"output", escape_bytes(decode_bytes(generated))}, {"answer_chars", int64_t(item.answer.size())}}});
-    }
-    out.aggregates.push_back(make_aggregate(suite, name, "accuracy", proportion_estimate(correct, int64_t(ctx.task->eval.size()))));
-    out.aggregates.push_back(make_aggregate(suite, name, "answer_logprob", mean_estimate(logprobs)));
+  std::vector<SuiteItem> items;
+  for (const TaskItem& item : ctx.task->eval) {
+    // One token past the answer is enough to see whether the model stops there.
+    items.push_back({item.id,
+                     {item.prompt, item.answer, int64_t(item.answer.size()) + 1, ""},
+                     [answer = item.answer](const std::string& out) { return out == answer ? 1.0 : 0.0; },
+                     {{"answer_chars", int64_t(item.answer.size())}}});
   }
-  std::vector<double> diff;
-  for (size_t i = 0; i < correct_by_model[0].size(); ++i) diff.push_back(correct_by_model[1][i] - correct_by_model[0][i]);
-  out.aggregates.push_back(make_aggregate(suite, "delta", "accuracy", mean_estimate(diff)));
+  ModelResponder base(ctx.base), tuned(ctx.tuned);
+  EvalOutput out;
+  const SuiteScores scores = score_suite_items("task_accuracy", items, base, tuned, out);
+  std::vector<size_t> all(items.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  add_score_aggregates(out, "task_accuracy", "", {}, scores, all);
   return out;
 }
 

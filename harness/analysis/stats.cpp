@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "harness/data/rng.h"
+
 namespace tb {
 
 double t_quantile_975(int64_t df) {
@@ -49,6 +51,54 @@ Estimate proportion_estimate(int64_t successes, int64_t n) {
   const double half = z * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / denom;
   e.ci_low = std::max(0.0, center - half);
   e.ci_high = std::min(1.0, center + half);
+  return e;
+}
+
+}  // namespace tb
+
+namespace tb {
+
+std::optional<Estimate> paired_ratio_estimate(const std::vector<double>& before, const std::vector<double>& after,
+                                              int64_t resamples, uint64_t seed) {
+  const size_t n = before.size();
+  if (n == 0 || after.size() != n) return std::nullopt;
+  auto ratio = [&](const std::vector<size_t>* idx) -> std::optional<double> {
+    double b = 0, a = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const size_t i = idx ? (*idx)[k] : k;
+      b += before[i];
+      a += after[i];
+    }
+    if (b == 0) return std::nullopt;
+    return a / b;
+  };
+  const auto point = ratio(nullptr);
+  if (!point) return std::nullopt;
+  Rng rng(seed ^ 0xb00757a9ULL);
+  std::vector<double> replicates;
+  std::vector<size_t> idx(n);
+  for (int64_t draws = 0; int64_t(replicates.size()) < resamples && draws < 20 * resamples; ++draws) {
+    for (auto& i : idx) i = size_t(rng.below(n));
+    if (const auto r = ratio(&idx)) replicates.push_back(*r);
+  }
+  Estimate e;
+  e.value = *point;
+  e.n = int64_t(n);
+  if (replicates.size() < 2) return e;
+  std::sort(replicates.begin(), replicates.end());
+  double mean = 0, ss = 0;
+  for (double r : replicates) mean += r;
+  mean /= double(replicates.size());
+  for (double r : replicates) ss += (r - mean) * (r - mean);
+  e.stderr_value = std::sqrt(ss / double(replicates.size() - 1));
+  auto quantile = [&](double q) {  // linear interpolation between order statistics
+    const double pos = q * double(replicates.size() - 1);
+    const auto lo = size_t(pos);
+    const double frac = pos - double(lo);
+    return lo + 1 < replicates.size() ? replicates[lo] * (1 - frac) + replicates[lo + 1] * frac : replicates[lo];
+  };
+  e.ci_low = quantile(0.025);
+  e.ci_high = quantile(0.975);
   return e;
 }
 

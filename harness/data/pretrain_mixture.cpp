@@ -3,6 +3,9 @@
 #include <array>
 #include <string_view>
 
+#include "harness/common/check.h"
+#include "harness/data/long_context_items.h"
+#include "harness/data/reasoning_items.h"
 #include "harness/data/reverse_task.h"
 
 namespace tb {
@@ -56,31 +59,80 @@ std::string prose(Rng& rng) {
   return doc;
 }
 
-std::string copy_document(Rng& rng) {
-  const std::string w = ReverseTask::random_word(rng, 3, 8);
-  return "copy(" + w + ")=" + w;
+ControlItem copy_item(Rng& rng, Split split) {
+  while (true) {
+    const std::string w = ReverseTask::random_word(rng, 3, 8);
+    ControlItem item{"copy(" + w + ")=", w};
+    if (in_split(item.prompt + item.answer, split)) return item;
+  }
 }
 
-std::string addition(Rng& rng) {
-  const int64_t a = rng.between(0, 99), b = rng.between(0, 99);
-  return std::to_string(a) + "+" + std::to_string(b) + "=" + std::to_string(a + b);
+ControlItem addition_item(Rng& rng, Split split) {
+  while (true) {
+    const int64_t a = rng.between(0, 99), b = rng.between(0, 99);
+    const std::string problem = std::to_string(a) + "+" + std::to_string(b);
+    if (in_split(problem, split)) return {problem + "=", std::to_string(a + b)};
+  }
 }
 
-std::string any_document(Rng& rng, const MixtureWeights& w) {
-  const double total = w.prose + w.copy + w.arithmetic;
-  const double u = rng.uniform() * total;
-  if (u < w.prose) return prose(rng);
-  if (u < w.prose + w.copy) return copy_document(rng);
-  return addition(rng);
+ControlItem reasoning_item(const ReasoningItem& item) { return {item.prompt, item.answer}; }
+
+std::string document(const ControlItem& item) { return item.prompt + item.answer; }
+
+ControlItem long_context_item(LongContextTask task, Rng& rng, Split split, int64_t max_tokens) {
+  const LongContextShape shape{.multi = 2, .vt_hops = rng.between(1, 2)};
+  const int64_t lo = long_context_min_length(task, shape);
+  const int64_t length = rng.between(lo, std::max(lo, max_tokens));
+  const double depth = rng.uniform();
+  const LongContextItem item = make_long_context_item(task, shape, length, depth, rng, split);
+  return {item.prompt, item.answer};
+}
+
+ControlItem chain_item(Rng& rng, Split split, int64_t max_hops) {
+  const int64_t hops = rng.between(1, max_hops);
+  const auto format = rng.below(2) == 0 ? ChainFormat::kDirect : ChainFormat::kChainOfThought;
+  return reasoning_item(make_chain_item(hops, format, rng, split));
 }
 
 }  // namespace
 
-std::string sample_mixture_document(Rng& rng, const MixtureWeights& weights, Split split) {
-  while (true) {
-    std::string doc = any_document(rng, weights);
-    if (is_held_out(doc, 10) == (split == Split::kHeldOut)) return doc;
+std::string sample_mixture_document(Rng& rng, const MixtureWeights& w, Split split) {
+  const double total =
+      w.prose + w.copy + w.arithmetic + w.reversed_arithmetic + w.chain + w.long_context;
+  double u = rng.uniform() * total;
+  if ((u -= w.prose) < 0) {
+    while (true) {
+      std::string doc = prose(rng);
+      if (in_split(doc, split)) return doc;
+    }
   }
+  if ((u -= w.copy) < 0) return document(copy_item(rng, split));
+  if ((u -= w.arithmetic) < 0) return document(addition_item(rng, split));
+  if ((u -= w.reversed_arithmetic) < 0) {
+    const int64_t digits = rng.between(1, 3);
+    return document(reasoning_item(make_addition_item(digits, AdditionFormat::kReversed, rng, split)));
+  }
+  if ((u -= w.chain) < 0) return document(chain_item(rng, split, 4));
+  const auto task = LongContextTask(rng.below(long_context_task_names().size()));
+  return document(long_context_item(task, rng, split, w.long_context_max_tokens));
+}
+
+const std::vector<std::string>& control_task_names() {
+  static const std::vector<std::string> names = {"copy", "addition", "reversed_addition", "chain",
+                                                 "passkey"};
+  return names;
+}
+
+ControlItem make_control_item(ControlTask task, Rng& rng, Split split, int64_t max_tokens) {
+  switch (task) {
+    case ControlTask::kCopy: return copy_item(rng, split);
+    case ControlTask::kAddition: return addition_item(rng, split);
+    case ControlTask::kReversedAddition:
+      return reasoning_item(make_addition_item(rng.between(1, 3), AdditionFormat::kReversed, rng, split));
+    case ControlTask::kChain: return chain_item(rng, split, 2);
+    case ControlTask::kPasskey: return long_context_item(LongContextTask::kPasskey, rng, split, max_tokens);
+  }
+  TB_CHECK(false, "unhandled control task");
 }
 
 }  // namespace tb

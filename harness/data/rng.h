@@ -37,4 +37,11 @@ inline bool is_held_out(std::string_view text, uint64_t one_in = 5) {
   return fnv1a(text) % one_in == 0;
 }
 
+// Which side of a hash split generated material is on. Generated evaluation material
+// (pretraining mixture, long-context and reasoning items) uses one_in = 10.
+enum class Split { kTrain, kHeldOut };
+inline bool in_split(std::string_view core, Split split) {
+  return is_held_out(core, 10) == (split == Split::kHeldOut);
+}
+
 }  // namespace tb

@@ -1,5 +1,7 @@
 #include "harness/model/generate.h"
 
+#include "harness/model/tokenizer.h"
+
 namespace tb {
 
 std::vector<int64_t> greedy_generate(LlamaForCausalLM& model, const std::vector<int64_t>& prompt,
@@ -32,6 +34,77 @@ double continuation_logprob(LlamaForCausalLM& model, const std::vector<int64_t>&
   const int64_t first = int64_t(prompt.size()) - 1;  // position predicting continuation[0]
   const auto targets = torch::tensor(continuation, torch::kInt64);
   return logp.narrow(0, first, int64_t(continuation.size())).gather(1, targets.unsqueeze(1)).sum().item<double>();
+}
+
+}  // namespace tb
+
+namespace tb {
+
+std::vector<std::vector<int64_t>> greedy_generate_batch(LlamaForCausalLM& model,
+                                                        const std::vector<std::vector<int64_t>>& prompts,
+                                                        int64_t max_new_tokens, int64_t stop_token,
+                                                        const std::string& stop_text) {
+  torch::NoGradGuard no_grad;
+  const auto rows = int64_t(prompts.size());
+  std::vector<std::vector<int64_t>> out(prompts.size());
+  if (rows == 0) return out;
+  const auto length = int64_t(prompts[0].size());
+  auto input = torch::empty({rows, length}, torch::kInt64);
+  for (int64_t r = 0; r < rows; ++r) {
+    TORCH_CHECK(int64_t(prompts[size_t(r)].size()) == length, "prompts of one batch share a length");
+    std::copy(prompts[size_t(r)].begin(), prompts[size_t(r)].end(), input[r].data_ptr<int64_t>());
+  }
+  const int64_t room = model->config.max_position_embeddings - model->config.num_virtual_tokens - length;
+  std::vector<bool> done(prompts.size(), false);
+  int64_t running = rows;
+  KVCache cache;
+  for (int64_t step = 0; step < std::min(max_new_tokens, room) && running > 0; ++step) {
+    const auto logits = model->forward(input, &cache);
+    const auto next = logits.select(1, logits.size(1) - 1).argmax(-1).contiguous();  // (B)
+    const int64_t* ids = next.data_ptr<int64_t>();
+    for (size_t r = 0; r < out.size(); ++r) {
+      if (done[r]) continue;
+      if (ids[r] == stop_token) {
+        done[r] = true;
+      } else {
+        out[r].push_back(ids[r]);
+        if (!stop_text.empty() && decode_bytes(out[r]).find(stop_text) != std::string::npos) done[r] = true;
+      }
+      running -= done[r];
+    }
+    input = next.unsqueeze(1);
+  }
+  return out;
+}
+
+std::vector<double> continuation_logprobs(LlamaForCausalLM& model,
+                                          const std::vector<std::vector<int64_t>>& prompts,
+                                          const std::vector<std::vector<int64_t>>& continuations) {
+  torch::NoGradGuard no_grad;
+  TORCH_CHECK(prompts.size() == continuations.size(), "one continuation per prompt");
+  std::vector<double> out(prompts.size(), 0.0);
+  if (prompts.empty()) return out;
+  size_t width = 0;
+  for (size_t r = 0; r < prompts.size(); ++r) width = std::max(width, prompts[r].size() + continuations[r].size());
+  const auto rows = int64_t(prompts.size());
+  auto input = torch::full({rows, int64_t(width)}, kPadToken, torch::kInt64);
+  auto targets = torch::zeros({rows, int64_t(width)}, torch::kInt64);
+  auto mask = torch::zeros({rows, int64_t(width)}, torch::kFloat32);
+  for (size_t r = 0; r < prompts.size(); ++r) {
+    std::vector<int64_t> tokens = prompts[r];
+    tokens.insert(tokens.end(), continuations[r].begin(), continuations[r].end());
+    std::copy(tokens.begin(), tokens.end(), input[int64_t(r)].data_ptr<int64_t>());
+    for (size_t i = 0; i < continuations[r].size(); ++i) {
+      const auto position = int64_t(prompts[r].size() + i - 1);  // predicts continuation[i]
+      targets[int64_t(r)][position] = continuations[r][i];
+      mask[int64_t(r)][position] = 1.0;
+    }
+  }
+  const auto logp = torch::log_softmax(model->forward(input).to(torch::kFloat32), -1);  // (B, T, V)
+  const auto picked = logp.gather(2, targets.unsqueeze(2)).squeeze(2);               // (B, T)
+  const auto sums = (picked * mask).sum(1).contiguous();
+  for (size_t r = 0; r < out.size(); ++r) out[r] = sums[int64_t(r)].item<double>();
+  return out;
 }
 
 }  // namespace tb

@@ -106,13 +106,26 @@ nlohmann::json validate_value(const nlohmann::json& value, const Field& f,
       }
       return value;
     }
+    case FieldType::kIntList:
+    case FieldType::kNumberList: {
+      const bool ints = f.type == FieldType::kIntList;
+      if (!value.is_array() || value.empty()) {
+        where.fail(std::string("expected a non-empty list of ") + (ints ? "integers" : "numbers") +
+                   range_text(f) + ", got " + describe_json(value));
+      }
+      Field element = f;
+      element.type = ints ? FieldType::kInt : FieldType::kNumber;
+      nlohmann::json out = nlohmann::json::array();
+      for (size_t i = 0; i < value.size(); ++i) out.push_back(validate_value(value[i], element, where.index(i)));
+      return out;
+    }
   }
   TB_CHECK(false, "unhandled field type");
 }
 
 bool is_sweep(const nlohmann::json& value, const Field& field) {
   if (!field.sweepable || !value.is_array()) return false;
-  return field.type != FieldType::kStringList || (!value.empty() && value[0].is_array());
+  return !is_list_type(field.type) || (!value.empty() && value[0].is_array());
 }
 
 nlohmann::json validate_field(const nlohmann::json& value, const Field& field,
@@ -123,7 +136,7 @@ nlohmann::json validate_field(const nlohmann::json& value, const Field& field,
     for (size_t i = 0; i < value.size(); ++i) values.push_back(validate_value(value[i], field, at.index(i)));
     return values;
   }
-  if (value.is_array() && field.type != FieldType::kStringList) {
+  if (value.is_array() && !is_list_type(field.type)) {
     at.fail("takes a single value, not a list (it cannot be swept), got " + describe_json(value));
   }
   return validate_value(value, field, at);

@@ -9,7 +9,12 @@
 
 namespace tb {
 
-enum class FieldType { kInt, kNumber, kBool, kString, kStringList };
+enum class FieldType { kInt, kNumber, kBool, kString, kStringList, kIntList, kNumberList };
+
+// List types: a non-empty list whose elements obey min, max and choices.
+inline bool is_list_type(FieldType t) {
+  return t == FieldType::kStringList || t == FieldType::kIntList || t == FieldType::kNumberList;
+}
 
 struct Field {
   std::string name;

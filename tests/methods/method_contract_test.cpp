@@ -64,10 +64,10 @@ std::vector<MethodCase> cases() {
        {{"method", "eva"}, {"rank", 4}, {"alpha", 8.0}, {"target_modules", kAll}},
        1e-2,
        true},
-      {"ia3", {{"method", "ia3"}}, 5e-2, true},
-      {"ssf", {{"method", "ssf"}, {"init_std", 0.0}}, 1e-2, true},
-      {"ssf_random_init", {{"method", "ssf"}}, 1e-2, false},
-      {"bitfit", {{"method", "bitfit"}, {"add_biases", true}}, 5e-2, true, 0, 200},
+      {"ia3", {{"method", "ia3"}}, 5e-2, true, 0, 200},
+      {"ssf", {{"method", "ssf"}, {"init_std", 0.0}}, 1e-2, true, 0, 120},
+      {"ssf_random_init", {{"method", "ssf"}}, 1e-2, false, 0, 120},
+      {"bitfit", {{"method", "bitfit"}, {"add_biases", true}}, 5e-2, true, 0, 300},
       // A frozen two-layer model cannot reverse strings whatever its prompt: the prompt
       // only steers it (prompt tuning lags at small scale, Lester et al. 2021, Fig. 1).
       {"prompt_tuning",
@@ -84,7 +84,7 @@ std::vector<MethodCase> cases() {
         {"reselection_steps", 10},
         {"accumulation_steps", 3}},
        1e-2,
-       true},
+       true, 0, 120},
       {"lift",
        {{"method", "lift"}, {"rank", 2}, {"filter_rank", 8}, {"update_interval", 1000}},
        1e-2,

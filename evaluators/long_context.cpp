@@ -1,0 +1,163 @@
+// The long-context suite: passkey retrieval (Mohtashami & Jaggi 2023, "Landmark Attention",
+// arXiv 2305.16300), RULER's needle-in-a-haystack variants with K keys, V values and Q
+// queries and its variable tracking (Hsieh et al. 2024, arXiv 2404.06654, §3), and
+// key-value retrieval with the gold pair at controlled positions (Liu et al. 2023, "Lost in
+// the Middle", arXiv 2307.03172, §3). Every task is scored over a grid of context lengths x
+// gold depths; each item gets the generation score of its reference benchmark and the
+// teacher-forced log-probability of its answer. Aggregates per task: overall, per length
+// (RULER's per-length average), per length x depth cell (the heatmap of Kamradt's
+// needle-in-a-haystack, with exact-match scoring instead of an LLM judge), and an
+// effective length, RULER's notion made relative: the largest length whose score stays at
+// or above a fraction (default 0.85) of the shortest length's score.
+#include "evaluators/long_context.h"
+
+#include <algorithm>
+
+#include "harness/common/check.h"
+#include "harness/model/llama_config.h"
+
+namespace tb {
+
+LongContextOptions LongContextOptions::from_json(const nlohmann::json& j) {
+  LongContextOptions o;
+  for (const auto& name : j.at("tasks")) o.tasks.push_back(*parse_long_context_task(name.get<std::string>()));
+  o.lengths = j.at("lengths").get<std::vector<int64_t>>();
+  std::sort(o.lengths.begin(), o.lengths.end());
+  o.lengths.erase(std::unique(o.lengths.begin(), o.lengths.end()), o.lengths.end());
+  o.depths = j.at("depths").get<std::vector<double>>();
+  std::sort(o.depths.begin(), o.depths.end());
+  o.depths.erase(std::unique(o.depths.begin(), o.depths.end()), o.depths.end());
+  o.items_per_cell = j.at("items_per_cell").get<int64_t>();
+  o.shape.multi = j.at("niah_multi").get<int64_t>();
+  o.shape.vt_hops = j.at("vt_hops").get<int64_t>();
+  o.effective_fraction = j.at("effective_fraction").get<double>();
+  o.seed = j.at("seed").get<uint64_t>();
+  o.batch_size = j.at("batch_size").get<int64_t>();
+  return o;
+}
+
+const Schema& long_context_schema() {
+  static const Schema schema = {
+      {.name = "tasks", .type = FieldType::kStringList,
+       .default_value = {"passkey", "niah_single", "variable_tracking", "kv_retrieval"},
+       .choices = long_context_task_names(), .help = "which long-context tasks to run"},
+      {.name = "lengths", .type = FieldType::kIntList, .default_value = {64, 128, 192, 256}, .min = 2,
+       .help = "context lengths in tokens (BOS + prompt)"},
+      {.name = "depths", .type = FieldType::kNumberList, .default_value = {0.0, 0.25, 0.5, 0.75, 1.0},
+       .min = 0, .max = 1, .help = "relative positions of the gold needle"},
+      {.name = "items_per_cell", .type = FieldType::kInt, .default_value = 10, .min = 1, .max = 100000},
+      {.name = "niah_multi", .type = FieldType::kInt, .default_value = 4, .min = 2, .max = 16,
+       .help = "K, V or Q of niah_multikey, niah_multivalue and niah_multiquery (RULER: 4)"},
+      {.name = "vt_hops", .type = FieldType::kInt, .default_value = 2, .min = 1, .max = 16,
+       .help = "variable_tracking hops after the first assignment"},
+      {.name = "effective_fraction", .type = FieldType::kNumber, .default_value = 0.85, .min = 0,
+       .min_exclusive = true, .max = 1, .help = "effective length: fraction of the shortest length's score"},
+      {.name = "seed", .type = FieldType::kInt, .default_value = 0, .min = 0, .help = "item seed"},
+      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096},
+  };
+  return schema;
+}
+
+void check_long_context(const nlohmann::json& j, const LlamaConfig& model, const JsonLocation& where) {
+  const LongContextOptions o = LongContextOptions::from_json(j);
+  const auto& lengths = j.at("lengths");
+  for (size_t i = 0; i < lengths.size(); ++i) {
+    const int64_t length = lengths[i].get<int64_t>();
+    for (LongContextTask task : o.tasks) {
+      const int64_t answer = long_context_max_answer_tokens(task, o.shape);
+      if (length + answer + 1 > model.max_position_embeddings) {
+        where.key("lengths").index(i).fail(
+            std::to_string(length) + " tokens plus the " + long_context_task_name(task) + " answer (" +
+            std::to_string(answer + 1) + " tokens with EOS) exceed the model's max_position_embeddings (" +
+            std::to_string(model.max_position_embeddings) + ")");
+      }
+      const int64_t shortest = long_context_min_length(task, o.shape);
+      if (length < shortest) {
+        where.key("lengths").index(i).fail(
+            std::to_string(length) + " tokens is too short for " + long_context_task_name(task) + " (at least " +
+            std::to_string(shortest) + " tokens for its needles and query); raise it or drop the task");
+      }
+    }
+  }
+}
+
+std::vector<SuiteItem> long_context_items(const LongContextOptions& o) {
+  std::vector<SuiteItem> items;
+  for (LongContextTask task : o.tasks) {
+    const std::string& name = long_context_task_name(task);
+    const int64_t budget = long_context_max_answer_tokens(task, o.shape) + 1;
+    for (int64_t length : o.lengths) {
+      for (double depth : o.depths) {
+        for (int64_t i = 0; i < o.items_per_cell; ++i) {
+          const std::string cell = name + "/length=" + std::to_string(length) + "/depth=" + slice_value(depth);
+          Rng rng(o.seed ^ fnv1a(cell + "/" + std::to_string(i)));
+          auto item = std::make_shared<LongContextItem>(
+              make_long_context_item(task, o.shape, length, depth, rng, Split::kHeldOut));
+          items.push_back({cell + "/" + std::to_string(i),
+                           {item->prompt, item->answer, budget, ""},
+                           [task, item](const std::string& output) { return long_context_score(task, *item, output); },
+                           {{"task", name}, {"length", length}, {"depth", depth}}});
+        }
+      }
+    }
+  }
+  return items;
+}
+
+int64_t effective_length(const std::vector<int64_t>& lengths, const std::vector<double>& scores, double fraction) {
+  TB_CHECK(lengths.size() == scores.size() && !lengths.empty(), "one score per length");
+  if (scores[0] <= 0) return 0;
+  int64_t effective = 0;
+  for (size_t i = 0; i < lengths.size() && scores[i] >= fraction * scores[0]; ++i) effective = lengths[i];
+  return effective;
+}
+
+EvalOutput LongContext::evaluate(EvalContext& ctx) {
+  ModelResponder base(ctx.base, options_.batch_size), tuned(ctx.tuned, options_.batch_size);
+  return evaluate(base, tuned);
+}
+
+EvalOutput LongContext::evaluate(Responder& base, Responder& tuned) const {
+  const std::string suite = "long_context";
+  const std::vector<SuiteItem> items = long_context_items(options_);
+  EvalOutput out;
+  const SuiteScores scores = score_suite_items(suite, items, base, tuned, out);
+  for (LongContextTask task : options_.tasks) {
+    const std::string& name = long_context_task_name(task);
+    std::vector<size_t> all;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i].meta.at("task") == name) all.push_back(i);
+    }
+    add_score_aggregates(out, suite, name, {}, scores, all);
+    std::vector<double> by_length[2];
+    for (int64_t length : options_.lengths) {
+      std::vector<size_t> at_length;
+      for (size_t i : all) {
+        if (items[i].meta.at("length") == length) at_length.push_back(i);
+      }
+      const Slices length_slice = {{"length", std::to_string(length)}};
+      add_score_aggregates(out, suite, name, length_slice, scores, at_length);
+      for (int m = 0; m < 2; ++m) {
+        double sum = 0;
+        for (size_t i : at_length) sum += (m == 0 ? scores.base : scores.tuned).score[i];
+        by_length[m].push_back(sum / double(at_length.size()));
+      }
+      for (double depth : options_.depths) {
+        std::vector<size_t> cell;
+        for (size_t i : at_length) {
+          if (items[i].meta.at("depth") == depth) cell.push_back(i);
+        }
+        add_score_aggregates(out, suite, name, {{"length", std::to_string(length)}, {"depth", slice_value(depth)}},
+                             scores, cell);
+      }
+    }
+    for (int m = 0; m < 2; ++m) {
+      const double value = double(effective_length(options_.lengths, by_length[m], options_.effective_fraction));
+      out.aggregates.push_back({suite, m == 0 ? "base" : "tuned", name + " effective_length", value, std::nullopt,
+                                std::nullopt, std::nullopt, int64_t(all.size())});
+    }
+  }
+  return out;
+}
+
+}  // namespace tb

@@ -1,0 +1,25 @@
+// Names of sliced metrics: an aggregate over a subset of a suite's items (one context length,
+// one depth, one hop count) is stored as "<metric>@<key>=<value>,<key>=<value>", e.g.
+// "passkey accuracy@length=256,depth=0.5". Reports use the slices to lay out heatmaps;
+// unsliced metrics form the main comparison table. Free of LibTorch.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tb {
+
+using Slices = std::vector<std::pair<std::string, std::string>>;
+
+struct SlicedMetric {
+  std::string metric;  // "passkey accuracy"
+  Slices slices;       // {{"length", "256"}, {"depth", "0.5"}}
+};
+
+std::string sliced_metric_name(const std::string& metric, const Slices& slices);
+SlicedMetric parse_metric_name(const std::string& name);
+
+// Shortest decimal text of a number ("0.5", "256").
+std::string slice_value(double value);
+
+}  // namespace tb
