@@ -41,7 +41,7 @@ const Schema& long_context_schema() {
       {.name = "tasks", .type = FieldType::kStringList,
        .default_value = {"passkey", "niah_single", "variable_tracking", "kv_retrieval"},
        .choices = long_context_task_names(), .help = "which long-context tasks to run"},
-      {.name = "lengths", .type = FieldType::kIntList, .default_value = {64, 128, 192, 256}, .min = 2,
+      {.name = "lengths", .type = FieldType::kIntList, .default_value = {128, 160, 192, 224}, .min = 2,
        .help = "context lengths in tokens (BOS + prompt)"},
       {.name = "depths", .type = FieldType::kNumberList, .default_value = {0.0, 0.25, 0.5, 0.75, 1.0},
        .min = 0, .max = 1, .help = "relative positions of the gold needle"},

@@ -89,9 +89,9 @@ Facts niah_facts(int64_t keys, int64_t values, int64_t queries, Rng& rng) {
   f.needles.insert(f.needles.end(), distractors.begin(), distractors.end());
   f.answer = joined(f.references);
   if (values == 1 && queries == 1) {
-    f.query = "What is the magic number for " + queried[0] + "? It is ";
+    f.query = "The magic number for " + queried[0] + " is ";
   } else {
-    f.query = "What are the magic numbers for " + joined(queried) + "? They are ";
+    f.query = "The magic numbers for " + joined(queried) + " are ";
   }
   return f;
 }
@@ -102,7 +102,7 @@ Facts facts_for(LongContextTask task, const LongContextShape& shape, Rng& rng) {
       Facts f;
       const std::string key = digits(rng, kPasskeyDigits);
       f.needles = {"The pass key is " + key + ". "};
-      f.query = "What is the pass key? The pass key is ";
+      f.query = "The pass key is ";
       f.answer = key;
       f.references = {key};
       f.core = "passkey " + key;
@@ -122,7 +122,7 @@ Facts facts_for(LongContextTask task, const LongContextShape& shape, Rng& rng) {
       }
       f.gold_needles = int64_t(f.needles.size());
       f.chained = true;
-      f.query = "Which variables are " + value + "? They are ";
+      f.query = "The variables equal to " + value + " are ";
       f.references = names;
       f.answer = joined(names);
       f.core = "vt " + value + " " + f.answer;
@@ -136,7 +136,7 @@ Facts facts_for(LongContextTask task, const LongContextShape& shape, Rng& rng) {
 // Needles inserted into a noise haystack: the gold needle at `depth`, distractors and
 // further gold needles at random sentence starts (after the first for chained needles).
 LongContextItem lay_out_in_haystack(const Facts& f, int64_t length, double depth, Rng& rng) {
-  int64_t fixed = 1 + int64_t(f.query.size());
+  int64_t fixed = 2 + int64_t(f.query.size());  // BOS, newline, query
   for (const auto& n : f.needles) fixed += int64_t(n.size());
   const std::string haystack = noise_haystack(length - fixed);
   struct Placed {
@@ -163,7 +163,7 @@ LongContextItem lay_out_in_haystack(const Facts& f, int64_t length, double depth
     item.prompt += f.needles[p.order];
   }
   item.prompt.append(haystack, cursor, std::string::npos);
-  item.prompt += f.query;
+  item.prompt += "\n" + f.query;  // the haystack may end inside a sentence
   item.haystack_bytes = haystack.size();
   return item;
 }
@@ -224,7 +224,7 @@ int64_t long_context_min_length(LongContextTask task, const LongContextShape& sh
   }
   Rng rng(0);  // every draw of a task has the same byte count
   const Facts f = facts_for(task, shape, rng);
-  int64_t n = 1 + int64_t(f.query.size());
+  int64_t n = 2 + int64_t(f.query.size());
   for (const auto& needle : f.needles) n += int64_t(needle.size());
   return n;
 }

@@ -2,9 +2,10 @@
 // gold needle at a requested depth. The formats follow the reference benchmarks, with
 // shorter wording because the tokenizer is byte-level (every character is a token):
 // - passkey (Mohtashami & Jaggi 2023, landmark-attention run_test.py): noise filler,
-//   "The pass key is 48213. ", "What is the pass key? The pass key is " -> "48213".
+//   "The pass key is 48213. ", then the answer prefix "The pass key is " -> "48213" (the
+//   question before the prefix is dropped: the prefix alone asks it).
 // - niah_single / niah_multikey / niah_multivalue / niah_multiquery (RULER, Hsieh et al.
-//   2024, arXiv 2404.06654, niah.py with the noise haystack): needles "The magic number
+//   2024, arXiv 2404.06654, niah.py with the noise haystack, answer prefix only): needles "The magic number
 //   for qxzf is 4821391. " with K keys, V values per key, Q queried keys.
 // - variable_tracking (RULER vt): "VAR ABCDE = 12345. " then hops "VAR FGHIJ = VAR ABCDE. ";
 //   the answer is every variable of the chain.

@@ -2,6 +2,8 @@
 #include <unordered_set>
 
 #include "harness/common/check.h"
+#include "harness/data/kv_retrieval_task.h"
+#include "harness/data/long_context_items.h"
 #include "harness/data/reverse_task.h"
 #include "harness/data/task.h"
 
@@ -30,6 +32,24 @@ int64_t reverse_max_tokens(const nlohmann::json& o) {
   return 1 + 6 + 2 * o.at("max_len").get<int64_t>() + 1;  // BOS rev( w )= w' EOS
 }
 
+std::unique_ptr<Task> make_kv_retrieval(const nlohmann::json& o) {
+  return std::make_unique<KvRetrievalTask>(o.at("min_length").get<int64_t>(), o.at("max_length").get<int64_t>());
+}
+
+void check_kv_retrieval(const nlohmann::json& o, const JsonLocation& where) {
+  const int64_t shortest = long_context_min_length(LongContextTask::kKvRetrieval, {});
+  if (o.at("min_length").get<int64_t>() < shortest) {
+    where.key("min_length").fail("must be >= " + std::to_string(shortest) + " (two key-value pairs and the query)");
+  }
+  if (o.at("min_length").get<int64_t>() > o.at("max_length").get<int64_t>()) {
+    where.key("min_length").fail("must be <= max_length (" + std::to_string(o.at("max_length").get<int64_t>()) + ")");
+  }
+}
+
+int64_t kv_retrieval_max_tokens(const nlohmann::json& o) {
+  return o.at("max_length").get<int64_t>() + long_context_max_answer_tokens(LongContextTask::kKvRetrieval, {}) + 1;
+}
+
 }  // namespace
 
 const std::vector<TaskInfo>& all_tasks() {
@@ -40,6 +60,12 @@ const std::vector<TaskInfo>& all_tasks() {
            {.name = "max_len", .type = FieldType::kInt, .default_value = 6, .min = 1, .max = 64},
        }),
        &make_reverse, &check_reverse, &reverse_max_tokens},
+      {"kv_retrieval", "key-value retrieval in a JSON object of 6-hex-digit pairs: {\"3fa9c1\": \"7b20de\", ...} Key: \"3fa9c1\" Value: -> 7b20de",
+       with_split_sizes({
+           {.name = "min_length", .type = FieldType::kInt, .default_value = 64, .min = 2, .help = "BOS + prompt tokens"},
+           {.name = "max_length", .type = FieldType::kInt, .default_value = 128, .min = 2, .help = "BOS + prompt tokens"},
+       }),
+       &make_kv_retrieval, &check_kv_retrieval, &kv_retrieval_max_tokens},
   };
   return tasks;
 }

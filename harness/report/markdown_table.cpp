@@ -1,5 +1,6 @@
 #include "harness/report/markdown_table.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tb {
@@ -35,29 +36,86 @@ std::string cell_text(const SummaryCell& c, int precision) {
   return number(c.mean, precision);
 }
 
-}  // namespace
+// The suite a column belongs to: its first word after an optional "Δ ".
+std::string suite_of(const std::string& column) {
+  const std::string plain = column.rfind("Δ ", 0) == 0 ? column.substr(std::string("Δ ").size()) : column;
+  return plain.substr(0, plain.find(' '));
+}
 
-std::string to_markdown(const SummaryTable& t) {
-  std::string out = "| method | runs |";
-  std::string rule = "|---|---:|";
-  for (const auto& c : t.columns) {
+// The column header inside its suite's table: the suite name dropped.
+std::string header_of(const std::string& column, const std::string& suite) {
+  const bool delta = column.rfind("Δ ", 0) == 0;
+  const std::string plain = delta ? column.substr(std::string("Δ ").size()) : column;
+  const std::string rest = plain.substr(suite.size() + 1);
+  return (delta ? "Δ " : "") + rest;
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+std::string grid_markdown(const SliceGrid& g) {
+  std::string out = "#### " + g.title + "\n\n| " + g.row_header + " |";
+  std::string rule = "|---|";
+  for (const auto& c : g.column_labels) {
     out += " " + c + " |";
     rule += "---:|";
   }
-  out += " trainable params | optimizer state | wall s |\n" + rule + "---:|---:|---:|\n";
-  for (const SummaryRow& row : t.rows) {
-    out += "| " + row.label + " | " + std::to_string(row.runs) + " |";
-    for (const auto& c : t.columns) {
-      const auto it = row.cells.find(c);
-      out += " " + (it == row.cells.end() ? std::string("—") : cell_text(it->second, 3)) + " |";
+  out += "\n" + rule + "\n";
+  for (const auto& r : g.row_labels) {
+    out += "| " + r + " |";
+    for (const auto& c : g.column_labels) {
+      const auto it = g.cells.find({r, c});
+      out += " " + (it == g.cells.end() ? std::string("—") : cell_text(it->second, 2)) + " |";
     }
+    out += "\n";
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string to_markdown(const SummaryTable& t) {
+  std::vector<std::string> suites;
+  for (const auto& c : t.columns) {
+    if (std::find(suites.begin(), suites.end(), suite_of(c)) == suites.end()) suites.push_back(suite_of(c));
+  }
+  std::string out;
+  for (const auto& suite : suites) {
+    // Paired differences of log-probabilities stay in the store: the table keeps to scores.
+    std::vector<std::string> columns;
+    for (const auto& c : t.columns) {
+      if (suite_of(c) == suite && !(c.rfind("Δ ", 0) == 0 && ends_with(c, "answer_logprob"))) columns.push_back(c);
+    }
+    out += "### " + suite + "\n\n| method | runs |";
+    std::string rule = "|---|---:|";
+    for (const auto& c : columns) {
+      out += " " + header_of(c, suite) + " |";
+      rule += "---:|";
+    }
+    out += "\n" + rule + "\n";
+    for (const SummaryRow& row : t.rows) {
+      out += "| " + row.label + " | " + std::to_string(row.runs) + " |";
+      for (const auto& c : columns) {
+        const auto it = row.cells.find(c);
+        out += " " + (it == row.cells.end() ? std::string("—") : cell_text(it->second, 3)) + " |";
+      }
+      out += "\n";
+    }
+    out += "\n";
+  }
+  out += "### cost\n\n| method | runs | trainable params | optimizer state | wall s |\n|---|---:|---:|---:|---:|\n";
+  for (const SummaryRow& row : t.rows) {
+    if (row.label == t.rows.front().label && row.trainable_params.empty) continue;  // the base model
+    out += "| " + row.label + " | " + std::to_string(row.runs) + " |";
     out += " " + range_text(row.trainable_params, &with_thousands) + " |";
     out += " " + range_text(row.optimizer_state_bytes, &bytes_text) + " |";
     out += " " + (row.wall_seconds ? cell_text(*row.wall_seconds, 1) : std::string("—")) + " |\n";
   }
   out +=
       "\nmean ± standard error over runs (seeds); Δ = tuned − base, paired per item within each "
-      "run.\n";
+      "run.\n\n";
+  for (const SliceGrid& g : t.grids) out += grid_markdown(g);
   return out;
 }
 

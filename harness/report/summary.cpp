@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "evaluators/metric_names.h"
 #include "harness/analysis/stats.h"
 #include "harness/common/check.h"
 #include "harness/store/store.h"
@@ -25,6 +26,64 @@ std::string column_name(const std::string& suite, const std::string& model,
   return (model == "delta" ? "Δ " : "") + suite + " " + metric;
 }
 
+const std::string kBaseLabel = "base model";
+
+// Sliced accuracies by (suite and metric, slice keys) -> row label -> slice values -> runs.
+class SliceValues {
+ public:
+  void add(const EvalRow& e, const std::string& label) {
+    const SlicedMetric m = parse_metric_name(e.metric);
+    if (m.metric.size() < 8 || m.metric.compare(m.metric.size() - 8, 8, "accuracy") != 0) return;
+    if (m.slices.empty() || m.slices.size() > 2) return;
+    std::string keys;
+    for (const auto& [k, v] : m.slices) keys += (keys.empty() ? "" : " x ") + k;
+    const std::string id = e.suite + " " + m.metric + ": " + keys;
+    if (std::find(order_.begin(), order_.end(), id) == order_.end()) order_.push_back(id);
+    Group& g = groups_[id];
+    g.keys = m.slices;
+    remember(g.first_values, m.slices[0].second);
+    if (m.slices.size() == 2) remember(g.second_values, m.slices[1].second);
+    g.values[label][{m.slices[0].second, m.slices.size() == 2 ? m.slices[1].second : ""}].push_back(e.value);
+  }
+
+  // One grid per metric with one slice key (rows: models); one per metric and model with two.
+  std::vector<SliceGrid> grids(const std::vector<std::string>& labels) const {
+    std::vector<SliceGrid> out;
+    for (const std::string& id : order_) {
+      const Group& g = groups_.at(id);
+      if (g.keys.size() == 1) {
+        SliceGrid grid{id, "method", {}, g.first_values, {}};
+        for (const auto& label : labels) {
+          if (!g.values.count(label)) continue;
+          grid.row_labels.push_back(label);
+          for (const auto& [at, v] : g.values.at(label)) grid.cells[{label, at.first}] = cell_of(v);
+        }
+        out.push_back(grid);
+        continue;
+      }
+      for (const auto& label : labels) {
+        if (!g.values.count(label)) continue;
+        SliceGrid grid{id + ", " + label, g.keys[0].first, g.first_values, g.second_values, {}};
+        for (const auto& [at, v] : g.values.at(label)) grid.cells[at] = cell_of(v);
+        out.push_back(grid);
+      }
+    }
+    return out;
+  }
+
+ private:
+  struct Group {
+    Slices keys;
+    std::vector<std::string> first_values, second_values;
+    std::map<std::string, std::map<std::pair<std::string, std::string>, std::vector<double>>> values;
+  };
+  static void remember(std::vector<std::string>& seen, const std::string& v) {
+    if (std::find(seen.begin(), seen.end(), v) == seen.end()) seen.push_back(v);
+  }
+  std::vector<std::string> order_;
+  std::map<std::string, Group> groups_;
+};
+
 }  // namespace
 
 SummaryTable summarize_sweep(Store& store, const std::string& requested) {
@@ -43,9 +102,14 @@ SummaryTable summarize_sweep(Store& store, const std::string& requested) {
   std::map<std::string, std::map<std::string, std::vector<double>>>
       values;  // variant -> column -> per run
   std::map<std::string, std::vector<double>> base_values;
+  SliceValues slices;
   for (const EvalRow& e : store.evals(sweep)) {
     if (std::find(variants.begin(), variants.end(), e.variant) == variants.end())
       variants.push_back(e.variant);
+    if (e.metric.find('@') != std::string::npos) {
+      if (e.model != "delta") slices.add(e, e.model == "base" ? kBaseLabel : e.variant);
+      continue;
+    }
     const std::string tuned_column = column_name(e.suite, "tuned", e.metric);
     if (e.model == "base") {
       base_values[tuned_column].push_back(e.value);
@@ -63,7 +127,7 @@ SummaryTable summarize_sweep(Store& store, const std::string& requested) {
   std::sort(table.columns.begin(), table.columns.end(),
             [&](const std::string& a, const std::string& b) { return plain(a) < plain(b); });
   if (!base_values.empty()) {
-    SummaryRow base{"base model", 0, {}, {}, {}, std::nullopt};
+    SummaryRow base{kBaseLabel, 0, {}, {}, {}, std::nullopt};
     for (const auto& [column, v] : base_values) base.cells[column] = cell_of(v);
     base.runs = int64_t(base_values.begin()->second.size());
     table.rows.push_back(base);
@@ -83,6 +147,9 @@ SummaryTable summarize_sweep(Store& store, const std::string& requested) {
     if (!walls.empty()) row.wall_seconds = cell_of(walls);
     table.rows.push_back(row);
   }
+  std::vector<std::string> labels = {kBaseLabel};
+  labels.insert(labels.end(), variants.begin(), variants.end());
+  table.grids = slices.grids(labels);
   return table;
 }
 

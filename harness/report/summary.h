@@ -34,10 +34,20 @@ struct SummaryRow {
   std::optional<SummaryCell> wall_seconds;
 };
 
+// A sliced metric laid out as a grid, e.g. a long-context task's accuracy by length x depth
+// for one variant, or by variant x hop count. Cells are means over runs (seeds).
+struct SliceGrid {
+  std::string title;       // "long_context passkey accuracy, full_ft lr=0.001: length x depth"
+  std::string row_header;  // "length" or "method"
+  std::vector<std::string> row_labels, column_labels;
+  std::map<std::pair<std::string, std::string>, SummaryCell> cells;  // (row, column)
+};
+
 struct SummaryTable {
   std::string sweep;
-  std::vector<std::string> columns;  // evaluation columns, e.g. "task_accuracy accuracy"
+  std::vector<std::string> columns;  // unsliced evaluation columns, e.g. "task_accuracy accuracy"
   std::vector<SummaryRow> rows;      // base model first, then variants in run order
+  std::vector<SliceGrid> grids;      // sliced accuracies (metric@key=value,...), base and tuned
 };
 
 // `sweep` empty: the most recent sweep. Throws UserError if there is no such sweep.

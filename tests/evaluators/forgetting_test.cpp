@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "harness/model/model_io.h"
+#include "tests/evaluators/fake_responders.h"
 #include "tests/test_util.h"
 
 namespace tb {
@@ -49,6 +50,56 @@ TEST(Forgetting, IdenticalModelsForgetNothingAndSequencesAreFixed) {
   EXPECT_EQ(aggregates(Forgetting({6, 16}).evaluate(other_seed)).at("base/held_out_ce").value,
             first.at("base/held_out_ce").value)
       << "the held-out text depends on the base model, not on the run's seed";
+}
+
+}  // namespace
+}  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(Forgetting, KlIsZeroForIdenticalModelsAndPositiveOtherwise) {
+  torch::manual_seed(3);
+  LlamaForCausalLM base(testing::tiny_config());
+  LlamaForCausalLM tuned(testing::tiny_config());
+  load_model_state(*tuned, model_state(*base));
+  PretrainOptions pre;
+  EvalContext same{base, tuned, nullptr, &pre, 0};
+  const ForgettingOptions o{6, 16};
+  EXPECT_NEAR(aggregates(Forgetting(o).evaluate(same)).at("tuned/kl_from_base").value, 0.0, 1e-7);
+  {
+    torch::NoGradGuard no_grad;
+    tuned->lm_head->weight.zero_();  // uniform: KL(base || uniform) = log V - H(base)
+  }
+  EvalContext moved{base, tuned, nullptr, &pre, 0};
+  const auto by = aggregates(Forgetting(o).evaluate(moved));
+  EXPECT_GT(by.at("tuned/kl_from_base").value, 0.0);
+  EXPECT_LE(by.at("tuned/kl_from_base").value, std::log(259.0));
+  EXPECT_EQ(by.at("base/kl_from_base").value, 0.0);
+}
+
+TEST(Forgetting, ControlRetentionIsAccuracyAfterOverBefore) {
+  ForgettingOptions o;
+  o.control_tasks = {ControlTask::kCopy, ControlTask::kAddition, ControlTask::kReversedAddition,
+                     ControlTask::kChain, ControlTask::kPasskey};
+  o.control_items = 40;
+  testing::OracleResponder oracle;
+  EvalOutput out = Forgetting(o).control_retention(oracle, oracle, 0);
+  auto by = aggregates(out);
+  for (const char* task : {"copy", "addition", "reversed_addition", "chain", "passkey"}) {
+    EXPECT_EQ(by.at(std::string("base/control_") + task + " accuracy").value, 1.0) << task;
+    EXPECT_EQ(by.at(std::string("tuned/control_") + task + " retention").value, 1.0);
+    EXPECT_EQ(*by.at(std::string("tuned/control_") + task + " retention").ci_low, 1.0);
+  }
+  // A tuned model that forgot everything retains nothing; one that could do nothing before
+  // has no retention at all.
+  testing::ConstantResponder nothing("?");
+  by = aggregates(Forgetting(o).control_retention(oracle, nothing, 0));
+  EXPECT_EQ(by.at("tuned/control retention").value, 0.0);
+  EXPECT_EQ(by.at("tuned/control retention").n, 5 * 40);
+  EXPECT_EQ(by.at("delta/control_copy accuracy").value, -1.0);
+  by = aggregates(Forgetting(o).control_retention(nothing, oracle, 0));
+  EXPECT_EQ(by.count("tuned/control retention"), 0u);
 }
 
 }  // namespace

@@ -44,3 +44,44 @@ TEST(Generate, ContinuationLogprobIsTheSumOfTokenLogprobs) {
 
 }  // namespace
 }  // namespace tb
+
+namespace tb {
+namespace {
+
+// A model whose greedy outputs depend on the prompt: random weights scaled up.
+LlamaForCausalLM peaked_model(int seed) {
+  torch::manual_seed(seed);
+  LlamaForCausalLM model(testing::tiny_config());
+  torch::NoGradGuard no_grad;
+  for (auto& p : model->parameters()) p.mul_(8.0);
+  model->eval();
+  return model;
+}
+
+TEST(Generate, BatchedGreedyEqualsOneSequenceAtATime) {
+  LlamaForCausalLM model = peaked_model(2);
+  std::vector<std::vector<int64_t>> prompts;
+  for (int r = 0; r < 5; ++r) prompts.push_back({256, 'a' + r, 'b', 'c' + 2 * r, '(', 'x' - r});
+  const auto batched = greedy_generate_batch(model, prompts, 12, /*stop_token=*/-1);
+  for (size_t r = 0; r < prompts.size(); ++r) {
+    EXPECT_EQ(batched[r], greedy_generate(model, prompts[r], 12, true, -1)) << "row " << r;
+  }
+  EXPECT_NE(batched[0], batched[1]) << "the rows see their own prompts";
+  // Stopping: a row that emits the stop token ends there, others go on.
+  const int64_t stop = batched[0][3];
+  const auto stopped = greedy_generate_batch(model, prompts, 12, stop);
+  for (size_t r = 0; r < prompts.size(); ++r) EXPECT_EQ(stopped[r], greedy_generate(model, prompts[r], 12, true, stop));
+}
+
+TEST(Generate, BatchedLogprobsEqualOneAtATimeWithUnequalLengths) {
+  LlamaForCausalLM model = peaked_model(3);
+  const std::vector<std::vector<int64_t>> prompts = {{256, 'a'}, {256, 'q', 'r', 's', 't'}, {256}};
+  const std::vector<std::vector<int64_t>> answers = {{'x', 'y', 257}, {'z'}, {'m', 'n', 'o', 'p', 257}};
+  const auto batched = continuation_logprobs(model, prompts, answers);
+  for (size_t r = 0; r < prompts.size(); ++r) {
+    EXPECT_NEAR(batched[r], continuation_logprob(model, prompts[r], answers[r]), 1e-4) << r;
+  }
+}
+
+}  // namespace
+}  // namespace tb
