@@ -16,7 +16,7 @@ namespace tb {
 struct EvalContext {
   LlamaForCausalLM base{nullptr};
   LlamaForCausalLM tuned{nullptr};
-  const TaskData* task = nullptr;       // the run's task items (eval split used)
+  const TaskData* task = nullptr;                // the run's task items (eval split used)
   const PretrainOptions* pretraining = nullptr;  // the base model's pretraining mixture
   uint64_t seed = 0;
 };
@@ -33,7 +33,7 @@ class Evaluator {
 };
 
 // An aggregate record from an estimate.
-EvalAggregate make_aggregate(const std::string& suite, const std::string& model, const std::string& metric,
-                             const Estimate& e);
+EvalAggregate make_aggregate(const std::string& suite, const std::string& model,
+                             const std::string& metric, const Estimate& e);
 
 }  // namespace tb

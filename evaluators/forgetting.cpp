@@ -26,7 +26,8 @@ ForgettingOptions ForgettingOptions::from_json(const nlohmann::json& j) {
   o.seq_len = j.at("seq_len").get<int64_t>();
   const auto& names = control_task_names();
   for (const auto& t : j.at("control_tasks")) {
-    o.control_tasks.push_back(ControlTask(std::find(names.begin(), names.end(), t.get<std::string>()) - names.begin()));
+    o.control_tasks.push_back(
+        ControlTask(std::find(names.begin(), names.end(), t.get<std::string>()) - names.begin()));
   }
   o.control_items = j.at("control_items").get<int64_t>();
   o.control_max_tokens = j.at("control_max_tokens").get<int64_t>();
@@ -38,21 +39,34 @@ const Schema& forgetting_schema() {
   static const Schema schema = {
       {.name = "sequences", .type = FieldType::kInt, .default_value = 64, .min = 2, .max = 100000},
       {.name = "seq_len", .type = FieldType::kInt, .default_value = 64, .min = 2},
-      {.name = "control_tasks", .type = FieldType::kStringList, .default_value = {"copy", "addition", "reversed_addition", "chain"},
+      {.name = "control_tasks",
+       .type = FieldType::kStringList,
+       .default_value = {"copy", "addition", "reversed_addition", "chain"},
        .choices = control_task_names(),
-       .help = "pretraining-mixture formats whose retention is measured (passkey needs a 68-token context)"},
-      {.name = "control_items", .type = FieldType::kInt, .default_value = 100, .min = 1, .max = 100000},
-      {.name = "control_max_tokens", .type = FieldType::kInt, .default_value = 64, .min = 2,
-       .help = "longest passkey control item (BOS + prompt); the mixture's are up to pretraining seq_len"},
+       .help = "pretraining-mixture formats whose retention is measured (passkey needs a 68-token "
+               "context)"},
+      {.name = "control_items",
+       .type = FieldType::kInt,
+       .default_value = 100,
+       .min = 1,
+       .max = 100000},
+      {.name = "control_max_tokens",
+       .type = FieldType::kInt,
+       .default_value = 64,
+       .min = 2,
+       .help = "longest passkey control item (BOS + prompt); the mixture's are up to pretraining "
+               "seq_len"},
       {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096},
   };
   return schema;
 }
 
-void check_forgetting(const nlohmann::json& o, const LlamaConfig& model, const JsonLocation& where) {
+void check_forgetting(const nlohmann::json& o, const LlamaConfig& model,
+                      const JsonLocation& where) {
   const int64_t context = model.max_position_embeddings;
   if (o.at("seq_len").get<int64_t>() > context) {
-    where.key("seq_len").fail("must be <= the model's max_position_embeddings (" + std::to_string(context) + ")");
+    where.key("seq_len").fail("must be <= the model's max_position_embeddings (" +
+                              std::to_string(context) + ")");
   }
   // A passkey control item needs room for its 5-digit answer and EOS after the prompt.
   const auto& tasks = o.at("control_tasks");
@@ -60,9 +74,10 @@ void check_forgetting(const nlohmann::json& o, const LlamaConfig& model, const J
   const int64_t shortest = long_context_min_length(LongContextTask::kPasskey, {});
   const int64_t longest = std::max(shortest, o.at("control_max_tokens").get<int64_t>());
   if (longest + 6 > context) {
-    where.key("control_tasks").fail("passkey items of up to " + std::to_string(longest) +
-                                    " tokens and their answer do not fit the model's max_position_embeddings (" +
-                                    std::to_string(context) + "); lower control_max_tokens or drop passkey");
+    where.key("control_tasks")
+        .fail("passkey items of up to " + std::to_string(longest) +
+              " tokens and their answer do not fit the model's max_position_embeddings (" +
+              std::to_string(context) + "); lower control_max_tokens or drop passkey");
   }
 }
 
@@ -73,10 +88,11 @@ std::vector<SuiteItem> control_items(const ForgettingOptions& o, uint64_t seed) 
     for (int64_t i = 0; i < o.control_items; ++i) {
       Rng rng(seed ^ fnv1a("control/" + name + "/" + std::to_string(i)));
       const ControlItem item = make_control_item(task, rng, Split::kHeldOut, o.control_max_tokens);
-      items.push_back({name + "/" + std::to_string(i),
-                       {item.prompt, item.answer, int64_t(item.answer.size()) + 1, ""},
-                       [answer = item.answer](const std::string& out) { return out == answer ? 1.0 : 0.0; },
-                       {{"task", name}}});
+      items.push_back(
+          {name + "/" + std::to_string(i),
+           {item.prompt, item.answer, int64_t(item.answer.size()) + 1, ""},
+           [answer = item.answer](const std::string& out) { return out == answer ? 1.0 : 0.0; },
+           {{"task", name}}});
     }
   }
   return items;
@@ -116,8 +132,8 @@ EvalOutput Forgetting::control_retention(Responder& base, Responder& tuned, uint
 EvalOutput Forgetting::evaluate(EvalContext& ctx) {
   const std::string suite = "forgetting";
   Rng rng(0x5eed0f0f ^ ctx.pretraining->seed);  // the same sequences for every run of a base model
-  const auto batch = make_pretrain_batch(rng, ctx.pretraining->mixture, Split::kHeldOut, options_.sequences,
-                                         options_.seq_len);
+  const auto batch = make_pretrain_batch(rng, ctx.pretraining->mixture, Split::kHeldOut,
+                                         options_.sequences, options_.seq_len);
   EvalOutput out;
   std::vector<double> ce[2], kl;
   torch::Tensor log_probs[2];
@@ -126,13 +142,18 @@ EvalOutput Forgetting::evaluate(EvalContext& ctx) {
     const std::string name = m == 0 ? "base" : "tuned";
     model->eval();
     torch::NoGradGuard no_grad;
-    log_probs[m] = torch::log_softmax(model->forward(batch.input_ids).to(torch::kFloat32), -1);  // (N, T, V)
-    const auto token_ce = -log_probs[m].gather(2, batch.labels.unsqueeze(2)).squeeze(2);          // (N, T)
+    log_probs[m] =
+        torch::log_softmax(model->forward(batch.input_ids).to(torch::kFloat32), -1);  // (N, T, V)
+    const auto token_ce = -log_probs[m].gather(2, batch.labels.unsqueeze(2)).squeeze(2);  // (N, T)
     const auto per_sequence = token_ce.mean(1).contiguous();
     for (int64_t i = 0; i < options_.sequences; ++i) {
       ce[m].push_back(per_sequence[i].item<double>());
-      out.items.push_back({suite, name, "seq-" + std::to_string(i), ce[m].back(),
-                           -ce[m].back() * double(options_.seq_len), {}});
+      out.items.push_back({suite,
+                           name,
+                           "seq-" + std::to_string(i),
+                           ce[m].back(),
+                           -ce[m].back() * double(options_.seq_len),
+                           {}});
     }
     out.aggregates.push_back(make_aggregate(suite, name, "held_out_ce", mean_estimate(ce[m])));
   }
@@ -143,14 +164,16 @@ EvalOutput Forgetting::evaluate(EvalContext& ctx) {
   const auto token_kl = (log_probs[0].exp() * (log_probs[0] - log_probs[1])).sum(-1);  // (N, T)
   const auto per_sequence_kl = token_kl.mean(1).contiguous();
   for (int64_t i = 0; i < options_.sequences; ++i) kl.push_back(per_sequence_kl[i].item<double>());
-  out.aggregates.push_back(
-      make_aggregate(suite, "base", "kl_from_base", mean_estimate(std::vector<double>(kl.size(), 0.0))));
+  out.aggregates.push_back(make_aggregate(suite, "base", "kl_from_base",
+                                          mean_estimate(std::vector<double>(kl.size(), 0.0))));
   out.aggregates.push_back(make_aggregate(suite, "tuned", "kl_from_base", mean_estimate(kl)));
 
   if (!options_.control_tasks.empty()) {
     ModelResponder base(ctx.base, options_.batch_size), tuned(ctx.tuned, options_.batch_size);
-    EvalOutput control = control_retention(base, tuned, 0x5eed0f0f ^ uint64_t(ctx.pretraining->seed));
-    out.aggregates.insert(out.aggregates.end(), control.aggregates.begin(), control.aggregates.end());
+    EvalOutput control =
+        control_retention(base, tuned, 0x5eed0f0f ^ uint64_t(ctx.pretraining->seed));
+    out.aggregates.insert(out.aggregates.end(), control.aggregates.begin(),
+                          control.aggregates.end());
     out.items.insert(out.items.end(), control.items.begin(), control.items.end());
   }
   return out;

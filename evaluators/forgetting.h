@@ -12,7 +12,7 @@ struct ForgettingOptions {
   int64_t sequences = 64;
   int64_t seq_len = 64;
   std::vector<ControlTask> control_tasks;
-  int64_t control_items = 100;  // per control task
+  int64_t control_items = 100;      // per control task
   int64_t control_max_tokens = 64;  // longest passkey control item
   int64_t batch_size = 32;
 
@@ -20,7 +20,8 @@ struct ForgettingOptions {
 };
 
 const Schema& forgetting_schema();
-void check_forgetting(const nlohmann::json& options, const LlamaConfig& model, const JsonLocation& where);
+void check_forgetting(const nlohmann::json& options, const LlamaConfig& model,
+                      const JsonLocation& where);
 
 // Held-out items of the control tasks (formats of the pretraining mixture).
 std::vector<SuiteItem> control_items(const ForgettingOptions& o, uint64_t seed);

@@ -20,7 +20,8 @@ namespace tb {
 
 LongContextOptions LongContextOptions::from_json(const nlohmann::json& j) {
   LongContextOptions o;
-  for (const auto& name : j.at("tasks")) o.tasks.push_back(*parse_long_context_task(name.get<std::string>()));
+  for (const auto& name : j.at("tasks"))
+    o.tasks.push_back(*parse_long_context_task(name.get<std::string>()));
   o.lengths = j.at("lengths").get<std::vector<int64_t>>();
   std::sort(o.lengths.begin(), o.lengths.end());
   o.lengths.erase(std::unique(o.lengths.begin(), o.lengths.end()), o.lengths.end());
@@ -38,27 +39,54 @@ LongContextOptions LongContextOptions::from_json(const nlohmann::json& j) {
 
 const Schema& long_context_schema() {
   static const Schema schema = {
-      {.name = "tasks", .type = FieldType::kStringList,
+      {.name = "tasks",
+       .type = FieldType::kStringList,
        .default_value = {"passkey", "niah_single", "variable_tracking", "kv_retrieval"},
-       .choices = long_context_task_names(), .help = "which long-context tasks to run"},
-      {.name = "lengths", .type = FieldType::kIntList, .default_value = {128, 160, 192, 224}, .min = 2,
+       .choices = long_context_task_names(),
+       .help = "which long-context tasks to run"},
+      {.name = "lengths",
+       .type = FieldType::kIntList,
+       .default_value = {128, 160, 192, 224},
+       .min = 2,
        .help = "context lengths in tokens (BOS + prompt)"},
-      {.name = "depths", .type = FieldType::kNumberList, .default_value = {0.0, 0.25, 0.5, 0.75, 1.0},
-       .min = 0, .max = 1, .help = "relative positions of the gold needle"},
-      {.name = "items_per_cell", .type = FieldType::kInt, .default_value = 10, .min = 1, .max = 100000},
-      {.name = "niah_multi", .type = FieldType::kInt, .default_value = 4, .min = 2, .max = 16,
+      {.name = "depths",
+       .type = FieldType::kNumberList,
+       .default_value = {0.0, 0.25, 0.5, 0.75, 1.0},
+       .min = 0,
+       .max = 1,
+       .help = "relative positions of the gold needle"},
+      {.name = "items_per_cell",
+       .type = FieldType::kInt,
+       .default_value = 10,
+       .min = 1,
+       .max = 100000},
+      {.name = "niah_multi",
+       .type = FieldType::kInt,
+       .default_value = 4,
+       .min = 2,
+       .max = 16,
        .help = "K, V or Q of niah_multikey, niah_multivalue and niah_multiquery (RULER: 4)"},
-      {.name = "vt_hops", .type = FieldType::kInt, .default_value = 2, .min = 1, .max = 16,
+      {.name = "vt_hops",
+       .type = FieldType::kInt,
+       .default_value = 2,
+       .min = 1,
+       .max = 16,
        .help = "variable_tracking hops after the first assignment"},
-      {.name = "effective_fraction", .type = FieldType::kNumber, .default_value = 0.85, .min = 0,
-       .min_exclusive = true, .max = 1, .help = "effective length: fraction of the shortest length's score"},
+      {.name = "effective_fraction",
+       .type = FieldType::kNumber,
+       .default_value = 0.85,
+       .min = 0,
+       .min_exclusive = true,
+       .max = 1,
+       .help = "effective length: fraction of the shortest length's score"},
       {.name = "seed", .type = FieldType::kInt, .default_value = 0, .min = 0, .help = "item seed"},
       {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096},
   };
   return schema;
 }
 
-void check_long_context(const nlohmann::json& j, const LlamaConfig& model, const JsonLocation& where) {
+void check_long_context(const nlohmann::json& j, const LlamaConfig& model,
+                        const JsonLocation& where) {
   const LongContextOptions o = LongContextOptions::from_json(j);
   const auto& lengths = j.at("lengths");
   for (size_t i = 0; i < lengths.size(); ++i) {
@@ -67,15 +95,17 @@ void check_long_context(const nlohmann::json& j, const LlamaConfig& model, const
       const int64_t answer = long_context_max_answer_tokens(task, o.shape);
       if (length + answer + 1 > model.max_position_embeddings) {
         where.key("lengths").index(i).fail(
-            std::to_string(length) + " tokens plus the " + long_context_task_name(task) + " answer (" +
-            std::to_string(answer + 1) + " tokens with EOS) exceed the model's max_position_embeddings (" +
+            std::to_string(length) + " tokens plus the " + long_context_task_name(task) +
+            " answer (" + std::to_string(answer + 1) +
+            " tokens with EOS) exceed the model's max_position_embeddings (" +
             std::to_string(model.max_position_embeddings) + ")");
       }
       const int64_t shortest = long_context_min_length(task, o.shape);
       if (length < shortest) {
         where.key("lengths").index(i).fail(
-            std::to_string(length) + " tokens is too short for " + long_context_task_name(task) + " (at least " +
-            std::to_string(shortest) + " tokens for its needles and query); raise it or drop the task");
+            std::to_string(length) + " tokens is too short for " + long_context_task_name(task) +
+            " (at least " + std::to_string(shortest) +
+            " tokens for its needles and query); raise it or drop the task");
       }
     }
   }
@@ -89,13 +119,16 @@ std::vector<SuiteItem> long_context_items(const LongContextOptions& o) {
     for (int64_t length : o.lengths) {
       for (double depth : o.depths) {
         for (int64_t i = 0; i < o.items_per_cell; ++i) {
-          const std::string cell = name + "/length=" + std::to_string(length) + "/depth=" + slice_value(depth);
+          const std::string cell =
+              name + "/length=" + std::to_string(length) + "/depth=" + slice_value(depth);
           Rng rng(o.seed ^ fnv1a(cell + "/" + std::to_string(i)));
           auto item = std::make_shared<LongContextItem>(
               make_long_context_item(task, o.shape, length, depth, rng, Split::kHeldOut));
           items.push_back({cell + "/" + std::to_string(i),
                            {item->prompt, item->answer, budget, ""},
-                           [task, item](const std::string& output) { return long_context_score(task, *item, output); },
+                           [task, item](const std::string& output) {
+                             return long_context_score(task, *item, output);
+                           },
                            {{"task", name}, {"length", length}, {"depth", depth}}});
         }
       }
@@ -104,11 +137,13 @@ std::vector<SuiteItem> long_context_items(const LongContextOptions& o) {
   return items;
 }
 
-int64_t effective_length(const std::vector<int64_t>& lengths, const std::vector<double>& scores, double fraction) {
+int64_t effective_length(const std::vector<int64_t>& lengths, const std::vector<double>& scores,
+                         double fraction) {
   TB_CHECK(lengths.size() == scores.size() && !lengths.empty(), "one score per length");
   if (scores[0] <= 0) return 0;
   int64_t effective = 0;
-  for (size_t i = 0; i < lengths.size() && scores[i] >= fraction * scores[0]; ++i) effective = lengths[i];
+  for (size_t i = 0; i < lengths.size() && scores[i] >= fraction * scores[0]; ++i)
+    effective = lengths[i];
   return effective;
 }
 
@@ -147,14 +182,16 @@ EvalOutput LongContext::evaluate(Responder& base, Responder& tuned) const {
         for (size_t i : at_length) {
           if (items[i].meta.at("depth") == depth) cell.push_back(i);
         }
-        add_score_aggregates(out, suite, name, {{"length", std::to_string(length)}, {"depth", slice_value(depth)}},
+        add_score_aggregates(out, suite, name,
+                             {{"length", std::to_string(length)}, {"depth", slice_value(depth)}},
                              scores, cell);
       }
     }
     for (int m = 0; m < 2; ++m) {
-      const double value = double(effective_length(options_.lengths, by_length[m], options_.effective_fraction));
-      out.aggregates.push_back({suite, m == 0 ? "base" : "tuned", name + " effective_length", value, std::nullopt,
-                                std::nullopt, std::nullopt, int64_t(all.size())});
+      const double value =
+          double(effective_length(options_.lengths, by_length[m], options_.effective_fraction));
+      out.aggregates.push_back({suite, m == 0 ? "base" : "tuned", name + " effective_length", value,
+                                std::nullopt, std::nullopt, std::nullopt, int64_t(all.size())});
     }
   }
   return out;

@@ -22,7 +22,9 @@ bool has(const nlohmann::json& list, const std::string& name) {
   return std::find(list.begin(), list.end(), name) != list.end();
 }
 
-std::string chain_name(ChainFormat f) { return f == ChainFormat::kDirect ? "chain_direct" : "chain_cot"; }
+std::string chain_name(ChainFormat f) {
+  return f == ChainFormat::kDirect ? "chain_direct" : "chain_cot";
+}
 std::string addition_name(AdditionFormat f) {
   return f == AdditionFormat::kPlain ? "addition_plain" : "addition_reversed";
 }
@@ -64,24 +66,59 @@ ReasoningOptions ReasoningOptions::from_json(const nlohmann::json& j) {
 
 const Schema& reasoning_schema() {
   static const Schema schema = {
-      {.name = "tasks", .type = FieldType::kStringList, .default_value = {"chain", "addition"},
-       .choices = {"chain", "addition", "gsm8k"}, .help = "gsm8k needs gsm8k_file"},
-      {.name = "chain_hops", .type = FieldType::kIntList, .default_value = {1, 2, 4, 8}, .min = 1, .max = 25},
-      {.name = "chain_formats", .type = FieldType::kStringList, .default_value = {"direct", "cot"},
+      {.name = "tasks",
+       .type = FieldType::kStringList,
+       .default_value = {"chain", "addition"},
+       .choices = {"chain", "addition", "gsm8k"},
+       .help = "gsm8k needs gsm8k_file"},
+      {.name = "chain_hops",
+       .type = FieldType::kIntList,
+       .default_value = {1, 2, 4, 8},
+       .min = 1,
+       .max = 25},
+      {.name = "chain_formats",
+       .type = FieldType::kStringList,
+       .default_value = {"direct", "cot"},
        .choices = {"direct", "cot"}},
-      {.name = "trained_hops", .type = FieldType::kInt, .default_value = 4, .min = 1, .max = 25,
+      {.name = "trained_hops",
+       .type = FieldType::kInt,
+       .default_value = 4,
+       .min = 1,
+       .max = 25,
        .help = "hop counts above this are reported as extrapolation (the mixture trains 1-4)"},
-      {.name = "addition_digits", .type = FieldType::kIntList, .default_value = {2, 3, 4}, .min = 1, .max = 18},
-      {.name = "addition_formats", .type = FieldType::kStringList, .default_value = {"plain", "reversed"},
+      {.name = "addition_digits",
+       .type = FieldType::kIntList,
+       .default_value = {2, 3, 4},
+       .min = 1,
+       .max = 18},
+      {.name = "addition_formats",
+       .type = FieldType::kStringList,
+       .default_value = {"plain", "reversed"},
        .choices = {"plain", "reversed"}},
-      {.name = "items", .type = FieldType::kInt, .default_value = 50, .min = 1, .max = 100000,
+      {.name = "items",
+       .type = FieldType::kInt,
+       .default_value = 50,
+       .min = 1,
+       .max = 100000,
        .help = "items per task x size x format"},
-      {.name = "gsm8k_file", .type = FieldType::kString, .default_value = "",
+      {.name = "gsm8k_file",
+       .type = FieldType::kString,
+       .default_value = "",
        .help = "GSM8K-format JSON Lines (question, answer with \"#### N\")"},
-      {.name = "gsm8k_fewshot_file", .type = FieldType::kString, .default_value = "",
+      {.name = "gsm8k_fewshot_file",
+       .type = FieldType::kString,
+       .default_value = "",
        .help = "exemplars for gsm8k_num_fewshot (lm-eval draws them from the train split)"},
-      {.name = "gsm8k_num_fewshot", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = 64},
-      {.name = "gsm8k_limit", .type = FieldType::kInt, .default_value = 0, .min = 0, .help = "0: every item"},
+      {.name = "gsm8k_num_fewshot",
+       .type = FieldType::kInt,
+       .default_value = 0,
+       .min = 0,
+       .max = 64},
+      {.name = "gsm8k_limit",
+       .type = FieldType::kInt,
+       .default_value = 0,
+       .min = 0,
+       .help = "0: every item"},
       {.name = "gsm8k_max_new_tokens", .type = FieldType::kInt, .default_value = 256, .min = 1},
       {.name = "seed", .type = FieldType::kInt, .default_value = 0, .min = 0, .help = "item seed"},
       {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096},
@@ -100,10 +137,13 @@ void check_reasoning(const nlohmann::json& j, const LlamaConfig& model, const Js
     const auto hops = j.at("chain_hops");
     for (size_t i = 0; i < hops.size(); ++i) {
       Rng rng(0);
-      if (!fits(make_chain_item(hops[i].get<int64_t>(), ChainFormat::kChainOfThought, rng, Split::kHeldOut))) {
-        where.key("chain_hops").index(i).fail("a chain of " + std::to_string(hops[i].get<int64_t>()) +
-                                              " hops does not fit the model's max_position_embeddings (" +
-                                              std::to_string(context) + ")");
+      if (!fits(make_chain_item(hops[i].get<int64_t>(), ChainFormat::kChainOfThought, rng,
+                                Split::kHeldOut))) {
+        where.key("chain_hops")
+            .index(i)
+            .fail("a chain of " + std::to_string(hops[i].get<int64_t>()) +
+                  " hops does not fit the model's max_position_embeddings (" +
+                  std::to_string(context) + ")");
       }
     }
   }
@@ -111,15 +151,19 @@ void check_reasoning(const nlohmann::json& j, const LlamaConfig& model, const Js
     const auto digits = j.at("addition_digits");
     for (size_t i = 0; i < digits.size(); ++i) {
       Rng rng(0);
-      if (!fits(make_addition_item(digits[i].get<int64_t>(), AdditionFormat::kReversed, rng, Split::kHeldOut))) {
-        where.key("addition_digits").index(i).fail("does not fit the model's max_position_embeddings (" +
-                                                   std::to_string(context) + ")");
+      if (!fits(make_addition_item(digits[i].get<int64_t>(), AdditionFormat::kReversed, rng,
+                                   Split::kHeldOut))) {
+        where.key("addition_digits")
+            .index(i)
+            .fail("does not fit the model's max_position_embeddings (" + std::to_string(context) +
+                  ")");
       }
     }
   }
   if (has(tasks, "gsm8k")) {
     const std::string file = j.at("gsm8k_file").get<std::string>();
-    if (file.empty()) where.key("gsm8k_file").fail("the gsm8k task needs a JSON Lines file of GSM8K items");
+    if (file.empty())
+      where.key("gsm8k_file").fail("the gsm8k task needs a JSON Lines file of GSM8K items");
     try {
       load_gsm8k_jsonl(file);
     } catch (const UserError& e) {
@@ -128,7 +172,8 @@ void check_reasoning(const nlohmann::json& j, const LlamaConfig& model, const Js
     const int64_t shots = j.at("gsm8k_num_fewshot").get<int64_t>();
     if (shots > 0) {
       const std::string fewshot = j.at("gsm8k_fewshot_file").get<std::string>();
-      if (fewshot.empty()) where.key("gsm8k_fewshot_file").fail("gsm8k_num_fewshot > 0 needs a file of exemplars");
+      if (fewshot.empty())
+        where.key("gsm8k_fewshot_file").fail("gsm8k_num_fewshot > 0 needs a file of exemplars");
       try {
         if (int64_t(load_gsm8k_jsonl(fewshot).size()) < shots) {
           where.key("gsm8k_num_fewshot").fail("more exemplars than " + fewshot + " holds");
@@ -149,10 +194,11 @@ std::vector<SuiteItem> reasoning_items(const ReasoningOptions& o) {
           Rng rng(o.seed ^ fnv1a("chain/hops=" + std::to_string(hops) + "/" + std::to_string(i)));
           const ReasoningItem item = make_chain_item(hops, format, rng, Split::kHeldOut);
           const std::string name = chain_name(format);
-          items.push_back({name + "/hops=" + std::to_string(hops) + "/" + std::to_string(i),
-                           {item.prompt, item.answer, chain_max_answer_tokens(hops, format) + 1, ""},
-                           [format, item](const std::string& out) { return chain_score(format, item, out); },
-                           {{"task", name}, {"hops", hops}, {"problem", i}}});
+          items.push_back(
+              {name + "/hops=" + std::to_string(hops) + "/" + std::to_string(i),
+               {item.prompt, item.answer, chain_max_answer_tokens(hops, format) + 1, ""},
+               [format, item](const std::string& out) { return chain_score(format, item, out); },
+               {{"task", name}, {"hops", hops}, {"problem", i}}});
         }
       }
     }
@@ -161,7 +207,8 @@ std::vector<SuiteItem> reasoning_items(const ReasoningOptions& o) {
     for (AdditionFormat format : o.addition_formats) {
       for (int64_t digits : o.addition_digits) {
         for (int64_t i = 0; i < o.items; ++i) {
-          Rng rng(o.seed ^ fnv1a("addition/digits=" + std::to_string(digits) + "/" + std::to_string(i)));
+          Rng rng(o.seed ^
+                  fnv1a("addition/digits=" + std::to_string(digits) + "/" + std::to_string(i)));
           const ReasoningItem item = make_addition_item(digits, format, rng, Split::kHeldOut);
           const std::string name = addition_name(format);
           items.push_back({name + "/digits=" + std::to_string(digits) + "/" + std::to_string(i),
@@ -195,15 +242,18 @@ EvalOutput Reasoning::evaluate(Responder& base, Responder& tuned) const {
   for (ChainFormat format : options_.chain_formats) {
     if (!options_.chain) break;
     const std::string name = chain_name(format);
-    add_score_aggregates(out, suite, name, {}, scores, select([&](const auto& m) { return m.at("task") == name; }));
+    add_score_aggregates(out, suite, name, {}, scores,
+                         select([&](const auto& m) { return m.at("task") == name; }));
     for (int64_t hops : options_.chain_hops) {
-      add_score_aggregates(out, suite, name, {{"hops", std::to_string(hops)}}, scores,
-                           select([&](const auto& m) { return m.at("task") == name && m.at("hops") == hops; }));
+      add_score_aggregates(
+          out, suite, name, {{"hops", std::to_string(hops)}}, scores,
+          select([&](const auto& m) { return m.at("task") == name && m.at("hops") == hops; }));
     }
     const auto beyond = select([&](const auto& m) {
       return m.at("task") == name && m.at("hops").template get<int64_t>() > options_.trained_hops;
     });
-    if (!beyond.empty()) add_score_aggregates(out, suite, name + "_extrapolation", {}, scores, beyond);
+    if (!beyond.empty())
+      add_score_aggregates(out, suite, name + "_extrapolation", {}, scores, beyond);
   }
   if (options_.chain && options_.chain_formats.size() == 2) {
     // Chain-of-thought gain, paired per problem: items alternate direct, cot.
@@ -214,16 +264,19 @@ EvalOutput Reasoning::evaluate(Responder& base, Responder& tuned) const {
         if (items[i].meta.at("task") != "chain_direct") break;
         gain.push_back(s.score[i + 1] - s.score[i]);
       }
-      out.aggregates.push_back(make_aggregate(suite, m == 0 ? "base" : "tuned", "chain cot_gain", mean_estimate(gain)));
+      out.aggregates.push_back(
+          make_aggregate(suite, m == 0 ? "base" : "tuned", "chain cot_gain", mean_estimate(gain)));
     }
   }
   for (AdditionFormat format : options_.addition_formats) {
     if (!options_.addition) break;
     const std::string name = addition_name(format);
-    add_score_aggregates(out, suite, name, {}, scores, select([&](const auto& m) { return m.at("task") == name; }));
+    add_score_aggregates(out, suite, name, {}, scores,
+                         select([&](const auto& m) { return m.at("task") == name; }));
     for (int64_t digits : options_.addition_digits) {
-      add_score_aggregates(out, suite, name, {{"digits", std::to_string(digits)}}, scores,
-                           select([&](const auto& m) { return m.at("task") == name && m.at("digits") == digits; }));
+      add_score_aggregates(
+          out, suite, name, {{"digits", std::to_string(digits)}}, scores,
+          select([&](const auto& m) { return m.at("task") == name && m.at("digits") == digits; }));
     }
   }
   if (options_.gsm8k) {
@@ -242,13 +295,18 @@ EvalOutput Reasoning::evaluate(Responder& base, Responder& tuned) const {
         const std::string answer = truncate_at_stop(responses[i].output, gsm8k_stop_sequences());
         const double s = gsm8k_match(gsm8k_strict_extract(answer), item.answer) ? 1.0 : 0.0;
         const double f = gsm8k_match(gsm8k_flexible_extract(answer), item.answer) ? 1.0 : 0.0;
-        for (auto [name, score, into] : {std::tuple{"gsm8k_strict", s, &strict}, std::tuple{"gsm8k_flexible", f, &flexible}}) {
+        for (auto [name, score, into] :
+             {std::tuple{"gsm8k_strict", s, &strict}, std::tuple{"gsm8k_flexible", f, &flexible}}) {
           ModelScores& ms = m == 0 ? into->base : into->tuned;
           ms.score.push_back(score);
           ms.logprob.push_back(responses[i].answer_logprob);
-          out.items.push_back({suite, model, std::string(name) + "/line=" + std::to_string(item.line), score,
-                               responses[i].answer_logprob,
-                               {{"task", name}, {"line", item.line}, {"output", escape_bytes(answer)}}});
+          out.items.push_back(
+              {suite,
+               model,
+               std::string(name) + "/line=" + std::to_string(item.line),
+               score,
+               responses[i].answer_logprob,
+               {{"task", name}, {"line", item.line}, {"output", escape_bytes(answer)}}});
         }
       }
     }

@@ -27,7 +27,8 @@ struct ReasoningOptions {
 };
 
 const Schema& reasoning_schema();
-void check_reasoning(const nlohmann::json& options, const LlamaConfig& model, const JsonLocation& where);
+void check_reasoning(const nlohmann::json& options, const LlamaConfig& model,
+                     const JsonLocation& where);
 
 // The chain and addition items (held-out split). Chain item i of a hop count is the same
 // problem in both formats, so the chain-of-thought gain is paired per problem.

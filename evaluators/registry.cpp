@@ -9,7 +9,9 @@
 namespace tb {
 namespace {
 
-std::unique_ptr<Evaluator> make_task_accuracy(const nlohmann::json&) { return std::make_unique<TaskAccuracy>(); }
+std::unique_ptr<Evaluator> make_task_accuracy(const nlohmann::json&) {
+  return std::make_unique<TaskAccuracy>();
+}
 
 std::unique_ptr<Evaluator> make_forgetting(const nlohmann::json& o) {
   return std::make_unique<Forgetting>(ForgettingOptions::from_json(o));
@@ -25,25 +27,31 @@ std::unique_ptr<Evaluator> make_reasoning(const nlohmann::json& o) {
 
 }  // namespace
 
-EvalAggregate make_aggregate(const std::string& suite, const std::string& model, const std::string& metric,
-                             const Estimate& e) {
+EvalAggregate make_aggregate(const std::string& suite, const std::string& model,
+                             const std::string& metric, const Estimate& e) {
   return {suite, model, metric, e.value, e.stderr_value, e.ci_low, e.ci_high, e.n};
 }
 
 const std::vector<EvaluatorInfo>& all_evaluators() {
   static const std::vector<EvaluatorInfo> evaluators = {
-      {"task_accuracy", "exact-match accuracy and gold-answer log-probability on the task's held-out items", {},
-       nullptr, &make_task_accuracy},
+      {"task_accuracy",
+       "exact-match accuracy and gold-answer log-probability on the task's held-out items",
+       {},
+       nullptr,
+       &make_task_accuracy},
       {"forgetting",
-       "held-out pretraining cross-entropy change and KL(base || tuned), paired per sequence; retention of "
+       "held-out pretraining cross-entropy change and KL(base || tuned), paired per sequence; "
+       "retention of "
        "control tasks the base model could do",
        forgetting_schema(), &check_forgetting, &make_forgetting},
       {"long_context",
-       "passkey, needle-in-a-haystack (K keys, V values, Q queries), variable tracking and key-value retrieval "
+       "passkey, needle-in-a-haystack (K keys, V values, Q queries), variable tracking and "
+       "key-value retrieval "
        "over a grid of context lengths x needle depths, with an effective length",
        long_context_schema(), &check_long_context, &make_long_context},
       {"reasoning",
-       "chained arithmetic over k hops (direct and chain of thought, extrapolation beyond the trained hops), "
+       "chained arithmetic over k hops (direct and chain of thought, extrapolation beyond the "
+       "trained hops), "
        "plain and reversed multi-digit addition, and GSM8K from a JSON Lines file",
        reasoning_schema(), &check_reasoning, &make_reasoning},
   };

@@ -26,7 +26,8 @@ ModelResponder::ModelResponder(LlamaForCausalLM model, int64_t batch_size)
 
 std::vector<Response> ModelResponder::respond(const std::vector<Query>& queries) {
   model_->eval();
-  const int64_t context = model_->config.max_position_embeddings - model_->config.num_virtual_tokens;
+  const int64_t context =
+      model_->config.max_position_embeddings - model_->config.num_virtual_tokens;
   std::vector<Response> out(queries.size());
 
   // Generation: batches of prompts with equal token counts and equal decoding settings.
@@ -42,8 +43,10 @@ std::vector<Response> ModelResponder::respond(const std::vector<Query>& queries)
       const size_t end = std::min(members.size(), start + size_t(batch_size_));
       std::vector<std::vector<int64_t>> batch;
       for (size_t j = start; j < end; ++j) batch.push_back(prompts[members[j]]);
-      const auto generated = greedy_generate_batch(model_, batch, std::get<1>(key), kEosToken, std::get<2>(key));
-      for (size_t j = start; j < end; ++j) out[members[j]].output = decode_bytes(generated[j - start]);
+      const auto generated =
+          greedy_generate_batch(model_, batch, std::get<1>(key), kEosToken, std::get<2>(key));
+      for (size_t j = start; j < end; ++j)
+        out[members[j]].output = decode_bytes(generated[j - start]);
     }
   }
 

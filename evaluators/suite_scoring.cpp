@@ -18,7 +18,8 @@ SuiteScores score_suite_items(const std::string& suite, const std::vector<SuiteI
       s.logprob.push_back(responses[i].answer_logprob);
       nlohmann::json meta = items[i].meta;
       meta["output"] = escape_bytes(responses[i].output);
-      out.items.push_back({suite, model, items[i].id, s.score.back(), s.logprob.back(), std::move(meta)});
+      out.items.push_back(
+          {suite, model, items[i].id, s.score.back(), s.logprob.back(), std::move(meta)});
     }
   }
   return scores;

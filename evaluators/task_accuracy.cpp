@@ -13,10 +13,11 @@ EvalOutput TaskAccuracy::evaluate(EvalContext& ctx) {
   std::vector<SuiteItem> items;
   for (const TaskItem& item : ctx.task->eval) {
     // One token past the answer is enough to see whether the model stops there.
-    items.push_back({item.id,
-                     {item.prompt, item.answer, int64_t(item.answer.size()) + 1, ""},
-                     [answer = item.answer](const std::string& out) { return out == answer ? 1.0 : 0.0; },
-                     {{"answer_chars", int64_t(item.answer.size())}}});
+    items.push_back(
+        {item.id,
+         {item.prompt, item.answer, int64_t(item.answer.size()) + 1, ""},
+         [answer = item.answer](const std::string& out) { return out == answer ? 1.0 : 0.0; },
+         {{"answer_chars", int64_t(item.answer.size())}}});
   }
   ModelResponder base(ctx.base), tuned(ctx.tuned);
   EvalOutput out;

@@ -11,7 +11,8 @@ namespace tb {
 
 class KvRetrievalTask : public Task {
  public:
-  KvRetrievalTask(int64_t min_length, int64_t max_length) : min_length_(min_length), max_length_(max_length) {}
+  KvRetrievalTask(int64_t min_length, int64_t max_length)
+      : min_length_(min_length), max_length_(max_length) {}
   TaskItem sample(Rng& rng) const override;
 
  private:

@@ -9,8 +9,8 @@
 namespace tb {
 namespace {
 
-const std::vector<std::string> kNames = {"passkey",         "niah_single",       "niah_multikey",
-                                         "niah_multivalue", "niah_multiquery",   "variable_tracking",
+const std::vector<std::string> kNames = {"passkey",         "niah_single",     "niah_multikey",
+                                         "niah_multivalue", "niah_multiquery", "variable_tracking",
                                          "kv_retrieval"};
 
 std::string digits(Rng& rng, int64_t n) {  // n digits, no leading zero
@@ -69,7 +69,8 @@ std::string magic_needle(const std::string& key, const std::string& value) {
 
 Facts niah_facts(int64_t keys, int64_t values, int64_t queries, Rng& rng) {
   Facts f;
-  const auto all_keys = distinct(std::max(keys, queries), [&] { return letters(rng, kKeyLetters, 'a'); });
+  const auto all_keys =
+      distinct(std::max(keys, queries), [&] { return letters(rng, kKeyLetters, 'a'); });
   const std::vector<std::string> queried(all_keys.begin(), all_keys.begin() + queries);
   std::vector<std::string> distractors;
   for (size_t k = 0; k < all_keys.size(); ++k) {
@@ -108,13 +109,18 @@ Facts facts_for(LongContextTask task, const LongContextShape& shape, Rng& rng) {
       f.core = "passkey " + key;
       return f;
     }
-    case LongContextTask::kNiahSingle: return niah_facts(1, 1, 1, rng);
-    case LongContextTask::kNiahMultikey: return niah_facts(shape.multi, 1, 1, rng);
-    case LongContextTask::kNiahMultivalue: return niah_facts(1, shape.multi, 1, rng);
-    case LongContextTask::kNiahMultiquery: return niah_facts(shape.multi, 1, shape.multi, rng);
+    case LongContextTask::kNiahSingle:
+      return niah_facts(1, 1, 1, rng);
+    case LongContextTask::kNiahMultikey:
+      return niah_facts(shape.multi, 1, 1, rng);
+    case LongContextTask::kNiahMultivalue:
+      return niah_facts(1, shape.multi, 1, rng);
+    case LongContextTask::kNiahMultiquery:
+      return niah_facts(shape.multi, 1, shape.multi, rng);
     case LongContextTask::kVariableTracking: {
       Facts f;
-      const auto names = distinct(shape.vt_hops + 1, [&] { return letters(rng, kVarLetters, 'A'); });
+      const auto names =
+          distinct(shape.vt_hops + 1, [&] { return letters(rng, kVarLetters, 'A'); });
       const std::string value = digits(rng, kVtValueDigits);
       f.needles.push_back("VAR " + names[0] + " = " + value + ". ");
       for (size_t i = 1; i < names.size(); ++i) {
@@ -128,7 +134,8 @@ Facts facts_for(LongContextTask task, const LongContextShape& shape, Rng& rng) {
       f.core = "vt " + value + " " + f.answer;
       return f;
     }
-    case LongContextTask::kKvRetrieval: break;
+    case LongContextTask::kKvRetrieval:
+      break;
   }
   TB_CHECK(false, "kv_retrieval is laid out separately");
 }
@@ -149,7 +156,8 @@ LongContextItem lay_out_in_haystack(const Facts& f, int64_t length, double depth
   for (size_t i = 1; i < f.needles.size(); ++i) {
     const size_t lo = f.chained ? first : 0;
     const size_t at = lo + size_t(rng.below(haystack.size() - lo + 1));
-    placed.push_back({at == haystack.size() ? at : std::max(lo, sentence_start_at_or_before(haystack, at)), i});
+    placed.push_back(
+        {at == haystack.size() ? at : std::max(lo, sentence_start_at_or_before(haystack, at)), i});
   }
   std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.order < b.order;
@@ -174,7 +182,8 @@ constexpr int64_t kKvPairBytes = 2 + kHexDigits + 4 + kHexDigits;  // "k": "v"
 std::string kv_query(const std::string& key) { return "}\nKey: \"" + key + "\" Value: "; }
 
 LongContextItem make_kv_item(int64_t length, double depth, Rng& rng, Split split) {
-  const int64_t budget = length - 1 - int64_t(kKvHead.size()) - int64_t(kv_query("").size()) - kHexDigits;
+  const int64_t budget =
+      length - 1 - int64_t(kKvHead.size()) - int64_t(kv_query("").size()) - kHexDigits;
   const int64_t pairs = (budget + 2) / (kKvPairBytes + 2);  // pairs joined by ", "
   const int64_t padding = budget - (pairs * (kKvPairBytes + 2) - 2);
   const auto gold = size_t(std::llround(depth * double(pairs - 1)));
@@ -220,7 +229,8 @@ const std::string& long_context_task_name(LongContextTask task) { return kNames[
 
 int64_t long_context_min_length(LongContextTask task, const LongContextShape& shape) {
   if (task == LongContextTask::kKvRetrieval) {
-    return 1 + int64_t(kKvHead.size()) + 2 * kKvPairBytes + 2 + int64_t(kv_query("").size()) + kHexDigits;
+    return 1 + int64_t(kKvHead.size()) + 2 * kKvPairBytes + 2 + int64_t(kv_query("").size()) +
+           kHexDigits;
   }
   Rng rng(0);  // every draw of a task has the same byte count
   const Facts f = facts_for(task, shape, rng);
@@ -251,7 +261,8 @@ LongContextItem make_long_context_item(LongContextTask task, const LongContextSh
   return item;
 }
 
-double long_context_score(LongContextTask task, const LongContextItem& item, const std::string& output) {
+double long_context_score(LongContextTask task, const LongContextItem& item,
+                          const std::string& output) {
   switch (task) {
     case LongContextTask::kPasskey: {
       const size_t start = output.find_first_of("0123456789");

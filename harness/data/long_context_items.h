@@ -5,8 +5,8 @@
 //   "The pass key is 48213. ", then the answer prefix "The pass key is " -> "48213" (the
 //   question before the prefix is dropped: the prefix alone asks it).
 // - niah_single / niah_multikey / niah_multivalue / niah_multiquery (RULER, Hsieh et al.
-//   2024, arXiv 2404.06654, niah.py with the noise haystack, answer prefix only): needles "The magic number
-//   for qxzf is 4821391. " with K keys, V values per key, Q queried keys.
+//   2024, arXiv 2404.06654, niah.py with the noise haystack, answer prefix only): needles "The
+//   magic number for qxzf is 4821391. " with K keys, V values per key, Q queried keys.
 // - variable_tracking (RULER vt): "VAR ABCDE = 12345. " then hops "VAR FGHIJ = VAR ABCDE. ";
 //   the answer is every variable of the chain.
 // - kv_retrieval (Liu et al. 2023, "Lost in the Middle", arXiv 2307.03172,

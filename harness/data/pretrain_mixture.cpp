@@ -12,14 +12,16 @@ namespace tb {
 namespace {
 
 constexpr std::array<std::string_view, 20> kNouns = {
-    "cat", "dog", "bird", "fox", "man", "woman", "child", "river", "house", "tree",
-    "king", "ship", "horse", "garden", "city", "teacher", "farmer", "stone", "book", "lamp"};
+    "cat",  "dog",  "bird",  "fox",    "man",  "woman",   "child",  "river", "house", "tree",
+    "king", "ship", "horse", "garden", "city", "teacher", "farmer", "stone", "book",  "lamp"};
 constexpr std::array<std::string_view, 14> kVerbs = {
-    "sees", "finds", "likes", "follows", "carries", "watches", "paints",
-    "builds", "holds", "visits", "moves", "hears", "helps", "calls"};
-constexpr std::array<std::string_view, 12> kAdjectives = {
-    "red", "small", "old", "quiet", "bright", "green", "tall", "young", "dark", "happy", "cold", "brave"};
-constexpr std::array<std::string_view, 6> kPrepositions = {"near", "under", "behind", "beside", "over", "in"};
+    "sees",   "finds", "likes",  "follows", "carries", "watches", "paints",
+    "builds", "holds", "visits", "moves",   "hears",   "helps",   "calls"};
+constexpr std::array<std::string_view, 12> kAdjectives = {"red",    "small", "old",  "quiet",
+                                                          "bright", "green", "tall", "young",
+                                                          "dark",   "happy", "cold", "brave"};
+constexpr std::array<std::string_view, 6> kPrepositions = {"near",   "under", "behind",
+                                                           "beside", "over",  "in"};
 constexpr std::array<std::string_view, 3> kDeterminers = {"the", "a", "every"};
 
 template <size_t N>
@@ -110,7 +112,8 @@ std::string sample_mixture_document(Rng& rng, const MixtureWeights& w, Split spl
   if ((u -= w.arithmetic) < 0) return document(addition_item(rng, split));
   if ((u -= w.reversed_arithmetic) < 0) {
     const int64_t digits = rng.between(1, 3);
-    return document(reasoning_item(make_addition_item(digits, AdditionFormat::kReversed, rng, split)));
+    return document(
+        reasoning_item(make_addition_item(digits, AdditionFormat::kReversed, rng, split)));
   }
   if ((u -= w.chain) < 0) return document(chain_item(rng, split, 4));
   const auto task = LongContextTask(rng.below(long_context_task_names().size()));
@@ -125,12 +128,17 @@ const std::vector<std::string>& control_task_names() {
 
 ControlItem make_control_item(ControlTask task, Rng& rng, Split split, int64_t max_tokens) {
   switch (task) {
-    case ControlTask::kCopy: return copy_item(rng, split);
-    case ControlTask::kAddition: return addition_item(rng, split);
+    case ControlTask::kCopy:
+      return copy_item(rng, split);
+    case ControlTask::kAddition:
+      return addition_item(rng, split);
     case ControlTask::kReversedAddition:
-      return reasoning_item(make_addition_item(rng.between(1, 3), AdditionFormat::kReversed, rng, split));
-    case ControlTask::kChain: return chain_item(rng, split, 2);
-    case ControlTask::kPasskey: return long_context_item(LongContextTask::kPasskey, rng, split, max_tokens);
+      return reasoning_item(
+          make_addition_item(rng.between(1, 3), AdditionFormat::kReversed, rng, split));
+    case ControlTask::kChain:
+      return chain_item(rng, split, 2);
+    case ControlTask::kPasskey:
+      return long_context_item(LongContextTask::kPasskey, rng, split, max_tokens);
   }
   TB_CHECK(false, "unhandled control task");
 }

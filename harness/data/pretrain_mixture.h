@@ -20,10 +20,10 @@ inline constexpr int kPretrainMixtureVersion = 3;
 struct MixtureWeights {
   double prose = 0.35;
   double copy = 0.15;
-  double arithmetic = 0.1;           // plain addition of 0-99
-  double reversed_arithmetic = 0.05; // reversed-digit addition of 1-3 digits
-  double chain = 0.15;               // chained arithmetic, 1-4 hops, direct or chain of thought
-  double long_context = 0.2;         // every long-context task, lengths up to the cap below
+  double arithmetic = 0.1;               // plain addition of 0-99
+  double reversed_arithmetic = 0.05;     // reversed-digit addition of 1-3 digits
+  double chain = 0.15;                   // chained arithmetic, 1-4 hops, direct or chain of thought
+  double long_context = 0.2;             // every long-context task, lengths up to the cap below
   int64_t long_context_max_tokens = 64;  // longest long-context document (BOS + prompt)
 };
 
@@ -38,7 +38,8 @@ enum class ControlTask { kCopy, kAddition, kReversedAddition, kChain, kPasskey }
 struct ControlItem {
   std::string prompt, answer;
 };
-const std::vector<std::string>& control_task_names();  // copy, addition, reversed_addition, chain, passkey
+const std::vector<std::string>&
+control_task_names();  // copy, addition, reversed_addition, chain, passkey
 ControlItem make_control_item(ControlTask task, Rng& rng, Split split, int64_t max_tokens);
 
 }  // namespace tb

@@ -52,7 +52,9 @@ ReasoningItem make_chain_item(int64_t hops, ChainFormat format, Rng& rng, Split 
     for (int64_t i = 1; i <= hops; ++i) {
       const char op = "+-*"[rng.below(3)];
       const int operand = int(1 + rng.below(9));
-      value = op == '+' ? (value + operand) % 10 : op == '-' ? (value - operand + 10) % 10 : (value * operand) % 10;
+      value = op == '+'   ? (value + operand) % 10
+              : op == '-' ? (value - operand + 10) % 10
+                          : (value * operand) % 10;
       item.problem += std::string(1, names[size_t(i)]) + "=" + names[size_t(i - 1)] + op +
                       std::to_string(operand) + ";";
       steps += std::string(1, names[size_t(i)]) + "=" + std::to_string(value) + ";";

@@ -13,8 +13,9 @@ std::vector<int64_t> greedy_generate(LlamaForCausalLM& model, const std::vector<
   KVCache cache;
   auto next_input = torch::tensor(prompt, torch::kInt64).unsqueeze(0);
   for (int64_t step = 0; step < max_new_tokens && int64_t(tokens.size()) < max_len; ++step) {
-    const auto logits = use_cache ? model->forward(next_input, &cache)
-                                  : model->forward(torch::tensor(tokens, torch::kInt64).unsqueeze(0));
+    const auto logits = use_cache
+                            ? model->forward(next_input, &cache)
+                            : model->forward(torch::tensor(tokens, torch::kInt64).unsqueeze(0));
     const int64_t next = logits.select(1, logits.size(1) - 1).argmax(-1).item<int64_t>();
     if (next == stop_token) break;
     out.push_back(next);
@@ -30,20 +31,23 @@ double continuation_logprob(LlamaForCausalLM& model, const std::vector<int64_t>&
   std::vector<int64_t> tokens = prompt;
   tokens.insert(tokens.end(), continuation.begin(), continuation.end());
   const auto input = torch::tensor(tokens, torch::kInt64).unsqueeze(0);
-  const auto logp = torch::log_softmax(model->forward(input).squeeze(0).to(torch::kFloat32), -1);  // (T, V)
+  const auto logp =
+      torch::log_softmax(model->forward(input).squeeze(0).to(torch::kFloat32), -1);  // (T, V)
   const int64_t first = int64_t(prompt.size()) - 1;  // position predicting continuation[0]
   const auto targets = torch::tensor(continuation, torch::kInt64);
-  return logp.narrow(0, first, int64_t(continuation.size())).gather(1, targets.unsqueeze(1)).sum().item<double>();
+  return logp.narrow(0, first, int64_t(continuation.size()))
+      .gather(1, targets.unsqueeze(1))
+      .sum()
+      .item<double>();
 }
 
 }  // namespace tb
 
 namespace tb {
 
-std::vector<std::vector<int64_t>> greedy_generate_batch(LlamaForCausalLM& model,
-                                                        const std::vector<std::vector<int64_t>>& prompts,
-                                                        int64_t max_new_tokens, int64_t stop_token,
-                                                        const std::string& stop_text) {
+std::vector<std::vector<int64_t>> greedy_generate_batch(
+    LlamaForCausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
+    int64_t max_new_tokens, int64_t stop_token, const std::string& stop_text) {
   torch::NoGradGuard no_grad;
   const auto rows = int64_t(prompts.size());
   std::vector<std::vector<int64_t>> out(prompts.size());
@@ -51,10 +55,12 @@ std::vector<std::vector<int64_t>> greedy_generate_batch(LlamaForCausalLM& model,
   const auto length = int64_t(prompts[0].size());
   auto input = torch::empty({rows, length}, torch::kInt64);
   for (int64_t r = 0; r < rows; ++r) {
-    TORCH_CHECK(int64_t(prompts[size_t(r)].size()) == length, "prompts of one batch share a length");
+    TORCH_CHECK(int64_t(prompts[size_t(r)].size()) == length,
+                "prompts of one batch share a length");
     std::copy(prompts[size_t(r)].begin(), prompts[size_t(r)].end(), input[r].data_ptr<int64_t>());
   }
-  const int64_t room = model->config.max_position_embeddings - model->config.num_virtual_tokens - length;
+  const int64_t room =
+      model->config.max_position_embeddings - model->config.num_virtual_tokens - length;
   std::vector<bool> done(prompts.size(), false);
   int64_t running = rows;
   KVCache cache;
@@ -68,7 +74,8 @@ std::vector<std::vector<int64_t>> greedy_generate_batch(LlamaForCausalLM& model,
         done[r] = true;
       } else {
         out[r].push_back(ids[r]);
-        if (!stop_text.empty() && decode_bytes(out[r]).find(stop_text) != std::string::npos) done[r] = true;
+        if (!stop_text.empty() && decode_bytes(out[r]).find(stop_text) != std::string::npos)
+          done[r] = true;
       }
       running -= done[r];
     }
@@ -85,7 +92,8 @@ std::vector<double> continuation_logprobs(LlamaForCausalLM& model,
   std::vector<double> out(prompts.size(), 0.0);
   if (prompts.empty()) return out;
   size_t width = 0;
-  for (size_t r = 0; r < prompts.size(); ++r) width = std::max(width, prompts[r].size() + continuations[r].size());
+  for (size_t r = 0; r < prompts.size(); ++r)
+    width = std::max(width, prompts[r].size() + continuations[r].size());
   const auto rows = int64_t(prompts.size());
   auto input = torch::full({rows, int64_t(width)}, kPadToken, torch::kInt64);
   auto targets = torch::zeros({rows, int64_t(width)}, torch::kInt64);
@@ -101,7 +109,7 @@ std::vector<double> continuation_logprobs(LlamaForCausalLM& model,
     }
   }
   const auto logp = torch::log_softmax(model->forward(input).to(torch::kFloat32), -1);  // (B, T, V)
-  const auto picked = logp.gather(2, targets.unsqueeze(2)).squeeze(2);               // (B, T)
+  const auto picked = logp.gather(2, targets.unsqueeze(2)).squeeze(2);                  // (B, T)
   const auto sums = (picked * mask).sum(1).contiguous();
   for (size_t r = 0; r < out.size(); ++r) out[r] = sums[int64_t(r)].item<double>();
   return out;

@@ -28,11 +28,9 @@ namespace tb {
 // `stop_token` (not returned), when its decoded text contains `stop_text` (if non-empty;
 // the text is kept), or after `max_new_tokens`; decoding ends when every row has stopped
 // or the context is full.
-std::vector<std::vector<int64_t>> greedy_generate_batch(LlamaForCausalLM& model,
-                                                        const std::vector<std::vector<int64_t>>& prompts,
-                                                        int64_t max_new_tokens,
-                                                        int64_t stop_token = 257,
-                                                        const std::string& stop_text = "");
+std::vector<std::vector<int64_t>> greedy_generate_batch(
+    LlamaForCausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
+    int64_t max_new_tokens, int64_t stop_token = 257, const std::string& stop_text = "");
 
 // continuation_logprob for several (prompt, continuation) pairs in one forward pass. Rows are
 // padded on the right: attention is causal, so padding never reaches a scored position.

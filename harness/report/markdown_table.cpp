@@ -38,7 +38,8 @@ std::string cell_text(const SummaryCell& c, int precision) {
 
 // The suite a column belongs to: its first word after an optional "Δ ".
 std::string suite_of(const std::string& column) {
-  const std::string plain = column.rfind("Δ ", 0) == 0 ? column.substr(std::string("Δ ").size()) : column;
+  const std::string plain =
+      column.rfind("Δ ", 0) == 0 ? column.substr(std::string("Δ ").size()) : column;
   return plain.substr(0, plain.find(' '));
 }
 
@@ -78,14 +79,16 @@ std::string grid_markdown(const SliceGrid& g) {
 std::string to_markdown(const SummaryTable& t) {
   std::vector<std::string> suites;
   for (const auto& c : t.columns) {
-    if (std::find(suites.begin(), suites.end(), suite_of(c)) == suites.end()) suites.push_back(suite_of(c));
+    if (std::find(suites.begin(), suites.end(), suite_of(c)) == suites.end())
+      suites.push_back(suite_of(c));
   }
   std::string out;
   for (const auto& suite : suites) {
     // Paired differences of log-probabilities stay in the store: the table keeps to scores.
     std::vector<std::string> columns;
     for (const auto& c : t.columns) {
-      if (suite_of(c) == suite && !(c.rfind("Δ ", 0) == 0 && ends_with(c, "answer_logprob"))) columns.push_back(c);
+      if (suite_of(c) == suite && !(c.rfind("Δ ", 0) == 0 && ends_with(c, "answer_logprob")))
+        columns.push_back(c);
     }
     out += "### " + suite + "\n\n| method | runs |";
     std::string rule = "|---|---:|";
@@ -104,9 +107,12 @@ std::string to_markdown(const SummaryTable& t) {
     }
     out += "\n";
   }
-  out += "### cost\n\n| method | runs | trainable params | optimizer state | wall s |\n|---|---:|---:|---:|---:|\n";
+  out +=
+      "### cost\n\n| method | runs | trainable params | optimizer state | wall s "
+      "|\n|---|---:|---:|---:|---:|\n";
   for (const SummaryRow& row : t.rows) {
-    if (row.label == t.rows.front().label && row.trainable_params.empty) continue;  // the base model
+    if (row.label == t.rows.front().label && row.trainable_params.empty)
+      continue;  // the base model
     out += "| " + row.label + " | " + std::to_string(row.runs) + " |";
     out += " " + range_text(row.trainable_params, &with_thousands) + " |";
     out += " " + range_text(row.optimizer_state_bytes, &bytes_text) + " |";

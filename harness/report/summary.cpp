@@ -43,7 +43,8 @@ class SliceValues {
     g.keys = m.slices;
     remember(g.first_values, m.slices[0].second);
     if (m.slices.size() == 2) remember(g.second_values, m.slices[1].second);
-    g.values[label][{m.slices[0].second, m.slices.size() == 2 ? m.slices[1].second : ""}].push_back(e.value);
+    g.values[label][{m.slices[0].second, m.slices.size() == 2 ? m.slices[1].second : ""}].push_back(
+        e.value);
   }
 
   // One grid per metric with one slice key (rows: models); one per metric and model with two.
@@ -75,7 +76,8 @@ class SliceValues {
   struct Group {
     Slices keys;
     std::vector<std::string> first_values, second_values;
-    std::map<std::string, std::map<std::pair<std::string, std::string>, std::vector<double>>> values;
+    std::map<std::string, std::map<std::pair<std::string, std::string>, std::vector<double>>>
+        values;
   };
   static void remember(std::vector<std::string>& seen, const std::string& v) {
     if (std::find(seen.begin(), seen.end(), v) == seen.end()) seen.push_back(v);

@@ -32,7 +32,8 @@ TEST(Forgetting, UniformModelHasLogVocabCrossEntropy) {
   auto by = aggregates(out);
   EXPECT_NEAR(by["tuned/held_out_ce"].value, std::log(259.0), 1e-5);
   EXPECT_NEAR(by["tuned/held_out_ce"].stderr_value.value(), 0.0, 1e-6);
-  EXPECT_NEAR(by["delta/held_out_ce"].value, by["tuned/held_out_ce"].value - by["base/held_out_ce"].value, 1e-9);
+  EXPECT_NEAR(by["delta/held_out_ce"].value,
+              by["tuned/held_out_ce"].value - by["base/held_out_ce"].value, 1e-9);
   EXPECT_EQ(by["delta/held_out_ce"].n, 8);
   EXPECT_EQ(out.items.size(), 16u);
 }

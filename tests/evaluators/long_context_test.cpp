@@ -11,7 +11,8 @@ namespace tb {
 namespace {
 
 nlohmann::json options(nlohmann::json overrides = nlohmann::json::object()) {
-  nlohmann::json o = validate_object(overrides, long_context_schema(), JsonLocation("spec.json", "evaluation.long_context"));
+  nlohmann::json o = validate_object(overrides, long_context_schema(),
+                                     JsonLocation("spec.json", "evaluation.long_context"));
   return o;
 }
 
@@ -21,12 +22,15 @@ std::map<std::string, EvalAggregate> by_name(const EvalOutput& out) {
   return by;
 }
 
-const nlohmann::json kAllTasks = {"passkey",         "niah_single",       "niah_multikey", "niah_multivalue",
-                                  "niah_multiquery", "variable_tracking", "kv_retrieval"};
+const nlohmann::json kAllTasks = {"passkey",         "niah_single",     "niah_multikey",
+                                  "niah_multivalue", "niah_multiquery", "variable_tracking",
+                                  "kv_retrieval"};
 
 TEST(LongContext, AnOracleScoresEveryCellPerfectlyAndAConstantAnswerScoresNothing) {
-  const auto o = LongContextOptions::from_json(
-      options({{"tasks", kAllTasks}, {"lengths", {300, 400}}, {"depths", {0.0, 0.5, 1.0}}, {"items_per_cell", 4}}));
+  const auto o = LongContextOptions::from_json(options({{"tasks", kAllTasks},
+                                                        {"lengths", {300, 400}},
+                                                        {"depths", {0.0, 0.5, 1.0}},
+                                                        {"items_per_cell", 4}}));
   testing::OracleResponder oracle;
   testing::ConstantResponder constant("1234567");
   const EvalOutput out = LongContext(o).evaluate(constant, oracle);
@@ -42,15 +46,18 @@ TEST(LongContext, AnOracleScoresEveryCellPerfectlyAndAConstantAnswerScoresNothin
     EXPECT_EQ(by.at("tuned/" + t + " accuracy@length=400,depth=0.5").n, 4);
     EXPECT_EQ(by.at("tuned/" + t + " accuracy@length=300").n, 12);
     EXPECT_EQ(by.at("tuned/" + t + " effective_length").value, 400.0);
-    EXPECT_EQ(by.at("base/" + t + " effective_length").value, 0.0) << "nothing at the shortest length";
+    EXPECT_EQ(by.at("base/" + t + " effective_length").value, 0.0)
+        << "nothing at the shortest length";
     // Wilson interval at 0/12: [0, 0.2425].
     EXPECT_NEAR(*by.at("base/" + t + " accuracy@length=300").ci_high, 0.24249, 1e-4);
   }
 }
 
 TEST(LongContext, ItemsAreFixedBySeedAndGrowingTheGridKeepsThem) {
-  auto small = LongContextOptions::from_json(options({{"lengths", {128, 160}}, {"items_per_cell", 3}}));
-  auto large = LongContextOptions::from_json(options({{"lengths", {128, 160, 224}}, {"items_per_cell", 3}}));
+  auto small =
+      LongContextOptions::from_json(options({{"lengths", {128, 160}}, {"items_per_cell", 3}}));
+  auto large =
+      LongContextOptions::from_json(options({{"lengths", {128, 160, 224}}, {"items_per_cell", 3}}));
   std::map<std::string, std::string> prompts;
   for (const auto& item : long_context_items(large)) prompts[item.id] = item.query.prompt;
   const auto items = long_context_items(small);
@@ -84,12 +91,16 @@ TEST(LongContext, OptionsThatCannotRunAreRejectedWithTheirPath) {
     return "";
   };
   EXPECT_EQ(message({}), "") << "the defaults fit the default model";
-  EXPECT_NE(message({{"lengths", {128, 256}}}).find("evaluation.long_context.lengths[1]: 256 tokens plus the"),
+  EXPECT_NE(message({{"lengths", {128, 256}}})
+                .find("evaluation.long_context.lengths[1]: 256 tokens plus the"),
             std::string::npos);
-  EXPECT_NE(message({{"lengths", {64}}}).find("lengths[0]: 64 tokens is too short for niah_single"), std::string::npos);
-  EXPECT_NE(message({{"items_per_cell", 0}}).find("items_per_cell: expected an integer >= 1"), std::string::npos)
+  EXPECT_NE(message({{"lengths", {64}}}).find("lengths[0]: 64 tokens is too short for niah_single"),
+            std::string::npos);
+  EXPECT_NE(message({{"items_per_cell", 0}}).find("items_per_cell: expected an integer >= 1"),
+            std::string::npos)
       << message({{"items_per_cell", 0}});
-  EXPECT_NE(message({{"tasks", {"passkey", "ruler"}}}).find("tasks[1]: unknown value \"ruler\""), std::string::npos);
+  EXPECT_NE(message({{"tasks", {"passkey", "ruler"}}}).find("tasks[1]: unknown value \"ruler\""),
+            std::string::npos);
   EXPECT_NE(message({{"depths", {0.5, 1.5}}}).find("depths[1]"), std::string::npos);
 }
 

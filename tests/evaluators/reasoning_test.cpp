@@ -13,7 +13,8 @@ namespace tb {
 namespace {
 
 nlohmann::json options(nlohmann::json overrides = nlohmann::json::object()) {
-  return validate_object(overrides, reasoning_schema(), JsonLocation("spec.json", "evaluation.reasoning"));
+  return validate_object(overrides, reasoning_schema(),
+                         JsonLocation("spec.json", "evaluation.reasoning"));
 }
 
 std::map<std::string, EvalAggregate> by_name(const EvalOutput& out) {
@@ -48,9 +49,13 @@ TEST(Reasoning, AnOracleScoresEverythingAndAConstantDigitScoresAtChance) {
 TEST(Reasoning, Gsm8kFromAFileIsScoredStrictAndFlexible) {
   testing::ScratchDir dir("gsm8k");
   const auto file = dir.path() / "gsm.jsonl";
-  std::ofstream(file) << R"({"question": "Tom has 3 apples and buys 4. How many?", "answer": "3+4=7\n#### 7"})" << "\n"
-                      << R"({"question": "What is 1000 + 234?", "answer": "#### 1,234"})" << "\n";
-  const auto o = ReasoningOptions::from_json(options({{"tasks", {"gsm8k"}}, {"gsm8k_file", file.string()}}));
+  std::ofstream(file)
+      << R"({"question": "Tom has 3 apples and buys 4. How many?", "answer": "3+4=7\n#### 7"})"
+      << "\n"
+      << R"({"question": "What is 1000 + 234?", "answer": "#### 1,234"})"
+      << "\n";
+  const auto o =
+      ReasoningOptions::from_json(options({{"tasks", {"gsm8k"}}, {"gsm8k_file", file.string()}}));
   ASSERT_EQ(o.gsm8k_items.size(), 2u);
   testing::OracleResponder oracle;  // answers " <full gold answer>"
   testing::ConstantResponder loose("The total is 7 apples.\nQuestion: next");
@@ -59,7 +64,8 @@ TEST(Reasoning, Gsm8kFromAFileIsScoredStrictAndFlexible) {
   EXPECT_EQ(by.at("tuned/gsm8k_strict accuracy").value, 1.0);
   EXPECT_EQ(by.at("tuned/gsm8k_flexible accuracy").value, 1.0);
   EXPECT_EQ(by.at("base/gsm8k_strict accuracy").value, 0.0) << "no \"#### \"";
-  EXPECT_EQ(by.at("base/gsm8k_flexible accuracy").value, 0.5) << "the last number, 7, is right once";
+  EXPECT_EQ(by.at("base/gsm8k_flexible accuracy").value, 0.5)
+      << "the last number, 7, is right once";
   EXPECT_EQ(out.items.size(), 8u);
 }
 
@@ -76,12 +82,16 @@ TEST(Reasoning, OptionsThatCannotRunAreRejectedWithTheirPath) {
     return "";
   };
   EXPECT_EQ(message({{"chain_hops", {1, 2, 4}}}), "");
-  EXPECT_NE(message({}).find("evaluation.reasoning.chain_hops[3]: a chain of 8 hops does not fit"), std::string::npos)
+  EXPECT_NE(message({}).find("evaluation.reasoning.chain_hops[3]: a chain of 8 hops does not fit"),
+            std::string::npos)
       << message({});
-  EXPECT_NE(message({{"tasks", {"gsm8k"}}}).find("gsm8k_file: the gsm8k task needs"), std::string::npos);
-  EXPECT_NE(message({{"tasks", {"gsm8k"}}, {"gsm8k_file", "/nonexistent/gsm.jsonl"}}).find("/nonexistent/gsm.jsonl"),
+  EXPECT_NE(message({{"tasks", {"gsm8k"}}}).find("gsm8k_file: the gsm8k task needs"),
             std::string::npos);
-  EXPECT_NE(message({{"tasks", nlohmann::json::array()}}).find("tasks: expected at least one"), std::string::npos);
+  EXPECT_NE(message({{"tasks", {"gsm8k"}}, {"gsm8k_file", "/nonexistent/gsm.jsonl"}})
+                .find("/nonexistent/gsm.jsonl"),
+            std::string::npos);
+  EXPECT_NE(message({{"tasks", nlohmann::json::array()}}).find("tasks: expected at least one"),
+            std::string::npos);
   EXPECT_NE(message({{"items", 0}}).find("items: expected an integer >= 1"), std::string::npos);
 }
 

@@ -53,7 +53,8 @@ LlamaForCausalLM bigram_model() {
   LlamaForCausalLM model(testing::tiny_config());
   torch::NoGradGuard no_grad;
   for (auto& [name, proj] : model->projections()) {
-    if (name.find("o_proj") != std::string::npos || name.find("down_proj") != std::string::npos) proj->weight.zero_();
+    if (name.find("o_proj") != std::string::npos || name.find("down_proj") != std::string::npos)
+      proj->weight.zero_();
   }
   auto embed = model->model->embed_tokens->weight;
   auto head = model->lm_head->weight;
@@ -91,7 +92,8 @@ TEST(TaskAccuracy, ExactMatchNeedsTheWholeAnswerAndTheStop) {
   }
   EXPECT_EQ(tuned_scores, (std::vector<double>{1, 0, 0}));
   EXPECT_EQ(out.items[3].meta.at("output"), "ab");
-  EXPECT_EQ(out.items[4].meta.at("output"), "ab") << "one token past a 1-token answer shows it did not stop";
+  EXPECT_EQ(out.items[4].meta.at("output"), "ab")
+      << "one token past a 1-token answer shows it did not stop";
   for (const auto& a : out.aggregates) {
     if (a.model == "tuned" && a.metric == "accuracy") {
       EXPECT_DOUBLE_EQ(a.value, 1.0 / 3.0);

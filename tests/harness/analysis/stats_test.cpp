@@ -39,3 +39,28 @@ TEST(Stats, TQuantiles) {
 
 }  // namespace
 }  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(Stats, PairedRatioIsAfterOverBeforeWithABootstrapInterval) {
+  const std::vector<double> before = {1, 1, 1, 1, 0, 1, 1, 1, 0, 1}, same = before;
+  const auto identical = paired_ratio_estimate(before, same, 500, 1);
+  ASSERT_TRUE(identical.has_value());
+  EXPECT_EQ(identical->value, 1.0);
+  EXPECT_EQ(identical->ci_low, 1.0) << "every resample of identical pairs has ratio 1";
+  EXPECT_EQ(identical->ci_high, 1.0);
+  const std::vector<double> after = {1, 0, 1, 0, 0, 1, 0, 1, 0, 1};
+  const auto half = paired_ratio_estimate(before, after, 2000, 1);
+  EXPECT_DOUBLE_EQ(half->value, 5.0 / 8.0);
+  EXPECT_LT(half->ci_low, 5.0 / 8.0);
+  EXPECT_GT(half->ci_high, 5.0 / 8.0);
+  EXPECT_GT(half->stderr_value, 0.0);
+  EXPECT_EQ(half->n, 10);
+  EXPECT_FALSE(paired_ratio_estimate(std::vector<double>(5, 0.0), std::vector<double>(5, 1.0)).has_value());
+  EXPECT_EQ(paired_ratio_estimate(before, after, 300, 7)->ci_low, paired_ratio_estimate(before, after, 300, 7)->ci_low)
+      << "seeded";
+}
+
+}  // namespace
+}  // namespace tb

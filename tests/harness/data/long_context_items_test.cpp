@@ -23,7 +23,8 @@ TEST(LongContextItems, LengthsAreExactInTokens) {
       for (double depth : {0.0, 0.3, 1.0}) {
         Rng rng(uint64_t(length) * 7 + uint64_t(depth * 10));
         const auto item = make_long_context_item(task, shape, length, depth, rng, Split::kHeldOut);
-        EXPECT_EQ(int64_t(item.prompt.size()) + 1, length) << long_context_task_name(task);  // + BOS
+        EXPECT_EQ(int64_t(item.prompt.size()) + 1, length)
+            << long_context_task_name(task);  // + BOS
         EXPECT_LE(int64_t(item.answer.size()), long_context_max_answer_tokens(task, shape));
       }
     }
@@ -43,7 +44,9 @@ TEST(LongContextItems, TheGoldNeedleSitsAtTheRequestedDepth) {
       const double target = depth * double(item.haystack_bytes);
       EXPECT_LE(double(item.gold_offset), target + 0.5) << name << " depth " << depth;
       EXPECT_GT(double(item.gold_offset), target - 25) << name << " depth " << depth;
-      EXPECT_EQ(item.prompt.compare(item.gold_offset, 4, name == std::string("variable_tracking") ? "VAR " : "The "), 0);
+      EXPECT_EQ(item.prompt.compare(item.gold_offset, 4,
+                                    name == std::string("variable_tracking") ? "VAR " : "The "),
+                0);
     }
   }
   const auto kv = *parse_long_context_task("kv_retrieval");
@@ -52,13 +55,15 @@ TEST(LongContextItems, TheGoldNeedleSitsAtTheRequestedDepth) {
     const auto item = make_long_context_item(kv, shape, 500, depth, rng, Split::kHeldOut);
     // Count the pairs before the gold one: its index is round(depth * (pairs - 1)).
     size_t pairs = 0, before = 0;
-    for (size_t at = item.prompt.find("\": \""); at != std::string::npos; at = item.prompt.find("\": \"", at + 1)) {
+    for (size_t at = item.prompt.find("\": \""); at != std::string::npos;
+         at = item.prompt.find("\": \"", at + 1)) {
       before += at < item.gold_offset;
       ++pairs;
     }
     EXPECT_EQ(double(before), std::round(depth * double(pairs - 1))) << depth;
     EXPECT_EQ(item.prompt.substr(item.gold_offset + 11, 6), item.answer);  // "key": "value"
-    EXPECT_NE(item.prompt.find("Key: \"" + item.prompt.substr(item.gold_offset + 1, 6) + "\""), std::string::npos);
+    EXPECT_NE(item.prompt.find("Key: \"" + item.prompt.substr(item.gold_offset + 1, 6) + "\""),
+              std::string::npos);
   }
 }
 
@@ -72,19 +77,25 @@ TEST(LongContextItems, AnswersAreInThePromptAndTheReferenceRulesScoreThem) {
     EXPECT_EQ(long_context_score(task, item, ""), 0.0);
   }
   Rng rng(1);
-  const auto passkey = make_long_context_item(LongContextTask::kPasskey, shape, 100, 0.5, rng, Split::kHeldOut);
-  EXPECT_EQ(long_context_score(LongContextTask::kPasskey, passkey, "x " + passkey.answer + ". 7"), 1.0);
+  const auto passkey =
+      make_long_context_item(LongContextTask::kPasskey, shape, 100, 0.5, rng, Split::kHeldOut);
+  EXPECT_EQ(long_context_score(LongContextTask::kPasskey, passkey, "x " + passkey.answer + ". 7"),
+            1.0);
   EXPECT_EQ(long_context_score(LongContextTask::kPasskey, passkey, passkey.answer + "0"), 0.0)
       << "the first integer must equal the key, not start with it";
-  const auto multi = make_long_context_item(LongContextTask::kNiahMultivalue, shape, 300, 0.5, rng, Split::kHeldOut);
+  const auto multi = make_long_context_item(LongContextTask::kNiahMultivalue, shape, 300, 0.5, rng,
+                                            Split::kHeldOut);
   ASSERT_EQ(multi.references.size(), 3u);
-  EXPECT_NEAR(long_context_score(LongContextTask::kNiahMultivalue, multi, multi.references[2] + " and " + multi.references[0]),
+  EXPECT_NEAR(long_context_score(LongContextTask::kNiahMultivalue, multi,
+                                 multi.references[2] + " and " + multi.references[0]),
               2.0 / 3.0, 1e-12)
       << "RULER string_match_all: the fraction of references found";
-  const auto vt = make_long_context_item(LongContextTask::kVariableTracking, shape, 300, 0.2, rng, Split::kHeldOut);
+  const auto vt = make_long_context_item(LongContextTask::kVariableTracking, shape, 300, 0.2, rng,
+                                         Split::kHeldOut);
   std::string lower;
   for (char c : vt.answer) lower.push_back(char(std::tolower(c)));
-  EXPECT_EQ(long_context_score(LongContextTask::kVariableTracking, vt, lower), 1.0) << "case-insensitive";
+  EXPECT_EQ(long_context_score(LongContextTask::kVariableTracking, vt, lower), 1.0)
+      << "case-insensitive";
 }
 
 TEST(LongContextItems, DeterministicPerSeedAndSplitsAreDisjoint) {
@@ -98,12 +109,14 @@ TEST(LongContextItems, DeterministicPerSeedAndSplitsAreDisjoint) {
   std::set<std::string> held;
   Rng h(1), t(2);
   for (int i = 0; i < 300; ++i) {
-    const auto item = make_long_context_item(LongContextTask::kPasskey, shape, 80, 0.5, h, Split::kHeldOut);
+    const auto item =
+        make_long_context_item(LongContextTask::kPasskey, shape, 80, 0.5, h, Split::kHeldOut);
     EXPECT_TRUE(in_split(item.core, Split::kHeldOut));
     held.insert(item.core);
   }
   for (int i = 0; i < 3000; ++i) {
-    const auto item = make_long_context_item(LongContextTask::kPasskey, shape, 80, 0.5, t, Split::kTrain);
+    const auto item =
+        make_long_context_item(LongContextTask::kPasskey, shape, 80, 0.5, t, Split::kTrain);
     ASSERT_EQ(held.count(item.core), 0u) << item.core;
   }
 }

@@ -19,7 +19,12 @@ TEST(PretrainMixture, HeldOutDocumentsNeverAppearInTraining) {
   }
 }
 
-const MixtureWeights kCopyAndSums{.prose = 0, .copy = 0.75, .arithmetic = 0.25, .reversed_arithmetic = 0, .chain = 0, .long_context = 0};
+const MixtureWeights kCopyAndSums{.prose = 0,
+                                  .copy = 0.75,
+                                  .arithmetic = 0.25,
+                                  .reversed_arithmetic = 0,
+                                  .chain = 0,
+                                  .long_context = 0};
 
 TEST(PretrainMixture, FollowsTheWeightsAndIsDeterministic) {
   Rng a(3), b(3);
@@ -46,11 +51,13 @@ namespace {
 TEST(PretrainMixture, GeneratedTextIsPinned) {
   Rng rng(42);
   std::vector<std::string> docs;
-  for (int i = 0; i < 4; ++i) docs.push_back(sample_mixture_document(rng, MixtureWeights{}, Split::kTrain));
+  for (int i = 0; i < 4; ++i)
+    docs.push_back(sample_mixture_document(rng, MixtureWeights{}, Split::kTrain));
   EXPECT_EQ(kPretrainMixtureVersion, 3);
   EXPECT_EQ(docs, (std::vector<std::string>{
                       "q=4;u=q*8;x=u*2;m=x*3;r=m*1;r=?2",
-                      "A fox carries the cold teacher behind a small fox. The city holds the book beside a green bird.",
+                      "A fox carries the cold teacher behind a small fox. The city holds the book "
+                      "beside a green bird.",
                       "The pass key is 15445. The grass is green. \nThe pass key is 15445",
                       "The quiet fox likes the king.",
                   }));
@@ -69,15 +76,24 @@ TEST(PretrainMixture, ContainsShortVersionsOfEverySuiteFormat) {
   MixtureWeights w;
   w.long_context_max_tokens = 96;
   std::map<std::string, int> seen;
-  const std::vector<std::string> markers = {"The pass key is", "The magic number for ", "The magic numbers for ",
-                                            "VAR ",           "\nKey: \"",            " show:",
-                                            "=?",             "copy(",                 "r"};
+  const std::vector<std::string> markers = {"The pass key is",
+                                            "The magic number for ",
+                                            "The magic numbers for ",
+                                            "VAR ",
+                                            "\nKey: \"",
+                                            " show:",
+                                            "=?",
+                                            "copy(",
+                                            "r"};
   for (int i = 0; i < 4000; ++i) {
     const std::string doc = sample_mixture_document(rng, w, Split::kTrain);
-    for (const auto& m : markers) seen[m] += m == "r" ? doc.rfind("r", 0) == 0 && doc.find('+') != std::string::npos
-                                                      : doc.find(m) != std::string::npos;
-    const bool long_context = doc.find("The grass") != std::string::npos || doc.find("\nKey: ") != std::string::npos;
-    if (long_context) EXPECT_LE(doc.size(), 96u + 40u) << "long-context documents stay short: " << doc;
+    for (const auto& m : markers)
+      seen[m] += m == "r" ? doc.rfind("r", 0) == 0 && doc.find('+') != std::string::npos
+                          : doc.find(m) != std::string::npos;
+    const bool long_context =
+        doc.find("The grass") != std::string::npos || doc.find("\nKey: ") != std::string::npos;
+    if (long_context)
+      EXPECT_LE(doc.size(), 96u + 40u) << "long-context documents stay short: " << doc;
   }
   for (const auto& m : markers) EXPECT_GT(seen[m], 20) << m;
 }

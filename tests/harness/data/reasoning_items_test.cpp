@@ -21,7 +21,9 @@ int evaluate_chain(const std::string& prompt) {
     } else {
       const int a = values.at(statement[2]), b = statement[4] - '0';
       const char op = statement[3];
-      values[statement[0]] = op == '+' ? (a + b) % 10 : op == '-' ? ((a - b) % 10 + 10) % 10 : (a * b) % 10;
+      values[statement[0]] = op == '+'   ? (a + b) % 10
+                             : op == '-' ? ((a - b) % 10 + 10) % 10
+                                         : (a * b) % 10;
     }
     last = statement[0];
   }
@@ -39,7 +41,8 @@ TEST(ReasoningItems, ChainAnswersAreCorrectAndBothFormatsShareTheProblem) {
       EXPECT_EQ(cot.prompt, direct.prompt + " show:");
       EXPECT_EQ(cot.answer.substr(cot.answer.size() - 4), "so " + direct.answer);
       EXPECT_EQ(std::count(cot.answer.begin(), cot.answer.end(), ';'), hops) << cot.answer;
-      EXPECT_LE(int64_t(cot.answer.size()), chain_max_answer_tokens(hops, ChainFormat::kChainOfThought));
+      EXPECT_LE(int64_t(cot.answer.size()),
+                chain_max_answer_tokens(hops, ChainFormat::kChainOfThought));
       EXPECT_EQ(chain_score(ChainFormat::kChainOfThought, cot, cot.answer), 1.0);
       EXPECT_EQ(chain_score(ChainFormat::kDirect, direct, direct.answer), 1.0);
       EXPECT_EQ(chain_score(ChainFormat::kDirect, direct, direct.answer + " "), 0.0);
@@ -52,13 +55,16 @@ TEST(ReasoningItems, AdditionIsCorrectInBothFormats) {
     for (uint64_t seed = 0; seed < 50; ++seed) {
       Rng a(seed), b(seed);
       const auto plain = make_addition_item(digits, AdditionFormat::kPlain, a, Split::kHeldOut);
-      const auto reversed = make_addition_item(digits, AdditionFormat::kReversed, b, Split::kHeldOut);
+      const auto reversed =
+          make_addition_item(digits, AdditionFormat::kReversed, b, Split::kHeldOut);
       const size_t plus = plain.prompt.find('+');
-      const std::string x = plain.prompt.substr(0, plus), y = plain.prompt.substr(plus + 1, plain.prompt.size() - plus - 2);
+      const std::string x = plain.prompt.substr(0, plus),
+                        y = plain.prompt.substr(plus + 1, plain.prompt.size() - plus - 2);
       EXPECT_EQ(int64_t(x.size()), digits);
       EXPECT_EQ(int64_t(y.size()), digits);
       EXPECT_EQ(plain.answer, std::to_string(std::stoll(x) + std::stoll(y)));
-      EXPECT_EQ(reversed.prompt, "r" + std::string(x.rbegin(), x.rend()) + "+" + std::string(y.rbegin(), y.rend()) + "=");
+      EXPECT_EQ(reversed.prompt, "r" + std::string(x.rbegin(), x.rend()) + "+" +
+                                     std::string(y.rbegin(), y.rend()) + "=");
       EXPECT_EQ(reversed.answer, std::string(plain.answer.rbegin(), plain.answer.rend()));
     }
   }
@@ -67,7 +73,8 @@ TEST(ReasoningItems, AdditionIsCorrectInBothFormats) {
 TEST(ReasoningItems, SplitsAreDisjointAndGenerationIsDeterministic) {
   std::set<std::string> held;
   Rng h(1), t(2);
-  for (int i = 0; i < 500; ++i) held.insert(make_chain_item(2, ChainFormat::kDirect, h, Split::kHeldOut).problem);
+  for (int i = 0; i < 500; ++i)
+    held.insert(make_chain_item(2, ChainFormat::kDirect, h, Split::kHeldOut).problem);
   for (int i = 0; i < 5000; ++i) {
     ASSERT_EQ(held.count(make_chain_item(2, ChainFormat::kDirect, t, Split::kTrain).problem), 0u);
   }
