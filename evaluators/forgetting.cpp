@@ -56,7 +56,8 @@ const Schema& forgetting_schema() {
        .min = 2,
        .help = "longest passkey control item (BOS + prompt); the mixture's are up to pretraining "
                "seq_len"},
-      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096},
+      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096,
+       .help = "items decoded together (equal lengths)"},
   };
   return schema;
 }

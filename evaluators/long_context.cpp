@@ -80,7 +80,8 @@ const Schema& long_context_schema() {
        .max = 1,
        .help = "effective length: fraction of the shortest length's score"},
       {.name = "seed", .type = FieldType::kInt, .default_value = 0, .min = 0, .help = "item seed"},
-      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096},
+      {.name = "batch_size", .type = FieldType::kInt, .default_value = 4, .min = 1, .max = 4096,
+       .help = "items decoded together; long prompts gain little from larger batches on a CPU"},
   };
   return schema;
 }

@@ -121,7 +121,8 @@ const Schema& reasoning_schema() {
        .help = "0: every item"},
       {.name = "gsm8k_max_new_tokens", .type = FieldType::kInt, .default_value = 256, .min = 1},
       {.name = "seed", .type = FieldType::kInt, .default_value = 0, .min = 0, .help = "item seed"},
-      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096},
+      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096,
+       .help = "items decoded together (equal lengths)"},
   };
   return schema;
 }

@@ -48,7 +48,7 @@ void BM_LongContext(benchmark::State& state) { score(state, long_context_suite()
 void BM_Reasoning(benchmark::State& state) { score(state, reasoning_suite()); }
 void BM_ForgettingControl(benchmark::State& state) { score(state, control_suite()); }
 
-BENCHMARK(BM_LongContext)->Arg(1)->Arg(32)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_LongContext)->Arg(1)->Arg(4)->Arg(8)->Arg(32)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_Reasoning)->Arg(1)->Arg(32)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_ForgettingControl)->Arg(1)->Arg(32)->Unit(benchmark::kSecond)->Iterations(1);
 
