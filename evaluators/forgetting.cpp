@@ -43,8 +43,9 @@ const Schema& forgetting_schema() {
        .type = FieldType::kStringList,
        .default_value = {"copy", "addition", "reversed_addition", "chain"},
        .choices = control_task_names(),
-       .help = "pretraining-mixture formats whose retention is measured (passkey needs a 68-token "
-               "context)"},
+       .help =
+           "pretraining-mixture formats whose retention is measured (passkey items must fit the "
+           "model's context; checked at validation)"},
       {.name = "control_items",
        .type = FieldType::kInt,
        .default_value = 100,
@@ -56,7 +57,11 @@ const Schema& forgetting_schema() {
        .min = 2,
        .help = "longest passkey control item (BOS + prompt); the mixture's are up to pretraining "
                "seq_len"},
-      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096,
+      {.name = "batch_size",
+       .type = FieldType::kInt,
+       .default_value = 32,
+       .min = 1,
+       .max = 4096,
        .help = "items decoded together (equal lengths)"},
   };
   return schema;

@@ -49,12 +49,11 @@ std::string joined(const std::vector<std::string>& parts) {
   return out;
 }
 
-// The facts of an item before it is laid out: needles (the gold one first), the query and
-// the answer.
+// The facts of an item before it is laid out: needles (gold ones first, then distractors),
+// the query and the answer.
 struct Facts {
   std::vector<std::string> needles;
-  int64_t gold_needles = 1;  // needles[0, gold_needles) are gold; the rest distractors
-  bool chained = false;      // needles must appear in order, after the first (vt)
+  bool chained = false;  // needles must appear in order, after the first (vt)
   std::string query, answer;
   std::vector<std::string> references;
   std::string core;
@@ -86,7 +85,6 @@ Facts niah_facts(int64_t keys, int64_t values, int64_t queries, Rng& rng) {
       }
     }
   }
-  f.gold_needles = int64_t(f.needles.size());
   f.needles.insert(f.needles.end(), distractors.begin(), distractors.end());
   f.answer = joined(f.references);
   if (values == 1 && queries == 1) {
@@ -126,7 +124,6 @@ Facts facts_for(LongContextTask task, const LongContextShape& shape, Rng& rng) {
       for (size_t i = 1; i < names.size(); ++i) {
         f.needles.push_back("VAR " + names[i] + " = VAR " + names[i - 1] + ". ");
       }
-      f.gold_needles = int64_t(f.needles.size());
       f.chained = true;
       f.query = "The variables equal to " + value + " are ";
       f.references = names;

@@ -19,10 +19,6 @@ std::vector<int64_t> greedy_generate(LlamaForCausalLM& model, const std::vector<
 double continuation_logprob(LlamaForCausalLM& model, const std::vector<int64_t>& prompt,
                             const std::vector<int64_t>& continuation);
 
-}  // namespace tb
-
-namespace tb {
-
 // Greedy continuations of prompts that all have the same length, decoded as one batch with
 // one KV cache (the suites build their items to equal lengths for this). A row stops at
 // `stop_token` (not returned), when its decoded text contains `stop_text` (if non-empty;
