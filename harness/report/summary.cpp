@@ -1,6 +1,7 @@
 #include "harness/report/summary.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "evaluators/metric_names.h"
 #include "harness/analysis/stats.h"
@@ -51,7 +52,9 @@ class SliceValues {
   std::vector<SliceGrid> grids(const std::vector<std::string>& labels) const {
     std::vector<SliceGrid> out;
     for (const std::string& id : order_) {
-      const Group& g = groups_.at(id);
+      Group g = groups_.at(id);
+      sort_numerically(g.first_values);
+      sort_numerically(g.second_values);
       if (g.keys.size() == 1) {
         SliceGrid grid{id, "method", {}, g.first_values, {}};
         for (const auto& label : labels) {
@@ -81,6 +84,12 @@ class SliceValues {
   };
   static void remember(std::vector<std::string>& seen, const std::string& v) {
     if (std::find(seen.begin(), seen.end(), v) == seen.end()) seen.push_back(v);
+  }
+  // The store returns metrics in string order ("128" before "96"); slice values are numbers.
+  static void sort_numerically(std::vector<std::string>& values) {
+    std::stable_sort(values.begin(), values.end(), [](const std::string& a, const std::string& b) {
+      return std::strtod(a.c_str(), nullptr) < std::strtod(b.c_str(), nullptr);
+    });
   }
   std::vector<std::string> order_;
   std::map<std::string, Group> groups_;

@@ -64,7 +64,7 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
   store.add_run(sweep, "b", "lora", "lora", 1, config);
   for (const auto& [key, shift] : {std::pair{"a", 0.0}, std::pair{"b", 0.2}}) {
     RunResult r = result(key, 0.5, 10);
-    for (const char* length : {"128", "256"}) {
+    for (const char* length : {"96", "128", "256"}) {
       for (const char* depth : {"0", "0.5"}) {
         const std::string cell = std::string("passkey accuracy@length=") + length + ",depth=" + depth;
         r.evals.push_back({"long_context", "tuned", cell, shift + (length[0] == '1' ? 0.9 : 0.3), 0.1, 0, 1, 4});
@@ -87,7 +87,7 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
   };
   EXPECT_EQ(grid("long_context passkey accuracy: length").row_labels, (std::vector<std::string>{"lora"}));
   const SliceGrid lora = grid("long_context passkey accuracy: length x depth, lora");
-  EXPECT_EQ(lora.row_labels, (std::vector<std::string>{"128", "256"}));
+  EXPECT_EQ(lora.row_labels, (std::vector<std::string>{"96", "128", "256"}));  // numeric, not string, order
   EXPECT_EQ(lora.column_labels, (std::vector<std::string>{"0", "0.5"}));
   EXPECT_NEAR(lora.cells.at({"128", "0.5"}).mean, 1.0, 1e-12);  // (0.9 + 1.1) / 2
   EXPECT_NEAR(lora.cells.at({"256", "0"}).mean, 0.4, 1e-12);
