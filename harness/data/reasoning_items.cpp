@@ -65,7 +65,7 @@ ReasoningItem make_chain_item(int64_t hops, ChainFormat format, Rng& rng, Split 
   if (format == ChainFormat::kDirect) {
     item.answer = item.final_answer;
   } else {
-    item.prompt += " show:";
+    item.prompt = "steps: " + item.prompt;
     item.answer = steps + "so " + item.final_answer;
   }
   return item;

@@ -3,7 +3,9 @@
 // - chained arithmetic, an iGSM-lite (Ye et al. 2024, "Physics of Language Models 2.1",
 //   arXiv 2407.20311, reduced to one chain): "q=3;x=q+4;m=x*2;m=?" -> "4", every value
 //   mod 10, so a constant answer scores the chance level 1/10. The chain-of-thought format
-//   appends " show:" and the answer writes every intermediate: "x=7;m=4;so 4".
+//   starts with "steps: " and the answer writes every intermediate: "x=7;m=4;so 4". The
+//   marker leads the prompt so that neither format's prompt is a prefix of the other's: a
+//   model pretrained on both can tell which one is asked for.
 // - multi-digit addition in plain ("123+456=" -> "579") and reversed-digit form, where
 //   operands and result are written least-significant digit first ("r321+654=" -> "975"),
 //   the format with which Lee et al. 2023 ("Teaching Arithmetic to Small Transformers",

@@ -81,7 +81,7 @@ TEST(PretrainMixture, ContainsShortVersionsOfEverySuiteFormat) {
                                             "The magic numbers for ",
                                             "VAR ",
                                             "\nKey: \"",
-                                            " show:",
+                                            "steps: ",
                                             "=?",
                                             "copy(",
                                             "r"};

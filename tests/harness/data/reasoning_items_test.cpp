@@ -38,7 +38,7 @@ TEST(ReasoningItems, ChainAnswersAreCorrectAndBothFormatsShareTheProblem) {
       const auto cot = make_chain_item(hops, ChainFormat::kChainOfThought, b, Split::kHeldOut);
       EXPECT_EQ(direct.problem, cot.problem);
       EXPECT_EQ(std::to_string(evaluate_chain(direct.prompt)), direct.answer) << direct.prompt;
-      EXPECT_EQ(cot.prompt, direct.prompt + " show:");
+      EXPECT_EQ(cot.prompt, "steps: " + direct.prompt) << "neither prompt is a prefix of the other";
       EXPECT_EQ(cot.answer.substr(cot.answer.size() - 4), "so " + direct.answer);
       EXPECT_EQ(std::count(cot.answer.begin(), cot.answer.end(), ';'), hops) << cot.answer;
       EXPECT_LE(int64_t(cot.answer.size()),
