@@ -1,0 +1,83 @@
+// Fitting scaling laws (scaling_law_formula.h) to measured points, as Hoffmann et al. 2022
+// (App. D.2) and Besiroglu et al. 2024 prescribe: minimise the Huber loss of log-space
+// residuals over a grid of L-BFGS starts, keep the best, then bootstrap the points for
+// intervals and optionally score extrapolation on held-out points.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/analysis/lbfgs.h"
+#include "harness/analysis/scaling_law_formula.h"
+
+namespace tb {
+
+// Measured points: x[i][v] is variable v (in ScalingLaw::variables order) of point i.
+struct FitPoints {
+  std::vector<std::vector<double>> x;
+  std::vector<double> y;
+  std::vector<std::string> labels;  // optional: where each point came from (run key, file:line)
+};
+
+struct FitOptions {
+  double huber_delta = 1e-3;
+  // Start values per parameter name on the fitted scale (log C for coefficients); missing
+  // names use default_start_values.
+  std::map<std::string, std::vector<double>> start_values;
+  LbfgsOptions lbfgs;
+  int64_t bootstrap = 0;  // resamples of the points for intervals; 0: none
+  uint64_t seed = 0;
+  int threads = 0;  // 0: all hardware threads
+};
+
+struct ParameterFit {
+  std::string name;
+  double value = 0;                                     // natural units: A, not log A
+  std::optional<double> stderr_value, ci_low, ci_high;  // bootstrap SD and 95% percentiles
+};
+
+struct HeldOutPoint {
+  std::string label;
+  std::vector<double> x;
+  double y = 0, predicted = 0;
+};
+
+struct LawFit {
+  std::string formula;
+  std::vector<std::string> variables;
+  std::vector<ParameterFit> parameters;
+  std::vector<double> theta;  // on the fitted scale
+  double objective = 0;       // Σ Huber(log prediction - log y) at theta
+  double log_rmse = 0;        // root mean squared log residual on the fitted points
+  int64_t points = 0, starts = 0;
+  int64_t starts_at_best = 0;  // starts that ended within 1e-6 (relative) of the best objective
+  int64_t bootstrap = 0;
+  std::vector<HeldOutPoint> held_out;
+  // Extrapolation error on held-out points: mean |L̂ - L| and mean |L̂ - L| / L.
+  std::optional<double> held_out_abs_error, held_out_rel_error;
+
+  nlohmann::json to_json() const;
+};
+
+// Σ_i Huber_δ(log L̂(x_i) - log y_i); adds the gradient to `gradient` when not null.
+double huber_log_objective(const ScalingLaw& law, const FitPoints& points,
+                           const std::vector<double>& theta, double delta,
+                           std::vector<double>* gradient = nullptr);
+
+// Hoffmann et al.'s grid: exponents {0, 0.5, ..., 2}; the log of a coefficient that
+// multiplies variables {0, 5, ..., 25}; the log of the constant offset {-1, -0.5, ..., 1}.
+std::vector<std::vector<double>> default_start_values(const ScalingLaw& law);
+
+// Throws UserError for non-positive or non-finite values, fewer points than parameters, or
+// start values for unknown parameters.
+LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const FitOptions& options,
+                       const FitPoints& held_out = {});
+
+// L̂ at one point.
+double predict(const ScalingLaw& law, const std::vector<double>& theta,
+               const std::vector<double>& x);
+
+}  // namespace tb
