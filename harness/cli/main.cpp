@@ -16,6 +16,8 @@ commands:
   run SPEC [key=value ...]   run every cell of an experiment spec (finished runs are skipped)
   runs                       list runs with their status
   report                     markdown table comparing the methods of a sweep
+  spectrum RUN [RUN2]        spectral analysis of a run's tuned weights (or --sweep NAME)
+  fit                        fit a scaling law to a CSV file or a sweep's runs
   worker DIR                 (internal) execute the job in a run folder
 
 `tunebench <command> --help` describes each command.
@@ -35,7 +37,9 @@ int main(int argc, char** argv) {
     if (command == "runs") return tb::cli::runs_command(args);
     if (command == "report") return tb::cli::report_command(args);
     if (command == "worker") return tb::cli::worker_command(args);
-    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, report (see tunebench --help)");
+    if (command == "spectrum") return tb::cli::spectrum_command(args);
+    if (command == "fit") return tb::cli::fit_command(args);
+    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, report, spectrum, fit (see tunebench --help)");
   } catch (const tb::UserError& e) {
     std::cerr << "tunebench: error: " << e.what() << std::endl;
     return tb::kUserErrorExitCode;

@@ -9,6 +9,7 @@
 
 #include "evaluators/evaluator.h"
 #include "evaluators/registry.h"
+#include "harness/analysis/spectral.h"
 #include "harness/common/files.h"
 #include "harness/data/rng.h"
 #include "harness/exec/environment.h"
@@ -21,6 +22,25 @@
 
 namespace tb {
 namespace {
+
+std::vector<std::pair<std::string, torch::Tensor>> named_weights(const LlamaForCausalLM& model) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& p : model->named_parameters()) out.emplace_back(p.key(), p.value());
+  return out;
+}
+
+// Spectral metrics of every weight matrix the run changed (merged adapters included).
+std::vector<SpectrumValue> spectra_of(const LlamaForCausalLM& base, const LlamaForCausalLM& tuned,
+                                      const nlohmann::json& options) {
+  SpectralOptions o;
+  o.intruder_k = options.at("intruder_k").get<int64_t>();
+  o.intruder_epsilon = options.at("intruder_epsilon").get<double>();
+  std::vector<SpectrumValue> out;
+  for (const auto& m : analyze_changed_matrices(named_weights(base), named_weights(tuned), o)) {
+    for (const auto& [metric, value] : m.metrics) out.push_back({m.matrix, metric, value});
+  }
+  return out;
+}
 
 int64_t count(const std::vector<torch::Tensor>& params) {
   int64_t n = 0;
@@ -120,6 +140,14 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
       throw std::runtime_error("non-finite evaluation value: " + e.suite + " " + e.model + " " +
                                e.metric + " (the tuned weights diverged)");
     }
+  }
+  const auto spectral = config.value("spectral", nlohmann::json{{"enabled", false}});
+  if (spectral.at("enabled").get<bool>()) {
+    const auto spectral_start = std::chrono::steady_clock::now();
+    result.spectra = spectra_of(base, tuned, spectral);
+    log.add(
+        summary.steps, "spectral_seconds",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - spectral_start).count());
   }
   result.trainable_params = trainable;
   result.total_params = total_params;

@@ -98,7 +98,7 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
         run.seed = seed;
         run.config = {{"base_model", spec.base_model}, {"task", spec.task},
                       {"method", method_section},      {"training", training},
-                      {"evaluation", spec.evaluation}, {"seed", seed}};
+                      {"evaluation", spec.evaluation}, {"spectral", spec.spectral}, {"seed", seed}};
         run.key = run_key(run.config);
         runs.push_back(std::move(run));
       }

@@ -77,6 +77,25 @@ CREATE TABLE eval_items (
 );
 CREATE INDEX runs_status ON runs(status);
 )sql",
+      // 2: spectral metrics per run and weight matrix; recorded scaling-law fits.
+      R"sql(
+CREATE TABLE spectra (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  matrix TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (run_key, matrix, metric)
+);
+CREATE TABLE fits (
+  id INTEGER PRIMARY KEY,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  law TEXT NOT NULL,
+  source TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  objective REAL NOT NULL,
+  result_json TEXT NOT NULL
+);
+)sql",
   };
   return migrations;
 }

@@ -38,6 +38,12 @@ struct EvalItem {
   nlohmann::json meta = nlohmann::json::object();
 };
 
+// One spectral metric of one changed weight matrix (harness/analysis/spectral.h).
+struct SpectrumValue {
+  std::string matrix, metric;
+  double value = 0;
+};
+
 struct RunResult {
   std::string run_key;
   int64_t trainable_params = 0, total_params = 0, optimizer_state_bytes = 0;
@@ -46,6 +52,7 @@ struct RunResult {
   std::vector<MetricPoint> metrics;
   std::vector<EvalAggregate> evals;
   std::vector<EvalItem> items;
+  std::vector<SpectrumValue> spectra;
 
   nlohmann::json to_json() const;
   static RunResult from_json(const nlohmann::json& j);  // throws on a malformed result

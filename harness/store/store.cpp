@@ -81,8 +81,8 @@ void Store::mark_running(const std::string& key, int64_t pid, int64_t threads) {
 
 void Store::record_success(const RunResult& r) {
   Transaction tx(*db_);
-  for (const char* table :
-       {"metrics", "evals", "eval_items"}) {  // a re-ingested result replaces, never doubles
+  for (const char* table : {"metrics", "evals", "eval_items",
+                            "spectra"}) {  // a re-ingested result replaces, never doubles
     Statement del(db_->handle(), std::string("DELETE FROM ") + table + " WHERE run_key = ?");
     del.bind(1, r.run_key).run();
   }
@@ -138,6 +138,10 @@ void Store::record_success(const RunResult& r) {
         .bind(7, i.meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
         .run();
   }
+  Statement spectrum(db_->handle(),
+                     "INSERT INTO spectra (run_key, matrix, metric, value) VALUES (?, ?, ?, ?)");
+  for (const auto& v : r.spectra)
+    spectrum.bind(1, r.run_key).bind(2, v.matrix).bind(3, v.metric).bind(4, v.value).run();
   tx.commit();
 }
 
@@ -205,6 +209,60 @@ std::vector<EvalRow> Store::evals(const std::string& sweep) {
     if (!s.column_is_null(7)) e.stderr_value = s.column_double(7);
     e.n = s.column_int(8);
     out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<SpectrumValue> Store::spectra(const std::string& run_key) {
+  Statement s(db_->handle(),
+              "SELECT matrix, metric, value FROM spectra WHERE run_key = ? ORDER BY rowid");
+  s.bind(1, run_key);
+  std::vector<SpectrumValue> out;
+  while (s.step()) out.push_back({s.column_text(0), s.column_text(1), s.column_double(2)});
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Store::params(const std::string& run_key) {
+  Statement s(db_->handle(), "SELECT name, value_json FROM params WHERE run_key = ? ORDER BY name");
+  s.bind(1, run_key);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (s.step()) out.emplace_back(s.column_text(0), s.column_text(1));
+  return out;
+}
+
+std::optional<double> Store::final_metric(const std::string& run_key, const std::string& name) {
+  Statement s(
+      db_->handle(),
+      "SELECT value FROM metrics WHERE run_key = ? AND name = ? ORDER BY step DESC LIMIT 1");
+  s.bind(1, run_key).bind(2, name);
+  if (!s.step()) return std::nullopt;
+  return s.column_double(0);
+}
+
+int64_t Store::record_fit(const std::string& law, const std::string& source, int64_t points,
+                          double objective, const std::string& result_json) {
+  Statement s(
+      db_->handle(),
+      "INSERT INTO fits (law, source, points, objective, result_json) VALUES (?, ?, ?, ?, ?)");
+  s.bind(1, law).bind(2, source).bind(3, points).bind(4, objective).bind(5, result_json).run();
+  return db_->last_insert_rowid();
+}
+
+std::vector<FitRecord> Store::fits() {
+  Statement s(
+      db_->handle(),
+      "SELECT id, created_at, law, source, points, objective, result_json FROM fits ORDER BY id");
+  std::vector<FitRecord> out;
+  while (s.step()) {
+    FitRecord f;
+    f.id = s.column_int(0);
+    f.created_at = s.column_text(1);
+    f.law = s.column_text(2);
+    f.source = s.column_text(3);
+    f.points = s.column_int(4);
+    f.objective = s.column_double(5);
+    f.result_json = s.column_text(6);
+    out.push_back(std::move(f));
   }
   return out;
 }

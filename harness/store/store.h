@@ -14,7 +14,7 @@ namespace tb {
 
 class Database;
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct RunRecord {
   std::string key, method, variant, config_json, status;
@@ -31,6 +31,13 @@ struct EvalRow {
   double value = 0;
   std::optional<double> stderr_value;
   int64_t n = 0;
+};
+
+struct FitRecord {
+  int64_t id = 0;
+  std::string created_at, law, source, result_json;
+  int64_t points = 0;
+  double objective = 0;
 };
 
 class Store {
@@ -57,6 +64,18 @@ class Store {
   std::vector<RunRecord> runs(const std::string& sweep = "");
   std::vector<EvalRow> evals(const std::string& sweep = "");
   std::vector<std::string> sweep_names();
+  // Spectral metrics of one run, by matrix in the order stored, then metric.
+  std::vector<SpectrumValue> spectra(const std::string& run_key);
+  // Params of a run (name -> JSON text), e.g. "method.r", "training.steps", "seed".
+  std::vector<std::pair<std::string, std::string>> params(const std::string& run_key);
+
+  // The value at the last step of a per-step metric (e.g. "train_loss").
+  std::optional<double> final_metric(const std::string& run_key, const std::string& name);
+
+  // Records a scaling-law fit; returns its id.
+  int64_t record_fit(const std::string& law, const std::string& source, int64_t points,
+                     double objective, const std::string& result_json);
+  std::vector<FitRecord> fits();
 
   Database& database() { return *db_; }
 

@@ -121,6 +121,52 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
   const CliResult report = tunebench({"report", "--out", out.string()}, dir.path());
   EXPECT_EQ(report.exit_code, 0);
   EXPECT_NE(report.out.find("## small"), std::string::npos);
+
+  // Spectra of every changed matrix: a rank-r LoRA update has rank r.
+  EXPECT_EQ(sql_int(db, "SELECT count(DISTINCT run_key) FROM spectra WHERE metric = 'intruders'"),
+            6);
+  EXPECT_EQ(sql_int(db,
+                    "SELECT max(s.value) FROM spectra s JOIN runs r ON r.key = s.run_key "
+                    "WHERE s.metric = 'update_rank' AND r.method = 'lora' AND r.config_json LIKE "
+                    "'%\"rank\":2%'"),
+            2);
+  const std::string full =
+      sql_text(db, "SELECT key FROM runs WHERE method = 'full_ft' ORDER BY rowid");
+  const std::string lora =
+      sql_text(db, "SELECT key FROM runs WHERE method = 'lora' ORDER BY rowid");
+  const CliResult one =
+      tunebench({"spectrum", full.substr(0, 6), "--out", out.string()}, dir.path());
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find("| model.layers.0.self_attn.q_proj.weight |"), std::string::npos)
+      << one.out;
+  EXPECT_NE(one.out.find("intruder dimensions in total"), std::string::npos) << one.out;
+  const CliResult two =
+      tunebench({"spectrum", full, lora, "--out", out.string(), "--rank", "2"}, dir.path());
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_NE(two.out.find("φ left, top 2"), std::string::npos) << two.out;
+  const CliResult sweep =
+      tunebench({"spectrum", "--sweep", "small", "--out", out.string()}, dir.path());
+  ASSERT_EQ(sweep.exit_code, 0) << sweep.err;
+  EXPECT_NE(sweep.out.find("| lora alpha=8.0 rank=4 | 2 |"), std::string::npos) << sweep.out;
+  EXPECT_EQ(tunebench({"spectrum", "zzzz", "--out", out.string()}, dir.path()).exit_code, 2);
+
+  // A law fitted to the sweep's runs is recorded in the store.
+  const CliResult fit = tunebench(
+      {"fit", "--sweep", "small", "--out", out.string(), "--law", "power_law", "--x",
+       "x=trainable_params", "--y", "eval:forgetting/tuned/held_out_ce", "--bootstrap", "50"},
+      dir.path());
+  ASSERT_EQ(fit.exit_code, 0) << fit.err;
+  EXPECT_NE(fit.out.find("| alpha |"), std::string::npos) << fit.out;
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM fits WHERE source = 'sweep:small' AND points = 6"),
+            1);
+  const CliResult missing_metric =
+      tunebench({"fit", "--sweep", "small", "--out", out.string(), "--law", "power_law", "--x",
+                 "x=trainable_params", "--y", "eval:forgetting/tuned/nope"},
+                dir.path());
+  EXPECT_EQ(missing_metric.exit_code, 2);
+  EXPECT_NE(missing_metric.err.find("has no eval \"forgetting/tuned/nope\""), std::string::npos)
+      << missing_metric.err;
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM fits"), 1);
 }
 
 TEST(Cli, BadInputExitsWithTwoAndWritesNothing) {

@@ -18,9 +18,13 @@ RunResult sample_result(const std::string& key) {
   r.train_seconds = 10.0;
   r.environment = {"abc123", "1.13.1", "cpu", 1};
   r.metrics = {{"train_loss", 10, 2.5}, {"train_loss", 20, 1.5}};
-  r.evals = {{"task_accuracy", "tuned", "accuracy", 0.75, 0.05, 0.6, 0.85, 100},
-             {"forgetting", "delta", "held_out_ce", 0.1, std::nullopt, std::nullopt, std::nullopt, 8}};
+  r.evals = {
+      {"task_accuracy", "tuned", "accuracy", 0.75, 0.05, 0.6, 0.85, 100},
+      {"forgetting", "delta", "held_out_ce", 0.1, std::nullopt, std::nullopt, std::nullopt, 8}};
   r.items = {{"task_accuracy", "tuned", "rev(abc)=", 1.0, -0.5, {{"output", "cba"}}}};
+  r.spectra = {{"model.layers.0.mlp.up_proj.weight", "intruders", 2},
+               {"model.layers.0.mlp.up_proj.weight", "update_rank", 8},
+               {"lm_head.weight", "intruders", 0}};
   return r;
 }
 
@@ -34,8 +38,12 @@ TEST(Store, MigratesAnEmptyFile) {
   testing::ScratchDir dir("store");
   Store store(dir.path() / "db.sqlite");
   EXPECT_EQ(store.schema_version(), kSchemaVersion);
-  for (const char* table : {"sweeps", "runs", "sweep_runs", "params", "metrics", "evals", "eval_items"}) {
-    EXPECT_EQ(count(store, std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") + table + "'"), 1)
+  for (const char* table :
+       {"sweeps", "runs", "sweep_runs", "params", "metrics", "evals", "eval_items"}) {
+    EXPECT_EQ(count(store, std::string(
+                               "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") +
+                               table + "'"),
+              1)
         << table;
   }
   Statement mode(store.database().handle(), "PRAGMA journal_mode");
@@ -48,12 +56,14 @@ TEST(Store, ReopeningKeepsDataAndVersion) {
   {
     Store store(dir.path() / "db.sqlite");
     const int64_t sweep = store.create_sweep("s", "s.json", "{}");
-    store.add_run(sweep, "k1", "lora", "lora rank=8", 0, R"({"method":{"name":"lora","rank":8},"training":{"lr":0.1},"seed":0})");
+    store.add_run(sweep, "k1", "lora", "lora rank=8", 0,
+                  R"({"method":{"name":"lora","rank":8},"training":{"lr":0.1},"seed":0})");
   }
   Store again(dir.path() / "db.sqlite");
   EXPECT_EQ(again.schema_version(), kSchemaVersion);
   EXPECT_EQ(again.run_status("k1"), "pending");
-  EXPECT_EQ(count(again, "SELECT count(*) FROM params WHERE run_key='k1'"), 4);  // method.name, method.rank, training.lr, seed
+  EXPECT_EQ(count(again, "SELECT count(*) FROM params WHERE run_key='k1'"),
+            4);  // method.name, method.rank, training.lr, seed
 }
 
 TEST(Store, RefusesANewerSchema) {
@@ -69,7 +79,8 @@ TEST(Store, ResultRoundTrip) {
   testing::ScratchDir dir("store");
   Store store(dir.path() / "db.sqlite");
   const int64_t sweep = store.create_sweep("s", "s.json", "{}");
-  store.add_run(sweep, "k1", "lora", "lora rank=8", 3, R"({"method":{"name":"lora"},"training":{},"seed":3})");
+  store.add_run(sweep, "k1", "lora", "lora rank=8", 3,
+                R"({"method":{"name":"lora"},"training":{},"seed":3})");
   store.mark_running("k1", 4242, 1);
   EXPECT_EQ(store.run_status("k1"), "running");
   store.record_success(sample_result("k1"));
@@ -78,6 +89,14 @@ TEST(Store, ResultRoundTrip) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM metrics WHERE run_key='k1'"), 2);
   EXPECT_EQ(count(store, "SELECT count(*) FROM eval_items WHERE run_key='k1'"), 1);
   EXPECT_EQ(count(store, "SELECT attempts FROM runs WHERE key='k1'"), 1);
+  const auto spectra = store.spectra("k1");
+  ASSERT_EQ(spectra.size(), 3u);  // stored once, in order
+  EXPECT_EQ(spectra[1].metric, "update_rank");
+  EXPECT_EQ(spectra[1].value, 8);
+  EXPECT_EQ(spectra[2].matrix, "lm_head.weight");
+  EXPECT_EQ(store.final_metric("k1", "train_loss"), 1.5);  // the last step's value
+  EXPECT_FALSE(store.final_metric("k1", "nope").has_value());
+  EXPECT_EQ(store.params("k1").back(), (std::pair<std::string, std::string>{"seed", "3"}));
   const auto evals = store.evals("s");
   ASSERT_EQ(evals.size(), 2u);
   EXPECT_EQ(evals[1].metric, "accuracy");
@@ -90,7 +109,8 @@ TEST(Store, ResultRoundTrip) {
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].trainable_params, 1234);
   EXPECT_EQ(*runs[0].wall_seconds, 12.5);
-  Statement env(store.database().handle(), "SELECT git_commit, torch_version, threads FROM runs WHERE key='k1'");
+  Statement env(store.database().handle(),
+                "SELECT git_commit, torch_version, threads FROM runs WHERE key='k1'");
   env.step();
   EXPECT_EQ(env.column_text(0), "abc123");
   EXPECT_EQ(env.column_text(1), "1.13.1");
@@ -106,11 +126,25 @@ TEST(Store, RunResultJsonRoundTrip) {
   EXPECT_THROW(RunResult::from_json(wrong), std::runtime_error);
 }
 
+TEST(Store, FitsAreRecordedInOrder) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  EXPECT_EQ(store.record_fit("chinchilla", "csv:a.csv", 240, 1e-3, R"({"fit":{}})"), 1);
+  EXPECT_EQ(store.record_fit("forgetting", "sweep:s", 12, 2e-3, "{}"), 2);
+  const auto fits = store.fits();
+  ASSERT_EQ(fits.size(), 2u);
+  EXPECT_EQ(fits[0].law, "chinchilla");
+  EXPECT_EQ(fits[0].points, 240);
+  EXPECT_EQ(fits[1].source, "sweep:s");
+  EXPECT_FALSE(fits[1].created_at.empty());
+}
+
 TEST(Store, FailureIsRecordedWithItsReason) {
   testing::ScratchDir dir("store");
   Store store(dir.path() / "db.sqlite");
   const int64_t sweep = store.create_sweep("s", "s.json", "{}");
-  store.add_run(sweep, "k1", "full_ft", "full_ft", 0, R"({"method":{"name":"full_ft"},"training":{},"seed":0})");
+  store.add_run(sweep, "k1", "full_ft", "full_ft", 0,
+                R"({"method":{"name":"full_ft"},"training":{},"seed":0})");
   store.record_failure("k1", "non-finite loss (nan) at step 3", 1.5);
   const auto runs = store.runs();
   EXPECT_EQ(runs[0].status, "failed");

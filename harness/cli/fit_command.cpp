@@ -1,0 +1,203 @@
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <map>
+
+#include "harness/analysis/csv_fit_points.h"
+#include "harness/analysis/scaling_laws.h"
+#include "harness/analysis/store_fit_points.h"
+#include "harness/cli/commands.h"
+#include "harness/common/check.h"
+#include "harness/report/fit_summary.h"
+#include "harness/store/store.h"
+
+namespace tb::cli {
+
+namespace {
+const char* kHelp =
+    R"(usage: tunebench fit --law LAW (--data FILE.csv | --sweep NAME) --x VAR=SOURCE ... --y SOURCE [options]
+       tunebench fit --list [--out DIR]
+
+Fits a scaling law by the Chinchilla "Approach 3" procedure: Huber loss (delta 1e-3) on
+log residuals, L-BFGS from a grid of starts, the best objective kept; bootstrap intervals.
+
+  --law LAW            power_law, chinchilla, multiplicative, additive, forgetting, or a
+                       formula such as "E + A*N^-alpha + B*D^-beta" (coefficients are fitted
+                       positive; x^-e and x^e set the sign convention of an exponent)
+  --data FILE.csv      points from a CSV file: SOURCE is a column, or columns and numbers
+                       joined by * and / (e.g. "Training FLOP / 6 / Model Size")
+  --sweep NAME         points from the finished runs of a sweep; SOURCE is one of
+                       trainable_params, optimizer_state_bytes, wall_seconds, param:NAME
+                       (param:training.steps, param:method.r), eval:SUITE/MODEL/METRIC
+                       (eval:forgetting/delta/held_out_ce), metric:NAME (last value)
+  --x VAR=SOURCE       where each variable of the law comes from (repeat per variable)
+  --y SOURCE           the fitted quantity (positive, e.g. a loss)
+  --drop-highest K     drop the K points with the highest y before fitting
+  --holdout-largest VAR  fit without the points where VAR is largest and report the
+                       extrapolation error on them (mean |L^ - L|, as Zhang et al. 2024)
+  --start PARAM=V,...  start values of one parameter (the log for coefficients); repeatable
+  --delta D            Huber delta (default 1e-3)
+  --bootstrap N        resamples of the points for intervals (default 1000; 0: none)
+  --seed S             bootstrap seed (default 0)
+  --threads N          threads (default: all)
+  --out DIR            the store: read by --sweep, and where the fit is recorded (default
+                       results; a --data fit is recorded only when --out is given)
+  --json               print the fit as JSON instead of markdown
+  --list               print the fits recorded in the store
+)";
+
+std::pair<std::string, std::string> split_assignment(const std::string& flag,
+                                                     const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
+    throw UserError(flag + " " + text + ": expected NAME=VALUE");
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+double parse_number(const std::string& flag, const std::string& text) {
+  try {
+    size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw UserError(flag + " " + text + ": expected a number");
+}
+
+int64_t parse_count(const std::string& flag, const std::string& text) {
+  const double v = parse_number(flag, text);
+  if (v < 0 || v != double(int64_t(v)))
+    throw UserError(flag + " " + text + ": expected a whole number >= 0");
+  return int64_t(v);
+}
+
+int list_fits(const std::string& out) {
+  const auto store = open_existing_store(out);
+  for (const auto& f : store->fits()) {
+    const auto j = nlohmann::json::parse(f.result_json);
+    std::cout << "fit " << f.id << "  " << f.created_at << "  " << f.source << "  " << f.points
+              << " points\n  L = " << j.at("fit").at("formula").get<std::string>() << "\n ";
+    for (const auto& p : j.at("fit").at("parameters")) {
+      std::cout << " " << p.at("name").get<std::string>() << "=" << p.at("value").get<double>();
+      if (p.contains("ci_low"))
+        std::cout << " [" << p.at("ci_low").get<double>() << ", " << p.at("ci_high").get<double>()
+                  << "]";
+    }
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int fit_command(const Args& args_in) {
+  Args args = args_in;
+  if (take_switch(args, "--help") || take_switch(args, "-h")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  std::string out = "results", value;
+  const bool out_given = take_flag(args, "--out", out);
+  if (take_switch(args, "--list")) {
+    reject_unknown_flags(args, "fit");
+    return list_fits(out);
+  }
+  std::string law_text, data, sweep, y, holdout;
+  take_flag(args, "--law", law_text);
+  take_flag(args, "--data", data);
+  take_flag(args, "--sweep", sweep);
+  take_flag(args, "--y", y);
+  take_flag(args, "--holdout-largest", holdout);
+  std::map<std::string, std::string> x;
+  while (take_flag(args, "--x", value)) {
+    const auto [var, source] = split_assignment("--x", value);
+    if (!x.emplace(var, source).second) throw UserError("--x " + var + " given twice");
+  }
+  FitOptions options;
+  options.bootstrap = 1000;
+  while (take_flag(args, "--start", value)) {
+    const auto [param, list] = split_assignment("--start", value);
+    std::vector<double> values;
+    size_t start = 0;
+    for (size_t i = 0; i <= list.size(); ++i) {
+      if (i < list.size() && list[i] != ',') continue;
+      values.push_back(parse_number("--start " + param + "=", list.substr(start, i - start)));
+      start = i + 1;
+    }
+    options.start_values[param] = values;
+  }
+  if (take_flag(args, "--delta", value)) {
+    options.huber_delta = parse_number("--delta", value);
+    if (!(options.huber_delta > 0)) throw UserError("--delta must be positive");
+  }
+  if (take_flag(args, "--bootstrap", value)) options.bootstrap = parse_count("--bootstrap", value);
+  if (take_flag(args, "--seed", value)) options.seed = uint64_t(parse_count("--seed", value));
+  if (take_flag(args, "--threads", value)) options.threads = int(parse_count("--threads", value));
+  int64_t drop = 0;
+  if (take_flag(args, "--drop-highest", value)) drop = parse_count("--drop-highest", value);
+  const bool as_json = take_switch(args, "--json");
+  reject_unknown_flags(args, "fit");
+  if (!args.empty())
+    throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench fit --help)");
+  if (law_text.empty()) throw UserError("--law is required (see tunebench fit --help)");
+  if (data.empty() == sweep.empty())
+    throw UserError("give exactly one of --data FILE.csv and --sweep NAME");
+  if (y.empty()) throw UserError("--y is required: the quantity the law predicts");
+
+  const ScalingLaw law = scaling_law(law_text);
+  std::unique_ptr<Store> store;
+  FitPoints points;
+  if (!sweep.empty()) {
+    store = open_existing_store(out);
+    points = store_fit_points(*store, sweep, law, x, y);
+  } else {
+    points = csv_fit_points(CsvTable::read(data), law, x, y);
+  }
+  drop_highest(points, size_t(drop));
+
+  FitPoints fitted, held_out;
+  if (!holdout.empty()) {
+    const auto it = std::find(law.variables.begin(), law.variables.end(), holdout);
+    if (it == law.variables.end())
+      throw UserError("--holdout-largest " + holdout + ": the law has no such variable");
+    const size_t v = size_t(it - law.variables.begin());
+    double largest = -std::numeric_limits<double>::infinity();
+    for (const auto& p : points.x) largest = std::max(largest, p[v]);
+    for (size_t i = 0; i < points.y.size(); ++i) {
+      FitPoints& to = points.x[i][v] == largest ? held_out : fitted;
+      to.x.push_back(points.x[i]);
+      to.y.push_back(points.y[i]);
+      to.labels.push_back(points.labels[i]);
+    }
+  } else {
+    fitted = points;
+  }
+  const LawFit fit = fit_scaling_law(law, fitted, options, held_out);
+
+  const std::string source = sweep.empty() ? "csv:" + data : "sweep:" + sweep;
+  const nlohmann::json record{{"law", law_text},
+                              {"source", source},
+                              {"x", x},
+                              {"y", y},
+                              {"holdout", holdout},
+                              {"drop_highest", drop},
+                              {"huber_delta", options.huber_delta},
+                              {"fit", fit.to_json()}};
+  if (!store && out_given) {
+    std::filesystem::create_directories(out);
+    store = std::make_unique<Store>(std::filesystem::path(out) / "tunebench.sqlite");
+  }
+  int64_t id = 0;
+  if (store) id = store->record_fit(law_text, source, fit.points, fit.objective, record.dump());
+  if (as_json) {
+    std::cout << record.dump(2) << "\n";
+  } else {
+    std::cout << fit_to_markdown(fit);
+    if (id > 0) std::cout << "\nrecorded as fit " << id << " in " << out << "\n";
+  }
+  return 0;
+}
+
+}  // namespace tb::cli

@@ -1,0 +1,50 @@
+#include "harness/report/fit_summary.h"
+
+#include <cstdio>
+
+namespace tb {
+namespace {
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string fit_to_markdown(const LawFit& fit) {
+  std::string out = "law: L = " + fit.formula + "\n\n";
+  out += "fitted on " + std::to_string(fit.points) + " points; objective " + num(fit.objective) +
+         " (sum of Huber losses of log residuals), log RMSE " + num(fit.log_rmse) + "; " +
+         std::to_string(fit.starts_at_best) + " of " + std::to_string(fit.starts) +
+         " L-BFGS starts reached the best objective\n\n";
+  const bool intervals = fit.bootstrap > 0;
+  out += intervals ? "| parameter | value | SE | 95% CI (bootstrap, " +
+                         std::to_string(fit.bootstrap) + ") |\n|---|---|---|---|\n"
+                   : "| parameter | value |\n|---|---|\n";
+  for (const auto& p : fit.parameters) {
+    out += "| " + p.name + " | " + num(p.value);
+    if (intervals)
+      out += " | " + num(*p.stderr_value) + " | [" + num(*p.ci_low) + ", " + num(*p.ci_high) + "]";
+    out += " |\n";
+  }
+  if (!fit.held_out.empty()) {
+    out += "\nheld out " + std::to_string(fit.held_out.size()) +
+           " points: mean |L̂ - L| = " + num(*fit.held_out_abs_error) +
+           ", mean |L̂ - L| / L = " + num(100 * *fit.held_out_rel_error) + "%\n\n";
+    out += "| point |";
+    for (const auto& v : fit.variables) out += " " + v + " |";
+    out += " L | L̂ |\n|---|";
+    for (size_t i = 0; i < fit.variables.size(); ++i) out += "---|";
+    out += "---|---|\n";
+    for (const auto& h : fit.held_out) {
+      out += "| " + h.label + " |";
+      for (double x : h.x) out += " " + num(x) + " |";
+      out += " " + num(h.y) + " | " + num(h.predicted) + " |\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace tb
