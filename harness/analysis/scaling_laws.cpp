@@ -207,6 +207,22 @@ LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const Fit
   const auto natural = law.natural_values(fit.theta);
   for (size_t j = 0; j < k; ++j)
     fit.parameters.push_back({law.parameters[j].name, natural[j], {}, {}, {}});
+  // A term that is under kVanishedShare of L̂ at every point leaves its parameters
+  // unidentified: the optimiser drove its coefficient toward 0 and its exponents are free.
+  // d log L̂ / d c_k is term k's share of L̂ (c_k appears in no other term).
+  constexpr double kVanishedShare = 1e-6;
+  std::vector<bool> identified(k, false);
+  std::vector<double> share(k);
+  for (size_t i = 0; i < lp.size(); ++i) {
+    std::fill(share.begin(), share.end(), 0.0);
+    law.log_predict(&lp.log_x[i * lp.variables], fit.theta, share.data());
+    for (const auto& term : law.terms) {
+      if (share[size_t(term.coefficient)] < kVanishedShare) continue;
+      identified[size_t(term.coefficient)] = true;
+      for (const auto& f : term.factors) identified[size_t(f.exponent)] = true;
+    }
+  }
+  for (size_t j = 0; j < k; ++j) fit.parameters[j].identified = identified[j];
 
   if (options.bootstrap > 0) {
     fit.bootstrap = options.bootstrap;
@@ -218,6 +234,7 @@ LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const Fit
       draws[size_t(b)] = law.natural_values(minimize_from(law, lp, &sample, fit.theta, options).x);
     });
     for (size_t j = 0; j < k; ++j) {
+      if (!identified[j]) continue;  // an interval would only echo the start point
       std::vector<double> v;
       for (const auto& d : draws) v.push_back(d[j]);
       double mean = 0, var = 0;
@@ -251,7 +268,7 @@ LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const Fit
 nlohmann::json LawFit::to_json() const {
   nlohmann::json params = nlohmann::json::array();
   for (const auto& p : parameters) {
-    nlohmann::json j{{"name", p.name}, {"value", p.value}};
+    nlohmann::json j{{"name", p.name}, {"value", p.value}, {"identified", p.identified}};
     if (p.stderr_value) j["stderr"] = *p.stderr_value;
     if (p.ci_low) j["ci_low"] = *p.ci_low, j["ci_high"] = *p.ci_high;
     params.push_back(j);

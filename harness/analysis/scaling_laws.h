@@ -37,6 +37,10 @@ struct ParameterFit {
   std::string name;
   double value = 0;                                     // natural units: A, not log A
   std::optional<double> stderr_value, ci_low, ci_high;  // bootstrap SD and 95% percentiles
+  // False when the parameter's term is a negligible share (< 1e-6) of the prediction at
+  // every point: the fit drove it to zero, so it has no interval (e.g. an offset E that
+  // the data do not support).
+  bool identified = true;
 };
 
 struct HeldOutPoint {

@@ -59,7 +59,8 @@ double source_value(Store& store, const RunRecord& run, const std::vector<EvalRo
 }  // namespace
 
 FitPoints store_fit_points(Store& store, const std::string& sweep, const ScalingLaw& law,
-                           const std::map<std::string, std::string>& x, const std::string& y) {
+                           const std::map<std::string, std::string>& x, const std::string& y,
+                           const std::string& method) {
   for (const auto& [name, source] : x) {
     if (std::find(law.variables.begin(), law.variables.end(), name) == law.variables.end()) {
       throw UserError("--x " + name + "=...: the law " + law.formula + " has no variable \"" +
@@ -73,7 +74,7 @@ FitPoints store_fit_points(Store& store, const std::string& sweep, const Scaling
   const auto evals = store.evals(sweep);
   FitPoints points;
   for (const auto& run : store.runs(sweep)) {
-    if (run.status != "done") continue;
+    if (run.status != "done" || (!method.empty() && run.method != method)) continue;
     std::vector<double> xs;
     for (const auto& v : law.variables) xs.push_back(source_value(store, run, evals, x.at(v)));
     points.x.push_back(xs);

@@ -16,7 +16,9 @@ class Store;
 
 // UserError when the sweep has no finished runs, a source is malformed, or a run lacks it
 // (the message names the run and what it has instead).
+// `method`, when not empty, keeps only the runs of that method.
 FitPoints store_fit_points(Store& store, const std::string& sweep, const ScalingLaw& law,
-                           const std::map<std::string, std::string>& x, const std::string& y);
+                           const std::map<std::string, std::string>& x, const std::string& y,
+                           const std::string& method = "");
 
 }  // namespace tb

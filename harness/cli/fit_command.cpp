@@ -31,6 +31,7 @@ log residuals, L-BFGS from a grid of starts, the best objective kept; bootstrap 
                        trainable_params, optimizer_state_bytes, wall_seconds, param:NAME
                        (param:training.steps, param:method.r), eval:SUITE/MODEL/METRIC
                        (eval:forgetting/delta/held_out_ce), metric:NAME (last value)
+  --method NAME        with --sweep: only the runs of this method
   --x VAR=SOURCE       where each variable of the law comes from (repeat per variable)
   --y SOURCE           the fitted quantity (positive, e.g. a loss)
   --drop-highest K     drop the K points with the highest y before fitting
@@ -104,12 +105,13 @@ int fit_command(const Args& args_in) {
     reject_unknown_flags(args, "fit");
     return list_fits(out);
   }
-  std::string law_text, data, sweep, y, holdout;
+  std::string law_text, data, sweep, y, holdout, method;
   take_flag(args, "--law", law_text);
   take_flag(args, "--data", data);
   take_flag(args, "--sweep", sweep);
   take_flag(args, "--y", y);
   take_flag(args, "--holdout-largest", holdout);
+  take_flag(args, "--method", method);
   std::map<std::string, std::string> x;
   while (take_flag(args, "--x", value)) {
     const auto [var, source] = split_assignment("--x", value);
@@ -145,13 +147,14 @@ int fit_command(const Args& args_in) {
   if (data.empty() == sweep.empty())
     throw UserError("give exactly one of --data FILE.csv and --sweep NAME");
   if (y.empty()) throw UserError("--y is required: the quantity the law predicts");
+  if (!method.empty() && sweep.empty()) throw UserError("--method selects runs of a --sweep");
 
   const ScalingLaw law = scaling_law(law_text);
   std::unique_ptr<Store> store;
   FitPoints points;
   if (!sweep.empty()) {
     store = open_existing_store(out);
-    points = store_fit_points(*store, sweep, law, x, y);
+    points = store_fit_points(*store, sweep, law, x, y, method);
   } else {
     points = csv_fit_points(CsvTable::read(data), law, x, y);
   }
@@ -176,7 +179,9 @@ int fit_command(const Args& args_in) {
   }
   const LawFit fit = fit_scaling_law(law, fitted, options, held_out);
 
-  const std::string source = sweep.empty() ? "csv:" + data : "sweep:" + sweep;
+  const std::string source = sweep.empty()
+                                 ? "csv:" + data
+                                 : "sweep:" + sweep + (method.empty() ? "" : " method=" + method);
   const nlohmann::json record{{"law", law_text},
                               {"source", source},
                               {"x", x},

@@ -25,8 +25,12 @@ std::string fit_to_markdown(const LawFit& fit) {
                    : "| parameter | value |\n|---|---|\n";
   for (const auto& p : fit.parameters) {
     out += "| " + p.name + " | " + num(p.value);
-    if (intervals)
+    if (!p.identified) {
+      out += intervals ? " | — | not identified: its term vanishes at every point"
+                       : " (not identified: its term vanishes)";
+    } else if (intervals) {
       out += " | " + num(*p.stderr_value) + " | [" + num(*p.ci_low) + ", " + num(*p.ci_high) + "]";
+    }
     out += " |\n";
   }
   if (!fit.held_out.empty()) {

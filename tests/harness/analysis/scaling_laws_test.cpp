@@ -209,3 +209,28 @@ TEST(ScalingLaws, RejectsPointsAPowerLawCannotFit) {
 
 }  // namespace
 }  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(ScalingLaws, AnOffsetTheDataDoNotSupportIsReportedAsNotIdentified) {
+  // Pure power-law data fitted with an offset: E is driven to 0 and gets no interval.
+  const auto law = scaling_law("power_law");
+  FitPoints p;
+  for (double x : {10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0}) {
+    p.x.push_back({x});
+    p.y.push_back(50 * std::pow(x, -0.5));
+  }
+  FitOptions options;
+  options.bootstrap = 50;
+  const LawFit fit = fit_scaling_law(law, p, options);
+  EXPECT_FALSE(fit.parameters[0].identified);  // E
+  EXPECT_LT(fit.parameters[0].value, 1e-6);
+  EXPECT_FALSE(fit.parameters[0].ci_low.has_value());
+  EXPECT_TRUE(fit.parameters[2].identified);  // alpha
+  EXPECT_NEAR(fit.parameters[2].value, 0.5, 1e-4);
+  EXPECT_TRUE(fit.parameters[2].ci_low.has_value());
+}
+
+}  // namespace
+}  // namespace tb

@@ -25,6 +25,10 @@ TEST(FitSummary, ShowsIntervalsAndHeldOutExtrapolation) {
   EXPECT_NE(md.find("95% CI (bootstrap, 500)"), std::string::npos) << md;
   EXPECT_NE(md.find("mean |L̂ - L| / L = 5%"), std::string::npos) << md;
   EXPECT_NE(md.find("| run abc | 1e+06 | 2 | 2.1 |"), std::string::npos) << md;
+  fit.parameters[0].identified = false;
+  fit.parameters[0].stderr_value.reset();
+  EXPECT_NE(fit_to_markdown(fit).find("| E | 1.5 | — | not identified"), std::string::npos)
+      << fit_to_markdown(fit);
   fit.bootstrap = 0;
   EXPECT_EQ(fit_to_markdown(fit).find("| SE |"), std::string::npos);
 }
