@@ -139,6 +139,15 @@ std::vector<std::vector<double>> default_start_values(const ScalingLaw& law) {
   return grid;
 }
 
+std::vector<size_t> bootstrap_resample(size_t n, uint64_t seed, int64_t b) {
+  // SplitMix64 streams seeded a fixed stride apart are shifted copies of each other; one
+  // scrambling step first makes the streams of neighbouring b unrelated.
+  Rng rng(Rng(seed * 0x632be59bd9b4e019ULL + uint64_t(b)).next());
+  std::vector<size_t> sample(n);
+  for (auto& i : sample) i = size_t(rng.below(n));
+  return sample;
+}
+
 double predict(const ScalingLaw& law, const std::vector<double>& theta,
                const std::vector<double>& x) {
   std::vector<double> log_x(x.size());
@@ -228,9 +237,7 @@ LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const Fit
     fit.bootstrap = options.bootstrap;
     std::vector<std::vector<double>> draws(static_cast<size_t>(options.bootstrap));
     parallel_for(options.bootstrap, threads, [&](int64_t b) {
-      Rng rng(options.seed ^ (0x9e3779b97f4a7c15ULL * uint64_t(b + 1)));
-      std::vector<size_t> sample(lp.size());
-      for (auto& i : sample) i = size_t(rng.below(lp.size()));
+      const auto sample = bootstrap_resample(lp.size(), options.seed, b);
       draws[size_t(b)] = law.natural_values(minimize_from(law, lp, &sample, fit.theta, options).x);
     });
     for (size_t j = 0; j < k; ++j) {

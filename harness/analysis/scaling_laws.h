@@ -80,6 +80,10 @@ std::vector<std::vector<double>> default_start_values(const ScalingLaw& law);
 LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const FitOptions& options,
                        const FitPoints& held_out = {});
 
+// The point indices of bootstrap resample `b`: n draws with replacement, from a stream
+// seeded by (seed, b) through a scrambler, so that resamples are independent of each other.
+std::vector<size_t> bootstrap_resample(size_t n, uint64_t seed, int64_t b);
+
 // L̂ at one point.
 double predict(const ScalingLaw& law, const std::vector<double>& theta,
                const std::vector<double>& x);

@@ -4,7 +4,8 @@
 //   u_j of W, s_j = max_i |u_jᵀ u0_i| over all left singular vectors of W0; u_j is an
 //   intruder when s_j < ε (k = 10, ε = 0.5 by default, as in their script and PEFT).
 // - Effective rank (Roy & Vetterli 2007, eq. 2-3): exp(-Σ p_k ln p_k), p_k = σ_k / Σσ.
-// - Stable rank Σσ²/σ_max²; spectral norm σ_max (WeightWatcher's "spectral_norm" is σ_max²).
+// - Stable rank Σσ²/σ_max²; the spectral norm is stored as sigma_max = σ_max (WeightWatcher's
+//   "spectral_norm" is λ_max = σ_max²).
 // - Power-law exponent α of the ESD λ = σ² (Martin & Mahoney 2021; WeightWatcher's default
 //   'ww' fit): for each candidate xmin (every λ but the largest), the continuous MLE
 //   α = 1 + n / Σ_{λ>=xmin} ln(λ/xmin) and the KS distance
@@ -12,9 +13,10 @@
 //   α̂ = α·log10 λ_max (WeightWatcher's alpha_weighted).
 // - Subspace similarity of two updates (Hu et al. 2021, LoRA, §7.2, eq. 4):
 //   φ = ||U1ᵀU2||_F² / min(r1, r2), and the Grassmann distance of the principal angles.
-// Singular values are computed exactly (LAPACK, float64). W0 needs all its singular vectors;
-// W only its top k, which come from an exact SVD up to min(m, n) = 512 and from a randomised
-// SVD beyond (bench_spectral measures its agreement with the exact one).
+// Singular values and the vectors behind intruder counts are computed exactly (LAPACK,
+// float64): trained weights have flat spectra, where approximate vectors would make false
+// intruders. Only the top-r subspaces of updates, which are steep or low-rank, come from a
+// randomised SVD beyond min(m, n) = 512 (bench_spectral measures its agreement).
 #include "harness/analysis/spectral.h"
 
 #include <algorithm>
@@ -32,15 +34,16 @@ std::vector<double> to_vector(const torch::Tensor& t) {
 }
 
 // Matrix-rank tolerance σ_max·max(m, n)·ε of float32, the precision weights are stored in.
-double rank_tolerance(const torch::Tensor& singular_values, const torch::Tensor& matrix) {
-  const double top = singular_values.numel() > 0 ? singular_values.max().item<double>() : 0.0;
-  return top * double(std::max(matrix.size(0), matrix.size(1))) *
+// For an update W - W0 pass the larger σ_max of W and W0: the rounding noise in the
+// difference comes from storing W, whatever the update's own size.
+double rank_tolerance(double sigma_max, const torch::Tensor& matrix) {
+  return sigma_max * double(std::max(matrix.size(0), matrix.size(1))) *
          std::numeric_limits<float>::epsilon();
 }
 
-// Top-k singular vectors: exact for small matrices, randomised beyond kExactSvdLimit.
-TruncatedSvd top_singular(const torch::Tensor& W, int64_t k) {
-  if (std::min(W.size(0), W.size(1)) <= kExactSvdLimit) {
+// Top-k singular triplets: exact when `exact` or the matrix is small, else randomised.
+TruncatedSvd top_singular(const torch::Tensor& W, int64_t k, bool exact) {
+  if (exact || std::min(W.size(0), W.size(1)) <= kExactSvdLimit) {
     auto [U, S, Vh] = torch::linalg_svd(W, /*full_matrices=*/false);
     return {U.narrow(1, 0, k), S.narrow(0, 0, k), Vh.narrow(0, 0, k).transpose(0, 1)};
   }
@@ -179,7 +182,7 @@ MatrixSpectrum analyze_matrix(const std::string& name, const torch::Tensor& base
   const auto S_update = torch::linalg_svdvals(update);
 
   const int64_t k = std::min(options.intruder_k, std::min(tuned.size(0), tuned.size(1)));
-  const auto similarity = intruder_similarities(top_singular(tuned, k).U, U0);
+  const auto similarity = intruder_similarities(top_singular(tuned, k, /*exact=*/true).U, U0);
   add("intruders", double(std::count_if(similarity.begin(), similarity.end(),
                                         [&](double s) { return s < options.intruder_epsilon; })));
   for (size_t j = 0; j < similarity.size(); ++j) {
@@ -189,15 +192,16 @@ MatrixSpectrum analyze_matrix(const std::string& name, const torch::Tensor& base
   for (const auto& [prefix, s] : {std::pair<std::string, torch::Tensor>{"", S}, {"base_", S0}}) {
     const PowerLawFit pl = fit_power_law(s);
     const double top = s.max().item<double>();
-    add(prefix + "erank", effective_rank(s, rank_tolerance(s, tuned)));
+    add(prefix + "erank", effective_rank(s, rank_tolerance(top, tuned)));
     add(prefix + "stable_rank", stable_rank(s));
-    add(prefix + "spectral_norm", top);
+    add(prefix + "sigma_max", top);
     add(prefix + "alpha", pl.alpha);
     add(prefix + "alpha_hat", pl.alpha * std::log10(top * top));
     if (prefix.empty()) add("alpha_ks_distance", pl.ks_distance);
   }
-  const double tol = rank_tolerance(S_update, update);
-  add("update_spectral_norm", S_update.max().item<double>());
+  const double tol =
+      rank_tolerance(std::max(S.max().item<double>(), S0.max().item<double>()), update);
+  add("update_sigma_max", S_update.max().item<double>());
   add("update_frobenius_norm", update.norm().item<double>());
   add("update_erank", effective_rank(S_update, tol));
   add("update_stable_rank", stable_rank(S_update));
@@ -228,9 +232,18 @@ std::vector<UpdateComparison> compare_updates(
     const torch::Tensor* w0 = wa.dim() == 2 ? find_named(base, name, wa) : nullptr;
     const torch::Tensor* wb = w0 != nullptr ? find_named(b, name, wa) : nullptr;
     if (wb == nullptr || torch::equal(*w0, wa) || torch::equal(*w0, *wb)) continue;
-    const int64_t r = std::min(rank, std::min(wa.size(0), wa.size(1)));
-    const auto ua = top_singular(wa.to(torch::kFloat64) - w0->to(torch::kFloat64), r);
-    const auto ub = top_singular(wb->to(torch::kFloat64) - w0->to(torch::kFloat64), r);
+    const auto base64 = w0->to(torch::kFloat64);
+    const double scale = torch::linalg_matrix_norm(base64, 2).item<double>();
+    // Each side keeps at most its update's numerical rank: directions beyond it are
+    // rounding noise and would dilute φ (a rank-4 LoRA update compared at rank 8).
+    auto top = [&](const torch::Tensor& w) {
+      const auto update = w.to(torch::kFloat64) - base64;
+      const auto t = top_singular(update, std::min(rank, std::min(w.size(0), w.size(1))), false);
+      const double tol = rank_tolerance(std::max(scale, t.S[0].item<double>()), update);
+      const int64_t r = std::max<int64_t>(1, numerical_rank(t.S, tol));
+      return TruncatedSvd{t.U.narrow(1, 0, r), t.S.narrow(0, 0, r), t.V.narrow(1, 0, r)};
+    };
+    const auto ua = top(wa), ub = top(*wb);
     out.push_back({name, subspace_similarity(ua.U, ub.U), subspace_similarity(ua.V, ub.V)});
   }
   return out;

@@ -39,7 +39,8 @@ log residuals, L-BFGS from a grid of starts, the best objective kept; bootstrap 
                        extrapolation error on them (mean |L^ - L|, as Zhang et al. 2024)
   --start PARAM=V,...  start values of one parameter (the log for coefficients); repeatable
   --delta D            Huber delta (default 1e-3)
-  --bootstrap N        resamples of the points for intervals (default 1000; 0: none)
+  --bootstrap N        resamples of the points for intervals (default 4000, as Besiroglu
+                       et al.; 0: none)
   --seed S             bootstrap seed (default 0)
   --threads N          threads (default: all)
   --out DIR            the store: read by --sweep, and where the fit is recorded (default
@@ -118,7 +119,7 @@ int fit_command(const Args& args_in) {
     if (!x.emplace(var, source).second) throw UserError("--x " + var + " given twice");
   }
   FitOptions options;
-  options.bootstrap = 1000;
+  options.bootstrap = 4000;
   while (take_flag(args, "--start", value)) {
     const auto [param, list] = split_assignment("--start", value);
     std::vector<double> values;

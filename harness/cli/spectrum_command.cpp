@@ -107,12 +107,12 @@ void print_run(Store& store, const RunRecord& run, double epsilon) {
               << pair_text(metric_or_nan(m, "base_erank"), metric_or_nan(m, "erank")) << " | "
               << pair_text(metric_or_nan(m, "base_stable_rank"), metric_or_nan(m, "stable_rank"))
               << " | "
-              << pair_text(metric_or_nan(m, "base_spectral_norm"),
-                           metric_or_nan(m, "spectral_norm"))
+              << pair_text(metric_or_nan(m, "base_sigma_max"),
+                           metric_or_nan(m, "sigma_max"))
               << " | " << pair_text(metric_or_nan(m, "base_alpha"), metric_or_nan(m, "alpha"))
               << " | "
               << pair_text(metric_or_nan(m, "base_alpha_hat"), metric_or_nan(m, "alpha_hat"))
-              << " | " << num(metric_or_nan(m, "update_spectral_norm")) << " | "
+              << " | " << num(metric_or_nan(m, "update_sigma_max")) << " | "
               << num(metric_or_nan(m, "update_erank")) << " | "
               << num(metric_or_nan(m, "update_rank")) << " |\n";
   }

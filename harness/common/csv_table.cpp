@@ -4,6 +4,7 @@
 
 #include "harness/common/check.h"
 #include "harness/common/files.h"
+#include "harness/common/strings.h"
 
 namespace tb {
 
@@ -18,9 +19,16 @@ CsvTable CsvTable::parse(const std::string& text, const std::string& source) {
   std::string field;
   bool quoted = false, row_has_content = false;
   size_t line = 1, row_line = 1;
+  // Unquoted fields are trimmed ("N, D, loss" names the column "D"); quoted ones kept as is.
+  bool field_quoted = false;
+  auto finish_field = [&] {
+    fields.push_back(field_quoted ? field : trim(field));
+    field.clear();
+    field_quoted = false;
+  };
   auto end_row = [&] {
     if (row_has_content) {
-      fields.push_back(field);
+      finish_field();
       if (t.columns_.empty()) {
         t.columns_ = fields;
       } else if (fields.size() != t.columns_.size()) {
@@ -34,9 +42,11 @@ CsvTable CsvTable::parse(const std::string& text, const std::string& source) {
     }
     fields.clear();
     field.clear();
+    field_quoted = false;
     row_has_content = false;
   };
-  for (size_t i = 0; i < text.size(); ++i) {
+  const size_t start = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;  // a UTF-8 byte-order mark
+  for (size_t i = start; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
       if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
@@ -58,10 +68,9 @@ CsvTable CsvTable::parse(const std::string& text, const std::string& source) {
     }
     row_has_content = true;
     if (c == '"') {
-      quoted = true;
+      quoted = field_quoted = true;
     } else if (c == ',') {
-      fields.push_back(field);
-      field.clear();
+      finish_field();
     } else {
       field += c;
     }

@@ -46,7 +46,8 @@ TEST(Lbfgs, StopsAtTheIterationLimit) {
   LbfgsOptions options;
   options.max_iterations = 5;
   const auto r = minimize_lbfgs(f, {0.0}, options);
-  EXPECT_LE(r.iterations, 5);
+  EXPECT_EQ(r.iterations, 5);
+  EXPECT_EQ(r.stop_reason, "iterations");
   EXPECT_LT(r.value, 1.0);
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "harness/common/check.h"
 #include "harness/data/rng.h"
@@ -230,6 +231,30 @@ TEST(ScalingLaws, AnOffsetTheDataDoNotSupportIsReportedAsNotIdentified) {
   EXPECT_TRUE(fit.parameters[2].identified);  // alpha
   EXPECT_NEAR(fit.parameters[2].value, 0.5, 1e-4);
   EXPECT_TRUE(fit.parameters[2].ci_low.has_value());
+}
+
+}  // namespace
+}  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(ScalingLaws, BootstrapResamplesAreIndependentDrawsWithReplacement) {
+  const size_t n = 2000;
+  for (uint64_t seed : {0ULL, 3ULL, 42ULL}) {
+    const auto a = bootstrap_resample(n, seed, 0), b = bootstrap_resample(n, seed, 1),
+               c = bootstrap_resample(n, seed, 2);
+    // Shifted copies would agree after an offset; independent resamples almost never do.
+    size_t shifted_matches = 0, same_position = 0;
+    for (size_t i = 0; i + 1 < n; ++i) shifted_matches += a[i + 1] == b[i];
+    for (size_t i = 0; i < n; ++i) same_position += a[i] == c[i];
+    EXPECT_LT(shifted_matches, 10u) << seed;
+    EXPECT_LT(same_position, 10u) << seed;
+    // A draw of n from n with replacement holds about n(1 - 1/e) distinct points.
+    std::set<size_t> distinct(a.begin(), a.end());
+    EXPECT_NEAR(double(distinct.size()) / double(n), 1 - std::exp(-1.0), 0.03) << seed;
+  }
+  EXPECT_EQ(bootstrap_resample(n, 7, 5), bootstrap_resample(n, 7, 5));
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ TEST(Spectral, ARankOneSpikeOffTheBaseBasisIsOneIntruder) {
   EXPECT_EQ(metrics.at("intruders"), 1.0);
   EXPECT_NEAR(metrics.at("intruder_similarity@rank=1"), 1 / std::sqrt(double(m)), 0.02);
   EXPECT_EQ(metrics.at("update_rank"), 1.0);
-  EXPECT_NEAR(metrics.at("update_spectral_norm"), 100.0, 1e-9);
+  EXPECT_NEAR(metrics.at("update_sigma_max"), 100.0, 1e-9);
   EXPECT_NEAR(metrics.at("update_erank"), 1.0, 1e-9);
 
   torch::manual_seed(1);
@@ -84,7 +84,7 @@ TEST(Spectral, LowRankUpdateMetricsAndBaseMetrics) {
   EXPECT_LE(metrics.at("update_erank"), 3.0);
   const auto s0 = torch::linalg_svdvals(base.to(torch::kFloat64));
   EXPECT_NEAR(metrics.at("base_erank"), effective_rank(s0), 1e-9);
-  EXPECT_NEAR(metrics.at("base_spectral_norm"), s0.max().item<double>(), 1e-9);
+  EXPECT_NEAR(metrics.at("base_sigma_max"), s0.max().item<double>(), 1e-9);
   EXPECT_NEAR(metrics.at("base_alpha_hat"),
               fit_power_law(s0).alpha * std::log10(std::pow(s0.max().item<double>(), 2)), 1e-9);
   EXPECT_NEAR(metrics.at("update_frobenius_norm"), update.to(torch::kFloat64).norm().item<double>(),
@@ -154,6 +154,34 @@ TEST(Spectral, CompareUpdatesSeesSharedColumnSpacesAndSkipsUnchangedMatrices) {
   EXPECT_EQ(out[0].matrix, "w");
   EXPECT_NEAR(out[0].left.phi, 1.0, 1e-6);  // both updates span the columns of `left`
   EXPECT_LT(out[0].right.phi, 0.9);         // independent row spaces
+}
+
+}  // namespace
+}  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(Spectral, ASmallUpdateToFloat32WeightsKeepsItsRank) {
+  // A rank-2 update far smaller than the weights: the rounding of the merged fp32 weight
+  // must not count as extra rank.
+  torch::manual_seed(6);
+  const auto base = torch::randn({128, 384}) * 0.02;
+  const auto update = torch::matmul(torch::randn({128, 2}), torch::randn({2, 384})) * 1e-5;
+  const auto metrics = as_map(analyze_matrix("w", base, base + update));
+  EXPECT_EQ(metrics.at("update_rank"), 2.0);
+}
+
+TEST(Spectral, CompareUpdatesCutsEachSideToItsUpdatesRank) {
+  // Identical rank-2 updates compared at rank 8: φ is 1, not diluted by 6 noise directions.
+  torch::manual_seed(7);
+  const auto w0 = torch::randn({40, 30});
+  const auto tuned = w0 + torch::matmul(torch::randn({40, 2}), torch::randn({2, 30}));
+  std::vector<std::pair<std::string, torch::Tensor>> base{{"w", w0}}, a{{"w", tuned}}, b{{"w", tuned.clone()}};
+  const auto out = compare_updates(base, a, b, 8);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_NEAR(out[0].left.phi, 1.0, 1e-6);
+  EXPECT_NEAR(out[0].right.phi, 1.0, 1e-6);
 }
 
 }  // namespace

@@ -15,6 +15,13 @@ TEST(CsvTable, ParsesQuotedFieldsAndSkipsBlankLines) {
   EXPECT_EQ(t.where(1), "x.csv:4");
 }
 
+TEST(CsvTable, TrimsUnquotedFieldsAndSkipsAByteOrderMark) {
+  const auto t = CsvTable::parse("\xEF\xBB\xBFN, D ,loss\n1, 2.5 ,\" x \"\n", "b.csv");
+  EXPECT_EQ(t.columns(), (std::vector<std::string>{"N", "D", "loss"}));
+  EXPECT_EQ(t.number(0, t.column("D")), 2.5);
+  EXPECT_EQ(t.text(0, 2), " x ");
+}
+
 TEST(CsvTable, ErrorsNameTheFileLineAndColumn) {
   const auto t = CsvTable::parse("a,b\n1,x\n", "d.csv");
   try {
