@@ -4,6 +4,7 @@
 
 #include <boost/process.hpp>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <thread>
 
@@ -271,6 +272,68 @@ TEST(Cli, InterruptRecordsTheRunningRunAndResumes) {
       tunebench({"run", write_spec(dir.path(), doc).string(), "--out", out.string()}, dir.path());
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'lora'"), "done");
+}
+
+}  // namespace
+}  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(Cli, FitReadsACsvRecordsOnlyWhenAskedAndRejectsBadInput) {
+  testing::ScratchDir dir("cli-fit");
+  const fs::path csv = dir.path() / "points.csv";
+  {
+    std::ofstream f(csv);
+    f << "size,tokens,loss\n";
+    for (double n : {1e6, 3e6, 1e7, 3e7}) {
+      for (double d : {1e8, 1e9, 1e10})
+        f << n << "," << d << "," << 1.5 + 300 / std::pow(n, 0.3) + 900 / std::pow(d, 0.25) << "\n";
+    }
+  }
+  const fs::path out = dir.path() / "out";
+  const std::vector<std::string> base_args{
+      "fit", "--law",    "chinchilla", "--data", csv.string(),  "--x", "N=size",
+      "--x", "D=tokens", "--y",        "loss",   "--bootstrap", "20"};
+  const CliResult plain = tunebench(base_args, dir.path());
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_NE(plain.out.find("| alpha | 0.3 |"), std::string::npos) << plain.out;
+  EXPECT_FALSE(fs::exists(out));  // no --out: nothing recorded
+
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base_args;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return tunebench(args, dir.path());
+  };
+  const CliResult recorded = with({"--out", out.string(), "--holdout-largest", "N"});
+  ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
+  EXPECT_NE(recorded.out.find("held out 3 points"), std::string::npos) << recorded.out;
+  EXPECT_EQ(sql_int(out / "tunebench.sqlite", "SELECT count(*) FROM fits WHERE points = 9"), 1);
+  const CliResult listed = tunebench({"fit", "--list", "--out", out.string()}, dir.path());
+  EXPECT_NE(listed.out.find("fit 1"), std::string::npos) << listed.out;
+
+  const fs::path other = dir.path() / "other";
+  const std::string data = csv.string();
+  const std::vector<std::vector<std::string>> bad_inputs = {
+      {"--law", "chinchilla", "--data", data, "--x", "N=size", "--x", "Q=size", "--y", "loss"},
+      {"--law", "chinchilla", "--data", data, "--x", "N=size", "--y", "loss"},
+      {"--law", "chinchilla", "--data", data, "--x", "N=size", "--x", "D=nope", "--y", "loss"},
+      {"--law", "chinchilla", "--data", data, "--x", "N=size", "--x", "D=tokens", "--y", "loss",
+       "--start", "gamma=1"},
+      {"--law", "chinchilla", "--data", data, "--x", "N=size", "--x", "D=tokens", "--y", "loss",
+       "--bootstrap", "-1"},
+      {"--law", "E + A*", "--data", data, "--x", "N=size", "--y", "loss"},
+      {"--law", "power_law", "--data", (dir.path() / "missing.csv").string(), "--x", "x=size",
+       "--y", "loss"},
+  };
+  for (auto args : bad_inputs) {
+    args.insert(args.begin(), "fit");
+    args.insert(args.end(), {"--out", other.string()});
+    const CliResult r = tunebench(args, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << args[2] << " " << r.err;
+    EXPECT_NE(r.err.find("error:"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(other));  // bad input writes nothing
 }
 
 }  // namespace

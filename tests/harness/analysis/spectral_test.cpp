@@ -177,7 +177,8 @@ TEST(Spectral, CompareUpdatesCutsEachSideToItsUpdatesRank) {
   torch::manual_seed(7);
   const auto w0 = torch::randn({40, 30});
   const auto tuned = w0 + torch::matmul(torch::randn({40, 2}), torch::randn({2, 30}));
-  std::vector<std::pair<std::string, torch::Tensor>> base{{"w", w0}}, a{{"w", tuned}}, b{{"w", tuned.clone()}};
+  std::vector<std::pair<std::string, torch::Tensor>> base{{"w", w0}}, a{{"w", tuned}},
+      b{{"w", tuned.clone()}};
   const auto out = compare_updates(base, a, b, 8);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_NEAR(out[0].left.phi, 1.0, 1e-6);
