@@ -58,10 +58,24 @@ double source_value(Store& store, const RunRecord& run, const std::vector<EvalRo
 
 }  // namespace
 
+void check_store_source(const std::string& source) {
+  if (source == "trainable_params" || source == "optimizer_state_bytes" || source == "wall_seconds")
+    return;
+  const auto colon = source.find(':');
+  const std::string kind = colon == std::string::npos ? "" : source.substr(0, colon);
+  const std::string name = colon == std::string::npos ? "" : source.substr(colon + 1);
+  const bool known = kind == "param" || kind == "metric" || kind == "eval";
+  const bool eval_shape = kind != "eval" || std::count(name.begin(), name.end(), '/') >= 2;
+  if (!known || name.empty() || !eval_shape) {
+    throw UserError("unknown source \"" + source + "\"; expected " + kSources);
+  }
+}
+
 FitPoints store_fit_points(Store& store, const std::string& sweep, const ScalingLaw& law,
                            const std::map<std::string, std::string>& x, const std::string& y,
                            const std::string& method) {
   for (const auto& [name, source] : x) {
+    check_store_source(source);
     if (std::find(law.variables.begin(), law.variables.end(), name) == law.variables.end()) {
       throw UserError("--x " + name + "=...: the law " + law.formula + " has no variable \"" +
                       name + "\"");

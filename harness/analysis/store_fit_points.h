@@ -14,6 +14,9 @@ namespace tb {
 
 class Store;
 
+// UserError when `source` is of no known kind (checked before any data is read).
+void check_store_source(const std::string& source);
+
 // UserError when the sweep has no finished runs, a source is malformed, or a run lacks it
 // (the message names the run and what it has instead).
 // `method`, when not empty, keeps only the runs of that method.

@@ -4,9 +4,7 @@
 #include <limits>
 #include <map>
 
-#include "harness/analysis/csv_fit_points.h"
-#include "harness/analysis/scaling_laws.h"
-#include "harness/analysis/store_fit_points.h"
+#include "harness/analysis/fit_request.h"
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
 #include "harness/report/fit_summary.h"
@@ -106,17 +104,16 @@ int fit_command(const Args& args_in) {
     reject_unknown_flags(args, "fit");
     return list_fits(out);
   }
-  std::string law_text, data, sweep, y, holdout, method;
-  take_flag(args, "--law", law_text);
-  take_flag(args, "--data", data);
-  take_flag(args, "--sweep", sweep);
-  take_flag(args, "--y", y);
-  take_flag(args, "--holdout-largest", holdout);
-  take_flag(args, "--method", method);
-  std::map<std::string, std::string> x;
+  FitRequest request;
+  take_flag(args, "--law", request.law);
+  take_flag(args, "--data", request.data);
+  take_flag(args, "--sweep", request.sweep);
+  take_flag(args, "--y", request.y);
+  take_flag(args, "--holdout-largest", request.holdout_largest);
+  take_flag(args, "--method", request.method);
   while (take_flag(args, "--x", value)) {
     const auto [var, source] = split_assignment("--x", value);
-    if (!x.emplace(var, source).second) throw UserError("--x " + var + " given twice");
+    if (!request.x.emplace(var, source).second) throw UserError("--x " + var + " given twice");
   }
   FitOptions options;
   options.bootstrap = 4000;
@@ -138,69 +135,35 @@ int fit_command(const Args& args_in) {
   if (take_flag(args, "--bootstrap", value)) options.bootstrap = parse_count("--bootstrap", value);
   if (take_flag(args, "--seed", value)) options.seed = uint64_t(parse_count("--seed", value));
   if (take_flag(args, "--threads", value)) options.threads = int(parse_count("--threads", value));
-  int64_t drop = 0;
-  if (take_flag(args, "--drop-highest", value)) drop = parse_count("--drop-highest", value);
+  if (take_flag(args, "--drop-highest", value))
+    request.drop_highest = parse_count("--drop-highest", value);
   const bool as_json = take_switch(args, "--json");
   reject_unknown_flags(args, "fit");
   if (!args.empty())
     throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench fit --help)");
-  if (law_text.empty()) throw UserError("--law is required (see tunebench fit --help)");
-  if (data.empty() == sweep.empty())
+  if (request.law.empty()) throw UserError("--law is required (see tunebench fit --help)");
+  if (request.data.empty() == request.sweep.empty()) {
     throw UserError("give exactly one of --data FILE.csv and --sweep NAME");
-  if (y.empty()) throw UserError("--y is required: the quantity the law predicts");
-  if (!method.empty() && sweep.empty()) throw UserError("--method selects runs of a --sweep");
+  }
+  if (request.y.empty()) throw UserError("--y is required: the quantity the law predicts");
+  check_fit_request(request);
 
-  const ScalingLaw law = scaling_law(law_text);
   std::unique_ptr<Store> store;
-  FitPoints points;
-  if (!sweep.empty()) {
-    store = open_existing_store(out);
-    points = store_fit_points(*store, sweep, law, x, y, method);
-  } else {
-    points = csv_fit_points(CsvTable::read(data), law, x, y);
-  }
-  drop_highest(points, size_t(drop));
-
-  FitPoints fitted, held_out;
-  if (!holdout.empty()) {
-    const auto it = std::find(law.variables.begin(), law.variables.end(), holdout);
-    if (it == law.variables.end())
-      throw UserError("--holdout-largest " + holdout + ": the law has no such variable");
-    const size_t v = size_t(it - law.variables.begin());
-    double largest = -std::numeric_limits<double>::infinity();
-    for (const auto& p : points.x) largest = std::max(largest, p[v]);
-    for (size_t i = 0; i < points.y.size(); ++i) {
-      FitPoints& to = points.x[i][v] == largest ? held_out : fitted;
-      to.x.push_back(points.x[i]);
-      to.y.push_back(points.y[i]);
-      to.labels.push_back(points.labels[i]);
-    }
-  } else {
-    fitted = points;
-  }
-  const LawFit fit = fit_scaling_law(law, fitted, options, held_out);
-
-  const std::string source = sweep.empty()
-                                 ? "csv:" + data
-                                 : "sweep:" + sweep + (method.empty() ? "" : " method=" + method);
-  const nlohmann::json record{{"law", law_text},
-                              {"source", source},
-                              {"x", x},
-                              {"y", y},
-                              {"holdout", holdout},
-                              {"drop_highest", drop},
-                              {"huber_delta", options.huber_delta},
-                              {"fit", fit.to_json()}};
+  if (!request.sweep.empty()) store = open_existing_store(out);
+  const FitOutcome outcome = run_fit_request(request, options, store.get());
   if (!store && out_given) {
     std::filesystem::create_directories(out);
     store = std::make_unique<Store>(std::filesystem::path(out) / "tunebench.sqlite");
   }
   int64_t id = 0;
-  if (store) id = store->record_fit(law_text, source, fit.points, fit.objective, record.dump());
+  if (store) {
+    id = store->record_fit(request.law, outcome.source, outcome.fit.points, outcome.fit.objective,
+                           outcome.record.dump());
+  }
   if (as_json) {
-    std::cout << record.dump(2) << "\n";
+    std::cout << outcome.record.dump(2) << "\n";
   } else {
-    std::cout << fit_to_markdown(fit);
+    std::cout << fit_to_markdown(outcome.fit);
     if (id > 0) std::cout << "\nrecorded as fit " << id << " in " << out << "\n";
   }
   return 0;

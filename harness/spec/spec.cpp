@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "evaluators/registry.h"
+#include "harness/analysis/fit_request.h"
 #include "harness/common/check.h"
 #include "harness/common/files.h"
 #include "harness/data/pretrain_mixture.h"
@@ -17,9 +18,9 @@
 namespace tb {
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"name",       "base_model", "task",
-                                                "training",   "methods",    "seeds",
-                                                "evaluation", "spectral",   "execution"};
+const std::vector<std::string> kTopLevelKeys = {"name",    "base_model", "task",       "training",
+                                                "methods", "seeds",      "evaluation", "spectral",
+                                                "fits",    "execution"};
 
 const Schema& spectral_schema() {
   static const Schema schema = {
@@ -187,6 +188,80 @@ nlohmann::json parse_evaluation(const nlohmann::json& section, const JsonLocatio
   return out;
 }
 
+const Schema& fit_schema() {
+  static const Schema schema = {
+      {.name = "law",
+       .type = FieldType::kString,
+       .help = "a built-in law (power_law, chinchilla, multiplicative, additive, forgetting) or a "
+               "formula"},
+      {.name = "y",
+       .type = FieldType::kString,
+       .help = "the source of the fitted quantity, e.g. eval:forgetting/tuned/kl_from_base"},
+      {.name = "method",
+       .type = FieldType::kString,
+       .default_value = "",
+       .help = "fit only this method's runs"},
+      {.name = "holdout_largest",
+       .type = FieldType::kString,
+       .default_value = "",
+       .help = "a variable: fit without the points at its largest value, report extrapolation "
+               "error on them"},
+      {.name = "bootstrap",
+       .type = FieldType::kInt,
+       .default_value = 4000,
+       .min = 0,
+       .max = 1000000,
+       .help = "bootstrap resamples for intervals"},
+      {.name = "seed",
+       .type = FieldType::kInt,
+       .default_value = 0,
+       .min = 0,
+       .help = "bootstrap seed"},
+  };
+  return schema;
+}
+
+// "fits": scaling laws fitted to the sweep's runs when it ends (fit_request.h).
+nlohmann::json parse_fits(const nlohmann::json& fits, const JsonLocation& at,
+                          const std::string& sweep, const std::vector<MethodEntry>& methods) {
+  if (!fits.is_array())
+    at.fail("expected a list of fits, each {\"law\", \"x\": {VAR: SOURCE}, \"y\"}");
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i = 0; i < fits.size(); ++i) {
+    const JsonLocation where = at.index(i);
+    nlohmann::json fit = validate_object(fits[i], fit_schema(), where, {"x"});
+    const auto& x =
+        required(fits[i], "x", where, "an object mapping each variable of the law to a source");
+    if (!x.is_object() || x.empty())
+      where.key("x").fail("expected an object such as {\"P\": \"trainable_params\"}");
+    FitRequest request;
+    for (const auto& [var, source] : x.items()) {
+      if (!source.is_string())
+        where.key("x").key(var).fail("expected a source string, e.g. param:training.steps");
+      request.x[var] = source.get<std::string>();
+    }
+    fit["x"] = x;
+    request.law = fit.at("law").get<std::string>();
+    request.y = fit.at("y").get<std::string>();
+    request.method = fit.at("method").get<std::string>();
+    request.holdout_largest = fit.at("holdout_largest").get<std::string>();
+    request.sweep = sweep;
+    if (!request.method.empty() &&
+        std::none_of(methods.begin(), methods.end(), [&](const MethodEntry& m) {
+          return m.values.at("method") == request.method;
+        })) {
+      where.key("method").fail("no method entry of this spec is \"" + request.method + "\"");
+    }
+    try {
+      check_fit_request(request);
+    } catch (const UserError& e) {
+      where.fail(e.what());
+    }
+    out.push_back(fit);
+  }
+  return out;
+}
+
 }  // namespace
 
 Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
@@ -238,6 +313,8 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   }
   spec.evaluation = parse_evaluation(required(doc, "evaluation", top, "the evaluation suites"),
                                      top.key("evaluation"), model);
+  spec.fits = parse_fits(doc.value("fits", nlohmann::json::array()), top.key("fits"), spec.name,
+                         spec.methods);
   spec.spectral = validate_object(doc.value("spectral", nlohmann::json::object()),
                                   spectral_schema(), top.key("spectral"));
 

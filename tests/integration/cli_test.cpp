@@ -64,7 +64,12 @@ fs::path write_spec(const fs::path& dir, const nlohmann::json& spec) {
 
 TEST(Cli, RunsRecordsSkipsAndRecovers) {
   testing::ScratchDir dir("cli");
-  const fs::path spec = write_spec(dir.path(), testing::small_spec());
+  nlohmann::json doc = testing::small_spec();
+  // Fitted when each `run` ends, on the finished runs.
+  doc["fits"] = nlohmann::json::parse(
+      R"([{"law": "power_law", "x": {"x": "trainable_params"}, "y": "eval:forgetting/tuned/held_out_ce",
+           "bootstrap": 20}])");
+  const fs::path spec = write_spec(dir.path(), doc);
   const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
 
   const CliResult first = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
@@ -88,6 +93,8 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
   EXPECT_GT(sql_int(db, "SELECT min(trainable_params) FROM runs WHERE method = 'lora'"), 0);
   EXPECT_NE(first.out.find("| base model |"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("| lora alpha=8.0 rank=4 | 2 |"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("### fit 1: power_law"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("recorded as fit 1"), std::string::npos) << first.out;
   for (const auto& entry : fs::directory_iterator(out / "runs")) {
     EXPECT_TRUE(fs::exists(entry.path() / "result.json")) << entry.path();
     EXPECT_TRUE(fs::exists(entry.path() / "model.safetensors")) << entry.path();
@@ -158,8 +165,9 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
       dir.path());
   ASSERT_EQ(fit.exit_code, 0) << fit.err;
   EXPECT_NE(fit.out.find("| alpha |"), std::string::npos) << fit.out;
+  // 3 from the spec (one per `run`), 1 from the command above.
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM fits WHERE source = 'sweep:small' AND points = 6"),
-            1);
+            4);
   const CliResult missing_metric =
       tunebench({"fit", "--sweep", "small", "--out", out.string(), "--law", "power_law", "--x",
                  "x=trainable_params", "--y", "eval:forgetting/tuned/nope"},
@@ -167,7 +175,7 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
   EXPECT_EQ(missing_metric.exit_code, 2);
   EXPECT_NE(missing_metric.err.find("has no eval \"forgetting/tuned/nope\""), std::string::npos)
       << missing_metric.err;
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM fits"), 1);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM fits"), 4);  // the failed fit recorded nothing
 }
 
 TEST(Cli, BadInputExitsWithTwoAndWritesNothing) {

@@ -233,3 +233,45 @@ TEST(Spec, OverridesApplyBeforeValidation) {
 
 }  // namespace
 }  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(Spec, FitsAreCheckedBeforeAnythingRuns) {
+  auto with_fit = [](const std::string& fit_json) {
+    auto doc = testing::small_spec();
+    doc["fits"] = nlohmann::json::array({nlohmann::json::parse(fit_json)});
+    return doc;
+  };
+  const Spec ok = parse_spec(
+      with_fit(
+          R"({"law": "forgetting", "method": "lora", "x": {"P": "trainable_params", "N": "param:training.steps"},
+                   "y": "eval:forgetting/tuned/kl_from_base"})"),
+      "spec.json");
+  ASSERT_EQ(ok.fits.size(), 1u);
+  EXPECT_EQ(ok.fits[0].at("bootstrap").get<int64_t>(), 4000);  // default
+  EXPECT_EQ(ok.fits[0].at("x").at("N").get<std::string>(), "param:training.steps");
+
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"({"law": "forgetting", "x": {"P": "trainable_params"}, "y": "eval:a/b/c"})",
+       "spec.json: fits[0]: the law E + A*P^a*N^b needs a source for its variable N"},
+      {R"({"law": "E + A*", "x": {"x": "trainable_params"}, "y": "eval:a/b/c"})",
+       "spec.json: fits[0]: law"},
+      {R"({"law": "power_law", "x": {"x": "steps"}, "y": "eval:a/b/c"})",
+       "spec.json: fits[0]: unknown source \"steps\""},
+      {R"({"law": "power_law", "x": {"x": "trainable_params"}, "y": "eval:a/b/c", "method": "dora"})",
+       "spec.json: fits[0].method: no method entry of this spec is \"dora\""},
+      {R"({"law": "power_law", "x": {"x": "trainable_params"}})", "spec.json: fits[0].y: "},
+      {R"({"law": "power_law", "x": {"x": 3}, "y": "eval:a/b/c"})",
+       "spec.json: fits[0].x.x: expected a source string"},
+      {R"({"law": "power_law", "x": {"x": "trainable_params"}, "y": "eval:a/b/c", "holdout_largest": "N"})",
+       "spec.json: fits[0]: cannot hold out the largest \"N\""},
+  };
+  for (const auto& [fit, expected] : bad) {
+    EXPECT_EQ(error_of(with_fit(fit)).rfind(expected, 0), 0u) << fit << "\n"
+                                                              << error_of(with_fit(fit));
+  }
+}
+
+}  // namespace
+}  // namespace tb

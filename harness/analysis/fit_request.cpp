@@ -1,0 +1,92 @@
+#include "harness/analysis/fit_request.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "harness/analysis/csv_fit_points.h"
+#include "harness/analysis/store_fit_points.h"
+#include "harness/common/check.h"
+
+namespace tb {
+namespace {
+
+// The points whose `variable` is at its largest value move from `points` to the result.
+FitPoints take_largest(FitPoints& points, size_t variable) {
+  double largest = -std::numeric_limits<double>::infinity();
+  for (const auto& p : points.x) largest = std::max(largest, p[variable]);
+  FitPoints kept, held;
+  for (size_t i = 0; i < points.y.size(); ++i) {
+    FitPoints& to = points.x[i][variable] == largest ? held : kept;
+    to.x.push_back(points.x[i]);
+    to.y.push_back(points.y[i]);
+    if (i < points.labels.size()) to.labels.push_back(points.labels[i]);
+  }
+  points = std::move(kept);
+  return held;
+}
+
+}  // namespace
+
+void check_fit_request(const FitRequest& r) {
+  if (r.law.empty()) throw UserError("no law given (a name such as chinchilla, or a formula)");
+  if (r.data.empty() == r.sweep.empty())
+    throw UserError("give exactly one source of points: a CSV file or a sweep");
+  if (!r.method.empty() && r.sweep.empty())
+    throw UserError("a method selects runs of a sweep, not rows of a CSV file");
+  if (r.y.empty()) throw UserError("no y given: the quantity the law predicts");
+  const ScalingLaw law = scaling_law(r.law);
+  for (const auto& [var, source] : r.x) {
+    if (std::find(law.variables.begin(), law.variables.end(), var) == law.variables.end()) {
+      throw UserError("x names \"" + var + "\", which is not a variable of " + law.formula);
+    }
+    if (!r.sweep.empty()) check_store_source(source);
+  }
+  for (const auto& var : law.variables) {
+    if (!r.x.count(var))
+      throw UserError("the law " + law.formula + " needs a source for its variable " + var);
+  }
+  if (!r.sweep.empty()) check_store_source(r.y);
+  if (!r.holdout_largest.empty() && std::find(law.variables.begin(), law.variables.end(),
+                                              r.holdout_largest) == law.variables.end()) {
+    throw UserError("cannot hold out the largest \"" + r.holdout_largest +
+                    "\": not a variable of " + law.formula);
+  }
+  if (r.drop_highest < 0) throw UserError("the number of points to drop must be >= 0");
+}
+
+FitOutcome run_fit_request(const FitRequest& r, const FitOptions& options, Store* store) {
+  check_fit_request(r);
+  const ScalingLaw law = scaling_law(r.law);
+  FitPoints points;
+  if (!r.sweep.empty()) {
+    TB_CHECK(store != nullptr, "a sweep fit needs the store");
+    points = store_fit_points(*store, r.sweep, law, r.x, r.y, r.method);
+  } else {
+    points = csv_fit_points(CsvTable::read(r.data), law, r.x, r.y);
+  }
+  drop_highest(points, size_t(r.drop_highest));
+  FitPoints held_out;
+  if (!r.holdout_largest.empty()) {
+    const size_t v =
+        size_t(std::find(law.variables.begin(), law.variables.end(), r.holdout_largest) -
+               law.variables.begin());
+    held_out = take_largest(points, v);
+  }
+  FitOutcome outcome;
+  outcome.fit = fit_scaling_law(law, points, options, held_out);
+  outcome.source = r.sweep.empty()
+                       ? "csv:" + r.data
+                       : "sweep:" + r.sweep + (r.method.empty() ? "" : " method=" + r.method);
+  outcome.record = {{"law", r.law},
+                    {"source", outcome.source},
+                    {"x", r.x},
+                    {"y", r.y},
+                    {"holdout_largest", r.holdout_largest},
+                    {"drop_highest", r.drop_highest},
+                    {"huber_delta", options.huber_delta},
+                    {"bootstrap_seed", options.seed},
+                    {"fit", outcome.fit.to_json()}};
+  return outcome;
+}
+
+}  // namespace tb
