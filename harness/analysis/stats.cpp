@@ -11,16 +11,14 @@
 namespace tb {
 
 double t_quantile_975(int64_t df) {
-  static const double kTable[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
-                                  2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-                                  2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
-                                  2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+  static const double kTable[] = {0,      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                  2.201,  2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                  2.080,  2.074,  2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
   if (df <= 0) return std::nan("");
   if (df <= 30) return kTable[df];
   // Beyond the table: the Cornish-Fisher expansion around z, accurate to ~1e-3 here.
   const double z = 1.959964, d = double(df);
-  return z + (z * z * z + z) / (4 * d) +
-         (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * d * d);
+  return z + (z * z * z + z) / (4 * d) + (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * d * d);
 }
 
 Estimate mean_estimate(const std::vector<double>& values) {
@@ -60,9 +58,8 @@ Estimate proportion_estimate(int64_t successes, int64_t n) {
 
 namespace tb {
 
-std::optional<Estimate> paired_ratio_estimate(const std::vector<double>& before,
-                                              const std::vector<double>& after, int64_t resamples,
-                                              uint64_t seed) {
+std::optional<Estimate> paired_ratio_estimate(const std::vector<double>& before, const std::vector<double>& after,
+                                              int64_t resamples, uint64_t seed) {
   const size_t n = before.size();
   if (n == 0 || after.size() != n) return std::nullopt;
   auto ratio = [&](const std::vector<size_t>* idx) -> std::optional<double> {
@@ -80,8 +77,7 @@ std::optional<Estimate> paired_ratio_estimate(const std::vector<double>& before,
   Rng rng(seed ^ 0xb00757a9ULL);
   std::vector<double> replicates;
   std::vector<size_t> idx(n);
-  for (int64_t draws = 0; int64_t(replicates.size()) < resamples && draws < 20 * resamples;
-       ++draws) {
+  for (int64_t draws = 0; int64_t(replicates.size()) < resamples && draws < 20 * resamples; ++draws) {
     for (auto& i : idx) i = size_t(rng.below(n));
     if (const auto r = ratio(&idx)) replicates.push_back(*r);
   }
@@ -99,8 +95,7 @@ std::optional<Estimate> paired_ratio_estimate(const std::vector<double>& before,
     const double pos = q * double(replicates.size() - 1);
     const auto lo = size_t(pos);
     const double frac = pos - double(lo);
-    return lo + 1 < replicates.size() ? replicates[lo] * (1 - frac) + replicates[lo + 1] * frac
-                                      : replicates[lo];
+    return lo + 1 < replicates.size() ? replicates[lo] * (1 - frac) + replicates[lo + 1] * frac : replicates[lo];
   };
   e.ci_low = quantile(0.025);
   e.ci_high = quantile(0.975);

@@ -72,16 +72,14 @@ int run_command(const Args& given) {
   take_flag(args, "--out", out);
   const bool dry_run = take_switch(args, "--dry-run");
   reject_unknown_flags(args, "run");
-  if (args.empty())
-    throw UserError("run needs a spec file, e.g. tunebench run experiments/quickstart.json");
+  if (args.empty()) throw UserError("run needs a spec file, e.g. tunebench run experiments/quickstart.json");
   const std::string spec_file = args[0];
   const std::vector<std::string> overrides(args.begin() + 1, args.end());
 
   const Spec spec = load_spec(spec_file, overrides);  // validates everything before any write
   const auto runs = expand_grid(spec);
   if (dry_run) {
-    for (const auto& r : runs)
-      std::cout << r.key << "  " << r.variant << " seed=" << r.seed << "\n";
+    for (const auto& r : runs) std::cout << r.key << "  " << r.variant << " seed=" << r.seed << "\n";
     std::cout << runs.size() << " run(s)\n";
     return 0;
   }
@@ -89,8 +87,8 @@ int run_command(const Args& given) {
   options.out_dir = out;
   options.worker_exe = std::filesystem::read_symlink("/proc/self/exe");
   const SweepOutcome outcome = run_sweep(spec, runs, options);
-  std::cerr << "sweep \"" << spec.name << "\": " << outcome.done << " done, " << outcome.failed
-            << " failed, " << outcome.skipped << " skipped (already done)";
+  std::cerr << "sweep \"" << spec.name << "\": " << outcome.done << " done, " << outcome.failed << " failed, "
+            << outcome.skipped << " skipped (already done)";
   if (outcome.interrupted) std::cerr << ", " << outcome.not_started << " not started (interrupted)";
   std::cerr << "\n\n";
   Store store(std::filesystem::path(out) / "tunebench.sqlite");

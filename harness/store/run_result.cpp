@@ -5,9 +5,7 @@
 namespace tb {
 namespace {
 
-nlohmann::json optional_json(const std::optional<double>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json();
-}
+nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 std::optional<double> optional_from(const nlohmann::json& j, const char* key) {
   if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
   return j.at(key).get<double>();
@@ -23,32 +21,22 @@ nlohmann::json RunResult::to_json() const {
                       {"optimizer_state_bytes", optimizer_state_bytes},
                       {"wall_seconds", wall_seconds},
                       {"train_seconds", train_seconds},
-                      {"environment",
-                       {{"git_commit", environment.git_commit},
-                        {"torch_version", environment.torch_version},
-                        {"device", environment.device},
-                        {"threads", environment.threads}}}};
+                      {"environment", {{"git_commit", environment.git_commit},
+                                       {"torch_version", environment.torch_version},
+                                       {"device", environment.device},
+                                       {"threads", environment.threads}}}};
   j["metrics"] = nlohmann::json::array();
   for (const auto& m : metrics) j["metrics"].push_back({m.name, m.step, m.value});
   j["evals"] = nlohmann::json::array();
   for (const auto& e : evals) {
-    j["evals"].push_back({{"suite", e.suite},
-                          {"model", e.model},
-                          {"metric", e.metric},
-                          {"value", e.value},
-                          {"stderr", optional_json(e.stderr_value)},
-                          {"n", e.n},
-                          {"ci_low", optional_json(e.ci_low)},
-                          {"ci_high", optional_json(e.ci_high)}});
+    j["evals"].push_back({{"suite", e.suite}, {"model", e.model}, {"metric", e.metric}, {"value", e.value},
+                          {"stderr", optional_json(e.stderr_value)}, {"n", e.n},
+                          {"ci_low", optional_json(e.ci_low)}, {"ci_high", optional_json(e.ci_high)}});
   }
   j["items"] = nlohmann::json::array();
   for (const auto& i : items) {
-    j["items"].push_back({{"suite", i.suite},
-                          {"model", i.model},
-                          {"id", i.item_id},
-                          {"score", i.score},
-                          {"logprob", optional_json(i.logprob)},
-                          {"meta", i.meta}});
+    j["items"].push_back({{"suite", i.suite}, {"model", i.model}, {"id", i.item_id}, {"score", i.score},
+                          {"logprob", optional_json(i.logprob)}, {"meta", i.meta}});
   }
   j["spectra"] = nlohmann::json::array();
   for (const auto& v : spectra) j["spectra"].push_back({v.matrix, v.metric, v.value});
@@ -57,8 +45,7 @@ nlohmann::json RunResult::to_json() const {
 
 RunResult RunResult::from_json(const nlohmann::json& j) {
   if (j.value("format", 0) != kRunResultFormat) {
-    throw std::runtime_error("result.json has format " +
-                             j.value("format", nlohmann::json(0)).dump() +
+    throw std::runtime_error("result.json has format " + j.value("format", nlohmann::json(0)).dump() +
                              ", this tunebench reads format " + std::to_string(kRunResultFormat));
   }
   RunResult r;
@@ -69,26 +56,20 @@ RunResult RunResult::from_json(const nlohmann::json& j) {
   r.wall_seconds = j.at("wall_seconds").get<double>();
   r.train_seconds = j.at("train_seconds").get<double>();
   const auto& env = j.at("environment");
-  r.environment = {env.at("git_commit").get<std::string>(),
-                   env.at("torch_version").get<std::string>(), env.at("device").get<std::string>(),
-                   env.at("threads").get<int64_t>()};
-  for (const auto& m : j.at("metrics"))
-    r.metrics.push_back(
-        {m.at(0).get<std::string>(), m.at(1).get<int64_t>(), m.at(2).get<double>()});
+  r.environment = {env.at("git_commit").get<std::string>(), env.at("torch_version").get<std::string>(),
+                   env.at("device").get<std::string>(), env.at("threads").get<int64_t>()};
+  for (const auto& m : j.at("metrics")) r.metrics.push_back({m.at(0).get<std::string>(), m.at(1).get<int64_t>(), m.at(2).get<double>()});
   for (const auto& e : j.at("evals")) {
-    r.evals.push_back({e.at("suite").get<std::string>(), e.at("model").get<std::string>(),
-                       e.at("metric").get<std::string>(), e.at("value").get<double>(),
-                       optional_from(e, "stderr"), optional_from(e, "ci_low"),
+    r.evals.push_back({e.at("suite").get<std::string>(), e.at("model").get<std::string>(), e.at("metric").get<std::string>(),
+                       e.at("value").get<double>(), optional_from(e, "stderr"), optional_from(e, "ci_low"),
                        optional_from(e, "ci_high"), e.at("n").get<int64_t>()});
   }
   for (const auto& i : j.at("items")) {
-    r.items.push_back({i.at("suite").get<std::string>(), i.at("model").get<std::string>(),
-                       i.at("id").get<std::string>(), i.at("score").get<double>(),
-                       optional_from(i, "logprob"), i.value("meta", nlohmann::json::object())});
+    r.items.push_back({i.at("suite").get<std::string>(), i.at("model").get<std::string>(), i.at("id").get<std::string>(),
+                       i.at("score").get<double>(), optional_from(i, "logprob"), i.value("meta", nlohmann::json::object())});
   }
   for (const auto& v : j.value("spectra", nlohmann::json::array())) {
-    r.spectra.push_back(
-        {v.at(0).get<std::string>(), v.at(1).get<std::string>(), v.at(2).get<double>()});
+    r.spectra.push_back({v.at(0).get<std::string>(), v.at(1).get<std::string>(), v.at(2).get<double>()});
   }
   return r;
 }

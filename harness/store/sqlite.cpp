@@ -12,8 +12,7 @@ namespace {
 }  // namespace
 
 Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
-    fail(db, "prepare \"" + sql + "\"");
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) fail(db, "prepare \"" + sql + "\"");
 }
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
@@ -26,8 +25,7 @@ Statement& Statement::bind(int i, double v) {
   return *this;
 }
 Statement& Statement::bind(int i, const std::string& v) {
-  if (sqlite3_bind_text(stmt_, i, v.data(), int(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
-    fail(db_, "bind");
+  if (sqlite3_bind_text(stmt_, i, v.data(), int(v.size()), SQLITE_TRANSIENT) != SQLITE_OK) fail(db_, "bind");
   return *this;
 }
 Statement& Statement::bind_null(int i) {
@@ -57,22 +55,19 @@ int64_t Statement::column_int(int i) const { return sqlite3_column_int64(stmt_, 
 double Statement::column_double(int i) const { return sqlite3_column_double(stmt_, i); }
 std::string Statement::column_text(int i) const {
   const auto* p = sqlite3_column_text(stmt_, i);
-  return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, i))
-           : std::string();
+  return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, i)) : std::string();
 }
 bool Statement::column_is_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 
 Database::Database(const std::filesystem::path& path) : path_(path.string()) {
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw std::runtime_error("cannot open store " + path_ + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 10000);
   exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
-  // Switching to WAL writes the file header once; a read-only copy already in WAL mode stays
-  // readable.
+  // Switching to WAL writes the file header once; a read-only copy already in WAL mode stays readable.
   bool wal = false;
   {
     Statement mode(db_, "PRAGMA journal_mode");  // finalized before switching: it holds a read lock

@@ -20,9 +20,7 @@ class Statement {
   Statement& bind(int index, double v);
   Statement& bind(int index, const std::string& v);
   Statement& bind_null(int index);
-  Statement& bind(int index, const std::optional<double>& v) {
-    return v ? bind(index, *v) : bind_null(index);
-  }
+  Statement& bind(int index, const std::optional<double>& v) { return v ? bind(index, *v) : bind_null(index); }
   // Returns true while a row is available.
   bool step();
   // Runs to completion and resets for reuse.

@@ -57,10 +57,8 @@ TEST(Stats, PairedRatioIsAfterOverBeforeWithABootstrapInterval) {
   EXPECT_GT(half->ci_high, 5.0 / 8.0);
   EXPECT_GT(half->stderr_value, 0.0);
   EXPECT_EQ(half->n, 10);
-  EXPECT_FALSE(
-      paired_ratio_estimate(std::vector<double>(5, 0.0), std::vector<double>(5, 1.0)).has_value());
-  EXPECT_EQ(paired_ratio_estimate(before, after, 300, 7)->ci_low,
-            paired_ratio_estimate(before, after, 300, 7)->ci_low)
+  EXPECT_FALSE(paired_ratio_estimate(std::vector<double>(5, 0.0), std::vector<double>(5, 1.0)).has_value());
+  EXPECT_EQ(paired_ratio_estimate(before, after, 300, 7)->ci_low, paired_ratio_estimate(before, after, 300, 7)->ci_low)
       << "seeded";
 }
 

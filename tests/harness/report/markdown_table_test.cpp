@@ -45,9 +45,7 @@ TEST(Report, MeanAndStandardErrorOverSeeds) {
   EXPECT_NE(md.find("### task_accuracy\n\n| method | runs | accuracy |"), std::string::npos) << md;
   EXPECT_NE(md.find("| lora rank=8 | 2 | 0.600 ± 0.100 |\n"), std::string::npos) << md;
   EXPECT_NE(md.find("| base model | 2 | 0.100 ± 0.000 |\n"), std::string::npos) << md;
-  EXPECT_NE(md.find("| lora rank=8 | 2 | 1,000–300,000 | 8 KiB–2.3 MiB | 15.0 ± 5.0 |"),
-            std::string::npos)
-      << md;
+  EXPECT_NE(md.find("| lora rank=8 | 2 | 1,000–300,000 | 8 KiB–2.3 MiB | 15.0 ± 5.0 |"), std::string::npos) << md;
   EXPECT_THROW(summarize_sweep(store, "nope"), UserError);
 }
 
@@ -68,21 +66,17 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
     RunResult r = result(key, 0.5, 10);
     for (const char* length : {"96", "128", "256"}) {
       for (const char* depth : {"0", "0.5"}) {
-        const std::string cell =
-            std::string("passkey accuracy@length=") + length + ",depth=" + depth;
-        r.evals.push_back(
-            {"long_context", "tuned", cell, shift + (length[0] == '1' ? 0.9 : 0.3), 0.1, 0, 1, 4});
+        const std::string cell = std::string("passkey accuracy@length=") + length + ",depth=" + depth;
+        r.evals.push_back({"long_context", "tuned", cell, shift + (length[0] == '1' ? 0.9 : 0.3), 0.1, 0, 1, 4});
         r.evals.push_back({"long_context", "base", cell, 0.5, 0.1, 0, 1, 4});
         r.evals.push_back({"long_context", "delta", cell, 0.0, 0.1, 0, 1, 4});
       }
-      r.evals.push_back({"long_context", "tuned", std::string("passkey accuracy@length=") + length,
-                         shift, 0.1, 0, 1, 8});
+      r.evals.push_back({"long_context", "tuned", std::string("passkey accuracy@length=") + length, shift, 0.1, 0, 1, 8});
     }
     store.record_success(r);
   }
   const SummaryTable t = summarize_sweep(store, "");
-  for (const auto& c : t.columns)
-    EXPECT_EQ(c.find('@'), std::string::npos) << "sliced metrics stay out of " << c;
+  for (const auto& c : t.columns) EXPECT_EQ(c.find('@'), std::string::npos) << "sliced metrics stay out of " << c;
   ASSERT_EQ(t.grids.size(), 3u) << "by length (one grid), by length x depth (base, lora)";
   auto grid = [&](const std::string& title) {
     for (const auto& g : t.grids) {
@@ -91,16 +85,13 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
     ADD_FAILURE() << "no grid " << title;
     return SliceGrid{};
   };
-  EXPECT_EQ(grid("long_context passkey accuracy: length").row_labels,
-            (std::vector<std::string>{"lora"}));
+  EXPECT_EQ(grid("long_context passkey accuracy: length").row_labels, (std::vector<std::string>{"lora"}));
   const SliceGrid lora = grid("long_context passkey accuracy: length x depth, lora");
-  EXPECT_EQ(lora.row_labels,
-            (std::vector<std::string>{"96", "128", "256"}));  // numeric, not string, order
+  EXPECT_EQ(lora.row_labels, (std::vector<std::string>{"96", "128", "256"}));  // numeric, not string, order
   EXPECT_EQ(lora.column_labels, (std::vector<std::string>{"0", "0.5"}));
   EXPECT_NEAR(lora.cells.at({"128", "0.5"}).mean, 1.0, 1e-12);  // (0.9 + 1.1) / 2
   EXPECT_NEAR(lora.cells.at({"256", "0"}).mean, 0.4, 1e-12);
-  EXPECT_NE(to_markdown(t).find("| 128 | 1.00 ± 0.10 | 1.00 ± 0.10 |"), std::string::npos)
-      << to_markdown(t);
+  EXPECT_NE(to_markdown(t).find("| 128 | 1.00 ± 0.10 | 1.00 ± 0.10 |"), std::string::npos) << to_markdown(t);
 }
 
 }  // namespace

@@ -18,9 +18,8 @@ RunResult sample_result(const std::string& key) {
   r.train_seconds = 10.0;
   r.environment = {"abc123", "1.13.1", "cpu", 1};
   r.metrics = {{"train_loss", 10, 2.5}, {"train_loss", 20, 1.5}};
-  r.evals = {
-      {"task_accuracy", "tuned", "accuracy", 0.75, 0.05, 0.6, 0.85, 100},
-      {"forgetting", "delta", "held_out_ce", 0.1, std::nullopt, std::nullopt, std::nullopt, 8}};
+  r.evals = {{"task_accuracy", "tuned", "accuracy", 0.75, 0.05, 0.6, 0.85, 100},
+             {"forgetting", "delta", "held_out_ce", 0.1, std::nullopt, std::nullopt, std::nullopt, 8}};
   r.items = {{"task_accuracy", "tuned", "rev(abc)=", 1.0, -0.5, {{"output", "cba"}}}};
   r.spectra = {{"model.layers.0.mlp.up_proj.weight", "intruders", 2},
                {"model.layers.0.mlp.up_proj.weight", "update_rank", 8},
@@ -38,12 +37,8 @@ TEST(Store, MigratesAnEmptyFile) {
   testing::ScratchDir dir("store");
   Store store(dir.path() / "db.sqlite");
   EXPECT_EQ(store.schema_version(), kSchemaVersion);
-  for (const char* table :
-       {"sweeps", "runs", "sweep_runs", "params", "metrics", "evals", "eval_items"}) {
-    EXPECT_EQ(count(store, std::string(
-                               "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") +
-                               table + "'"),
-              1)
+  for (const char* table : {"sweeps", "runs", "sweep_runs", "params", "metrics", "evals", "eval_items", "spectra", "fits"}) {
+    EXPECT_EQ(count(store, std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") + table + "'"), 1)
         << table;
   }
   Statement mode(store.database().handle(), "PRAGMA journal_mode");
@@ -56,14 +51,12 @@ TEST(Store, ReopeningKeepsDataAndVersion) {
   {
     Store store(dir.path() / "db.sqlite");
     const int64_t sweep = store.create_sweep("s", "s.json", "{}");
-    store.add_run(sweep, "k1", "lora", "lora rank=8", 0,
-                  R"({"method":{"name":"lora","rank":8},"training":{"lr":0.1},"seed":0})");
+    store.add_run(sweep, "k1", "lora", "lora rank=8", 0, R"({"method":{"name":"lora","rank":8},"training":{"lr":0.1},"seed":0})");
   }
   Store again(dir.path() / "db.sqlite");
   EXPECT_EQ(again.schema_version(), kSchemaVersion);
   EXPECT_EQ(again.run_status("k1"), "pending");
-  EXPECT_EQ(count(again, "SELECT count(*) FROM params WHERE run_key='k1'"),
-            4);  // method.name, method.rank, training.lr, seed
+  EXPECT_EQ(count(again, "SELECT count(*) FROM params WHERE run_key='k1'"), 4);  // method.name, method.rank, training.lr, seed
 }
 
 TEST(Store, RefusesANewerSchema) {
@@ -79,8 +72,7 @@ TEST(Store, ResultRoundTrip) {
   testing::ScratchDir dir("store");
   Store store(dir.path() / "db.sqlite");
   const int64_t sweep = store.create_sweep("s", "s.json", "{}");
-  store.add_run(sweep, "k1", "lora", "lora rank=8", 3,
-                R"({"method":{"name":"lora"},"training":{},"seed":3})");
+  store.add_run(sweep, "k1", "lora", "lora rank=8", 3, R"({"method":{"name":"lora"},"training":{},"seed":3})");
   store.mark_running("k1", 4242, 1);
   EXPECT_EQ(store.run_status("k1"), "running");
   store.record_success(sample_result("k1"));
@@ -109,8 +101,7 @@ TEST(Store, ResultRoundTrip) {
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].trainable_params, 1234);
   EXPECT_EQ(*runs[0].wall_seconds, 12.5);
-  Statement env(store.database().handle(),
-                "SELECT git_commit, torch_version, threads FROM runs WHERE key='k1'");
+  Statement env(store.database().handle(), "SELECT git_commit, torch_version, threads FROM runs WHERE key='k1'");
   env.step();
   EXPECT_EQ(env.column_text(0), "abc123");
   EXPECT_EQ(env.column_text(1), "1.13.1");
@@ -143,8 +134,7 @@ TEST(Store, FailureIsRecordedWithItsReason) {
   testing::ScratchDir dir("store");
   Store store(dir.path() / "db.sqlite");
   const int64_t sweep = store.create_sweep("s", "s.json", "{}");
-  store.add_run(sweep, "k1", "full_ft", "full_ft", 0,
-                R"({"method":{"name":"full_ft"},"training":{},"seed":0})");
+  store.add_run(sweep, "k1", "full_ft", "full_ft", 0, R"({"method":{"name":"full_ft"},"training":{},"seed":0})");
   store.record_failure("k1", "non-finite loss (nan) at step 3", 1.5);
   const auto runs = store.runs();
   EXPECT_EQ(runs[0].status, "failed");
