@@ -33,20 +33,11 @@ double column_expression_value(const CsvTable& table, const std::string& express
 
 FitPoints csv_fit_points(const CsvTable& table, const ScalingLaw& law,
                          const std::map<std::string, std::string>& x, const std::string& y) {
-  for (const auto& [name, expr] : x) {
-    if (std::find(law.variables.begin(), law.variables.end(), name) == law.variables.end()) {
-      throw UserError("--x " + name + "=...: the law " + law.formula + " has no variable \"" +
-                      name + "\"");
-    }
-  }
+  check_variable_sources(law, x);
   FitPoints points;
   for (size_t row = 0; row < table.rows(); ++row) {
     std::vector<double> xs;
-    for (const auto& v : law.variables) {
-      const auto it = x.find(v);
-      if (it == x.end()) throw UserError("the law " + law.formula + " needs --x " + v + "=COLUMN");
-      xs.push_back(column_expression_value(table, it->second, row));
-    }
+    for (const auto& v : law.variables) xs.push_back(column_expression_value(table, x.at(v), row));
     points.x.push_back(xs);
     points.y.push_back(column_expression_value(table, y, row));
     points.labels.push_back(table.where(row));
@@ -57,17 +48,10 @@ FitPoints csv_fit_points(const CsvTable& table, const ScalingLaw& law,
 void drop_highest(FitPoints& points, size_t count) {
   std::vector<size_t> order(points.y.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return points.y[a] < points.y[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return points.y[a] < points.y[b]; });
   order.resize(order.size() - std::min(count, order.size()));
   std::sort(order.begin(), order.end());
-  FitPoints kept;
-  for (size_t i : order) {
-    kept.x.push_back(points.x[i]);
-    kept.y.push_back(points.y[i]);
-    if (i < points.labels.size()) kept.labels.push_back(points.labels[i]);
-  }
-  points = std::move(kept);
+  points = select_points(points, order);
 }
 
 }  // namespace tb

@@ -14,15 +14,11 @@ namespace {
 FitPoints take_largest(FitPoints& points, size_t variable) {
   double largest = -std::numeric_limits<double>::infinity();
   for (const auto& p : points.x) largest = std::max(largest, p[variable]);
-  FitPoints kept, held;
-  for (size_t i = 0; i < points.y.size(); ++i) {
-    FitPoints& to = points.x[i][variable] == largest ? held : kept;
-    to.x.push_back(points.x[i]);
-    to.y.push_back(points.y[i]);
-    if (i < points.labels.size()) to.labels.push_back(points.labels[i]);
-  }
-  points = std::move(kept);
-  return held;
+  std::vector<size_t> kept, held;
+  for (size_t i = 0; i < points.y.size(); ++i) (points.x[i][variable] == largest ? held : kept).push_back(i);
+  FitPoints held_points = select_points(points, held);
+  points = select_points(points, kept);
+  return held_points;
 }
 
 }  // namespace
@@ -35,17 +31,11 @@ void check_fit_request(const FitRequest& r) {
     throw UserError("a method selects runs of a sweep, not rows of a CSV file");
   if (r.y.empty()) throw UserError("no y given: the quantity the law predicts");
   const ScalingLaw law = scaling_law(r.law);
-  for (const auto& [var, source] : r.x) {
-    if (std::find(law.variables.begin(), law.variables.end(), var) == law.variables.end()) {
-      throw UserError("x names \"" + var + "\", which is not a variable of " + law.formula);
-    }
-    if (!r.sweep.empty()) check_store_source(source);
+  check_variable_sources(law, r.x);
+  if (!r.sweep.empty()) {
+    for (const auto& [var, source] : r.x) check_store_source(source);
+    check_store_source(r.y);
   }
-  for (const auto& var : law.variables) {
-    if (!r.x.count(var))
-      throw UserError("the law " + law.formula + " needs a source for its variable " + var);
-  }
-  if (!r.sweep.empty()) check_store_source(r.y);
   if (!r.holdout_largest.empty() && std::find(law.variables.begin(), law.variables.end(),
                                               r.holdout_largest) == law.variables.end()) {
     throw UserError("cannot hold out the largest \"" + r.holdout_largest +

@@ -154,6 +154,17 @@ ScalingLaw parse_scaling_law(const std::string& formula) {
   return law;
 }
 
+void check_variable_sources(const ScalingLaw& law, const std::map<std::string, std::string>& sources) {
+  for (const auto& [var, source] : sources) {
+    if (std::find(law.variables.begin(), law.variables.end(), var) == law.variables.end()) {
+      throw UserError("a source is given for \"" + var + "\", which is not a variable of " + law.formula);
+    }
+  }
+  for (const auto& var : law.variables) {
+    if (!sources.count(var)) throw UserError("the law " + law.formula + " needs a source for its variable " + var);
+  }
+}
+
 ScalingLaw scaling_law(const std::string& name_or_formula) {
   const auto it = builtin_laws().find(name_or_formula);
   return parse_scaling_law(it != builtin_laws().end() ? it->second : name_or_formula);

@@ -5,6 +5,7 @@
 // multiplicative joint fine-tuning law (Zhang et al. 2024, eq. 1), the forgetting law
 // (Kalajdzievski 2024), or any user-written combination.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ struct ScalingLaw {
 // times zero or more factors var^exponent or var^-exponent. Names are letters, digits and
 // '_'. Throws UserError naming what is wrong.
 ScalingLaw parse_scaling_law(const std::string& formula);
+
+// UserError unless `sources` (variable -> where its values come from) names every variable of
+// `law` and nothing else.
+void check_variable_sources(const ScalingLaw& law, const std::map<std::string, std::string>& sources);
 
 // The built-in laws by name (power_law, chinchilla, multiplicative, additive, forgetting),
 // or parse_scaling_law(text) when `name_or_formula` is none of them.

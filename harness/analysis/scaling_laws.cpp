@@ -139,6 +139,16 @@ std::vector<std::vector<double>> default_start_values(const ScalingLaw& law) {
   return grid;
 }
 
+FitPoints select_points(const FitPoints& points, const std::vector<size_t>& indices) {
+  FitPoints out;
+  for (size_t i : indices) {
+    out.x.push_back(points.x[i]);
+    out.y.push_back(points.y[i]);
+    if (i < points.labels.size()) out.labels.push_back(points.labels[i]);
+  }
+  return out;
+}
+
 std::vector<size_t> bootstrap_resample(size_t n, uint64_t seed, int64_t b) {
   // SplitMix64 streams seeded a fixed stride apart are shifted copies of each other; one
   // scrambling step first makes the streams of neighbouring b unrelated.

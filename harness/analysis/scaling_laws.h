@@ -22,6 +22,9 @@ struct FitPoints {
   std::vector<std::string> labels;  // optional: where each point came from (run key, file:line)
 };
 
+// The points at `indices`, in that order, labels included.
+FitPoints select_points(const FitPoints& points, const std::vector<size_t>& indices);
+
 struct FitOptions {
   double huber_delta = 1e-3;
   // Start values per parameter name on the fitted scale (log C for coefficients); missing

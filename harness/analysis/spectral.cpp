@@ -41,9 +41,9 @@ double rank_tolerance(double sigma_max, const torch::Tensor& matrix) {
          std::numeric_limits<float>::epsilon();
 }
 
-// Top-k singular triplets: exact when `exact` or the matrix is small, else randomised.
-TruncatedSvd top_singular(const torch::Tensor& W, int64_t k, bool exact) {
-  if (exact || std::min(W.size(0), W.size(1)) <= kExactSvdLimit) {
+// Top-k singular triplets: exact for small matrices, randomised beyond kExactSvdLimit.
+TruncatedSvd top_singular(const torch::Tensor& W, int64_t k) {
+  if (std::min(W.size(0), W.size(1)) <= kExactSvdLimit) {
     auto [U, S, Vh] = torch::linalg_svd(W, /*full_matrices=*/false);
     return {U.narrow(1, 0, k), S.narrow(0, 0, k), Vh.narrow(0, 0, k).transpose(0, 1)};
   }
@@ -178,11 +178,12 @@ MatrixSpectrum analyze_matrix(const std::string& name, const torch::Tensor& base
   };
 
   auto [U0, S0, Vh0] = torch::linalg_svd(base, /*full_matrices=*/false);
-  const auto S = torch::linalg_svdvals(tuned);
+  // One exact SVD of W gives both its spectrum and the top vectors the intruder test needs.
+  auto [U, S, Vh] = torch::linalg_svd(tuned, /*full_matrices=*/false);
   const auto S_update = torch::linalg_svdvals(update);
 
   const int64_t k = std::min(options.intruder_k, std::min(tuned.size(0), tuned.size(1)));
-  const auto similarity = intruder_similarities(top_singular(tuned, k, /*exact=*/true).U, U0);
+  const auto similarity = intruder_similarities(U.narrow(1, 0, k), U0);
   add("intruders", double(std::count_if(similarity.begin(), similarity.end(),
                                         [&](double s) { return s < options.intruder_epsilon; })));
   for (size_t j = 0; j < similarity.size(); ++j) {
@@ -238,7 +239,7 @@ std::vector<UpdateComparison> compare_updates(
     // rounding noise and would dilute φ (a rank-4 LoRA update compared at rank 8).
     auto top = [&](const torch::Tensor& w) {
       const auto update = w.to(torch::kFloat64) - base64;
-      const auto t = top_singular(update, std::min(rank, std::min(w.size(0), w.size(1))), false);
+      const auto t = top_singular(update, std::min(rank, std::min(w.size(0), w.size(1))));
       const double tol = rank_tolerance(std::max(scale, t.S[0].item<double>()), update);
       const int64_t r = std::max<int64_t>(1, numerical_rank(t.S, tol));
       return TruncatedSvd{t.U.narrow(1, 0, r), t.S.narrow(0, 0, r), t.V.narrow(1, 0, r)};

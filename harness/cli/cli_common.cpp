@@ -40,6 +40,22 @@ void reject_unknown_flags(const Args& args, const std::string& command) {
   }
 }
 
+double parse_number(const std::string& flag, const std::string& text) {
+  try {
+    size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw UserError(flag + " " + text + ": expected a number");
+}
+
+int64_t parse_count(const std::string& flag, const std::string& text) {
+  const double v = parse_number(flag, text);
+  if (v < 0 || v != double(int64_t(v))) throw UserError(flag + " " + text + ": expected a whole number >= 0");
+  return int64_t(v);
+}
+
 bool parse_store_query(Args args, const std::string& command, const char* help, StoreQuery& query) {
   if (take_switch(args, "--help") || take_switch(args, "-h")) {
     std::cout << help;

@@ -26,6 +26,10 @@ bool take_flag(Args& args, const std::string& name, std::string& value);
 bool take_switch(Args& args, const std::string& name);
 void reject_unknown_flags(const Args& args, const std::string& command);
 
+// A flag's value as a number / a whole number >= 0; UserError naming the flag otherwise.
+double parse_number(const std::string& flag, const std::string& text);
+int64_t parse_count(const std::string& flag, const std::string& text);
+
 // The store of an output folder that a sweep has written; UserError if there is none.
 std::unique_ptr<Store> open_existing_store(const std::string& out_dir);
 

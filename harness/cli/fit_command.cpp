@@ -1,8 +1,5 @@
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <limits>
-#include <map>
 
 #include "harness/analysis/fit_request.h"
 #include "harness/cli/commands.h"
@@ -54,23 +51,6 @@ std::pair<std::string, std::string> split_assignment(const std::string& flag,
     throw UserError(flag + " " + text + ": expected NAME=VALUE");
   }
   return {text.substr(0, eq), text.substr(eq + 1)};
-}
-
-double parse_number(const std::string& flag, const std::string& text) {
-  try {
-    size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw UserError(flag + " " + text + ": expected a number");
-}
-
-int64_t parse_count(const std::string& flag, const std::string& text) {
-  const double v = parse_number(flag, text);
-  if (v < 0 || v != double(int64_t(v)))
-    throw UserError(flag + " " + text + ": expected a whole number >= 0");
-  return int64_t(v);
 }
 
 int list_fits(const std::string& out) {

@@ -1,6 +1,5 @@
 #include <torch/torch.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -10,6 +9,7 @@
 #include "harness/common/check.h"
 #include "harness/exec/run_dir.h"
 #include "harness/model/model_io.h"
+#include "harness/report/fit_summary.h"
 #include "harness/store/store.h"
 #include "harness/train/pretrain.h"
 
@@ -76,17 +76,9 @@ const RunRecord& find_run(const std::vector<RunRecord>& runs, const std::string&
   return *found;
 }
 
-std::string pair_text(double a, double b) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3g → %.3g", a, b);
-  return buf;
-}
+std::string num(double v) { return significant(v, 3); }
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
+std::string pair_text(double a, double b) { return num(a) + " → " + num(b); }
 
 void print_run(Store& store, const RunRecord& run, double epsilon) {
   const auto matrices = by_matrix(store.spectra(run.key));
@@ -227,21 +219,12 @@ int spectrum_command(const Args& args_in) {
   take_flag(args, "--sweep", sweep);
   double epsilon = 0;
   if (take_flag(args, "--epsilon", value)) {
-    try {
-      epsilon = std::stod(value);
-    } catch (const std::exception&) {
-      epsilon = -1;
-    }
-    if (!(epsilon > 0 && epsilon <= 1))
-      throw UserError("--epsilon " + value + ": expected a number in (0, 1]");
+    epsilon = parse_number("--epsilon", value);
+    if (!(epsilon > 0 && epsilon <= 1)) throw UserError("--epsilon " + value + ": expected a number in (0, 1]");
   }
   int64_t rank = 8;
   if (take_flag(args, "--rank", value)) {
-    try {
-      rank = std::stoll(value);
-    } catch (const std::exception&) {
-      rank = 0;
-    }
+    rank = parse_count("--rank", value);
     if (rank < 1) throw UserError("--rank " + value + ": expected a positive whole number");
   }
   reject_unknown_flags(args, "spectrum");

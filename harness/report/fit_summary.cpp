@@ -5,13 +5,15 @@
 namespace tb {
 namespace {
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string num(double v) { return significant(v, 4); }
 
 }  // namespace
+
+std::string significant(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+  return buf;
+}
 
 std::string fit_to_markdown(const LawFit& fit) {
   std::string out = "law: L = " + fit.formula + "\n\n";

@@ -9,4 +9,7 @@ namespace tb {
 
 std::string fit_to_markdown(const LawFit& fit);
 
+// `v` with `digits` significant digits (printf %g), as the fit and spectrum tables print.
+std::string significant(double v, int digits);
+
 }  // namespace tb
