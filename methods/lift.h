@@ -33,6 +33,13 @@ class Lift : public Method {
                                            int64_t k);
   const std::vector<std::shared_ptr<SparseDelta>>& deltas() const { return deltas_; }
   nlohmann::json details() const override { return {{"mask_refreshes", refreshes_}}; }
+  // The masks and folded weights live in the model; only the refresh count is extra.
+  void save_state(std::map<std::string, torch::Tensor>&, nlohmann::json& values) const override {
+    values["refreshes"] = refreshes_;
+  }
+  void load_state(const std::map<std::string, torch::Tensor>&, const nlohmann::json& values) override {
+    refreshes_ = values.at("refreshes").get<int64_t>();
+  }
 
  private:
   LiftOptions options_;

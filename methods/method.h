@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -41,6 +42,12 @@ class Method {
   // What the method decided while preparing and training (EVA's per-layer ranks, HFT's
   // drawn matrices, reselection counts, ...); written to the run folder as method.json.
   virtual nlohmann::json details() const { return nlohmann::json::object(); }
+  // For checkpoints: what after_step() keeps besides the model's parameters and buffers
+  // (gradient accumulators, counters), as tensors by name and plain values. Methods with
+  // such state override both; load_state() gets what save_state() gave.
+  virtual void save_state(std::map<std::string, torch::Tensor>& tensors, nlohmann::json& values) const {}
+  virtual void load_state(const std::map<std::string, torch::Tensor>& tensors,
+                          const nlohmann::json& values) {}
   // Folds everything the method added into the dense weights: afterwards the model is a
   // plain Llama, so evaluation and analysis see one kind of model. Methods that cannot
   // fold (prompt tuning) leave their parameters in the model, which saves them.

@@ -140,6 +140,30 @@ void SparseFineTuning::reselect(SparseDelta& delta, const Accumulator& acc, doub
   state->age.index_put_({slots}, torch::full({moves}, n));
 }
 
+void SparseFineTuning::save_state(std::map<std::string, torch::Tensor>& tensors, nlohmann::json& values) const {
+  values = {{"accumulated", accumulated_}, {"accumulating", accumulating_}, {"reselections", reselections_}};
+  for (size_t i = 0; i < accumulators_.size(); ++i) {
+    const auto& a = accumulators_[i];
+    if (!a.candidates.defined()) continue;
+    const std::string prefix = std::to_string(i) + ".";
+    tensors[prefix + "candidates"] = a.candidates;
+    tensors[prefix + "sum"] = a.sum;
+    tensors[prefix + "sum_of_squares"] = a.sum_of_squares;
+  }
+}
+
+void SparseFineTuning::load_state(const std::map<std::string, torch::Tensor>& tensors, const nlohmann::json& values) {
+  accumulated_ = values.at("accumulated").get<int64_t>();
+  accumulating_ = values.at("accumulating").get<bool>();
+  reselections_ = values.at("reselections").get<int64_t>();
+  for (size_t i = 0; i < accumulators_.size(); ++i) {
+    const std::string prefix = std::to_string(i) + ".";
+    if (!tensors.count(prefix + "candidates")) continue;
+    accumulators_[i] = {tensors.at(prefix + "candidates").clone(), tensors.at(prefix + "sum").clone(),
+                        tensors.at(prefix + "sum_of_squares").clone()};
+  }
+}
+
 MethodInfo sparse_info() {
   return {"sparse",
           "SpIEL sparse fine-tuning (Ansell et al. 2024): a fixed-density delta, dropped and "

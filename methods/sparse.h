@@ -35,6 +35,8 @@ class SparseFineTuning : public Method {
   const std::vector<std::shared_ptr<SparseDelta>>& deltas() const { return deltas_; }
   int64_t reselections() const { return reselections_; }
   nlohmann::json details() const override { return {{"reselections", reselections_}}; }
+  void save_state(std::map<std::string, torch::Tensor>& tensors, nlohmann::json& values) const override;
+  void load_state(const std::map<std::string, torch::Tensor>& tensors, const nlohmann::json& values) override;
 
  private:
   struct Accumulator {

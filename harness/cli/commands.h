@@ -19,6 +19,7 @@ int report_command(const Args& args);
 int worker_command(const Args& args);
 int spectrum_command(const Args& args);
 int fit_command(const Args& args);
+int status_command(const Args& args);
 
 // Shared by the subcommands (cli_common.cpp). Flag parsing: "--name value" or "--name=value"; throws UserError if the value
 // is missing. Removes the flag from `args`.

@@ -14,7 +14,8 @@ usage: tunebench <command> [options]
 
 commands:
   run SPEC [key=value ...]   run every cell of an experiment spec (finished runs are skipped)
-  runs                       list runs with their status
+  runs                       list runs with their status and attempts
+  status                     live view of a sweep: done / running / failed / pending, ETA
   report                     markdown table comparing the methods of a sweep
   spectrum RUN [RUN2]        spectral analysis of a run's tuned weights (or --sweep NAME)
   fit                        fit a scaling law to a CSV file or a sweep's runs
@@ -39,7 +40,8 @@ int main(int argc, char** argv) {
     if (command == "worker") return tb::cli::worker_command(args);
     if (command == "spectrum") return tb::cli::spectrum_command(args);
     if (command == "fit") return tb::cli::fit_command(args);
-    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, report, spectrum, fit (see tunebench --help)");
+    if (command == "status") return tb::cli::status_command(args);
+    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, status, report, spectrum, fit (see tunebench --help)");
   } catch (const tb::UserError& e) {
     std::cerr << "tunebench: error: " << e.what() << std::endl;
     return tb::kUserErrorExitCode;

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -6,6 +7,7 @@
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
 #include "harness/exec/executor.h"
+#include "harness/exec/progress.h"
 #include "harness/report/fit_summary.h"
 #include "harness/report/markdown_table.h"
 #include "harness/store/store.h"
@@ -13,21 +15,29 @@
 namespace tb::cli {
 
 namespace {
-const char* kHelp = R"(usage: tunebench run SPEC [key=value ...] [--out DIR] [--dry-run]
+const char* kHelp = R"(usage: tunebench run SPEC [key=value ...] [--out DIR] [--workers N] [--dry-run]
 
 Runs every cell of the experiment spec SPEC (a JSON file, e.g. experiments/quickstart.json):
-methods x hyperparameter sweeps x seeds. Each run executes in its own worker process and is
+methods x hyperparameter sweeps x seeds. Runs execute in parallel worker processes and are
 recorded in DIR/tunebench.sqlite; runs already finished (same run key) are skipped, so the
 same command resumes an interrupted sweep. Prints the comparison table at the end, then
 fits the spec's scaling laws ("fits") to the finished runs and records them.
 
-  key=value   override a spec value before validation, e.g. training.steps=50,
-              seeds=[0,1,2], methods[1].rank=4, execution.threads=2
-  --out DIR   output folder (default: results)
-  --dry-run   validate and list the runs with their keys; run nothing, write nothing
+  key=value    override a spec value before validation, e.g. training.steps=50,
+               seeds=[0,1,2], methods[1].rank=4, execution.threads=2
+  --out DIR    output folder (default: results)
+  --workers N  worker processes at once (default: execution.workers, else the core count
+               divided by execution.threads)
+  --dry-run    validate and list the runs with their keys; run nothing, write nothing
 
-Ctrl-C (or SIGTERM) records the run in progress as interrupted, starts no other run and
-exits; the same command then resumes.
+The spec's "execution" section sets threads per worker, workers, timeout_seconds,
+memory_limit_mb, max_attempts (retries of runs killed by a signal, crashed or timed
+out), checkpoint_every (steps) and stale_after_seconds. `tunebench status` shows a running
+sweep from another terminal.
+
+Ctrl-C once: start no new run, let the running ones finish. Twice (or SIGTERM): stop the
+running runs too (they save a checkpoint) and record them as interrupted. Either way the
+same command resumes; a coordinator killed outright is detected and resumed the same way.
 
 exit code: 0 all runs done, 1 some runs failed (recorded with their reason), 2 bad input,
 130 interrupted.
@@ -71,6 +81,8 @@ int run_command(const Args& given) {
   std::string out = "results";
   take_flag(args, "--out", out);
   const bool dry_run = take_switch(args, "--dry-run");
+  std::string workers;
+  const bool workers_given = take_flag(args, "--workers", workers);
   reject_unknown_flags(args, "run");
   if (args.empty()) throw UserError("run needs a spec file, e.g. tunebench run experiments/quickstart.json");
   const std::string spec_file = args[0];
@@ -86,11 +98,28 @@ int run_command(const Args& given) {
   ExecutorOptions options;
   options.out_dir = out;
   options.worker_exe = std::filesystem::read_symlink("/proc/self/exe");
+  if (workers_given) {
+    options.workers = parse_count("--workers", workers);
+    if (options.workers < 1) throw UserError("--workers: expected a whole number >= 1, got \"" + workers + "\"");
+  }
   const SweepOutcome outcome = run_sweep(spec, runs, options);
   std::cerr << "sweep \"" << spec.name << "\": " << outcome.done << " done, " << outcome.failed << " failed, "
             << outcome.skipped << " skipped (already done)";
-  if (outcome.interrupted) std::cerr << ", " << outcome.not_started << " not started (interrupted)";
-  std::cerr << "\n\n";
+  if (outcome.recovered > 0) std::cerr << ", " << outcome.recovered << " recovered from run folders";
+  if (outcome.stale > 0) std::cerr << ", " << outcome.stale << " stale";
+  if (outcome.running_elsewhere > 0) std::cerr << ", " << outcome.running_elsewhere << " running elsewhere";
+  if (outcome.interrupted)
+    std::cerr << ", " << outcome.stopped << " stopped, " << outcome.not_started << " not started (interrupted)";
+  std::cerr << "\n";
+  if (outcome.pool_seconds > 0) {
+    char line[200];
+    std::snprintf(line, sizeof line, "workers: %ld, busy %.0f%% of %s (%.1f s of runs in %.1f s)\n",
+                  long(outcome.workers),
+                  100.0 * outcome.busy_seconds / (outcome.pool_seconds * double(outcome.workers)),
+                  format_duration(outcome.pool_seconds).c_str(), outcome.busy_seconds, outcome.pool_seconds);
+    std::cerr << line;
+  }
+  std::cerr << "\n";
   Store store(std::filesystem::path(out) / "tunebench.sqlite");
   std::cout << to_markdown(summarize_sweep(store, spec.name));
   if (!outcome.interrupted) run_spec_fits(spec, store);

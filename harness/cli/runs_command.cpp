@@ -10,8 +10,9 @@ namespace tb::cli {
 namespace {
 const char* kHelp = R"(usage: tunebench runs [--out DIR] [--sweep NAME]
 
-Lists runs with their status (pending, running, done, failed), attempts, wall time and,
-for failed runs, the reason. Safe to use while a sweep is running.
+Lists runs with their status (pending, running, done, failed, with how the last attempt
+failed: failed, killed, crashed, timeout, oom, stale, interrupted), attempts, wall time
+and the reason of the last failure. Safe to use while a sweep is running.
 
   --out DIR     output folder of the sweep (default: results)
   --sweep NAME  only the runs of the latest sweep with this name (default: all runs)
@@ -23,9 +24,12 @@ int runs_command(const Args& args) {
   if (!parse_store_query(args, "runs", kHelp, query)) return 0;
   const auto store = open_existing_store(query.out);
   const auto runs = store->runs(query.sweep);
-  std::printf("%-16s  %-7s  %3s  %8s  %s\n", "key", "status", "try", "wall s", "run");
+  std::printf("%-16s  %-19s  %3s  %8s  %s\n", "key", "status", "try", "wall s", "run");
   for (const auto& r : runs) {
-    std::printf("%-16s  %-7s  %3ld  %8s  %s seed=%ld%s\n", r.key.c_str(), r.status.c_str(), long(r.attempts),
+    const std::string status = r.failure_kind.empty() || r.status == "done" || r.status == "running"
+                                   ? r.status
+                                   : r.status + " (" + r.failure_kind + ")";
+    std::printf("%-16s  %-19s  %3ld  %8s  %s seed=%ld%s\n", r.key.c_str(), status.c_str(), long(r.attempts),
                 r.wall_seconds ? std::to_string(int64_t(*r.wall_seconds)).c_str() : "-", r.variant.c_str(),
                 long(r.seed), r.failure_reason.empty() ? "" : ("\n    reason: " + r.failure_reason).c_str());
   }

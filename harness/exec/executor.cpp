@@ -1,12 +1,17 @@
 #include "harness/exec/executor.h"
 
+#include <signal.h>
+
 #include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "harness/common/files.h"
 #include "harness/exec/child_process.h"
 #include "harness/exec/interrupt.h"
+#include "harness/exec/pool.h"
+#include "harness/exec/process_identity.h"
 #include "harness/exec/progress.h"
 #include "harness/exec/run_dir.h"
 #include "harness/exec/worker.h"
@@ -17,6 +22,7 @@ namespace tb {
 namespace {
 
 namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
 
 // Workers get exactly `threads` threads from every pool (LibTorch, OpenMP, OpenBLAS),
 // so that several workers never oversubscribe the cores.
@@ -25,8 +31,13 @@ std::map<std::string, std::string> worker_env(int64_t threads) {
   return {{"OMP_NUM_THREADS", n}, {"OPENBLAS_NUM_THREADS", n}, {"MKL_NUM_THREADS", n}};
 }
 
-// The failure reason of a finished worker: its own words if it wrote them, else how it
-// ended and the tail of its log.
+std::string log_tail(const fs::path& dir) {
+  const std::string tail = file_tail(run_files::log(dir), 400);
+  return tail.empty() ? "" : "; log ends: " + tail;
+}
+
+// The failure reason of a worker that ended without a result: its own words if it wrote
+// them, else how it ended and the tail of its log.
 std::string failure_reason(const fs::path& dir, const ChildExit& exit) {
   if (fs::exists(run_files::failure(dir))) {
     try {
@@ -34,14 +45,36 @@ std::string failure_reason(const fs::path& dir, const ChildExit& exit) {
     } catch (...) {
     }
   }
-  std::string tail = file_tail(run_files::log(dir), 400);
-  return "worker " + exit.describe() + (tail.empty() ? "" : "; log ends: " + tail);
+  return "worker " + exit.describe() + log_tail(dir);
 }
 
-// Shows the running worker's latest logged loss.
-void follow_metrics(const fs::path& dir, Progress& progress) {
+std::string attempt_reason(const fs::path& dir, const Attempt& a, const nlohmann::json& execution) {
+  const auto mib = [](int64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; };
+  if (a.outcome == "timeout")
+    return "timed out: killed after " + format_duration(a.seconds) + " (limit " +
+           format_duration(execution.at("timeout_seconds").get<double>()) + ")" + log_tail(dir);
+  if (a.outcome == "oom")
+    return "out of memory: killed at " + mib(a.peak_resident_bytes) + " resident (limit " +
+           std::to_string(execution.at("memory_limit_mb").get<int64_t>()) + " MiB)" + log_tail(dir);
+  if (a.outcome == "interrupted")
+    return std::string("interrupted (Ctrl-C or SIGTERM) while running; ") +
+           (fs::exists(run_files::checkpoint(dir)) ? "the next run continues from its checkpoint"
+                                                    : "the next run starts it again");
+  if (a.outcome == "crashed" && a.exit.exit_code == 0) return "worker exited without writing result.json" + log_tail(dir);
+  return failure_reason(dir, a.exit);
+}
+
+// The latest logged training step and loss of a running run.
+struct Followed {
+  int64_t step = 0;
+  std::optional<double> loss;
+};
+void follow_metrics(const fs::path& dir, Followed& f) {
   const auto j = nlohmann::json::parse(last_line(run_files::metrics(dir)), nullptr, false);
-  if (j.is_object() && j.value("name", "") == "train_loss") progress.update(j.value("step", 0), j.value("value", 0.0));
+  if (j.is_object() && j.value("name", "") == "train_loss") {
+    f.step = j.value("step", int64_t(0));
+    f.loss = j.value("value", 0.0);
+  }
 }
 
 // Ingests <dir>/result.json into the store. Returns "" on success, else why not.
@@ -57,8 +90,8 @@ std::string ingest_result(Store& store, const fs::path& dir, const std::string& 
   }
 }
 
-// Pretrains every base model the pending runs need and is not cached yet. Returns the
-// failure reason per base-model key (empty map: all available).
+// Pretrains every base model the pending runs need and is not cached yet, one after the
+// other with the spec's threads. Returns the failure reason per base-model key.
 std::map<std::string, std::string> ensure_base_models(const std::vector<const RunConfig*>& pending,
                                                       const ExecutorOptions& o, int64_t threads, Progress& progress) {
   std::map<std::string, std::string> failures;
@@ -69,6 +102,10 @@ std::map<std::string, std::string> ensure_base_models(const std::vector<const Ru
     if (!seen.insert(key).second) continue;
     const fs::path model = base_model_path(o.out_dir / "models", base);
     if (fs::exists(model)) continue;
+    if (interrupt_requested()) {
+      failures[key] = "interrupted before its base model was pretrained";
+      continue;
+    }
     try {
       const fs::path dir = model.parent_path();
       fs::create_directories(dir);
@@ -76,14 +113,22 @@ std::map<std::string, std::string> ensure_base_models(const std::vector<const Ru
       write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "pretrain"}, {"base_model", base},
                                                                 {"threads", threads}, {"output", model.string()}}.dump(2));
       progress.message("pretraining base model " + key + " (cached in " + dir.string() + ")");
-      const auto started = std::chrono::steady_clock::now();
+      const auto started = Clock::now();
       const int64_t steps = base.at("pretraining").at("steps").get<int64_t>();
-      progress.start_run("pretrain " + key, steps);
-      const ChildExit exit = run_child(o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(threads),
-                                       nullptr, [&] { follow_metrics(dir, progress); });
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      if (exit.signal != 0 || exit.exit_code != 0 || !fs::exists(model)) {
-        failures[key] = "base model pretraining failed: " + failure_reason(dir, exit);
+      ChildProcess child(o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(threads));
+      std::optional<ChildExit> exit;
+      while (!(exit = child.poll())) {
+        if (interrupt_level() >= 2) child.signal_group(SIGKILL);
+        Followed f;
+        follow_metrics(dir, f);
+        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        progress.show({{"pretrain " + key, f.step, steps, f.loss, elapsed}});
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      }
+      progress.show({});
+      const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      if (exit->signal != 0 || exit->exit_code != 0 || !fs::exists(model)) {
+        failures[key] = "base model pretraining failed: " + failure_reason(dir, *exit);
         progress.message(failures[key]);
       } else {
         progress.message("base model " + key + " pretrained in " + format_duration(seconds));
@@ -96,95 +141,191 @@ std::map<std::string, std::string> ensure_base_models(const std::vector<const Ru
   return failures;
 }
 
-// Runs one run in a worker process and ingests its result. Returns "" when the run is
-// done and stored, else the failure reason. A result the worker managed to write counts,
-// whatever happened to the process afterwards.
-std::string execute_run(const RunConfig& run, const fs::path& dir, const ExecutorOptions& o, int64_t threads,
-                        Store& store, Progress& progress) {
-  for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir)}) {
-    fs::remove(stale);
-  }
-  write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "finetune"}, {"run_key", run.key},
-                                                            {"config", run.config}, {"threads", threads},
-                                                            {"models_dir", (o.out_dir / "models").string()}}.dump(2));
-  const ChildExit exit = run_child(
-      o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(threads),
-      [&](int64_t pid) { store.mark_running(run.key, pid, threads); }, [&] { follow_metrics(dir, progress); });
-  const std::string ingest_error = ingest_result(store, dir, run.key);
-  if (ingest_error.empty()) return "";
-  if (interrupt_requested()) return "interrupted (Ctrl-C or SIGTERM) while running; " + failure_reason(dir, exit);
-  if (exit.signal == 0 && exit.exit_code == 0) return "worker finished but " + ingest_error;
-  return failure_reason(dir, exit);
-}
+std::string label_of(const RunConfig& run) { return run.variant + " seed=" + std::to_string(run.seed); }
 
 }  // namespace
+
+int64_t resolve_workers(int64_t requested, int64_t threads) {
+  if (requested > 0) return requested;
+  const int64_t cores = std::max<int64_t>(1, int64_t(std::thread::hardware_concurrency()));
+  return std::max<int64_t>(1, cores / std::max<int64_t>(1, threads));
+}
 
 SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, const ExecutorOptions& o) {
   fs::create_directories(o.out_dir / "runs");
   fs::create_directories(o.out_dir / "models");
   Store store(o.out_dir / "tunebench.sqlite");
-  const int64_t sweep_id = store.create_sweep(spec.name, spec.file, spec.document.dump());
+  const nlohmann::json& execution = spec.execution;
+  const std::string owner = this_process_identity();
+  const double stale_after = execution.at("stale_after_seconds").get<double>();
 
   SweepOutcome outcome;
+  outcome.workers = resolve_workers(o.workers > 0 ? o.workers : execution.at("workers").get<int64_t>(), spec.threads);
+  // Runs a vanished coordinator left "running" (kill -9, reboot) become pending again.
+  const auto released = store.release_stale_runs([&](const std::string& other, double heartbeat_age) {
+    return other.empty() || process_is_gone(other) || heartbeat_age > stale_after;
+  });
+  outcome.stale = int64_t(released.size());
+
+  const int64_t sweep_id = store.create_sweep(spec.name, spec.file, spec.document.dump());
   std::vector<const RunConfig*> pending;
-  std::set<std::string> keys;
+  std::map<std::string, const RunConfig*> by_key;
   for (const RunConfig& run : runs) {
-    if (!keys.insert(run.key).second) continue;  // the same cell listed twice runs once
+    if (by_key.count(run.key)) continue;  // the same cell listed twice runs once
+    by_key[run.key] = &run;
     store.add_run(sweep_id, run.key, run.method, run.variant, run.seed, run.config.dump());
-    if (store.run_status(run.key) == "done") {
+    const std::string status = store.run_status(run.key);
+    if (status == "done") {
       ++outcome.skipped;
+    } else if (status == "running") {
+      ++outcome.running_elsewhere;
     } else {
       pending.push_back(&run);
     }
   }
-  Progress progress(int64_t(pending.size()));
+  Progress progress(int64_t(pending.size()), outcome.workers);
+  if (outcome.stale > 0)
+    progress.message(std::to_string(outcome.stale) + " run(s) left running by a coordinator that is gone: marked stale, run again");
   if (outcome.skipped > 0) progress.message(std::to_string(outcome.skipped) + " run(s) already done, skipped");
+  if (outcome.running_elsewhere > 0)
+    progress.message(std::to_string(outcome.running_elsewhere) + " run(s) running under another coordinator, left to it");
   if (pending.empty()) return outcome;
 
   const InterruptGuard interrupt_guard;
   const auto base_failures = ensure_base_models(pending, o, spec.threads, progress);
-  for (size_t i = 0; i < pending.size(); ++i) {
-    const RunConfig* run = pending[i];
-    if (interrupt_requested()) {
-      outcome.interrupted = true;
-      outcome.not_started = int64_t(pending.size() - i);
-      progress.message("interrupted: " + std::to_string(outcome.not_started) +
-                       " run(s) not started; run the same command to resume");
-      break;
-    }
+  std::vector<PoolTask> tasks;
+  for (const RunConfig* run : pending) {
     const fs::path dir = o.out_dir / "runs" / run->key;
-    progress.start_run(run->variant + " seed=" + std::to_string(run->seed),
-                       run->config.at("training").at("steps").get<int64_t>());
-    const auto started = std::chrono::steady_clock::now();
-    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-    std::string failure;
-    bool recovered = false;
+    tasks.push_back({run->key, o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(spec.threads)});
+  }
+  auto dir_of = [&](const PoolTask& t) { return o.out_dir / "runs" / t.id; };
+  auto steps_of = [&](const PoolTask& t) { return by_key.at(t.id)->config.at("training").at("steps").get<int64_t>(); };
+  std::map<std::string, Clock::time_point> started;
+  std::map<std::string, Followed> followed;
+  // The store or the file system failing must not stop the sweep: say so and go on.
+  auto guarded = [&](const std::string& what, const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      progress.message("could not " + what + ": " + e.what());
+    }
+  };
+  auto fail_without_attempt = [&](const RunConfig& run, const std::string& reason) {
+    ++outcome.failed;
+    guarded("record the failure of " + run.key, [&] { store.record_failure(run.key, reason, 0); });
+    progress.finished(label_of(run), "failed: " + reason, 0, false);
+  };
+
+  PoolOptions pool;
+  pool.workers = outcome.workers;
+  pool.timeout_seconds = execution.at("timeout_seconds").get<double>();
+  pool.memory_limit_bytes = execution.at("memory_limit_mb").get<int64_t>() << 20;
+  pool.max_attempts = execution.at("max_attempts").get<int64_t>();
+  pool.heartbeat_seconds = 1;
+  PoolHooks hooks;
+  hooks.claim = [&](const PoolTask& task, int) {
+    const RunConfig& run = *by_key.at(task.id);
+    const fs::path dir = dir_of(task);
     try {
       fs::create_directories(dir);
-      const auto base_failure = base_failures.find(base_model_key(run->config.at("base_model")));
-      if (ingest_result(store, dir, run->key).empty()) {  // finished before a crash of the coordinator
-        recovered = true;
-      } else if (base_failure != base_failures.end()) {
-        failure = base_failure->second;
-      } else {
-        failure = execute_run(*run, dir, o, spec.threads, store, progress);
+      if (ingest_result(store, dir, run.key).empty()) {  // finished before a crash of its coordinator
+        ++outcome.done;
+        ++outcome.recovered;
+        progress.finished(label_of(run), "done (recovered from its run folder)", 0, false);
+        return false;
       }
-    } catch (const std::exception& e) {  // the store or the file system failed us: record and go on
-      failure = std::string("could not execute the run: ") + e.what();
-    }
-    if (failure.empty()) {
-      ++outcome.done;
-      outcome.recovered += recovered;
-      progress.finish_run(recovered ? "done (recovered from its run folder)" : "done", seconds());
-      continue;
-    }
-    ++outcome.failed;
-    try {
-      store.record_failure(run->key, failure, seconds());
+      const auto base_failure = base_failures.find(base_model_key(run.config.at("base_model")));
+      if (base_failure != base_failures.end()) {
+        fail_without_attempt(run, base_failure->second);
+        return false;
+      }
+      if (!store.claim_run(run.key, owner, steps_of(task))) {
+        ++outcome.running_elsewhere;
+        progress.finished(label_of(run), "claimed by another coordinator", 0, false);
+        return false;
+      }
+      // The worker restores its metric log from the checkpoint, if any.
+      for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir)})
+        fs::remove(stale);
+      write_file_atomically(run_files::job(dir),
+                            nlohmann::json{{"kind", "finetune"},
+                                           {"run_key", run.key},
+                                           {"config", run.config},
+                                           {"threads", spec.threads},
+                                           {"checkpoint_every", execution.at("checkpoint_every")},
+                                           {"models_dir", (o.out_dir / "models").string()}}
+                                .dump(2));
+      return true;
     } catch (const std::exception& e) {
-      progress.message("could not record the failure of " + run->key + ": " + e.what());
+      fail_without_attempt(run, std::string("could not start the run: ") + e.what());
+      return false;
     }
-    progress.finish_run("failed: " + failure, seconds());
+  };
+  hooks.started = [&](const PoolTask& task, int64_t pid) {
+    started[task.id] = Clock::now();
+    followed[task.id] = {};
+    guarded("record the worker of " + task.id, [&] { store.set_worker_pid(task.id, pid, spec.threads); });
+  };
+  hooks.judge = [&](const PoolTask& task, const Attempt& a) -> std::string {
+    // A result the worker managed to write counts, whatever happened to the process after.
+    std::string ingest_error;
+    guarded("ingest " + task.id, [&] { ingest_error = ingest_result(store, dir_of(task), task.id); });
+    if (ingest_error.empty()) return "done";
+    return a.outcome == "done" ? "crashed" : a.outcome;
+  };
+  hooks.ended = [&](const PoolTask& task, const Attempt& a, bool retry) {
+    const RunConfig& run = *by_key.at(task.id);
+    followed.erase(task.id);
+    if (a.outcome == "done") {
+      ++outcome.done;
+      progress.finished(label_of(run), "done", a.seconds, true);
+      return;
+    }
+    const std::string reason = attempt_reason(dir_of(task), a, execution);
+    const bool final = !retry && a.outcome != "interrupted";
+    guarded("record the end of " + run.key,
+            [&] { store.end_attempt(run.key, {a.outcome, reason, a.seconds, a.peak_resident_bytes, final}); });
+    if (retry) {
+      progress.message(label_of(run) + ": attempt " + std::to_string(a.number) + " " + a.outcome + " (" + reason +
+                       "); trying again");
+    } else if (a.outcome == "interrupted") {
+      ++outcome.stopped;
+      progress.finished(label_of(run), reason, a.seconds, false);
+    } else {
+      ++outcome.failed;
+      progress.finished(label_of(run), "failed (" + a.outcome + "): " + reason, a.seconds, false);
+    }
+  };
+  auto views = [&](const std::vector<const PoolTask*>& running) {
+    std::vector<RunningView> out;
+    for (const PoolTask* t : running) {
+      Followed& f = followed[t->id];
+      follow_metrics(dir_of(*t), f);
+      out.push_back({label_of(*by_key.at(t->id)), f.step, steps_of(*t), f.loss,
+                     std::chrono::duration<double>(Clock::now() - started[t->id]).count()});
+    }
+    return out;
+  };
+  auto last_display = Clock::now();
+  hooks.tick = [&](const std::vector<const PoolTask*>& running) {
+    if (Clock::now() - last_display < std::chrono::milliseconds(250)) return;
+    last_display = Clock::now();
+    progress.show(views(running));
+  };
+  hooks.heartbeat = [&](const std::vector<const PoolTask*>& running) {
+    std::vector<RunProgress> beats;
+    for (const PoolTask* t : running) beats.push_back({t->id, followed[t->id].step, followed[t->id].loss});
+    guarded("write the heartbeat", [&] { store.heartbeat(owner, beats); });
+  };
+
+  const PoolSummary summary = run_pool(tasks, pool, hooks);
+  outcome.not_started = summary.not_started;
+  outcome.interrupted = summary.interrupted;
+  outcome.pool_seconds = summary.wall_seconds;
+  outcome.busy_seconds = summary.busy_seconds;
+  if (outcome.interrupted) {
+    progress.message("interrupted: " + std::to_string(outcome.not_started) + " run(s) not started, " +
+                     std::to_string(outcome.stopped) + " stopped; run the same command to resume");
   }
   return outcome;
 }

@@ -1,9 +1,17 @@
-// Runs the runs of a sweep, each in its own `tunebench worker` process, one after
-// another; records everything in the store. Finished runs are skipped; a run whose
-// result.json exists but never reached the store (coordinator killed) is ingested
-// without re-running; a failed run is recorded with its reason and the sweep goes on.
-// On Ctrl-C or SIGTERM the run in progress is recorded as interrupted (unless it
-// finished) and no further run starts.
+// Runs the runs of a sweep on a pool of worker processes (`tunebench worker <run dir>`,
+// each with the spec's thread count), and records everything in the store.
+//   - Finished runs are skipped. A run whose result.json exists but never reached the
+//     store (coordinator killed, or executed on another host) is ingested, not re-run.
+//   - Every attempt is claimed in the store first (BEGIN IMMEDIATE), so two coordinators
+//     on one store never run a cell twice; runs left "running" by a coordinator that is
+//     gone (its process ended, or no heartbeat for stale_after_seconds) are marked stale
+//     and run again.
+//   - Each attempt runs under the spec's time and memory limits; failures that may pass
+//     (killed by a signal, crashed, timeout, stale) are retried up to max_attempts; the
+//     worker's own failures (bad config, non-finite loss) and oom are not.
+//   - A new attempt continues from the run's checkpoint when there is one.
+//   - Ctrl-C once: start nothing new, let the running runs finish. Twice, or SIGTERM:
+//     stop them (they checkpoint) and record them as interrupted; `run` again resumes.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -17,13 +25,23 @@ namespace tb {
 struct ExecutorOptions {
   std::filesystem::path out_dir = "results";
   std::filesystem::path worker_exe;  // the tunebench binary
+  int64_t workers = 0;  // 0: the spec's execution.workers, or if 0 too, cores / threads
 };
 
 struct SweepOutcome {
   int64_t done = 0, failed = 0, skipped = 0, recovered = 0;
-  int64_t not_started = 0;   // left pending because the sweep was interrupted
-  bool interrupted = false;  // Ctrl-C or SIGTERM: no new run was started after it
+  int64_t stale = 0;              // runs found left "running" by a vanished coordinator
+  int64_t running_elsewhere = 0;  // claimed by another live coordinator; not run here
+  int64_t stopped = 0;            // stopped by a second Ctrl-C; resume from their checkpoints
+  int64_t not_started = 0;        // left pending because the sweep was interrupted
+  bool interrupted = false;       // Ctrl-C or SIGTERM
+  int64_t workers = 1;
+  double pool_seconds = 0;  // from the first worker's start to the last one's end
+  double busy_seconds = 0;  // the workers' wall times, summed over attempts
 };
+
+// Workers for a sweep: the explicit count, else cores / threads (at least 1).
+int64_t resolve_workers(int64_t requested, int64_t threads);
 
 SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, const ExecutorOptions& options);
 

@@ -1,11 +1,15 @@
-// Ctrl-C (SIGINT) and SIGTERM during a sweep: instead of dying on the spot and leaving a
-// run marked "running", the coordinator notes the request, records the run that was
-// interrupted, starts nothing new and exits; the same `run` command resumes.
+// Ctrl-C and SIGTERM.
+// In the coordinator (InterruptGuard): the first Ctrl-C stops scheduling and lets the
+// running runs finish; a second Ctrl-C, or SIGTERM, stops them: each worker gets SIGTERM,
+// checkpoints at its next step and exits, and is killed if it has not after a grace
+// period. Either way every run is recorded and the same `run` command resumes.
+// In a worker (StopGuard): SIGTERM or SIGINT asks training to stop at the next step.
 #pragma once
 
 namespace tb {
 
-// Installs the handlers for the lifetime of the guard (previous handlers restored after).
+// Installs the coordinator's handlers for the lifetime of the guard (previous handlers
+// restored after).
 class InterruptGuard {
  public:
   InterruptGuard();
@@ -14,6 +18,19 @@ class InterruptGuard {
   InterruptGuard& operator=(const InterruptGuard&) = delete;
 };
 
-bool interrupt_requested();
+// 0: carry on; 1: start nothing new (one Ctrl-C); 2: stop the running runs too.
+int interrupt_level();
+bool interrupt_requested();  // interrupt_level() > 0
+
+// Installs the worker's handlers for the lifetime of the guard.
+class StopGuard {
+ public:
+  StopGuard();
+  ~StopGuard();
+  StopGuard(const StopGuard&) = delete;
+  StopGuard& operator=(const StopGuard&) = delete;
+};
+
+bool stop_requested();
 
 }  // namespace tb

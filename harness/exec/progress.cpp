@@ -1,5 +1,6 @@
 #include "harness/exec/progress.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,46 +23,76 @@ std::string format_duration(double s) {
   return buf;
 }
 
-Progress::Progress(int64_t total) : total_(total), tty_(::isatty(STDERR_FILENO) == 1) {}
-
-void Progress::start_run(const std::string& label, int64_t total_steps) {
-  label_ = label;
-  total_steps_ = total_steps;
-  step_ = 0;
-  run_start_ = std::chrono::steady_clock::now();
-  draw();
+std::string step_and_loss(int64_t step, int64_t steps, std::optional<double> loss) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%ld/%ld", long(step), long(steps));
+  std::string out = buf;
+  if (loss) {
+    std::snprintf(buf, sizeof buf, " %.3f", *loss);
+    out += buf;
+  }
+  return out;
 }
 
-void Progress::update(int64_t step, double loss) {
-  step_ = step;
-  loss_ = loss;
-  draw();
+double estimate_eta(int64_t pending, const std::vector<RunningView>& running, std::optional<double> mean,
+                    int64_t workers) {
+  if (!mean) {  // no run finished yet: extrapolate the running runs' step rates
+    double sum = 0;
+    int64_t n = 0;
+    for (const auto& r : running) {
+      if (r.step > 0 && r.steps > 0) {
+        sum += r.elapsed_seconds * double(r.steps) / double(r.step);
+        ++n;
+      }
+    }
+    if (n > 0) mean = sum / double(n);
+  }
+  if (!mean) return running.empty() && pending == 0 ? 0.0 : NAN;
+  double work = double(pending) * *mean, longest = 0;
+  for (const auto& r : running) {
+    const double left = std::max(0.0, *mean - r.elapsed_seconds);
+    work += left;
+    longest = std::max(longest, left);
+  }
+  return std::max(longest, work / double(std::max<int64_t>(1, workers)));
 }
+
+Progress::Progress(int64_t total, int64_t workers)
+    : total_(total), workers_(workers), tty_(::isatty(STDERR_FILENO) == 1) {}
 
 std::string Progress::eta_text() const {
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
-  double per_run = timed_ > 0 ? timed_seconds_ / double(timed_) : NAN;
-  if (total_steps_ > 0 && step_ > 0 && std::isnan(per_run)) per_run = elapsed * double(total_steps_) / double(step_);
-  const double current_left = std::isnan(per_run) ? NAN : std::max(0.0, per_run - elapsed);
-  return format_duration(current_left + per_run * double(total_ - finished_ - 1));
+  const int64_t pending = std::max<int64_t>(0, total_ - finished_ - int64_t(running_.size()));
+  return format_duration(estimate_eta(pending, running_,
+                                      timed_ > 0 ? std::optional<double>(timed_seconds_ / double(timed_)) : std::nullopt,
+                                      workers_));
 }
 
-void Progress::draw() {
+void Progress::show(const std::vector<RunningView>& running) {
+  running_ = running;
   if (!tty_) return;
-  std::fprintf(stderr, "\r\033[K[%ld/%ld] %s  step %ld/%ld  loss %.3f  ETA %s", long(finished_ + 1), long(total_),
-               label_.c_str(), long(step_), long(total_steps_), loss_, eta_text().c_str());
+  std::string line = "[" + std::to_string(finished_) + "/" + std::to_string(total_) + "] " +
+                     std::to_string(running.size()) + " running";
+  for (size_t i = 0; i < running.size(); ++i) {
+    line += (i == 0 ? ": " : " | ") + running[i].label + " " +
+            step_and_loss(running[i].step, running[i].steps, running[i].loss);
+  }
+  const std::string eta = "  ETA " + eta_text();
+  winsize ws{};
+  const size_t width = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col - 1 : 119;
+  if (line.size() + eta.size() > width) line = line.substr(0, width > eta.size() + 3 ? width - eta.size() - 3 : 0) + "...";
+  std::fprintf(stderr, "\r\033[K%s%s", line.c_str(), eta.c_str());
   std::fflush(stderr);
 }
 
-void Progress::finish_run(const std::string& status, double seconds) {
+void Progress::finished(const std::string& label, const std::string& status, double seconds, bool done) {
   ++finished_;
-  if (status == "done") {
+  if (done) {
     ++timed_;
     timed_seconds_ += seconds;
   }
-  run_start_ = std::chrono::steady_clock::now();  // the ETA now counts whole runs left
-  step_ = 0;
-  message("[" + std::to_string(finished_) + "/" + std::to_string(total_) + "] " + label_ + ": " + status + " in " +
+  running_.erase(std::remove_if(running_.begin(), running_.end(), [&](const RunningView& r) { return r.label == label; }),
+                 running_.end());
+  message("[" + std::to_string(finished_) + "/" + std::to_string(total_) + "] " + label + ": " + status + " in " +
           format_duration(seconds) + (finished_ < total_ ? ", ETA " + eta_text() : ""));
 }
 
@@ -69,6 +100,7 @@ void Progress::message(const std::string& text) {
   if (tty_) std::fprintf(stderr, "\r\033[K");
   std::fprintf(stderr, "%s\n", text.c_str());
   std::fflush(stderr);
+  if (tty_ && !running_.empty()) show(running_);
 }
 
 }  // namespace tb

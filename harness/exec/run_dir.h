@@ -7,6 +7,8 @@
 //   method.json      what the method decided while running (EVA's ranks, HFT's draw, ...)
 //   result.json      the RunResult, written atomically last: its presence means "done"
 //   failure.json     {"reason"} when the worker caught a failure
+//   checkpoint.pt    training state every `checkpoint_every` steps and when stopped by a
+//                    signal; a new attempt continues from it; removed once result.json exists
 #pragma once
 #include <filesystem>
 
@@ -23,5 +25,6 @@ inline std::filesystem::path method_details(const std::filesystem::path& d) {
 }
 inline std::filesystem::path result(const std::filesystem::path& d) { return d / "result.json"; }
 inline std::filesystem::path failure(const std::filesystem::path& d) { return d / "failure.json"; }
+inline std::filesystem::path checkpoint(const std::filesystem::path& d) { return d / "checkpoint.pt"; }
 
 }  // namespace tb::run_files

@@ -13,8 +13,10 @@
 #include "harness/common/files.h"
 #include "harness/data/rng.h"
 #include "harness/exec/environment.h"
+#include "harness/exec/interrupt.h"
 #include "harness/exec/run_dir.h"
 #include "harness/model/model_io.h"
+#include "harness/train/checkpoint.h"
 #include "harness/train/pretrain.h"
 #include "harness/train/sft_batches.h"
 #include "methods/method.h"
@@ -52,15 +54,28 @@ int64_t count(const std::vector<torch::Tensor>& params) {
 // keeps them for result.json.
 class MetricLog {
  public:
-  explicit MetricLog(const std::filesystem::path& path) : out_(path, std::ios::app) {}
+  explicit MetricLog(const std::filesystem::path& path) : path_(path), out_(path, std::ios::app) {}
   void add(int64_t step, const std::string& name, double value) {
     out_ << nlohmann::json{{"step", step}, {"name", name}, {"value", value}}.dump() << "\n";
     out_.flush();
     points.push_back({name, step, value});
   }
+  nlohmann::json to_json() const {
+    auto out = nlohmann::json::array();
+    for (const auto& p : points) out.push_back({p.step, p.name, p.value});
+    return out;
+  }
+  // Starts the log again from what a checkpoint saved.
+  void restore(const nlohmann::json& saved) {
+    out_.close();
+    out_.open(path_, std::ios::trunc);
+    points.clear();
+    for (const auto& p : saved) add(p.at(0).get<int64_t>(), p.at(1).get<std::string>(), p.at(2).get<double>());
+  }
   std::vector<MetricPoint> points;
 
  private:
+  std::filesystem::path path_;
   std::ofstream out_;
 };
 
@@ -75,7 +90,8 @@ void run_pretrain(const std::filesystem::path& dir, const nlohmann::json& job) {
   save_model(model, job.at("output").get<std::string>());
 }
 
-void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
+// Returns false when a signal stopped training (after a checkpoint), true when done.
+bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   const auto start = std::chrono::steady_clock::now();
   const nlohmann::json& config = job.at("config");
   const int64_t seed = config.at("seed").get<int64_t>();
@@ -101,24 +117,45 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   auto method = info->make(method_section);
   const TrainingOptions options = TrainingOptions::from_json(config.at("training"));
   // Training batches, and a separate stream for methods that initialise from data.
-  auto batches_from = [&](uint64_t stream_seed) {
-    auto rng = std::make_shared<Rng>(stream_seed);
+  auto batches_of = [&](std::shared_ptr<Rng> rng) {
     return [&data, &options, rng](int64_t) {
       std::vector<size_t> idx;
       for (int64_t i = 0; i < options.batch_size; ++i) idx.push_back(rng->below(data.train.size()));
       return make_sft_batch(data.train, idx);
     };
   };
-  const MethodContext context{options.steps, batches_from(uint64_t(seed) ^ 0x1a17ULL)};
+  const MethodContext context{options.steps, batches_of(std::make_shared<Rng>(uint64_t(seed) ^ 0x1a17ULL))};
   const auto params = method->prepare(tuned, context);
   const int64_t trainable = count(params);
   if (trainable == 0) throw std::runtime_error("the method selected no trainable parameters");
 
   MetricLog log(run_files::metrics(dir));
-  auto next_batch = batches_from(uint64_t(seed) ^ 0xba7c4e5ULL);
+  const auto batch_rng = std::make_shared<Rng>(uint64_t(seed) ^ 0xba7c4e5ULL);
+  const std::string run_key = job.at("run_key").get<std::string>();
+  const StopGuard stop_guard;  // SIGTERM / SIGINT: checkpoint at the next step and stop
+  TrainHooks hooks;
+  hooks.checkpoint_every = job.value("checkpoint_every", int64_t(0));
+  hooks.stop_requested = stop_requested;
+  hooks.checkpoint = [&](const TrainProgress& progress, torch::optim::Optimizer& optimizer) {
+    save_checkpoint(run_files::checkpoint(dir), run_key, *tuned, optimizer, *method, progress,
+                    {{"metrics", log.to_json()}});
+  };
+  hooks.resume = [&](torch::optim::Optimizer& optimizer) {
+    const auto restored = load_checkpoint(run_files::checkpoint(dir), run_key, *tuned, optimizer, *method);
+    if (!restored) return TrainProgress{};
+    // The batch stream continues where it was: replay the draws of the steps done.
+    for (int64_t i = 0; i < restored->progress.step * options.batch_size; ++i) batch_rng->below(data.train.size());
+    log.restore(restored->extra.at("metrics"));
+    std::cout << "resumed from the checkpoint at step " << restored->progress.step << std::endl;
+    return restored->progress;
+  };
   const TrainSummary summary =
-      train(tuned, params, options, next_batch, method.get(),
-            [&](int64_t step, const std::string& name, double v) { log.add(step, name, v); });
+      train(tuned, params, options, batches_of(batch_rng), method.get(),
+            [&](int64_t step, const std::string& name, double v) { log.add(step, name, v); }, hooks);
+  if (summary.stopped) {
+    std::cout << "stopped by a signal after step " << summary.steps << "; checkpoint written" << std::endl;
+    return false;
+  }
   log.add(summary.steps, "train_tokens_per_second", double(summary.tokens) / summary.seconds);
   write_file_atomically(run_files::method_details(dir), method->details().dump(2));
   method->merge(tuned);
@@ -160,6 +197,8 @@ void run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   write_file_atomically(
       run_files::result(dir),
       result.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  std::filesystem::remove(run_files::checkpoint(dir));  // the result is final
+  return true;
 }
 
 }  // namespace
@@ -173,10 +212,9 @@ int run_worker(const std::filesystem::path& dir) {
     const std::string kind = job.at("kind").get<std::string>();
     if (kind == "pretrain") {
       run_pretrain(dir, job);
-    } else {
-      run_finetune(dir, job);
+      return 0;
     }
-    return 0;
+    return run_finetune(dir, job) ? 0 : kInterruptedExitCode;
   } catch (const std::exception& e) {
     std::cerr << "run failed: " << e.what() << std::endl;
     try {

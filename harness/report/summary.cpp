@@ -98,6 +98,7 @@ class SliceValues {
 }  // namespace
 
 SummaryTable summarize_sweep(Store& store, const std::string& requested) {
+  const auto snapshot = store.snapshot();  // one consistent view while a sweep writes
   const auto names = store.sweep_names();
   if (names.empty()) throw UserError("the store has no sweeps yet; run `tunebench run SPEC` first");
   const std::string sweep = requested.empty() ? names.back() : requested;

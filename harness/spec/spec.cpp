@@ -294,9 +294,22 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   const Schema execution_schema = {
       {.name = "threads", .type = FieldType::kInt, .default_value = 1, .min = 1, .max = 256,
        .help = "intra-op threads per worker process"},
+      {.name = "workers", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = 1024,
+       .help = "worker processes at once; 0: the core count divided by threads (run --workers overrides)"},
+      {.name = "timeout_seconds", .type = FieldType::kNumber, .default_value = 0, .min = 0,
+       .help = "wall-time limit per attempt of a run; 0: none"},
+      {.name = "memory_limit_mb", .type = FieldType::kInt, .default_value = 0, .min = 0,
+       .help = "resident-memory limit per worker process in MiB; 0: none"},
+      {.name = "max_attempts", .type = FieldType::kInt, .default_value = 3, .min = 1, .max = 100,
+       .help = "attempts per run for failures that may pass (killed by a signal, crashed, timeout, stale)"},
+      {.name = "checkpoint_every", .type = FieldType::kInt, .default_value = 0, .min = 0,
+       .help = "steps between checkpoints inside a run; 0: only when stopped by Ctrl-C"},
+      {.name = "stale_after_seconds", .type = FieldType::kNumber, .default_value = 60, .min = 5,
+       .help = "a run whose coordinator sent no heartbeat for this long is stale and runs again"},
   };
-  spec.threads = validate_object(doc.value("execution", nlohmann::json::object()), execution_schema,
-                                 top.key("execution")).at("threads").get<int64_t>();
+  spec.execution = validate_object(doc.value("execution", nlohmann::json::object()), execution_schema,
+                                   top.key("execution"));
+  spec.threads = spec.execution.at("threads").get<int64_t>();
   return spec;
 }
 

@@ -26,6 +26,7 @@ struct Spec {
   nlohmann::json spectral;    // {"enabled", "intruder_k", "intruder_epsilon"}, defaults filled
   nlohmann::json fits = nlohmann::json::array();  // scaling-law fits run when the sweep ends
   int64_t threads = 1;        // intra-op threads per worker process (not part of run keys)
+  nlohmann::json execution;   // threads, workers, limits, retries, checkpoints; defaults filled (not part of run keys)
   nlohmann::json document;    // the JSON after overrides, as recorded with the sweep
 };
 

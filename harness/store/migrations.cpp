@@ -96,6 +96,29 @@ CREATE TABLE fits (
   result_json TEXT NOT NULL
 );
 )sql",
+      // 3: the executor. Who runs a run (`owner`: the coordinator's host, boot and process),
+      // its heartbeat and progress, why it last failed (`failure_kind`), and every attempt.
+      R"sql(
+ALTER TABLE runs ADD COLUMN failure_kind TEXT;
+ALTER TABLE runs ADD COLUMN owner TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+ALTER TABLE runs ADD COLUMN progress_step INTEGER;
+ALTER TABLE runs ADD COLUMN progress_steps INTEGER;
+ALTER TABLE runs ADD COLUMN progress_loss REAL;
+CREATE TABLE attempts (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  owner TEXT,
+  pid INTEGER,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  outcome TEXT,
+  reason TEXT,
+  wall_seconds REAL,
+  peak_rss_bytes INTEGER,
+  PRIMARY KEY (run_key, attempt)
+);
+)sql",
   };
   return migrations;
 }

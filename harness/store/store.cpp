@@ -1,6 +1,7 @@
 #include "harness/store/store.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "harness/store/migrations.h"
 #include "harness/store/sqlite.h"
@@ -70,13 +71,70 @@ std::string Store::run_status(const std::string& key) {
   return s.step() ? s.column_text(0) : "";
 }
 
-void Store::mark_running(const std::string& key, int64_t pid, int64_t threads) {
-  Statement s(db_->handle(),
-              "UPDATE runs SET status = 'running', attempts = attempts + 1, pid = ?, threads = ?, "
-              "started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), finished_at = NULL, "
-              "failure_reason = NULL "
-              "WHERE key = ?");
-  s.bind(1, pid).bind(2, threads).bind(3, key).run();
+namespace {
+const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+}  // namespace
+
+bool Store::claim_run(const std::string& key, const std::string& owner, int64_t total_steps) {
+  Transaction tx(*db_);
+  Statement claim(db_->handle(),
+                  std::string("UPDATE runs SET status = 'running', attempts = attempts + 1, owner = ?, "
+                              "heartbeat_at = ") + kNow + ", started_at = " + kNow +
+                      ", finished_at = NULL, pid = NULL, progress_step = 0, progress_steps = ?, "
+                      "progress_loss = NULL WHERE key = ? AND status IN ('pending', 'failed')");
+  claim.bind(1, owner).bind(2, total_steps).bind(3, key).run();
+  if (sqlite3_changes(db_->handle()) != 1) return false;
+  Statement attempt(db_->handle(),
+                    std::string("INSERT OR REPLACE INTO attempts (run_key, attempt, owner, started_at) "
+                                "SELECT key, attempts, owner, ") + kNow + " FROM runs WHERE key = ?");
+  attempt.bind(1, key).run();
+  tx.commit();
+  return true;
+}
+
+void Store::set_worker_pid(const std::string& key, int64_t pid, int64_t threads) {
+  Transaction tx(*db_);
+  Statement run(db_->handle(), "UPDATE runs SET pid = ?, threads = ? WHERE key = ?");
+  run.bind(1, pid).bind(2, threads).bind(3, key).run();
+  Statement attempt(db_->handle(),
+                    "UPDATE attempts SET pid = ? WHERE run_key = ? AND attempt = "
+                    "(SELECT attempts FROM runs WHERE key = ?)");
+  attempt.bind(1, pid).bind(2, key).bind(3, key).run();
+  tx.commit();
+}
+
+void Store::heartbeat(const std::string& owner, const std::vector<RunProgress>& running) {
+  Transaction tx(*db_);
+  Statement beat(db_->handle(), std::string("UPDATE runs SET heartbeat_at = ") + kNow +
+                                    ", progress_step = ?, progress_loss = ? "
+                                    "WHERE key = ? AND owner = ? AND status = 'running'");
+  for (const auto& r : running) beat.bind(1, r.step).bind(2, r.loss).bind(3, r.key).bind(4, owner).run();
+  tx.commit();
+}
+
+std::vector<std::string> Store::release_stale_runs(
+    const std::function<bool(const std::string& owner, double heartbeat_age)>& gone) {
+  Transaction tx(*db_);
+  Statement running(db_->handle(),
+                    "SELECT key, COALESCE(owner, ''), "
+                    "(julianday('now') - julianday(COALESCE(heartbeat_at, started_at, '1970-01-01'))) * 86400 "
+                    "FROM runs WHERE status = 'running'");
+  std::vector<std::pair<std::string, double>> stale;
+  while (running.step()) {
+    if (gone(running.column_text(1), running.column_double(2)))
+      stale.emplace_back(running.column_text(0), running.column_double(2));
+  }
+  running.reset();
+  std::vector<std::string> keys;
+  for (const auto& [key, age] : stale) {
+    end_attempt(key, {"stale",
+                      "its coordinator stopped without a word (no heartbeat for " +
+                          std::to_string(int64_t(age)) + " s); the worker died with it",
+                      0, 0, false});
+    keys.push_back(key);
+  }
+  tx.commit();
+  return keys;
 }
 
 void Store::record_success(const RunResult& r) {
@@ -89,7 +147,8 @@ void Store::record_success(const RunResult& r) {
   Statement run(
       db_->handle(),
       "UPDATE runs SET status = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
-      "wall_seconds = ?, train_seconds = ?, failure_reason = NULL, git_commit = ?, torch_version = "
+      "wall_seconds = ?, train_seconds = ?, failure_reason = NULL, failure_kind = NULL, "
+      "owner = NULL, git_commit = ?, torch_version = "
       "?, "
       "device = ?, threads = ?, trainable_params = ?, total_params = ?, optimizer_state_bytes = ?, "
       "pid = NULL WHERE key = ?");
@@ -142,15 +201,79 @@ void Store::record_success(const RunResult& r) {
                      "INSERT INTO spectra (run_key, matrix, metric, value) VALUES (?, ?, ?, ?)");
   for (const auto& v : r.spectra)
     spectrum.bind(1, r.run_key).bind(2, v.matrix).bind(3, v.metric).bind(4, v.value).run();
+  Statement attempt(db_->handle(),
+                    std::string("UPDATE attempts SET outcome = 'done', finished_at = ") + kNow +
+                        ", wall_seconds = ? WHERE run_key = ? AND finished_at IS NULL");
+  attempt.bind(1, r.wall_seconds).bind(2, r.run_key).run();
   tx.commit();
 }
 
+void Store::end_attempt(const std::string& key, const AttemptEnd& end) {
+  // Joins the caller's transaction when there is one (release_stale_runs).
+  std::optional<Transaction> tx;
+  if (sqlite3_get_autocommit(db_->handle())) tx.emplace(*db_);
+  Statement run(db_->handle(),
+                std::string("UPDATE runs SET status = ?, failure_kind = ?, failure_reason = ?, "
+                            "wall_seconds = ?, pid = NULL, owner = NULL, finished_at = ") +
+                    kNow + " WHERE key = ?");
+  run.bind(1, std::string(end.final ? "failed" : "pending"))
+      .bind(2, end.outcome)
+      .bind(3, end.reason)
+      .bind(4, end.wall_seconds)
+      .bind(5, key)
+      .run();
+  Statement attempt(db_->handle(),
+                    std::string("UPDATE attempts SET outcome = ?, reason = ?, wall_seconds = ?, "
+                                "peak_rss_bytes = ?, finished_at = ") +
+                        kNow + " WHERE run_key = ? AND finished_at IS NULL");
+  attempt.bind(1, end.outcome)
+      .bind(2, end.reason)
+      .bind(3, end.wall_seconds)
+      .bind(4, end.peak_rss_bytes)
+      .bind(5, key)
+      .run();
+  if (tx) tx->commit();
+}
+
 void Store::record_failure(const std::string& key, const std::string& reason, double wall_seconds) {
-  Statement s(
-      db_->handle(),
-      "UPDATE runs SET status = 'failed', failure_reason = ?, wall_seconds = ?, pid = NULL, "
-      "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE key = ?");
-  s.bind(1, reason).bind(2, wall_seconds).bind(3, key).run();
+  end_attempt(key, {"failed", reason, wall_seconds, 0, true});
+}
+
+std::vector<AttemptRecord> Store::attempts(const std::string& run_key) {
+  Statement s(db_->handle(),
+              "SELECT run_key, attempt, COALESCE(owner, ''), COALESCE(pid, 0), started_at, "
+              "COALESCE(finished_at, ''), COALESCE(outcome, ''), COALESCE(reason, ''), wall_seconds, "
+              "COALESCE(peak_rss_bytes, 0) FROM attempts WHERE run_key = ? ORDER BY attempt");
+  s.bind(1, run_key);
+  std::vector<AttemptRecord> out;
+  while (s.step()) {
+    AttemptRecord a;
+    a.run_key = s.column_text(0);
+    a.attempt = s.column_int(1);
+    a.owner = s.column_text(2);
+    a.pid = s.column_int(3);
+    a.started_at = s.column_text(4);
+    a.finished_at = s.column_text(5);
+    a.outcome = s.column_text(6);
+    a.reason = s.column_text(7);
+    if (!s.column_is_null(8)) a.wall_seconds = s.column_double(8);
+    a.peak_rss_bytes = s.column_int(9);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Store::ReadSnapshot::ReadSnapshot(Database& db) : db_(db) {
+  db_.exec("BEGIN");
+  // A deferred transaction takes its snapshot at the first read: take it now.
+  Statement first(db_.handle(), "SELECT count(*) FROM sqlite_master");
+  first.step();
+}
+Store::ReadSnapshot::~ReadSnapshot() {
+  try {
+    db_.exec("COMMIT");
+  } catch (...) {
+  }
 }
 
 namespace {
@@ -164,8 +287,10 @@ std::vector<RunRecord> Store::runs(const std::string& sweep) {
       db_->handle(),
       std::string("SELECT r.key, r.method, r.variant, r.config_json, r.status, r.seed, r.attempts, "
                   "r.wall_seconds, r.failure_reason, r.finished_at, r.trainable_params, "
-                  "r.optimizer_state_bytes "
-                  "FROM runs r") +
+                  "r.optimizer_state_bytes, COALESCE(r.failure_kind, ''), COALESCE(r.started_at, ''), "
+                  "COALESCE(r.owner, ''), (julianday('now') - julianday(r.heartbeat_at)) * 86400, "
+                  "COALESCE(r.pid, 0), COALESCE(r.progress_step, 0), COALESCE(r.progress_steps, 0), "
+                  "r.progress_loss, (julianday('now') - julianday(r.started_at)) * 86400 FROM runs r") +
           kSweepFilter + " ORDER BY r.rowid");
   s.bind(1, sweep);
   std::vector<RunRecord> out;
@@ -183,6 +308,15 @@ std::vector<RunRecord> Store::runs(const std::string& sweep) {
     r.finished_at = s.column_text(9);
     r.trainable_params = s.column_int(10);
     r.optimizer_state_bytes = s.column_int(11);
+    r.failure_kind = s.column_text(12);
+    r.started_at = s.column_text(13);
+    r.owner = s.column_text(14);
+    if (!s.column_is_null(15)) r.heartbeat_age = s.column_double(15);
+    r.pid = s.column_int(16);
+    r.progress_step = s.column_int(17);
+    r.progress_steps = s.column_int(18);
+    if (!s.column_is_null(19)) r.progress_loss = s.column_double(19);
+    if (!s.column_is_null(20)) r.running_seconds = s.column_double(20);
     out.push_back(std::move(r));
   }
   return out;
@@ -265,6 +399,11 @@ std::vector<FitRecord> Store::fits() {
     out.push_back(std::move(f));
   }
   return out;
+}
+
+std::string Store::latest_sweep() {
+  Statement s(db_->handle(), "SELECT name FROM sweeps ORDER BY id DESC LIMIT 1");
+  return s.step() ? s.column_text(0) : "";
 }
 
 std::vector<std::string> Store::sweep_names() {

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,15 +15,47 @@ namespace tb {
 
 class Database;
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
+// How an attempt at a run ended (attempts.outcome; runs.failure_kind for the last failed
+// one): done; failed (the worker reported the failure: bad config, non-finite loss; not
+// retried); killed (by a signal it did not ask for); crashed (exited without a result or a
+// reason); timeout; oom (past its memory limit); stale (its coordinator vanished: no
+// heartbeat); interrupted (Ctrl-C; resumes on the next `run`).
 struct RunRecord {
   std::string key, method, variant, config_json, status;
   int64_t seed = 0, attempts = 0;
   std::optional<double> wall_seconds;
-  std::string failure_reason, finished_at;
+  std::string failure_reason, failure_kind, finished_at, started_at;
   int64_t trainable_params = 0;
   int64_t optimizer_state_bytes = 0;
+  // While running: the coordinator that runs it, seconds since its last heartbeat, the
+  // worker's pid and the latest logged step / total steps / training loss.
+  std::string owner;
+  std::optional<double> heartbeat_age, running_seconds;  // seconds since heartbeat / start
+  int64_t pid = 0, progress_step = 0, progress_steps = 0;
+  std::optional<double> progress_loss;
+};
+
+struct AttemptRecord {
+  std::string run_key, owner, started_at, finished_at, outcome, reason;
+  int64_t attempt = 0, pid = 0, peak_rss_bytes = 0;
+  std::optional<double> wall_seconds;
+};
+
+// The end of an attempt that did not produce a result.
+struct AttemptEnd {
+  std::string outcome;  // see RunRecord: failed, killed, crashed, timeout, oom, stale, interrupted
+  std::string reason;
+  double wall_seconds = 0;
+  int64_t peak_rss_bytes = 0;
+  bool final = true;  // the run becomes "failed"; otherwise "pending" (retried or resumed)
+};
+
+struct RunProgress {
+  std::string key;
+  int64_t step = 0;
+  std::optional<double> loss;
 };
 
 struct EvalRow {
@@ -54,16 +87,48 @@ class Store {
   void add_run(int64_t sweep_id, const std::string& key, const std::string& method,
                const std::string& variant, int64_t seed, const std::string& config_json);
   std::string run_status(const std::string& key);
-  void mark_running(const std::string& key, int64_t pid, int64_t threads);
+
+  // Claims a pending or failed run for the coordinator `owner`: it becomes "running" with a
+  // fresh heartbeat and a new attempt. False when the run is done or running under any
+  // owner. One BEGIN IMMEDIATE transaction, so two coordinators never both claim a run.
+  bool claim_run(const std::string& key, const std::string& owner, int64_t total_steps);
+  void set_worker_pid(const std::string& key, int64_t pid, int64_t threads);
+  // Refreshes the heartbeat and progress of the runs `owner` runs, in one transaction.
+  void heartbeat(const std::string& owner, const std::vector<RunProgress>& running);
+  // Runs left "running" by a coordinator that is gone (gone(owner, seconds since its last
+  // heartbeat) is true): their attempt ends as "stale" and they become pending again.
+  // Returns their keys.
+  std::vector<std::string> release_stale_runs(
+      const std::function<bool(const std::string& owner, double heartbeat_age)>& gone);
+
   // All of a run's results in one transaction: either everything or nothing is stored.
+  // Ends its open attempt, if any, as "done".
   void record_success(const RunResult& result);
+  void end_attempt(const std::string& key, const AttemptEnd& end);
+  // A failure of the worker's own report: end_attempt with outcome "failed", final.
   void record_failure(const std::string& key, const std::string& reason, double wall_seconds);
+  std::vector<AttemptRecord> attempts(const std::string& run_key);
+
+  // Several reads that must agree with each other (one snapshot while a sweep writes):
+  // hold the returned object while reading.
+  class ReadSnapshot {
+   public:
+    explicit ReadSnapshot(Database& db);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+   private:
+    Database& db_;
+  };
+  std::unique_ptr<ReadSnapshot> snapshot() { return std::make_unique<ReadSnapshot>(*db_); }
 
   // Runs of the latest sweep named `sweep` (every run in the store when empty), in the
   // order they were first added. A sweep includes the runs it skipped as already done.
   std::vector<RunRecord> runs(const std::string& sweep = "");
   std::vector<EvalRow> evals(const std::string& sweep = "");
   std::vector<std::string> sweep_names();
+  std::string latest_sweep();  // the name of the sweep started last ("" when none)
   // Spectral metrics of one run, by matrix in the order stored, then metric.
   std::vector<SpectrumValue> spectra(const std::string& run_key);
   // Params of a run (name -> JSON text), e.g. "method.r", "training.steps", "seed".

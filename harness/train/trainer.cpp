@@ -17,7 +17,7 @@ torch::optim::AdamWOptions adamw_options(const TrainingOptions& o) {
 
 TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params,
                    const TrainingOptions& o, const std::function<Batch(int64_t step)>& next_batch,
-                   Method* method, const MetricSink& sink) {
+                   Method* method, const MetricSink& sink, const TrainHooks& hooks) {
   const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<torch::optim::Optimizer> owned_optimizer =
       method != nullptr ? method->make_optimizer(params, o)
@@ -25,9 +25,17 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
   torch::optim::Optimizer& optimizer = *owned_optimizer;
   model->train();
   TrainSummary summary;
-  double loss_sum = 0;
-  int64_t loss_count = 0;
-  for (int64_t step = 0; step < o.steps; ++step) {
+  TrainProgress at;
+  if (hooks.resume) at = hooks.resume(optimizer);
+  summary.resumed_from = at.step;
+  summary.tokens = at.tokens;
+  double loss_sum = at.loss_sum;
+  int64_t loss_count = at.loss_count;
+  auto progress = [&](int64_t steps_done) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return TrainProgress{steps_done, loss_sum, loss_count, summary.tokens, at.seconds + seconds};
+  };
+  for (int64_t step = at.step; step < o.steps; ++step) {
     const double lr = learning_rate_at(o, step);
     for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
     const Batch batch = next_batch(step);
@@ -52,10 +60,18 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
       loss_sum = 0;
       loss_count = 0;
     }
+    const bool stop = hooks.stop_requested && hooks.stop_requested() && step + 1 < o.steps;
+    const bool due = hooks.checkpoint_every > 0 && (step + 1) % hooks.checkpoint_every == 0 && step + 1 < o.steps;
+    if (hooks.checkpoint && (stop || due)) hooks.checkpoint(progress(step + 1), optimizer);
+    if (stop) {
+      summary.stopped = true;
+      summary.steps = step + 1;
+      return summary;
+    }
   }
   summary.steps = o.steps;
   summary.optimizer_state_bytes = optimizer_state_bytes(optimizer);
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = at.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 

@@ -22,7 +22,31 @@ class NonFiniteLoss : public std::runtime_error {
 // Called for each logged value: (step, name, value). Steps count from 1.
 using MetricSink = std::function<void(int64_t step, const std::string& name, double value)>;
 
+// Where a run stands between two steps: what a checkpoint must restore besides the
+// weights and the optimiser, so that a resumed run logs and ends exactly as an
+// uninterrupted one.
+struct TrainProgress {
+  int64_t step = 0;  // steps done
+  double loss_sum = 0;  // losses since the last logged step
+  int64_t loss_count = 0;
+  int64_t tokens = 0;
+  double seconds = 0;  // training time spent before this process
+};
+
+// Checkpoint and resume, and stopping early. All optional.
+struct TrainHooks {
+  // Called once with the optimiser before the first step: restores a checkpoint into
+  // the model and optimiser and returns where to continue (step 0: from the start).
+  std::function<TrainProgress(torch::optim::Optimizer&)> resume;
+  int64_t checkpoint_every = 0;  // steps; 0: only when stopped
+  std::function<void(const TrainProgress&, torch::optim::Optimizer&)> checkpoint;
+  // Checked after every step; true: checkpoint and return with `stopped`.
+  std::function<bool()> stop_requested;
+};
+
 struct TrainSummary {
+  bool stopped = false;       // stop_requested() ended training early
+  int64_t resumed_from = 0;   // the step a checkpoint restored (0: none)
   int64_t steps = 0;
   double seconds = 0;
   double final_loss = 0;
@@ -38,6 +62,6 @@ torch::optim::AdamWOptions adamw_options(const TrainingOptions& o);
 // null: AdamW) makes the optimiser and gets after_step() after each optimiser step.
 TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& params,
                    const TrainingOptions& o, const std::function<Batch(int64_t step)>& next_batch,
-                   Method* method, const MetricSink& sink);
+                   Method* method, const MetricSink& sink, const TrainHooks& hooks = {});
 
 }  // namespace tb

@@ -10,6 +10,7 @@
 
 #include "harness/common/files.h"
 #include "harness/store/sqlite.h"
+#include "tests/integration/cli_util.h"
 #include "tests/test_util.h"
 
 namespace tb {
@@ -17,50 +18,11 @@ namespace {
 
 namespace bp = boost::process;
 namespace fs = std::filesystem;
-
-struct CliResult {
-  int exit_code;
-  std::string out, err;
-};
-
-CliResult tunebench(const std::vector<std::string>& args, const fs::path& scratch) {
-  const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
-  const int rc = bp::system(bp::exe = TUNEBENCH_BINARY, bp::args = args, bp::std_out > out.string(),
-                            bp::std_err > err.string());
-  return {rc, read_file(out), read_file(err)};
-}
-
-int64_t sql_int(const fs::path& db_path, const std::string& sql) {
-  Database db(db_path);
-  Statement s(db.handle(), sql);
-  return s.step() ? s.column_int(0) : -1;
-}
-
-std::string sql_text(const fs::path& db_path, const std::string& sql) {
-  Database db(db_path);
-  Statement s(db.handle(), sql);
-  return s.step() ? s.column_text(0) : "";
-}
-
-// Polls the store until a run matching `where` is running; returns its worker's pid, or -1.
-int64_t wait_for_running_worker(const fs::path& db, const std::string& where) {
-  for (int i = 0; i < 600; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!fs::exists(db)) continue;
-    try {
-      const int64_t pid = sql_int(db, "SELECT pid FROM runs WHERE status = 'running'" + where);
-      if (pid > 0) return pid;
-    } catch (const std::exception&) {  // the store may be mid-creation
-    }
-  }
-  return -1;
-}
-
-fs::path write_spec(const fs::path& dir, const nlohmann::json& spec) {
-  const fs::path file = dir / "spec.json";
-  std::ofstream(file) << spec.dump(2);
-  return file;
-}
+using testing::CliResult;
+using testing::sql_int;
+using testing::sql_text;
+using testing::tunebench;
+using testing::write_spec;
 
 TEST(Cli, RunsRecordsSkipsAndRecovers) {
   testing::ScratchDir dir("cli");
@@ -199,87 +161,6 @@ TEST(Cli, BadInputExitsWithTwoAndWritesNothing) {
   for (const char* command : {"run", "runs", "report", "worker"}) {
     EXPECT_EQ(tunebench({command, "--help"}, dir.path()).exit_code, 0) << command;
   }
-}
-
-TEST(Cli, FailedRunsAreRecordedAndTheSweepGoesOn) {
-  testing::ScratchDir dir("cli");
-  nlohmann::json doc = testing::small_spec();
-  doc["seeds"] = {0};
-  doc["methods"] = nlohmann::json::parse(R"([
-    {"method": "full_ft", "steps": 1000000},
-    {"method": "full_ft", "lr": 1e30, "grad_clip": 0},
-    {"method": "lora", "rank": 2}
-  ])");
-  const fs::path spec = write_spec(dir.path(), doc);
-  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
-
-  bp::child coordinator(bp::exe = TUNEBENCH_BINARY,
-                        bp::args = {"run", spec.string(), "--out", out.string()},
-                        bp::std_out > (dir.path() / "stdout.txt").string(),
-                        bp::std_err > (dir.path() / "stderr.txt").string());
-  // Wait until the endless run is training, then kill its worker with SIGKILL.
-  const int64_t pid = wait_for_running_worker(db, " AND config_json LIKE '%1000000%'");
-  ASSERT_GT(pid, 0) << "the long run never started";
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  ASSERT_EQ(::kill(pid_t(pid), SIGKILL), 0);
-  coordinator.wait();
-  EXPECT_EQ(coordinator.exit_code(), 1) << read_file(dir.path() / "stderr.txt");
-
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 1);
-  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE config_json LIKE '%1000000%'")
-                .find("killed by signal 9"),
-            std::string::npos);
-  EXPECT_NE(sql_text(db, "SELECT failure_reason FROM runs WHERE config_json LIKE '%1e+30%'")
-                .find("non-finite loss"),
-            std::string::npos)
-      << sql_text(db, "SELECT failure_reason FROM runs WHERE status = 'failed'");
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE method = 'lora' AND status = 'done'"), 1);
-  const CliResult runs = tunebench({"runs", "--out", out.string()}, dir.path());
-  EXPECT_NE(runs.out.find("reason: worker killed by signal 9"), std::string::npos) << runs.out;
-}
-
-}  // namespace
-}  // namespace tb
-
-namespace tb {
-namespace {
-
-TEST(Cli, InterruptRecordsTheRunningRunAndResumes) {
-  testing::ScratchDir dir("cli");
-  nlohmann::json doc = testing::small_spec();
-  doc["seeds"] = {0};
-  doc["methods"] = nlohmann::json::parse(
-      R"([{"method": "full_ft", "steps": 200000}, {"method": "lora", "rank": 2}])");
-  const fs::path spec = write_spec(dir.path(), doc);
-  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
-
-  bp::child coordinator(bp::exe = TUNEBENCH_BINARY,
-                        bp::args = {"run", spec.string(), "--out", out.string()},
-                        bp::std_out > (dir.path() / "stdout.txt").string(),
-                        bp::std_err > (dir.path() / "stderr.txt").string());
-  const int64_t worker = wait_for_running_worker(db, "");
-  ASSERT_GT(worker, 0) << "the long run never started";
-  // What a terminal's Ctrl-C does: SIGINT to the whole foreground job, coordinator and worker.
-  ASSERT_EQ(::kill(coordinator.id(), SIGINT), 0);
-  ASSERT_EQ(::kill(pid_t(worker), SIGINT), 0);
-  coordinator.wait();
-  EXPECT_EQ(coordinator.exit_code(), 130) << read_file(dir.path() / "stderr.txt");
-  EXPECT_NE(read_file(dir.path() / "stderr.txt")
-                .find("1 run(s) not started; run the same command to resume"),
-            std::string::npos);
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'running'"), 0)
-      << "nothing left 'running'";
-  EXPECT_NE(
-      sql_text(db, "SELECT failure_reason FROM runs WHERE method = 'full_ft'").find("interrupted"),
-      std::string::npos);
-  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'lora'"), "pending");
-
-  // Resuming runs what is left (here without the endless run, whose entry we drop).
-  doc["methods"].erase(0);
-  const CliResult resumed =
-      tunebench({"run", write_spec(dir.path(), doc).string(), "--out", out.string()}, dir.path());
-  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'lora'"), "done");
 }
 
 }  // namespace

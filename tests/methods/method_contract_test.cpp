@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/model/model_io.h"
+#include "harness/train/checkpoint.h"
 #include "methods/registry.h"
 #include "tests/methods/method_test_util.h"
 
@@ -207,6 +208,73 @@ TEST_P(MethodContract, SameSeedGivesBitIdenticalWeights) {
   const auto a = run(), b = run();
   ASSERT_EQ(a.size(), b.size());
   for (const auto& [k, v] : a) EXPECT_TRUE(torch::equal(v, b.at(k))) << k;
+}
+
+// A run stopped mid-way, checkpointed, and resumed in a fresh model, method and optimiser
+// (as a new worker process does) ends bit-identical to an uninterrupted run and logs the
+// same losses: weights, optimiser moments, the method's own state (sparse reselection,
+// LIFT's mask refresh), LibTorch's generator (dropout) and the batch stream all resume.
+TEST_P(MethodContract, CheckpointResumeGivesBitIdenticalWeights) {
+  MethodCase c = GetParam();
+  if (c.hyperparameters.at("method") == "lift") c.hyperparameters["update_interval"] = 4;
+  constexpr int64_t kSteps = 24, kStopAfter = 11, kBatch = 16;
+  testing::ScratchDir dir("checkpoint");
+  const auto file = dir.path() / "checkpoint.pt";
+  auto run = [&](bool interrupted, std::vector<double>& losses) {
+    torch::manual_seed(8);
+    LlamaForCausalLM model(testing::tiny_config());
+    auto method = make(c);
+    const auto params = method->prepare(model, MethodContext{kSteps, testing::reverse_batches(task_data(), 99)});
+    TrainingOptions o;
+    o.steps = kSteps;
+    o.lr = c.lr;
+    o.warmup_steps = 5;
+    o.log_every = 3;  // the stop falls between two logged steps
+    auto rng = std::make_shared<Rng>(0);
+    auto batches = [rng](int64_t) {
+      std::vector<size_t> idx;
+      for (int i = 0; i < kBatch; ++i) idx.push_back(rng->below(task_data().train.size()));
+      return make_sft_batch(task_data().train, idx);
+    };
+    auto sink = [&](int64_t, const std::string& name, double v) {
+      if (name == "train_loss") losses.push_back(v);
+    };
+    TrainHooks hooks;
+    hooks.checkpoint = [&](const TrainProgress& p, torch::optim::Optimizer& opt) {
+      save_checkpoint(file, "run", *model, opt, *method, p, {{"losses", losses}});
+    };
+    hooks.resume = [&](torch::optim::Optimizer& opt) {
+      const auto restored = load_checkpoint(file, "run", *model, opt, *method);
+      if (!restored) return TrainProgress{};
+      for (int64_t i = 0; i < restored->progress.step * kBatch; ++i) rng->below(task_data().train.size());
+      losses = restored->extra.at("losses").get<std::vector<double>>();
+      return restored->progress;
+    };
+    if (interrupted) {
+      int64_t calls = 0;
+      hooks.stop_requested = [&] { return ++calls == kStopAfter; };
+      const TrainSummary stopped = train(model, params, o, batches, method.get(), sink, hooks);
+      EXPECT_TRUE(stopped.stopped);
+      EXPECT_EQ(stopped.steps, kStopAfter);
+      return model_state(*model);  // the "killed" process's model, thrown away
+    }
+    const TrainSummary summary = train(model, params, o, batches, method.get(), sink, hooks);
+    EXPECT_FALSE(summary.stopped);
+    method->merge(model);
+    TensorMap out;
+    for (const auto& [k, v] : model_state(*model)) out[k] = v.clone();
+    return out;
+  };
+  std::vector<double> uninterrupted_losses, first_losses, resumed_losses;
+  const auto uninterrupted = run(false, uninterrupted_losses);
+  ASSERT_FALSE(std::filesystem::exists(file));
+  run(true, first_losses);
+  ASSERT_TRUE(std::filesystem::exists(file)) << "stopping writes a checkpoint";
+  torch::manual_seed(12345);  // a new process: the generator's state must come from the checkpoint
+  const auto resumed = run(false, resumed_losses);
+  EXPECT_EQ(resumed_losses, uninterrupted_losses);
+  ASSERT_EQ(resumed.size(), uninterrupted.size());
+  for (const auto& [k, v] : uninterrupted) EXPECT_TRUE(torch::equal(v, resumed.at(k))) << k;
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryMethod, MethodContract, ::testing::ValuesIn(cases()),

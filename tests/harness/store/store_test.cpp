@@ -73,7 +73,8 @@ TEST(Store, ResultRoundTrip) {
   Store store(dir.path() / "db.sqlite");
   const int64_t sweep = store.create_sweep("s", "s.json", "{}");
   store.add_run(sweep, "k1", "lora", "lora rank=8", 3, R"({"method":{"name":"lora"},"training":{},"seed":3})");
-  store.mark_running("k1", 4242, 1);
+  ASSERT_TRUE(store.claim_run("k1", "me", 20));
+  store.set_worker_pid("k1", 4242, 1);
   EXPECT_EQ(store.run_status("k1"), "running");
   store.record_success(sample_result("k1"));
   store.record_success(sample_result("k1"));  // ingesting twice must not double anything
@@ -106,6 +107,84 @@ TEST(Store, ResultRoundTrip) {
   EXPECT_EQ(env.column_text(0), "abc123");
   EXPECT_EQ(env.column_text(1), "1.13.1");
   EXPECT_EQ(env.column_int(2), 1);
+  const auto attempts = store.attempts("k1");
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0].outcome, "done");
+  EXPECT_EQ(attempts[0].pid, 4242);
+  EXPECT_FALSE(store.claim_run("k1", "me", 20)) << "a done run is never claimed again";
+}
+
+const char* kConfig = R"({"method":{"name":"lora"},"training":{},"seed":0})";
+
+TEST(Store, ARunIsClaimedByOneCoordinatorAtATime) {
+  testing::ScratchDir dir("store");
+  Store a(dir.path() / "db.sqlite"), b(dir.path() / "db.sqlite");
+  a.add_run(a.create_sweep("s", "s.json", "{}"), "k1", "lora", "lora", 0, kConfig);
+  EXPECT_TRUE(a.claim_run("k1", "coordinator A", 100));
+  EXPECT_FALSE(b.claim_run("k1", "coordinator B", 100)) << "running under A";
+  a.heartbeat("coordinator A", {{"k1", 40, 0.5}});
+  b.heartbeat("coordinator B", {{"k1", 99, 9.0}});  // not B's run: ignored
+  auto runs = b.runs();
+  EXPECT_EQ(runs[0].owner, "coordinator A");
+  EXPECT_EQ(runs[0].progress_step, 40);
+  EXPECT_EQ(runs[0].progress_steps, 100);
+  EXPECT_EQ(runs[0].progress_loss, 0.5);
+  ASSERT_TRUE(runs[0].heartbeat_age.has_value());
+  EXPECT_LT(*runs[0].heartbeat_age, 60);
+
+  // A timeout that will be retried leaves the run pending; the next claim is attempt 2.
+  a.end_attempt("k1", {"timeout", "timed out", 3.0, 1 << 20, false});
+  EXPECT_EQ(a.run_status("k1"), "pending");
+  EXPECT_TRUE(b.claim_run("k1", "coordinator B", 100));
+  a.end_attempt("k1", {"oom", "out of memory", 1.0, 5 << 20, true});
+  runs = a.runs();
+  EXPECT_EQ(runs[0].status, "failed");
+  EXPECT_EQ(runs[0].failure_kind, "oom");
+  EXPECT_EQ(runs[0].attempts, 2);
+  const auto attempts = a.attempts("k1");
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0].outcome, "timeout");
+  EXPECT_EQ(attempts[0].owner, "coordinator A");
+  EXPECT_EQ(attempts[1].outcome, "oom");
+  EXPECT_EQ(attempts[1].peak_rss_bytes, 5 << 20);
+  EXPECT_TRUE(a.claim_run("k1", "coordinator A", 100)) << "a failed run may be claimed again";
+}
+
+TEST(Store, RunsOfAVanishedCoordinatorBecomeStaleAndPending) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  const int64_t sweep = store.create_sweep("s", "s.json", "{}");
+  store.add_run(sweep, "gone", "lora", "lora", 0, kConfig);
+  store.add_run(sweep, "alive", "lora", "lora", 1, kConfig);
+  ASSERT_TRUE(store.claim_run("gone", "dead coordinator", 10));
+  ASSERT_TRUE(store.claim_run("alive", "live coordinator", 10));
+  std::vector<double> ages;
+  const auto released = store.release_stale_runs([&](const std::string& owner, double age) {
+    ages.push_back(age);
+    return owner == "dead coordinator";
+  });
+  EXPECT_EQ(released, std::vector<std::string>{"gone"});
+  ASSERT_EQ(ages.size(), 2u);
+  EXPECT_GE(ages[0], 0);
+  EXPECT_LT(ages[0], 60) << "the heartbeat is fresh";
+  EXPECT_EQ(store.run_status("gone"), "pending");
+  EXPECT_EQ(store.run_status("alive"), "running");
+  EXPECT_EQ(store.attempts("gone")[0].outcome, "stale");
+  EXPECT_EQ(store.runs()[0].failure_kind, "stale");
+}
+
+TEST(Store, ASnapshotDoesNotSeeWritesThatCommitDuringIt) {
+  testing::ScratchDir dir("store");
+  Store reader(dir.path() / "db.sqlite"), writer(dir.path() / "db.sqlite");
+  const int64_t sweep = writer.create_sweep("s", "s.json", "{}");
+  writer.add_run(sweep, "k1", "lora", "lora", 0, kConfig);
+  {
+    const auto snapshot = reader.snapshot();
+    EXPECT_EQ(reader.runs().size(), 1u);
+    writer.add_run(sweep, "k2", "lora", "lora", 1, kConfig);  // WAL: the writer is not blocked
+    EXPECT_EQ(reader.runs().size(), 1u) << "reads inside one snapshot agree with each other";
+  }
+  EXPECT_EQ(reader.runs().size(), 2u);
 }
 
 TEST(Store, RunResultJsonRoundTrip) {

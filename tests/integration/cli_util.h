@@ -1,0 +1,63 @@
+// Helpers of the end-to-end tests: run the tunebench binary, read the store with SQL.
+#pragma once
+#include <boost/process.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/common/files.h"
+#include "harness/store/sqlite.h"
+
+namespace tb::testing {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int exit_code;
+  std::string out, err;
+};
+
+inline CliResult tunebench(const std::vector<std::string>& args, const fs::path& scratch) {
+  const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
+  const int rc = boost::process::system(boost::process::exe = TUNEBENCH_BINARY, boost::process::args = args, boost::process::std_out > out.string(),
+                            boost::process::std_err > err.string());
+  return {rc, read_file(out), read_file(err)};
+}
+
+inline int64_t sql_int(const fs::path& db_path, const std::string& sql) {
+  Database db(db_path);
+  Statement s(db.handle(), sql);
+  return s.step() ? s.column_int(0) : -1;
+}
+
+inline std::string sql_text(const fs::path& db_path, const std::string& sql) {
+  Database db(db_path);
+  Statement s(db.handle(), sql);
+  return s.step() ? s.column_text(0) : "";
+}
+
+// Polls the store until a run matching `where` is running; returns its worker's pid, or -1.
+inline int64_t wait_for_running_worker(const fs::path& db, const std::string& where) {
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!fs::exists(db)) continue;
+    try {
+      const int64_t pid = sql_int(db, "SELECT pid FROM runs WHERE status = 'running'" + where);
+      if (pid > 0) return pid;
+    } catch (const std::exception&) {  // the store may be mid-creation
+    }
+  }
+  return -1;
+}
+
+inline fs::path write_spec(const fs::path& dir, const nlohmann::json& spec) {
+  const fs::path file = dir / "spec.json";
+  std::ofstream(file) << spec.dump(2);
+  return file;
+}
+
+}  // namespace tb::testing

@@ -1,0 +1,266 @@
+// The sweep executor under faults, end to end with the tunebench binary: workers and the
+// coordinator killed with SIGKILL, hangs and memory hogs, Ctrl-C once and twice, readers
+// during writes, and checkpoint resume. Every test checks the store afterwards.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/process.hpp>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "harness/common/files.h"
+#include "tests/integration/cli_util.h"
+#include "tests/test_util.h"
+
+namespace tb {
+namespace {
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+using testing::sql_int;
+using testing::sql_text;
+using testing::tunebench;
+using testing::write_spec;
+
+// The tiny spec with one seed, one thread per worker, and the given methods.
+nlohmann::json spec_with(const std::string& methods) {
+  nlohmann::json doc = testing::small_spec();
+  doc["seeds"] = {0};
+  doc["methods"] = nlohmann::json::parse(methods);
+  doc["execution"] = {{"threads", 1}};
+  return doc;
+}
+
+struct Coordinator {
+  Coordinator(const fs::path& spec, const fs::path& out, const fs::path& scratch, std::vector<std::string> extra = {})
+      : stderr_file(scratch / ("coordinator-" + std::to_string(counter++) + ".err")) {
+    std::vector<std::string> args = {"run", spec.string(), "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    child = bp::child(bp::exe = TUNEBENCH_BINARY, bp::args = args, bp::std_out > bp::null,
+                      bp::std_err > stderr_file.string());
+  }
+  int wait() {
+    child.wait();
+    return child.exit_code();
+  }
+  std::string err() const { return read_file(stderr_file); }
+  fs::path stderr_file;
+  bp::child child;
+  static inline int counter = 0;
+};
+
+// Polls until `ready()` holds (up to a minute).
+bool wait_until(const std::function<bool()>& ready, int poll_ms = 20) {
+  for (int i = 0; i < 60000 / poll_ms; ++i) {
+    try {
+      if (ready()) return true;
+    } catch (const std::exception&) {  // the store may be mid-creation
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
+  }
+  return false;
+}
+
+// Whether `pid` is a live process (not gone, not a zombie awaiting its reaper).
+bool process_exists(int64_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto paren = line.rfind(')');
+  return paren != std::string::npos && line.substr(paren + 2, 1) != "Z";
+}
+
+// Each run's logged training metrics and evaluations, keyed by run, as one text: equal
+// texts mean equal numbers (timings excluded).
+std::string results_of(const fs::path& db) {
+  Database handle(db);
+  Statement s(handle.handle(),
+              "SELECT run_key || ' ' || name || ' ' || step || ' ' || printf('%.17g', value) FROM metrics "
+              "WHERE name IN ('train_loss', 'lr') UNION ALL "
+              "SELECT run_key || ' ' || suite || ' ' || model || ' ' || metric || ' ' || printf('%.17g', value) "
+              "FROM evals ORDER BY 1");
+  std::string out;
+  while (s.step()) out += s.column_text(0) + "\n";
+  return out;
+}
+
+TEST(Executor, AWorkerKilledMidRunIsRecordedRetriedAndTheSweepCompletes) {
+  testing::ScratchDir dir("exec");
+  const fs::path spec = write_spec(dir.path(), spec_with(R"([{"method": "full_ft", "steps": 1500}])"));
+  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
+  Coordinator coordinator(spec, out, dir.path());
+  int64_t pid = -1;
+  ASSERT_TRUE(wait_until([&] {
+    pid = sql_int(db, "SELECT pid FROM runs WHERE status = 'running' AND progress_step > 0");
+    return pid > 0;
+  })) << "the run never got going";
+  ASSERT_EQ(::kill(pid_t(pid), SIGKILL), 0);
+  EXPECT_EQ(coordinator.wait(), 0) << coordinator.err();
+  EXPECT_EQ(sql_text(db, "SELECT status FROM runs"), "done");
+  EXPECT_EQ(sql_int(db, "SELECT attempts FROM runs"), 2);
+  EXPECT_EQ(sql_text(db, "SELECT outcome FROM attempts WHERE attempt = 1"), "killed");
+  EXPECT_NE(sql_text(db, "SELECT reason FROM attempts WHERE attempt = 1").find("killed by signal 9"), std::string::npos);
+  EXPECT_EQ(sql_text(db, "SELECT outcome FROM attempts WHERE attempt = 2"), "done");
+  EXPECT_NE(coordinator.err().find("attempt 1 killed"), std::string::npos) << coordinator.err();
+}
+
+TEST(Executor, AKilledCoordinatorResumesToExactlyTheResultsOfAnUninterruptedSweep) {
+  testing::ScratchDir dir("exec");
+  const nlohmann::json doc =
+      spec_with(R"([{"method": "full_ft", "steps": 600}, {"method": "lora", "rank": [2, 4], "steps": 600}])");
+  const fs::path spec = write_spec(dir.path(), doc);
+  const fs::path reference = dir.path() / "reference", out = dir.path() / "out", db = out / "tunebench.sqlite";
+  const auto uninterrupted = tunebench({"run", spec.string(), "--out", reference.string(), "--workers", "2"}, dir.path());
+  ASSERT_EQ(uninterrupted.exit_code, 0) << uninterrupted.err;
+  fs::create_directories(out);
+  fs::copy(reference / "models", out / "models", fs::copy_options::recursive);  // the same cached base model
+
+  Coordinator coordinator(spec, out, dir.path(), {"--workers", "2"});
+  int64_t worker = -1;
+  ASSERT_TRUE(wait_until([&] {
+    if (sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'") < 1) return false;
+    worker = sql_int(db, "SELECT pid FROM runs WHERE status = 'running' AND progress_step > 0");
+    return worker > 0;
+  })) << "never had one run done and another training";
+  ASSERT_EQ(::kill(coordinator.child.id(), SIGKILL), 0);
+  coordinator.child.wait();
+  EXPECT_TRUE(wait_until([&] { return !process_exists(worker); })) << "its workers die with the coordinator";
+  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE pid = " + std::to_string(worker)), "running")
+      << "left running: nobody recorded the end";
+
+  const auto resumed = tunebench({"run", spec.string(), "--out", out.string(), "--workers", "2"}, dir.path());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("marked stale, run again"), std::string::npos) << resumed.err;
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs"), 3);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 3);
+  EXPECT_GE(sql_int(db, "SELECT count(*) FROM attempts WHERE outcome = 'stale'"), 1);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM attempts WHERE outcome = 'done'"), 3)
+      << "no finished run was executed again";
+  const std::string expected = results_of(reference / "tunebench.sqlite");
+  EXPECT_FALSE(expected.empty());
+  EXPECT_EQ(results_of(db), expected) << "same metrics and evaluations as without the crash";
+}
+
+TEST(Executor, ReadersNeverSeeALockedOrTornStoreWhileFourWorkersWrite) {
+  testing::ScratchDir dir("exec");
+  nlohmann::json doc = spec_with(R"([{"method": "full_ft", "steps": 60}, {"method": "lora", "rank": [2, 4, 8], "steps": 60}])");
+  doc["seeds"] = {0, 1};
+  const fs::path spec = write_spec(dir.path(), doc);
+  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
+  Coordinator coordinator(spec, out, dir.path(), {"--workers", "4"});
+  ASSERT_TRUE(wait_until([&] { return sql_int(db, "SELECT count(*) FROM runs") == 8; }));
+  const fs::path reader = dir.path() / "reader";
+  fs::create_directories(reader);
+  int reads = 0;
+  for (bool running = true; running; ++reads) {
+    running = coordinator.child.running();
+    for (const char* command : {"report", "runs", "status"}) {
+      const auto r = tunebench({command, "--out", out.string()}, reader);
+      ASSERT_EQ(r.exit_code, 0) << command << ": " << r.err;
+      EXPECT_EQ(r.err.find("locked"), std::string::npos) << r.err;
+    }
+    // `runs` reads one snapshot: all 8 runs, each in a known state.
+    const auto runs = tunebench({"runs", "--out", out.string()}, reader);
+    int listed = 0;
+    for (const char* status : {" done ", " running ", " pending ", " failed"}) {
+      for (size_t at = runs.out.find(status); at != std::string::npos; at = runs.out.find(status, at + 1)) ++listed;
+    }
+    EXPECT_EQ(listed, 8) << runs.out;
+  }
+  EXPECT_EQ(coordinator.wait(), 0) << coordinator.err();
+  EXPECT_GE(reads, 2);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 8);
+}
+
+TEST(Executor, AHangingRunTimesOutAndAMemoryHogIsKilledAtItsLimit) {
+  testing::ScratchDir dir("exec");
+  nlohmann::json doc = spec_with(R"([{"method": "full_ft", "steps": 10000000},
+                                     {"method": "full_ft", "steps": 5, "batch_size": 2000}])");
+  doc["execution"]["timeout_seconds"] = 3;
+  doc["execution"]["max_attempts"] = 2;
+  doc["execution"]["memory_limit_mb"] = 350;  // a worker of this spec needs under 200 MiB; batch 2000 about 560
+  const fs::path spec = write_spec(dir.path(), doc);
+  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
+  const auto r = tunebench({"run", spec.string(), "--out", out.string(), "--workers", "2"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string hang = " FROM runs WHERE config_json LIKE '%10000000%'";
+  EXPECT_EQ(sql_text(db, "SELECT status || ' ' || failure_kind" + hang), "failed timeout");
+  EXPECT_EQ(sql_int(db, "SELECT attempts" + hang), 2) << "a timeout may pass: retried once";
+  EXPECT_NE(sql_text(db, "SELECT failure_reason" + hang).find("timed out"), std::string::npos);
+  const std::string hog = " FROM runs WHERE config_json LIKE '%2000,%'";
+  EXPECT_EQ(sql_text(db, "SELECT status || ' ' || failure_kind" + hog), "failed oom");
+  EXPECT_EQ(sql_int(db, "SELECT attempts" + hog), 1) << "out of memory again would be the same";
+  EXPECT_GT(sql_int(db, "SELECT peak_rss_bytes FROM attempts a JOIN runs r ON r.key = a.run_key "
+                        "WHERE r.config_json LIKE '%2000,%'"),
+            int64_t(350) << 20);
+}
+
+TEST(Executor, AKilledRunContinuesFromItsCheckpointToTheSameWeights) {
+  testing::ScratchDir dir("exec");
+  nlohmann::json doc = spec_with(R"([{"method": "lora", "rank": 2, "steps": 1200, "dropout": 0.1}])");
+  doc["execution"]["checkpoint_every"] = 50;
+  const fs::path spec = write_spec(dir.path(), doc);
+  const fs::path reference = dir.path() / "reference", out = dir.path() / "out", db = out / "tunebench.sqlite";
+  ASSERT_EQ(tunebench({"run", spec.string(), "--out", reference.string()}, dir.path()).exit_code, 0);
+  fs::create_directories(out);
+  fs::copy(reference / "models", out / "models", fs::copy_options::recursive);
+
+  Coordinator coordinator(spec, out, dir.path());
+  int64_t worker = -1;
+  std::string key;
+  ASSERT_TRUE(wait_until([&] {
+    key = sql_text(db, "SELECT key FROM runs");
+    worker = sql_int(db, "SELECT pid FROM runs WHERE status = 'running'");
+    return worker > 0 && fs::exists(out / "runs" / key / "checkpoint.pt");
+  }, 5));
+  ASSERT_EQ(::kill(pid_t(worker), SIGKILL), 0);
+  EXPECT_EQ(coordinator.wait(), 0) << coordinator.err();
+  EXPECT_EQ(sql_int(db, "SELECT attempts FROM runs"), 2);
+  const std::string log = read_file(out / "runs" / key / "log.txt");
+  EXPECT_NE(log.find("resumed from the checkpoint at step"), std::string::npos) << log;
+  EXPECT_FALSE(fs::exists(out / "runs" / key / "checkpoint.pt")) << "removed once the result exists";
+  EXPECT_EQ(read_file(out / "runs" / key / "model.safetensors"), read_file(reference / "runs" / key / "model.safetensors"))
+      << "the resumed run's weights are bit-identical to the uninterrupted run's";
+  EXPECT_EQ(results_of(db), results_of(reference / "tunebench.sqlite"));
+}
+
+TEST(Executor, CtrlCOnceDrainsTwiceStopsWithACheckpointAndRunResumes) {
+  testing::ScratchDir dir("exec");
+  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
+  // Once: the running run finishes, the next one does not start.
+  const fs::path spec = write_spec(dir.path(), spec_with(R"([{"method": "full_ft", "steps": 600}, {"method": "lora", "rank": 2}])"));
+  Coordinator first(spec, out, dir.path(), {"--workers", "1"});
+  ASSERT_TRUE(wait_until([&] { return sql_int(db, "SELECT count(*) FROM runs WHERE status = 'running' AND progress_step > 0") == 1; }));
+  ASSERT_EQ(::kill(first.child.id(), SIGINT), 0);
+  EXPECT_EQ(first.wait(), 130) << first.err();
+  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'full_ft'"), "done") << first.err();
+  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'lora'"), "pending");
+  EXPECT_NE(first.err().find("1 run(s) not started"), std::string::npos) << first.err();
+
+  // Twice: the running run is stopped, checkpoints, and is recorded as interrupted.
+  fs::create_directories(dir.path() / "endless");
+  const fs::path endless =
+      write_spec(dir.path() / "endless", spec_with(R"([{"method": "full_ft", "steps": 10000000}])"));
+  Coordinator second(endless, out, dir.path(), {"--workers", "1"});
+  ASSERT_TRUE(wait_until([&] { return sql_int(db, "SELECT count(*) FROM runs WHERE status = 'running' AND progress_step > 0") == 1; }));
+  ASSERT_EQ(::kill(second.child.id(), SIGINT), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(::kill(second.child.id(), SIGINT), 0);
+  EXPECT_EQ(second.wait(), 130) << second.err();
+  const std::string where = " FROM runs WHERE config_json LIKE '%10000000%'";
+  EXPECT_EQ(sql_text(db, "SELECT status || ' ' || failure_kind" + where), "pending interrupted");
+  EXPECT_NE(sql_text(db, "SELECT failure_reason" + where).find("continues from its checkpoint"), std::string::npos);
+  EXPECT_TRUE(fs::exists(out / "runs" / sql_text(db, "SELECT key" + where) / "checkpoint.pt"));
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'running'"), 0) << "nothing left running";
+
+  const auto status = tunebench({"status", "--out", out.string(), "--sweep", "small"}, dir.path());
+  EXPECT_EQ(status.exit_code, 0);
+  EXPECT_NE(status.out.find("0/1 done, 0 running, 0 failed, 1 pending"), std::string::npos) << status.out;
+  const auto resumed = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE method = 'lora'"), "done");
+}
+
+}  // namespace
+}  // namespace tb
