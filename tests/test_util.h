@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -40,6 +41,15 @@ class ScratchDir {
   }
   std::filesystem::path path_;
 };
+
+// Whether `pid` is a live process: not gone, and not a zombie waiting for its reaper.
+inline bool process_alive(int64_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto paren = line.rfind(')');
+  return paren != std::string::npos && line.substr(paren + 2, 1) != "Z";
+}
 
 // A small valid spec document (tests edit it to make it invalid).
 inline nlohmann::json small_spec() {

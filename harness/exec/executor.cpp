@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "harness/common/file_lock.h"
 #include "harness/common/files.h"
 #include "harness/exec/child_process.h"
 #include "harness/exec/interrupt.h"
@@ -102,13 +103,21 @@ std::map<std::string, std::string> ensure_base_models(const std::vector<const Ru
     if (!seen.insert(key).second) continue;
     const fs::path model = base_model_path(o.out_dir / "models", base);
     if (fs::exists(model)) continue;
-    if (interrupt_requested()) {
-      failures[key] = "interrupted before its base model was pretrained";
-      continue;
-    }
     try {
       const fs::path dir = model.parent_path();
       fs::create_directories(dir);
+      // Another coordinator on the same folder may be pretraining it: wait, then use it.
+      bool said = false;
+      const FileLock lock(dir / "pretrain.lock", [&] {
+        if (!said) progress.message("waiting for another coordinator that is pretraining base model " + key);
+        said = true;
+        return interrupt_level() < 2;
+      });
+      if (lock.locked() && fs::exists(model)) continue;
+      if (!lock.locked() || interrupt_requested()) {
+        failures[key] = "interrupted before its base model was pretrained";
+        continue;
+      }
       for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir)}) fs::remove(stale);
       write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "pretrain"}, {"base_model", base},
                                                                 {"threads", threads}, {"output", model.string()}}.dump(2));

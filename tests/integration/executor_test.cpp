@@ -62,15 +62,6 @@ bool wait_until(const std::function<bool()>& ready, int poll_ms = 20) {
   return false;
 }
 
-// Whether `pid` is a live process (not gone, not a zombie awaiting its reaper).
-bool process_exists(int64_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return false;
-  const auto paren = line.rfind(')');
-  return paren != std::string::npos && line.substr(paren + 2, 1) != "Z";
-}
-
 // Each run's logged training metrics and evaluations, keyed by run, as one text: equal
 // texts mean equal numbers (timings excluded).
 std::string results_of(const fs::path& db) {
@@ -125,7 +116,7 @@ TEST(Executor, AKilledCoordinatorResumesToExactlyTheResultsOfAnUninterruptedSwee
   })) << "never had one run done and another training";
   ASSERT_EQ(::kill(coordinator.child.id(), SIGKILL), 0);
   coordinator.child.wait();
-  EXPECT_TRUE(wait_until([&] { return !process_exists(worker); })) << "its workers die with the coordinator";
+  EXPECT_TRUE(wait_until([&] { return !testing::process_alive(worker); })) << "its workers die with the coordinator";
   EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE pid = " + std::to_string(worker)), "running")
       << "left running: nobody recorded the end";
 
@@ -140,6 +131,22 @@ TEST(Executor, AKilledCoordinatorResumesToExactlyTheResultsOfAnUninterruptedSwee
   const std::string expected = results_of(reference / "tunebench.sqlite");
   EXPECT_FALSE(expected.empty());
   EXPECT_EQ(results_of(db), expected) << "same metrics and evaluations as without the crash";
+}
+
+TEST(Executor, TwoCoordinatorsOnOneSweepRunEachCellOnce) {
+  testing::ScratchDir dir("exec");
+  nlohmann::json doc = spec_with(R"([{"method": "full_ft", "steps": 200}, {"method": "lora", "rank": [2, 4, 8], "steps": 200}])");
+  const fs::path spec = write_spec(dir.path(), doc);
+  const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
+  Coordinator a(spec, out, dir.path(), {"--workers", "1"}), b(spec, out, dir.path(), {"--workers", "1"});
+  EXPECT_EQ(a.wait(), 0) << a.err();
+  EXPECT_EQ(b.wait(), 0) << b.err();
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 4);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM attempts"), 4) << "no cell was run twice";
+  const int pretrained = (a.err().find("pretrained in") != std::string::npos) +
+                         (b.err().find("pretrained in") != std::string::npos);
+  EXPECT_EQ(pretrained, 1) << "one coordinator pretrains the base model, the other waits for it\n"
+                           << a.err() << "\n" << b.err();
 }
 
 TEST(Executor, ReadersNeverSeeALockedOrTornStoreWhileFourWorkersWrite) {

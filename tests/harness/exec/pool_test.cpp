@@ -20,15 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Whether `pid` is a live process (not gone, not a zombie awaiting its reaper).
-bool alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return false;
-  const auto paren = line.rfind(')');
-  return paren != std::string::npos && line.substr(paren + 2, 1) != "Z";
-}
-
 PoolTask shell_task(const fs::path& dir, const std::string& id, const std::string& script) {
   return {id, "/bin/sh", {"-c", script}, dir / (id + ".log"), {}};
 }
@@ -90,8 +81,8 @@ TEST(Pool, AHangingTaskIsKilledAtItsTimeoutWithEverythingItStarted) {
   EXPECT_EQ(r.retried["hang"], (std::vector<bool>{true, false}));
   EXPECT_EQ(s.failed, 1);
   const pid_t sleeper = std::stoi(read_file(pid_file));
-  for (int i = 0; i < 100 && alive(sleeper); ++i) ::usleep(20000);
-  EXPECT_FALSE(alive(sleeper)) << "the hanging task's own child was killed too";
+  for (int i = 0; i < 100 && testing::process_alive(sleeper); ++i) ::usleep(20000);
+  EXPECT_FALSE(testing::process_alive(sleeper)) << "the hanging task's own child was killed too";
 }
 
 TEST(Pool, ATaskThatAllocatesWithoutBoundIsKilledAtItsMemoryLimitAndNotRetried) {
