@@ -201,9 +201,12 @@ void Store::record_success(const RunResult& r) {
                      "INSERT INTO spectra (run_key, matrix, metric, value) VALUES (?, ?, ?, ?)");
   for (const auto& v : r.spectra)
     spectrum.bind(1, r.run_key).bind(2, v.matrix).bind(3, v.metric).bind(4, v.value).run();
+  // The open attempt, or one judged stale because its coordinator vanished after the
+  // worker had written this result: that attempt did finish.
   Statement attempt(db_->handle(),
-                    std::string("UPDATE attempts SET outcome = 'done', finished_at = ") + kNow +
-                        ", wall_seconds = ? WHERE run_key = ? AND finished_at IS NULL");
+                    std::string("UPDATE attempts SET outcome = 'done', reason = NULL, finished_at = ") + kNow +
+                        ", wall_seconds = ?1 WHERE run_key = ?2 AND attempt = (SELECT MAX(attempt) FROM "
+                        "attempts WHERE run_key = ?2) AND (finished_at IS NULL OR outcome = 'stale')");
   attempt.bind(1, r.wall_seconds).bind(2, r.run_key).run();
   tx.commit();
 }

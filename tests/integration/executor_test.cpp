@@ -126,7 +126,10 @@ TEST(Executor, AKilledCoordinatorResumesToExactlyTheResultsOfAnUninterruptedSwee
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs"), 3);
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 3);
   EXPECT_GE(sql_int(db, "SELECT count(*) FROM attempts WHERE outcome = 'stale'"), 1);
-  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM attempts WHERE outcome = 'done'"), 3)
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM attempts WHERE outcome = 'done'"), 3);
+  EXPECT_EQ(sql_int(db, "SELECT max(n) FROM (SELECT count(*) AS n FROM attempts WHERE outcome = 'done' "
+                        "GROUP BY run_key)"),
+            1)
       << "no finished run was executed again";
   const std::string expected = results_of(reference / "tunebench.sqlite");
   EXPECT_FALSE(expected.empty());

@@ -171,6 +171,11 @@ TEST(Store, RunsOfAVanishedCoordinatorBecomeStaleAndPending) {
   EXPECT_EQ(store.run_status("alive"), "running");
   EXPECT_EQ(store.attempts("gone")[0].outcome, "stale");
   EXPECT_EQ(store.runs()[0].failure_kind, "stale");
+  // Its worker had written the result before the coordinator vanished: ingesting it
+  // shows that attempt as done, not stale.
+  store.record_success(sample_result("gone"));
+  EXPECT_EQ(store.attempts("gone")[0].outcome, "done");
+  EXPECT_EQ(store.attempts("gone").size(), 1u);
 }
 
 TEST(Store, ASnapshotDoesNotSeeWritesThatCommitDuringIt) {
