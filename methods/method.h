@@ -37,6 +37,10 @@ class Method {
   // learning rate and weight decay, betas (0.9, 0.999), eps 1e-8.
   virtual std::unique_ptr<torch::optim::Optimizer> make_optimizer(
       const std::vector<torch::Tensor>& params, const TrainingOptions& options);
+  // True for a method whose optimiser computes its own update from loss values alone
+  // (MeZO): the trainer then calls optimizer.step(closure) with a closure that returns the
+  // batch's loss without gradients, in eval mode, instead of backpropagating.
+  virtual bool zeroth_order() const { return false; }
   // Called after every optimiser step (mask refresh, regrowth, ...); steps count from 0.
   virtual void after_step(int64_t step, torch::optim::Optimizer& optimizer) {}
   // What the method decided while preparing and training (EVA's per-layer ranks, HFT's

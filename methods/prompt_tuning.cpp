@@ -73,7 +73,11 @@ MethodInfo prompt_tuning_info() {
         o.init = hp.at("init").get<std::string>();
         o.init_text = hp.at("init_text").get<std::string>();
         return std::make_unique<PromptTuning>(o);
-      }};
+      },
+      /*make_posthoc=*/nullptr,
+      ParentGrouping::kNone,
+      /*min_parents=*/0,
+      /*folds_into_weights=*/false};
 }
 
 }  // namespace tb

@@ -11,7 +11,15 @@
 
 namespace tb {
 
-class Method;  // methods/method.h
+class Method;         // methods/method.h
+class PosthocMethod;  // methods/posthoc.h
+
+// How a post-hoc method's cells take their parents from the entries it names in "of".
+enum class ParentGrouping {
+  kNone,     // a trained method: no parents
+  kEachRun,  // one cell per parent run (LiNeS of each tuned model)
+  kPerSeed,  // one cell per seed, over every run of the named entries with that seed (soups)
+};
 
 struct MethodInfo {
   std::string name;
@@ -21,6 +29,15 @@ struct MethodInfo {
   void (*check)(const nlohmann::json& hyperparameters, const LlamaConfig& model,
                 const JsonLocation& where);
   std::unique_ptr<Method> (*make)(const nlohmann::json& hyperparameters);
+  // Post-hoc methods train nothing: `make` is null and these say how they combine runs.
+  std::unique_ptr<PosthocMethod> (*make_posthoc)(const nlohmann::json& hyperparameters) = nullptr;
+  ParentGrouping parents = ParentGrouping::kNone;
+  int64_t min_parents = 0;  // per cell
+  // False for a method that leaves its own parameters in the model (prompt tuning): its
+  // runs cannot be parents of weight-space methods.
+  bool folds_into_weights = true;
+
+  bool posthoc() const { return make_posthoc != nullptr; }
 };
 
 const std::vector<MethodInfo>& all_methods();

@@ -29,11 +29,15 @@ class Task {
 struct TaskData {
   std::vector<TaskItem> train;
   std::vector<TaskItem> eval;
+  std::vector<TaskItem> validation;  // only when asked for: model selection (greedy soups)
 };
 
-// `train_items` distinct training items and `eval_items` distinct held-out items.
-// Fails (UserError) if the item space is too small for the request.
-TaskData make_task_data(const Task& task, int64_t train_items, int64_t eval_items, uint64_t seed);
+// `train_items` distinct training items and `eval_items` distinct held-out items, and
+// `validation_items` more distinct items of the training side of the split that are not
+// among the training items. The training and test items do not depend on
+// `validation_items`. Fails (UserError) if the item space is too small for the request.
+TaskData make_task_data(const Task& task, int64_t train_items, int64_t eval_items, uint64_t seed,
+                        int64_t validation_items = 0);
 
 struct TaskInfo {
   std::string name;

@@ -83,26 +83,37 @@ std::unique_ptr<Task> make_task(const nlohmann::json& section) {
   return info->make(section);
 }
 
-TaskData make_task_data(const Task& task, int64_t train_items, int64_t eval_items, uint64_t seed) {
+TaskData make_task_data(const Task& task, int64_t train_items, int64_t eval_items, uint64_t seed,
+                        int64_t validation_items) {
   Rng rng(seed);
   TaskData data;
   std::unordered_set<std::string> seen;
+  auto full = [&] {
+    return int64_t(data.train.size()) >= train_items && int64_t(data.eval.size()) >= eval_items &&
+           int64_t(data.validation.size()) >= validation_items;
+  };
   // Rejection sampling; give up when the item space is clearly too small.
-  const int64_t max_draws = 50 * (train_items + eval_items) + 1000;
+  const int64_t max_draws = 50 * (train_items + eval_items + validation_items) + 1000;
   int64_t draws = 0;
-  while ((int64_t(data.train.size()) < train_items || int64_t(data.eval.size()) < eval_items) &&
-         draws++ < max_draws) {
+  while (!full() && draws++ < max_draws) {
     TaskItem item = task.sample(rng);
     if (!seen.insert(item.id).second) continue;
-    auto& split = is_held_out(item.id) ? data.eval : data.train;
-    const int64_t want = &split == &data.eval ? eval_items : train_items;
-    if (int64_t(split.size()) < want) split.push_back(std::move(item));
+    // Training-side items fill the training set first, so it is the same with or without
+    // validation items; held-out items beyond eval_items are dropped.
+    if (is_held_out(item.id)) {
+      if (int64_t(data.eval.size()) < eval_items) data.eval.push_back(std::move(item));
+    } else if (int64_t(data.train.size()) < train_items) {
+      data.train.push_back(std::move(item));
+    } else if (int64_t(data.validation.size()) < validation_items) {
+      data.validation.push_back(std::move(item));
+    }
   }
-  if (int64_t(data.train.size()) < train_items || int64_t(data.eval.size()) < eval_items) {
-    throw UserError("the task has too few distinct items for train_items=" +
-                    std::to_string(train_items) + " and eval_items=" + std::to_string(eval_items) +
-                    " (found " + std::to_string(data.train.size()) + " and " +
-                    std::to_string(data.eval.size()) + "); lower them or widen the task");
+  if (!full()) {
+    throw UserError("the task has too few distinct items for train_items=" + std::to_string(train_items) +
+                    " and eval_items=" + std::to_string(eval_items) +
+                    (validation_items > 0 ? " and " + std::to_string(validation_items) + " validation items" : "") +
+                    " (found " + std::to_string(data.train.size()) + " and " + std::to_string(data.eval.size()) +
+                    "); lower them or widen the task");
   }
   return data;
 }

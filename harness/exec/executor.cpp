@@ -182,7 +182,7 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
   for (const RunConfig& run : runs) {
     if (by_key.count(run.key)) continue;  // the same cell listed twice runs once
     by_key[run.key] = &run;
-    store.add_run(sweep_id, run.key, run.method, run.variant, run.seed, run.config.dump());
+    store.add_run(sweep_id, run.key, run.method, run.variant, run.seed, run.config.dump(), run.parents);
     const std::string status = store.run_status(run.key);
     if (status == "done") {
       ++outcome.skipped;
@@ -203,12 +203,21 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
   const InterruptGuard interrupt_guard;
   const auto base_failures = ensure_base_models(pending, o, spec.threads, progress);
   std::vector<PoolTask> tasks;
+  std::set<std::string> pending_keys;
+  for (const RunConfig* run : pending) pending_keys.insert(run->key);
   for (const RunConfig* run : pending) {
     const fs::path dir = o.out_dir / "runs" / run->key;
     tasks.push_back({run->key, o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(spec.threads)});
+    // A post-hoc run starts once the parents this invocation runs have ended.
+    for (const std::string& parent : run->parents) {
+      if (pending_keys.count(parent)) tasks.back().after.push_back(parent);
+    }
   }
   auto dir_of = [&](const PoolTask& t) { return o.out_dir / "runs" / t.id; };
-  auto steps_of = [&](const PoolTask& t) { return by_key.at(t.id)->config.at("training").at("steps").get<int64_t>(); };
+  auto steps_of = [&](const PoolTask& t) {
+    const auto& config = by_key.at(t.id)->config;
+    return config.contains("training") ? config.at("training").at("steps").get<int64_t>() : int64_t(0);
+  };
   std::map<std::string, Clock::time_point> started;
   std::map<std::string, Followed> followed;
   // The store or the file system failing must not stop the sweep: say so and go on.
@@ -219,10 +228,14 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
       progress.message("could not " + what + ": " + e.what());
     }
   };
-  auto fail_without_attempt = [&](const RunConfig& run, const std::string& reason) {
+  auto fail_without_attempt = [&](const RunConfig& run, const std::string& reason, const std::string& kind) {
     ++outcome.failed;
-    guarded("record the failure of " + run.key, [&] { store.record_failure(run.key, reason, 0); });
+    guarded("record the failure of " + run.key, [&] { store.record_failure(run.key, reason, 0, kind); });
     progress.finished(label_of(run), "failed: " + reason, 0, false);
+  };
+  auto parent_label = [&](const std::string& key) {
+    const auto it = by_key.find(key);
+    return it == by_key.end() ? "run " + key : label_of(*it->second) + " (run " + key + ")";
   };
 
   PoolOptions pool;
@@ -245,8 +258,25 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
       }
       const auto base_failure = base_failures.find(base_model_key(run.config.at("base_model")));
       if (base_failure != base_failures.end()) {
-        fail_without_attempt(run, base_failure->second);
+        fail_without_attempt(run, base_failure->second, "failed");
         return false;
+      }
+      // A post-hoc run needs every parent done (the pool starts it after those it runs).
+      nlohmann::json parents = nlohmann::json::array();
+      for (const std::string& parent : run.parents) {
+        const std::string status = store.run_status(parent);
+        if (status == "running") {
+          ++outcome.running_elsewhere;
+          progress.finished(label_of(run), "not started: its parent " + parent_label(parent) +
+                                               " runs under another coordinator; run again later",
+                            0, false);
+          return false;
+        }
+        if (status != "done") {
+          fail_without_attempt(run, "parent " + parent_label(parent) + " is " + status, "parent_failed");
+          return false;
+        }
+        parents.push_back({{"key", parent}, {"dir", (o.out_dir / "runs" / parent).string()}});
       }
       if (!store.claim_run(run.key, owner, steps_of(task))) {
         ++outcome.running_elsewhere;
@@ -257,8 +287,9 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
       for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir)})
         fs::remove(stale);
       write_file_atomically(run_files::job(dir),
-                            nlohmann::json{{"kind", "finetune"},
+                            nlohmann::json{{"kind", run.parents.empty() ? "finetune" : "posthoc"},
                                            {"run_key", run.key},
+                                           {"parents", parents},
                                            {"config", run.config},
                                            {"threads", spec.threads},
                                            {"checkpoint_every", execution.at("checkpoint_every")},
@@ -266,9 +297,12 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
                                 .dump(2));
       return true;
     } catch (const std::exception& e) {
-      fail_without_attempt(run, std::string("could not start the run: ") + e.what());
+      fail_without_attempt(run, std::string("could not start the run: ") + e.what(), "failed");
       return false;
     }
+  };
+  hooks.blocked = [&](const PoolTask& task, const std::string& parent) {
+    fail_without_attempt(*by_key.at(task.id), "not run: its parent " + parent_label(parent) + " failed", "parent_failed");
   };
   hooks.started = [&](const PoolTask& task, int64_t pid) {
     started[task.id] = Clock::now();

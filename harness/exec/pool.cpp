@@ -6,6 +6,8 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "harness/exec/interrupt.h"
@@ -49,6 +51,37 @@ PoolSummary run_pool(const std::vector<PoolTask>& tasks, const PoolOptions& o, c
   std::deque<std::pair<const PoolTask*, int>> queue;  // (task, attempt number)
   for (const auto& t : tasks) queue.emplace_back(&t, 1);
   std::vector<Slot> running;
+  // Tasks of the pool not yet ended for good, and those that ended without success.
+  std::map<std::string, int> unfinished;
+  std::set<std::string> unsuccessful;
+  for (const auto& t : tasks) ++unfinished[t.id];
+  auto finish = [&](const PoolTask& t, bool success) {
+    if (--unfinished[t.id] == 0) unfinished.erase(t.id);
+    if (!success) unsuccessful.insert(t.id);
+  };
+  // The first queued task whose prerequisites have all ended; blocked ones leave the queue.
+  auto next_ready = [&]() -> std::optional<std::pair<const PoolTask*, int>> {
+    for (auto it = queue.begin(); it != queue.end();) {
+      const PoolTask* t = it->first;
+      const auto failed = std::find_if(t->after.begin(), t->after.end(),
+                                       [&](const std::string& id) { return unsuccessful.count(id) > 0; });
+      if (failed != t->after.end()) {
+        const std::string failed_id = *failed;
+        it = queue.erase(it);
+        ++summary.failed;
+        finish(*t, false);
+        if (hooks.blocked) hooks.blocked(*t, failed_id);
+        continue;
+      }
+      if (std::none_of(t->after.begin(), t->after.end(), [&](const std::string& id) { return unfinished.count(id) > 0; })) {
+        const auto ready = *it;
+        queue.erase(it);
+        return ready;
+      }
+      ++it;
+    }
+    return std::nullopt;
+  };
   const auto pool_start = Clock::now();
   auto last_heartbeat = pool_start;
   bool any_started = false;
@@ -63,11 +96,13 @@ PoolSummary run_pool(const std::vector<PoolTask>& tasks, const PoolOptions& o, c
   while (!queue.empty() || !running.empty()) {
     const int level = interrupt_level();
     // Start attempts while slots are free.
-    while (level == 0 && int64_t(running.size()) < std::max<int64_t>(1, o.workers) && !queue.empty()) {
-      auto [task, attempt] = queue.front();
-      queue.pop_front();
+    while (level == 0 && int64_t(running.size()) < std::max<int64_t>(1, o.workers)) {
+      const auto ready = next_ready();
+      if (!ready) break;
+      auto [task, attempt] = *ready;
       if (!hooks.claim(*task, attempt)) {
         ++summary.skipped;
+        finish(*task, true);  // done meanwhile or run elsewhere: dependants ask the claim hook
         continue;
       }
       Slot slot{task, attempt, nullptr, Clock::now()};
@@ -122,6 +157,7 @@ PoolSummary run_pool(const std::vector<PoolTask>& tasks, const PoolOptions& o, c
       } else if (!retry) {
         ++summary.failed;
       }
+      if (!retry) finish(*s.task, a.outcome == "done");
       if (hooks.ended) hooks.ended(*s.task, a, retry);
       it = running.erase(it);
     }

@@ -1,4 +1,5 @@
-// Runs tasks as child processes, at most `workers` at a time, each attempt under a time
+// Runs tasks as child processes, at most `workers` at a time (a task starts once the tasks
+// it comes `after` have ended; the next ready one in list order), each attempt under a time
 // and a memory limit, with a capped number of further attempts for failures that may pass
 // (killed by a signal, crashed, timed out). It knows nothing about runs: the executor
 // gives it command lines and judges each ended attempt (a worker killed right after it
@@ -21,6 +22,9 @@ struct PoolTask {
   std::vector<std::string> args;
   std::filesystem::path log;
   std::map<std::string, std::string> env;
+  // Ids of tasks of the same pool that must end first. A task whose prerequisite failed
+  // (or was stopped) never starts: hooks.blocked reports it. Ids not in the pool are met.
+  std::vector<std::string> after;
 };
 
 struct PoolOptions {
@@ -54,6 +58,8 @@ struct PoolHooks {
   std::function<std::string(const PoolTask&, const Attempt&)> judge;
   // After judging; `will_retry` says whether another attempt follows.
   std::function<void(const PoolTask&, const Attempt&, bool will_retry)> ended;
+  // A task that will not start because its prerequisite `failed_id` failed. Optional.
+  std::function<void(const PoolTask&, const std::string& failed_id)> blocked;
   // Every heartbeat_seconds, and every poll (`tick`), with the tasks running.
   std::function<void(const std::vector<const PoolTask*>&)> heartbeat, tick;
 };

@@ -39,7 +39,7 @@ Schema method_entry_schema(const std::string& method) {
   TB_CHECK(info != nullptr, "method validated before expansion");
   Schema schema = info->hyperparameters;
   for (const Field& f : training_schema()) {
-    if (f.sweepable) schema.push_back(f);
+    if (f.sweepable && !info->posthoc()) schema.push_back(f);
   }
   return schema;
 }
@@ -74,33 +74,75 @@ std::string base_model_key(const nlohmann::json& base_model) {
 
 std::vector<RunConfig> expand_grid(const Spec& spec) {
   std::vector<RunConfig> runs;
-  for (const auto& [entry, given] : spec.methods) {
-    const std::string method = entry.at("method").get<std::string>();
-    const MethodInfo* info = find_method(method);
-    for (const auto& combo : expand_sweeps(entry, method_entry_schema(method))) {
-      nlohmann::json method_section = {{"name", method}};
-      nlohmann::json training = spec.training;
-      std::string variant = method;
-      for (const auto& [key, value] : combo.items()) {
-        if (key == "method") continue;
-        const bool is_hyperparameter = std::any_of(
-            info->hyperparameters.begin(), info->hyperparameters.end(),
-            [&](const Field& f) { return f.name == key; });
-        (is_hyperparameter ? method_section : training)[key] = value;
-      }
-      // The variant names what the entry set explicitly, so rows read like the spec.
+  std::vector<std::vector<size_t>> runs_of_entry(spec.methods.size());  // indices into `runs`
+  auto entry_label = [&](size_t j) {
+    return spec.methods[j].id.empty() ? spec.methods[j].values.at("method").get<std::string>() : spec.methods[j].id;
+  };
+  for (bool posthoc : {false, true}) {
+    for (size_t e = 0; e < spec.methods.size(); ++e) {
+      const auto& [entry, given, id, of] = spec.methods[e];
+      const std::string method = entry.at("method").get<std::string>();
+      const MethodInfo* info = find_method(method);
+      if (info->posthoc() != posthoc) continue;
       const Schema entry_schema = method_entry_schema(method);
-      for (const auto& key : given) variant += " " + key + "=" + variant_value(combo.at(key), entry_schema, key);
-      for (int64_t seed : spec.seeds) {
-        RunConfig run;
-        run.method = method;
-        run.variant = variant;
-        run.seed = seed;
-        run.config = {{"base_model", spec.base_model}, {"task", spec.task},
-                      {"method", method_section},      {"training", training},
-                      {"evaluation", spec.evaluation}, {"spectral", spec.spectral}, {"seed", seed}};
-        run.key = run_key(run.config);
-        runs.push_back(std::move(run));
+      for (const auto& combo : expand_sweeps(entry, entry_schema)) {
+        nlohmann::json method_section = {{"name", method}};
+        nlohmann::json training = spec.training;
+        std::string variant = method;
+        for (const auto& [key, value] : combo.items()) {
+          if (key == "method") continue;
+          const bool is_hyperparameter = std::any_of(
+              info->hyperparameters.begin(), info->hyperparameters.end(),
+              [&](const Field& f) { return f.name == key; });
+          (is_hyperparameter ? method_section : training)[key] = value;
+        }
+        for (const std::string& key : training_keys_omitted_at_default()) {
+          const auto field = std::find_if(training_schema().begin(), training_schema().end(),
+                                          [&](const Field& f) { return f.name == key; });
+          if (training.contains(key) && training.at(key) == field->default_value) training.erase(key);
+        }
+        // The variant names what the entry set explicitly, so rows read like the spec.
+        for (const auto& key : given) variant += " " + key + "=" + variant_value(combo.at(key), entry_schema, key);
+        auto add = [&](int64_t seed, const std::vector<const RunConfig*>& parents, const std::string& of_label) {
+          RunConfig run;
+          run.method = method;
+          run.variant = of_label.empty() ? variant : variant + " of " + of_label;
+          run.seed = seed;
+          run.config = {{"base_model", spec.base_model}, {"task", spec.task},
+                        {"method", method_section},      {"evaluation", spec.evaluation},
+                        {"spectral", spec.spectral},     {"seed", seed}};
+          if (posthoc) {
+            for (const RunConfig* p : parents) run.parents.push_back(p->key);
+            run.config["parents"] = run.parents;
+          } else {
+            run.config["training"] = training;
+          }
+          run.key = run_key(run.config);
+          runs_of_entry[e].push_back(runs.size());
+          runs.push_back(std::move(run));
+        };
+        if (!posthoc) {
+          for (int64_t seed : spec.seeds) add(seed, {}, "");
+          continue;
+        }
+        // Parents are copied out first: `add` grows `runs`.
+        std::vector<RunConfig> parent_runs;
+        std::string of_label;
+        for (size_t j : of) {
+          for (size_t r : runs_of_entry[j]) parent_runs.push_back(runs[r]);
+          of_label += (of_label.empty() ? "" : " + ") + entry_label(j);
+        }
+        if (info->parents == ParentGrouping::kEachRun) {
+          for (const RunConfig& p : parent_runs) add(p.seed, {&p}, "(" + p.variant + ")");
+        } else {
+          for (int64_t seed : spec.seeds) {
+            std::vector<const RunConfig*> same_seed;
+            for (const RunConfig& p : parent_runs) {
+              if (p.seed == seed) same_seed.push_back(&p);
+            }
+            add(seed, same_seed, of_label);
+          }
+        }
       }
     }
   }

@@ -128,21 +128,36 @@ MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& 
   }
   const Schema entry_schema = method_entry_schema(info->name);
   for (const auto& [key, value] : entry.items()) {
-    const bool known = key == "method" || key[0] == '_' ||
+    const bool known = key == "method" || key == "id" || (key == "of" && info->posthoc()) || key[0] == '_' ||
                        std::any_of(entry_schema.begin(), entry_schema.end(), [&](const Field& f) { return f.name == key; });
-    if (!known) at.key(key).fail("unknown key; expected one of: " + field_names(entry_schema));
+    if (!known) {
+      at.key(key).fail("unknown key; expected one of: " + field_names(entry_schema) +
+                       (info->posthoc() ? ", id, of" : ", id") +
+                       (info->posthoc() ? " (a post-hoc method trains nothing: no training options)" : ""));
+    }
   }
-  std::vector<std::string> training_keys = {"method"};
+  if (info->posthoc() && !entry.contains("of")) {
+    at.key("of").fail("missing required key (the id, or the method name, of the entry or entries whose runs " +
+                      info->name + " combines)");
+  }
+  std::vector<std::string> extra_keys = {"method", "id", "of"};
   for (const Field& f : training_schema()) {
-    if (f.sweepable) training_keys.push_back(f.name);
+    if (f.sweepable && !info->posthoc()) extra_keys.push_back(f.name);
   }
   MethodEntry out;
-  out.values = validate_object(entry, info->hyperparameters, at, training_keys);
+  out.values = validate_object(entry, info->hyperparameters, at, extra_keys);
+  out.values.erase("id");
+  out.values.erase("of");
   for (const Field& f : training_schema()) {
     if (f.sweepable && entry.contains(f.name)) out.values[f.name] = validate_field(entry.at(f.name), f, at.key(f.name));
   }
   for (const auto& [key, value] : entry.items()) {
-    if (key != "method" && key[0] != '_') out.given.push_back(key);
+    if (key != "method" && key != "id" && key != "of" && key[0] != '_') out.given.push_back(key);
+  }
+  if (entry.contains("id")) {
+    if (!entry.at("id").is_string() || entry.at("id").get<std::string>().empty())
+      at.key("id").fail("expected a non-empty string naming this entry");
+    out.id = entry.at("id").get<std::string>();
   }
   out.values["method"] = name;
   if (info->check != nullptr) {
@@ -151,6 +166,62 @@ MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& 
     }
   }
   return out;
+}
+
+// Resolves each post-hoc entry's "of" to the entries it names (by id, or by method when
+// exactly one entry has that method) and checks that they can be parents.
+void resolve_parent_entries(std::vector<MethodEntry>& entries, const nlohmann::json& methods, const JsonLocation& at) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (!entries[i].id.empty() && entries[i].id == entries[j].id)
+        at.index(i).key("id").fail("\"" + entries[i].id + "\" is already the id of methods[" + std::to_string(j) + "]");
+    }
+  }
+  auto method_of = [&](size_t i) { return entries[i].values.at("method").get<std::string>(); };
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const MethodInfo* info = find_method(method_of(i));
+    if (!info->posthoc()) continue;
+    const JsonLocation where = at.index(i).key("of");
+    const nlohmann::json& of = methods[i].at("of");
+    std::vector<std::string> names;
+    if (of.is_string()) {
+      names.push_back(of.get<std::string>());
+    } else if (of.is_array() && !of.empty() && std::all_of(of.begin(), of.end(), [](const auto& v) { return v.is_string(); })) {
+      for (const auto& v : of) names.push_back(v.get<std::string>());
+    } else {
+      where.fail("expected an entry's id or method name, or a non-empty list of them");
+    }
+    int64_t runs_per_seed = 0;
+    for (const std::string& wanted : names) {
+      std::vector<size_t> matches;
+      for (size_t j = 0; j < entries.size(); ++j) {
+        if (entries[j].id == wanted) matches = {j};
+      }
+      if (matches.empty()) {
+        for (size_t j = 0; j < entries.size(); ++j) {
+          if (entries[j].id.empty() && method_of(j) == wanted) matches.push_back(j);
+        }
+      }
+      if (matches.empty()) where.fail("no method entry has the id or method \"" + wanted + "\"");
+      if (matches.size() > 1)
+        where.fail("several method entries are \"" + wanted + "\"; give the one you mean an \"id\" and name that");
+      const size_t j = matches[0];
+      const MethodInfo* parent = find_method(method_of(j));
+      if (parent->posthoc()) where.fail("\"" + wanted + "\" is a post-hoc entry; parents must be trained entries");
+      if (!parent->folds_into_weights)
+        where.fail("\"" + wanted + "\" (" + parent->name + ") keeps its own parameters outside the model's weights, "
+                   "so " + info->name + " cannot combine its runs");
+      if (std::find(entries[i].of.begin(), entries[i].of.end(), j) != entries[i].of.end())
+        where.fail("\"" + wanted + "\" is named twice");
+      entries[i].of.push_back(j);
+      runs_per_seed += int64_t(expand_sweeps(entries[j].values, method_entry_schema(parent->name)).size());
+    }
+    if (info->parents == ParentGrouping::kPerSeed && runs_per_seed < info->min_parents) {
+      where.fail(info->name + " combines the runs of one seed, and these entries have " + std::to_string(runs_per_seed) +
+                 " per seed; it needs at least " + std::to_string(info->min_parents) +
+                 " (give an entry a sweep, e.g. \"lr\": [5e-4, 1e-3, 2e-3], or name more entries)");
+    }
+  }
 }
 
 nlohmann::json parse_evaluation(const nlohmann::json& section, const JsonLocation& at, const LlamaConfig& model) {
@@ -278,6 +349,7 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   for (size_t i = 0; i < methods.size(); ++i) {
     spec.methods.push_back(parse_method_entry(methods[i], top.key("methods").index(i), model));
   }
+  resolve_parent_entries(spec.methods, methods, top.key("methods"));
 
   const auto& seeds = required(doc, "seeds", top, "a list of integer seeds");
   if (!seeds.is_array() || seeds.empty()) top.key("seeds").fail("expected a non-empty list of integer seeds");

@@ -119,6 +119,16 @@ CREATE TABLE attempts (
   PRIMARY KEY (run_key, attempt)
 );
 )sql",
+      // 4: post-hoc runs (LiNeS, soups, task arithmetic) and the runs they combine.
+      R"sql(
+CREATE TABLE run_parents (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  parent_key TEXT NOT NULL REFERENCES runs(key),
+  PRIMARY KEY (run_key, position)
+);
+CREATE INDEX run_parents_parent ON run_parents(parent_key);
+)sql",
   };
   return migrations;
 }

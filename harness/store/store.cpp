@@ -44,7 +44,8 @@ int64_t Store::create_sweep(const std::string& name, const std::string& spec_fil
 }
 
 void Store::add_run(int64_t sweep_id, const std::string& key, const std::string& method,
-                    const std::string& variant, int64_t seed, const std::string& config_json) {
+                    const std::string& variant, int64_t seed, const std::string& config_json,
+                    const std::vector<std::string>& parents) {
   Transaction tx(*db_);
   Statement insert(db_->handle(),
                    "INSERT OR IGNORE INTO runs (key, method, variant, seed, config_json, status) "
@@ -57,12 +58,24 @@ void Store::add_run(int64_t sweep_id, const std::string& key, const std::string&
   Statement param(db_->handle(),
                   "INSERT OR IGNORE INTO params (run_key, name, value_json) VALUES (?, ?, ?)");
   for (const char* section : {"method", "training"}) {
+    if (!config.contains(section)) continue;  // post-hoc runs train nothing
     for (const auto& [name, value] : config.at(section).items()) {
       param.bind(1, key).bind(2, std::string(section) + "." + name).bind(3, value.dump()).run();
     }
   }
   param.bind(1, key).bind(2, std::string("seed")).bind(3, config.at("seed").dump()).run();
+  Statement parent(db_->handle(),
+                   "INSERT OR IGNORE INTO run_parents (run_key, position, parent_key) VALUES (?, ?, ?)");
+  for (size_t i = 0; i < parents.size(); ++i) parent.bind(1, key).bind(2, int64_t(i)).bind(3, parents[i]).run();
   tx.commit();
+}
+
+std::vector<std::string> Store::parents(const std::string& run_key) {
+  Statement s(db_->handle(), "SELECT parent_key FROM run_parents WHERE run_key = ? ORDER BY position");
+  s.bind(1, run_key);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.column_text(0));
+  return out;
 }
 
 std::string Store::run_status(const std::string& key) {
@@ -238,8 +251,9 @@ void Store::end_attempt(const std::string& key, const AttemptEnd& end) {
   if (tx) tx->commit();
 }
 
-void Store::record_failure(const std::string& key, const std::string& reason, double wall_seconds) {
-  end_attempt(key, {"failed", reason, wall_seconds, 0, true});
+void Store::record_failure(const std::string& key, const std::string& reason, double wall_seconds,
+                           const std::string& kind) {
+  end_attempt(key, {kind, reason, wall_seconds, 0, true});
 }
 
 std::vector<AttemptRecord> Store::attempts(const std::string& run_key) {

@@ -15,13 +15,14 @@ namespace tb {
 
 class Database;
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // How an attempt at a run ended (attempts.outcome; runs.failure_kind for the last failed
 // one): done; failed (the worker reported the failure: bad config, non-finite loss; not
 // retried); killed (by a signal it did not ask for); crashed (exited without a result or a
 // reason); timeout; oom (past its memory limit); stale (its coordinator vanished: no
-// heartbeat); interrupted (Ctrl-C; resumes on the next `run`).
+// heartbeat); interrupted (Ctrl-C; resumes on the next `run`); parent_failed (a post-hoc
+// run whose parent run failed: never started).
 struct RunRecord {
   std::string key, method, variant, config_json, status;
   int64_t seed = 0, attempts = 0;
@@ -83,9 +84,13 @@ class Store {
 
   int64_t create_sweep(const std::string& name, const std::string& spec_file,
                        const std::string& spec_json);
-  // Adds runs not yet known as "pending" and links every given run to the sweep.
+  // Adds runs not yet known as "pending" and links every given run to the sweep. A
+  // post-hoc run names the runs it combines (`parents`, in order).
   void add_run(int64_t sweep_id, const std::string& key, const std::string& method,
-               const std::string& variant, int64_t seed, const std::string& config_json);
+               const std::string& variant, int64_t seed, const std::string& config_json,
+               const std::vector<std::string>& parents = {});
+  // The runs a post-hoc run combines, in order (empty for a trained run).
+  std::vector<std::string> parents(const std::string& run_key);
   std::string run_status(const std::string& key);
 
   // Claims a pending or failed run for the coordinator `owner`: it becomes "running" with a
@@ -105,8 +110,9 @@ class Store {
   // Ends its open attempt, if any, as "done".
   void record_success(const RunResult& result);
   void end_attempt(const std::string& key, const AttemptEnd& end);
-  // A failure of the worker's own report: end_attempt with outcome "failed", final.
-  void record_failure(const std::string& key, const std::string& reason, double wall_seconds);
+  // A failure of the worker's own report: end_attempt with outcome `kind` ("failed"), final.
+  void record_failure(const std::string& key, const std::string& reason, double wall_seconds,
+                      const std::string& kind = "failed");
   std::vector<AttemptRecord> attempts(const std::string& run_key);
 
   // Several reads that must agree with each other (one snapshot while a sweep writes):

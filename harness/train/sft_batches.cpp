@@ -23,16 +23,19 @@ Batch make_sft_batch(const std::vector<TaskItem>& items, const std::vector<size_
   const int64_t b = int64_t(seqs.size()), t = int64_t(longest);
   auto input = torch::full({b, t}, kPadToken, torch::kInt64);
   auto labels = torch::full({b, t}, kIgnoreLabel, torch::kInt64);
+  auto response = torch::zeros({b, t}, torch::kBool);
   auto in_a = input.accessor<int64_t, 2>();
   auto lab_a = labels.accessor<int64_t, 2>();
+  auto resp_a = response.accessor<bool, 2>();
   for (int64_t r = 0; r < b; ++r) {
     const auto& s = seqs[r];
     for (size_t p = 0; p + 1 < s.size(); ++p) {
       in_a[r][p] = s[p];
       if (p + 1 >= answer_start[r]) lab_a[r][p] = s[p + 1];
+      if (p >= answer_start[r]) resp_a[r][p] = true;
     }
   }
-  return {input, labels};
+  return {input, labels, response};
 }
 
 }  // namespace tb

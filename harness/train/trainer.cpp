@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "harness/train/dft_loss.h"
 #include "harness/train/optimizer_state.h"
 #include "methods/method.h"
 
@@ -23,7 +24,13 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
       method != nullptr ? method->make_optimizer(params, o)
                         : std::make_unique<torch::optim::AdamW>(params, adamw_options(o));
   torch::optim::Optimizer& optimizer = *owned_optimizer;
-  model->train();
+  const bool zeroth_order = method != nullptr && method->zeroth_order();
+  // Zeroth-order methods evaluate their perturbed losses with dropout off (MeZO).
+  if (zeroth_order) {
+    model->eval();
+  } else {
+    model->train();
+  }
   TrainSummary summary;
   TrainProgress at;
   if (hooks.resume) at = hooks.resume(optimizer);
@@ -39,16 +46,31 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
     const double lr = learning_rate_at(o, step);
     for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
     const Batch batch = next_batch(step);
-    optimizer.zero_grad();
-    const auto loss = causal_lm_loss(model->forward(batch.input_ids), batch.labels);
-    const double loss_value = loss.item<double>();
-    if (!std::isfinite(loss_value)) {
-      throw NonFiniteLoss("non-finite loss (" + std::to_string(loss_value) + ") at step " +
-                          std::to_string(step + 1));
+    auto batch_loss = [&] { return training_loss(o.loss, model->forward(batch.input_ids), batch.labels); };
+    auto check_finite = [&](double loss_value) {
+      if (!std::isfinite(loss_value)) {
+        throw NonFiniteLoss("non-finite loss (" + std::to_string(loss_value) + ") at step " +
+                            std::to_string(step + 1));
+      }
+    };
+    double loss_value = 0;
+    if (zeroth_order) {
+      loss_value = optimizer
+                       .step([&] {
+                         torch::NoGradGuard no_grad;
+                         return batch_loss();
+                       })
+                       .item<double>();
+      check_finite(loss_value);
+    } else {
+      optimizer.zero_grad();
+      const auto loss = batch_loss();
+      loss_value = loss.item<double>();
+      check_finite(loss_value);
+      loss.backward();
+      if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, o.grad_clip);
+      optimizer.step();
     }
-    loss.backward();
-    if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, o.grad_clip);
-    optimizer.step();
     if (method != nullptr) method->after_step(step, optimizer);
     summary.tokens += (batch.labels != kIgnoreLabel).sum().item<int64_t>();
     loss_sum += loss_value;

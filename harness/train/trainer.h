@@ -1,6 +1,8 @@
-// The training loop shared by pretraining and every gradient-based method: AdamW,
-// linear warm-up then the chosen decay, global-norm clipping, loss logged every
-// log_every steps. A non-finite loss stops the run with NonFiniteLoss.
+// The training loop shared by pretraining and every method: AdamW (or the method's
+// optimiser), linear warm-up then the chosen decay, global-norm clipping, the loss the
+// options name (cross-entropy or DFT), logged every log_every steps. A zeroth-order method
+// (MeZO) gets a gradient-free loss closure instead of a backward pass. A non-finite loss
+// stops the run with NonFiniteLoss.
 #pragma once
 #include <functional>
 #include <stdexcept>

@@ -15,6 +15,10 @@ TrainingOptions TrainingOptions::from_json(const nlohmann::json& j) {
   o.weight_decay = j.at("weight_decay").get<double>();
   o.grad_clip = j.at("grad_clip").get<double>();
   o.log_every = j.at("log_every").get<int64_t>();
+  o.loss = j.value("loss", o.loss);
+  o.masked_thought_rate = j.value("masked_thought_rate", o.masked_thought_rate);
+  o.masked_thought_warmup = j.value("masked_thought_warmup", o.masked_thought_warmup);
+  o.masked_thought_replace = j.value("masked_thought_replace", o.masked_thought_replace);
   return o;
 }
 
@@ -31,8 +35,26 @@ const Schema& training_schema() {
        .sweepable = true},
       {.name = "grad_clip", .type = FieldType::kNumber, .default_value = 1.0, .min = 0, .sweepable = true},
       {.name = "log_every", .type = FieldType::kInt, .default_value = 10, .min = 1},
+      {.name = "loss", .type = FieldType::kString, .default_value = "ce", .choices = {"ce", "dft"},
+       .sweepable = true,
+       .help = "token cross-entropy, or DFT's cross-entropy weighted by the detached token probability"},
+      {.name = "masked_thought_rate", .type = FieldType::kNumber, .default_value = 0.0, .min = 0, .max = 1,
+       .sweepable = true,
+       .help = "Masked Thought: the largest rate at which response tokens in the inputs are replaced; 0: off"},
+      {.name = "masked_thought_warmup", .type = FieldType::kNumber, .default_value = 0.66, .min = 0,
+       .max = 1, .sweepable = true,
+       .help = "fraction of the steps over which the mask rate rises linearly to its largest value; 0: fixed"},
+      {.name = "masked_thought_replace", .type = FieldType::kString, .default_value = "mask",
+       .choices = {"mask", "random"}, .sweepable = true,
+       .help = "replace a chosen token with the mask token (pad) or a uniformly random byte token"},
   };
   return schema;
+}
+
+const std::vector<std::string>& training_keys_omitted_at_default() {
+  static const std::vector<std::string> keys = {"loss", "masked_thought_rate", "masked_thought_warmup",
+                                                "masked_thought_replace"};
+  return keys;
 }
 
 double learning_rate_at(const TrainingOptions& o, int64_t step) {

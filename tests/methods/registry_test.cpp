@@ -12,7 +12,13 @@ TEST(MethodRegistry, EveryMethodBuildsFromItsDefaults) {
   for (const auto& info : all_methods()) {
     nlohmann::json hp = nlohmann::json::object();
     for (const auto& f : info.hyperparameters) hp[f.name] = f.default_value;
-    EXPECT_NE(info.make(hp), nullptr) << info.name;
+    if (info.posthoc()) {
+      EXPECT_EQ(info.make, nullptr) << info.name << " trains nothing";
+      EXPECT_NE(info.make_posthoc(hp), nullptr) << info.name;
+      EXPECT_GE(info.min_parents, 1) << info.name;
+    } else {
+      EXPECT_NE(info.make(hp), nullptr) << info.name;
+    }
     EXPECT_EQ(find_method(info.name), &info);
   }
   EXPECT_EQ(find_method("nope"), nullptr);

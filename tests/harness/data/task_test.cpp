@@ -41,6 +41,26 @@ TEST(TaskData, TrainAndEvalAreDisjointAndDeterministic) {
   for (const auto& item : c.eval) EXPECT_EQ(train_ids.count(item.id), 0u) << item.id;
 }
 
+TEST(TaskData, ValidationItemsAreNewAndLeaveTrainAndEvalAlone) {
+  ReverseTask task(3, 6);
+  const TaskData plain = make_task_data(task, 2000, 300, 7);
+  const TaskData with = make_task_data(task, 2000, 300, 7, 250);
+  ASSERT_EQ(with.validation.size(), 250u);
+  EXPECT_TRUE(plain.validation.empty());
+  std::set<std::string> seen;
+  for (size_t i = 0; i < plain.train.size(); ++i) {
+    EXPECT_EQ(with.train[i].id, plain.train[i].id);
+    seen.insert(with.train[i].id);
+  }
+  for (size_t i = 0; i < plain.eval.size(); ++i) {
+    EXPECT_EQ(with.eval[i].id, plain.eval[i].id);
+    seen.insert(with.eval[i].id);
+  }
+  for (const auto& item : with.validation) {
+    EXPECT_TRUE(seen.insert(item.id).second) << item.id << " is also a training, test or validation item";
+  }
+}
+
 TEST(TaskData, TooSmallAnItemSpaceIsAUserError) {
   ReverseTask task(1, 1);  // 26 words in all
   EXPECT_THROW(make_task_data(task, 100, 10, 0), UserError);

@@ -65,6 +65,34 @@ TEST(Pool, RunsAtMostWorkersAtOnceAndKeepsThemBusy) {
   EXPECT_GT(s.busy_seconds, 6 * 0.3);
 }
 
+TEST(Pool, ATaskStartsAfterItsPrerequisitesAndNeverAfterOneFailed) {
+  testing::ScratchDir dir("pool");
+  const fs::path events = dir.path() / "events.txt";
+  auto logged = [&](const std::string& id, const std::string& then) {
+    return shell_task(dir.path(), id, "echo " + id + " >> " + events.string() + "; sleep 0.2; " + then);
+  };
+  std::vector<PoolTask> tasks = {logged("child", "true"), logged("slow_parent", "true"), logged("bad_parent", "exit 3"),
+                                 logged("orphan", "true"), logged("free", "true")};
+  tasks[0].after = {"slow_parent", "not_in_this_pool"};
+  tasks[3].after = {"slow_parent", "bad_parent"};
+  Recorder r;
+  std::vector<std::pair<std::string, std::string>> blocked;
+  PoolHooks hooks = r.hooks();
+  hooks.blocked = [&](const PoolTask& t, const std::string& parent) { blocked.emplace_back(t.id, parent); };
+  PoolOptions o;
+  o.workers = 3;
+  const PoolSummary s = run_pool(tasks, o, hooks);
+  std::vector<std::string> order;
+  std::ifstream in(events);
+  for (std::string line; std::getline(in, line);) order.push_back(line);
+  ASSERT_EQ(order.size(), 4u) << "the orphan never starts";
+  EXPECT_EQ(order.back(), "child") << "the child waits for its parent although it is listed first";
+  EXPECT_EQ(blocked, (std::vector<std::pair<std::string, std::string>>{{"orphan", "bad_parent"}}));
+  EXPECT_EQ(s.done, 3);
+  EXPECT_EQ(s.failed, 2);
+  EXPECT_EQ(r.attempts.count("orphan"), 0u);
+}
+
 TEST(Pool, AHangingTaskIsKilledAtItsTimeoutWithEverythingItStarted) {
   testing::ScratchDir dir("pool");
   const fs::path pid_file = dir.path() / "sleep.pid";

@@ -225,6 +225,24 @@ TEST(Store, FailureIsRecordedWithItsReason) {
   EXPECT_EQ(runs[0].failure_reason, "non-finite loss (nan) at step 3");
 }
 
+TEST(Store, PostHocRunsKeepTheirParentsInOrder) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  const int64_t sweep = store.create_sweep("s", "s.json", "{}");
+  const std::string trained = R"({"method":{"name":"full_ft"},"training":{"lr":0.1},"seed":0})";
+  store.add_run(sweep, "p2", "full_ft", "full_ft", 0, trained);
+  store.add_run(sweep, "p1", "full_ft", "full_ft", 0, trained);
+  store.add_run(sweep, "soup", "soup", "soup of full_ft", 0,
+                R"({"method":{"name":"soup","recipe":"greedy"},"parents":["p2","p1"],"seed":0})", {"p2", "p1"});
+  EXPECT_EQ(store.parents("soup"), (std::vector<std::string>{"p2", "p1"}));
+  EXPECT_TRUE(store.parents("p1").empty());
+  const auto params = store.params("soup");
+  EXPECT_NE(std::find(params.begin(), params.end(), std::pair<std::string, std::string>{"method.recipe", "\"greedy\""}),
+            params.end());
+  store.record_failure("soup", "its parent p1 failed", 0, "parent_failed");
+  EXPECT_EQ(store.runs()[2].failure_kind, "parent_failed");
+}
+
 TEST(Store, ASweepListsTheRunsItSkipped) {
   testing::ScratchDir dir("store");
   Store store(dir.path() / "db.sqlite");

@@ -1,0 +1,87 @@
+#include "harness/exec/run_evaluation.h"
+
+#include <cmath>
+
+#include "evaluators/evaluator.h"
+#include "evaluators/registry.h"
+#include "harness/analysis/spectral.h"
+#include "harness/common/files.h"
+#include "harness/data/rng.h"
+#include "harness/exec/environment.h"
+#include "harness/exec/run_dir.h"
+#include "harness/model/model_io.h"
+#include "harness/train/pretrain.h"
+
+namespace tb {
+namespace {
+
+std::vector<std::pair<std::string, torch::Tensor>> named_weights(const LlamaForCausalLM& model) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& p : model->named_parameters()) out.emplace_back(p.key(), p.value());
+  return out;
+}
+
+// Spectral metrics of every weight matrix the run changed (merged adapters included).
+std::vector<SpectrumValue> spectra_of(const LlamaForCausalLM& base, const LlamaForCausalLM& tuned,
+                                      const nlohmann::json& options) {
+  SpectralOptions o;
+  o.intruder_k = options.at("intruder_k").get<int64_t>();
+  o.intruder_epsilon = options.at("intruder_epsilon").get<double>();
+  std::vector<SpectrumValue> out;
+  for (const auto& m : analyze_changed_matrices(named_weights(base), named_weights(tuned), o)) {
+    for (const auto& [metric, value] : m.metrics) out.push_back({m.matrix, metric, value});
+  }
+  return out;
+}
+
+}  // namespace
+
+TaskData task_data_of(const nlohmann::json& config, int64_t validation_items) {
+  const auto& task_section = config.at("task");
+  const auto task = make_task(task_section);
+  return make_task_data(*task, task_section.at("train_items").get<int64_t>(),
+                        task_section.at("eval_items").get<int64_t>(), fnv1a(task_section.dump()),
+                        validation_items);
+}
+
+std::filesystem::path base_model_of(const nlohmann::json& job) {
+  return base_model_path(job.at("models_dir").get<std::string>(), job.at("config").at("base_model"));
+}
+
+void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann::json& job,
+                               LlamaForCausalLM& base, LlamaForCausalLM& tuned, const TaskData& data,
+                               MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
+                               RunResult& result) {
+  const nlohmann::json& config = job.at("config");
+  result.run_key = job.at("run_key").get<std::string>();
+  const PretrainOptions pretraining = PretrainOptions::from_json(config.at("base_model").at("pretraining"));
+  EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>()};
+  for (const auto& [suite, suite_options] : config.at("evaluation").items()) {
+    auto evaluator = find_evaluator(suite)->make(suite_options);
+    EvalOutput out = evaluator->evaluate(ctx);
+    result.evals.insert(result.evals.end(), out.aggregates.begin(), out.aggregates.end());
+    result.items.insert(result.items.end(), out.items.begin(), out.items.end());
+  }
+  for (const auto& e : result.evals) {
+    if (!std::isfinite(e.value)) {
+      throw std::runtime_error("non-finite evaluation value: " + e.suite + " " + e.model + " " + e.metric +
+                               " (the tuned weights diverged)");
+    }
+  }
+  const auto spectral = config.value("spectral", nlohmann::json{{"enabled", false}});
+  if (spectral.at("enabled").get<bool>()) {
+    const auto spectral_start = std::chrono::steady_clock::now();
+    result.spectra = spectra_of(base, tuned, spectral);
+    log.add(step, "spectral_seconds",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - spectral_start).count());
+  }
+  result.total_params = 0;
+  for (const auto& p : base->parameters()) result.total_params += p.numel();
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.environment = current_environment(job.at("threads").get<int64_t>());
+  result.metrics = log.points;
+  write_file_atomically(run_files::result(dir),
+                        result.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace tb

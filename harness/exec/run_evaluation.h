@@ -1,0 +1,30 @@
+// What a worker does once a run's weights exist, for trained and post-hoc runs alike:
+// evaluate base vs tuned with the run's suites, analyse the spectra of the changed
+// matrices, and write result.json atomically.
+#pragma once
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "harness/data/task.h"
+#include "harness/exec/metric_log.h"
+#include "harness/model/llama.h"
+#include "harness/store/run_result.h"
+
+namespace tb {
+
+// The run's task items (the same for every run of a task, so evaluations pair across
+// runs), plus `validation_items` validation items.
+TaskData task_data_of(const nlohmann::json& config, int64_t validation_items = 0);
+
+// The base model of a job (cached by the coordinator).
+std::filesystem::path base_model_of(const nlohmann::json& job);
+
+// Fills `result`'s evaluations, spectra, environment, metrics and wall time (from
+// `started`), then writes it; `step` labels the metrics logged here.
+void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann::json& job,
+                               LlamaForCausalLM& base, LlamaForCausalLM& tuned, const TaskData& data,
+                               MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
+                               RunResult& result);
+
+}  // namespace tb

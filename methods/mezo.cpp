@@ -1,0 +1,142 @@
+// MeZO: memory-efficient zeroth-order optimisation (Malladi et al., "Fine-Tuning Language
+// Models with Just Forward Passes", NeurIPS 2023, Algorithm 1; reference code
+// princeton-nlp/MeZO large_models/trainer.py zo_perturb_parameters / zo_step / zo_update).
+// Each step, with the step's seed s and z ~ N(0, I) regenerated from s whenever needed:
+//   theta += eps z;  l+ = L(theta; B)          (no gradients, dropout off)
+//   theta -= 2 eps z; l- = L(theta; B)
+//   theta += eps z                             (restored, up to rounding)
+//   g = (l+ - l-) / (2 eps)                    (the projected gradient, a scalar)
+//   theta -= lr (g z + wd theta)               (no weight decay on vectors: norms, biases)
+// z is never stored, so memory stays that of inference plus one parameter's z at a time.
+// It trains the full model or LoRA's A and B ("parameters"), as in the paper's Table 1.
+// The step seeds are a hash of a draw made at preparation and the step, so a resumed run
+// continues exactly.
+#include "methods/mezo.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "methods/full_ft.h"
+#include "methods/lora.h"
+#include "methods/registry.h"
+
+namespace tb {
+
+torch::Tensor mezo_noise(const torch::Tensor& like, at::Generator& generator) {
+  return torch::randn(like.sizes(), generator, like.options().requires_grad(false));
+}
+
+MezoOptimizer::MezoOptimizer(const std::vector<torch::Tensor>& params, double lr, double eps, double weight_decay,
+                             uint64_t seed)
+    : torch::optim::Optimizer({torch::optim::OptimizerParamGroup(params)},
+                              std::make_unique<torch::optim::SGDOptions>(lr)),
+      eps_(eps),
+      weight_decay_(weight_decay),
+      seed_(seed) {}
+
+uint64_t MezoOptimizer::step_seed(int64_t t) const {
+  uint64_t z = seed_ + uint64_t(t + 1) * 0x9e3779b97f4a7c15ULL;  // SplitMix64 finaliser
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return (z ^ (z >> 31)) >> 1;  // LibTorch seeds are taken as non-negative
+}
+
+void MezoOptimizer::perturb(uint64_t seed, double scale) {
+  torch::NoGradGuard no_grad;
+  auto generator = at::detail::createCPUGenerator(seed);
+  for (auto& group : param_groups()) {
+    for (auto& p : group.params()) p.add_(mezo_noise(p, generator), scale);
+  }
+}
+
+torch::Tensor MezoOptimizer::step(LossClosure closure) {
+  TORCH_CHECK(closure != nullptr, "MeZO's step needs a closure that evaluates the loss");
+  const uint64_t seed = step_seed(steps_done);
+  perturb(seed, eps_);
+  const torch::Tensor loss_plus = closure();
+  perturb(seed, -2 * eps_);
+  const torch::Tensor loss_minus = closure();
+  perturb(seed, eps_);
+  const double g = (loss_plus.item<double>() - loss_minus.item<double>()) / (2 * eps_);
+  last_projected_gradient = g;
+  torch::NoGradGuard no_grad;
+  auto generator = at::detail::createCPUGenerator(seed);
+  for (auto& group : param_groups()) {
+    const double lr = group.options().get_lr();
+    for (auto& p : group.params()) {
+      const auto z = mezo_noise(p, generator);
+      if (weight_decay_ > 0 && p.dim() >= 2) p.add_(p, -lr * weight_decay_);
+      p.add_(z, -lr * g);
+    }
+  }
+  ++steps_done;
+  return loss_plus;
+}
+
+std::vector<torch::Tensor> Mezo::prepare(LlamaForCausalLM& model, const MethodContext& context) {
+  auto params = inner_->prepare(model, context);
+  // The trainer evaluates MeZO's losses without gradients, so nothing is ever stored for
+  // backpropagation even though the parameters are marked trainable.
+  seed_ = uint64_t(torch::randint(1LL << 62, {1}, torch::kInt64).item<int64_t>());
+  return params;
+}
+
+std::unique_ptr<torch::optim::Optimizer> Mezo::make_optimizer(const std::vector<torch::Tensor>& params,
+                                                              const TrainingOptions& o) {
+  auto optimizer = std::make_unique<MezoOptimizer>(params, o.lr, options_.eps, o.weight_decay, seed_);
+  optimizer_ = optimizer.get();
+  return optimizer;
+}
+
+nlohmann::json Mezo::details() const {
+  nlohmann::json out = {{"parameters", options_.parameters}, {"eps", options_.eps}};
+  if (optimizer_ != nullptr) {
+    out["steps"] = optimizer_->steps_done;
+    out["last_projected_gradient"] = optimizer_->last_projected_gradient;
+  }
+  return out;
+}
+
+void Mezo::save_state(std::map<std::string, torch::Tensor>&, nlohmann::json& values) const {
+  values["mezo_steps"] = optimizer_ != nullptr ? optimizer_->steps_done : 0;
+}
+
+void Mezo::load_state(const std::map<std::string, torch::Tensor>&, const nlohmann::json& values) {
+  if (optimizer_ != nullptr) optimizer_->steps_done = values.at("mezo_steps").get<int64_t>();
+}
+
+MethodInfo mezo_info() {
+  Schema schema = {
+      {.name = "eps",
+       .type = FieldType::kNumber,
+       .default_value = 1e-3,
+       .min = 0,
+       .min_exclusive = true,
+       .sweepable = true,
+       .help = "perturbation scale (the paper: 1e-3 for full parameters, 1e-2 for LoRA)"},
+      {.name = "parameters",
+       .type = FieldType::kString,
+       .default_value = "full",
+       .choices = {"full", "lora"},
+       .sweepable = true,
+       .help = "train every weight, or LoRA adapters (rank, alpha, target_modules apply)"},
+  };
+  for (const Field& f : lora_family_schema(false)) schema.push_back(f);
+  return {"mezo",
+          "MeZO (Malladi et al. 2023): zeroth-order SGD from two forward passes with seeded perturbations",
+          schema,
+          [](const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
+            if (hp.at("parameters").get<std::string>() == "lora") check_lora_family(hp, model, where);
+          },
+          [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+            MezoOptions o{hp.at("eps").get<double>(), hp.at("parameters").get<std::string>()};
+            std::unique_ptr<Method> inner;
+            if (o.parameters == "lora") {
+              inner = std::make_unique<Lora>(lora_options_from(hp));
+            } else {
+              inner = std::make_unique<FullFineTuning>();
+            }
+            return std::make_unique<Mezo>(o, std::move(inner));
+          }};
+}
+
+}  // namespace tb

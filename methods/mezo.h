@@ -1,0 +1,64 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+
+#include "methods/method.h"
+
+namespace tb {
+
+struct MethodInfo;
+MethodInfo mezo_info();
+
+// z for one parameter: standard normal values of its shape from `generator`. MeZO draws
+// the z of every parameter, in a fixed order, from one generator seeded with the step's
+// seed, so the same seed regenerates the same z bit for bit and z is never stored.
+torch::Tensor mezo_noise(const torch::Tensor& like, at::Generator& generator);
+
+// The zeroth-order SGD step of MeZO as a LibTorch optimiser. step(closure) needs a closure
+// that returns the loss on the step's batch without gradients; it returns l+.
+class MezoOptimizer : public torch::optim::Optimizer {
+ public:
+  MezoOptimizer(const std::vector<torch::Tensor>& params, double lr, double eps, double weight_decay,
+                uint64_t seed);
+  torch::Tensor step(LossClosure closure) override;
+
+  // The seed of step t's perturbation: a hash of the run's seed and t.
+  uint64_t step_seed(int64_t t) const;
+  // theta += scale * z(seed), over every parameter in order.
+  void perturb(uint64_t seed, double scale);
+
+  int64_t steps_done = 0;
+  double last_projected_gradient = 0;  // (l+ - l-) / (2 eps) of the last step
+
+ private:
+  double eps_, weight_decay_;
+  uint64_t seed_;
+};
+
+struct MezoOptions {
+  double eps = 1e-3;
+  std::string parameters = "full";  // or "lora"
+};
+
+// MeZO wraps the method that chooses the trainable parameters (full FT or LoRA) and
+// replaces its optimiser.
+class Mezo : public Method {
+ public:
+  Mezo(MezoOptions o, std::unique_ptr<Method> inner) : options_(std::move(o)), inner_(std::move(inner)) {}
+  std::vector<torch::Tensor> prepare(LlamaForCausalLM& model, const MethodContext& context) override;
+  std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<torch::Tensor>& params,
+                                                          const TrainingOptions& options) override;
+  bool zeroth_order() const override { return true; }
+  void merge(LlamaForCausalLM& model) override { inner_->merge(model); }
+  nlohmann::json details() const override;
+  void save_state(std::map<std::string, torch::Tensor>& tensors, nlohmann::json& values) const override;
+  void load_state(const std::map<std::string, torch::Tensor>& tensors, const nlohmann::json& values) override;
+
+ private:
+  MezoOptions options_;
+  std::unique_ptr<Method> inner_;
+  uint64_t seed_ = 0;
+  MezoOptimizer* optimizer_ = nullptr;  // owned by the trainer
+};
+
+}  // namespace tb
