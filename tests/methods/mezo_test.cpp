@@ -73,7 +73,8 @@ TEST(Mezo, WeightDecaySkipsVectors) {
   MezoOptimizer optimizer({matrix, vector}, 0.5, 1e-3, 0.1, 1);
   optimizer.step([] { return torch::zeros({}, torch::kFloat64); });  // g = 0: only decay moves
   EXPECT_TRUE(torch::allclose(matrix, torch::full({3, 3}, 0.95, torch::kFloat64)));
-  EXPECT_TRUE(torch::equal(vector, torch::ones({3}, torch::kFloat64)));
+  // Unchanged but for the rounding of the +eps z, -2 eps z, +eps z perturbations.
+  EXPECT_TRUE(torch::allclose(vector, torch::ones({3}, torch::kFloat64), 0, 1e-12));
 }
 
 }  // namespace

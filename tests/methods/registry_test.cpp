@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "methods/method.h"
+#include "methods/posthoc.h"
 #include "tests/test_util.h"
 
 namespace tb {

@@ -15,8 +15,8 @@ namespace {
 TEST(DftLoss, EqualsTheClosedFormOnAHandMadeExample) {
   // One sequence of three positions over a vocabulary of 3; the middle one is ignored.
   const auto logits = torch::tensor({{{2.0f, 0.0f, 0.0f}, {0.0f, 1.0f, 0.0f}, {0.0f, 0.0f, std::log(3.0f)}}});
-  const auto labels = torch::tensor({{{0, kIgnoreLabel, 1}}}, torch::kInt64).reshape({1, 3});
-  // p_0 = e^2 / (e^2 + 2); p_2 = 1 / (1 + 1 + 3) = 0.2.
+  const auto labels = torch::tensor(std::vector<int64_t>{0, kIgnoreLabel, 1}).reshape({1, 3});
+  // p_0 = e^2 / (e^2 + 2); p_2 = 1 / (1 + 1 + 3) = 0.2 (label 1 at the last position).
   const double p0 = std::exp(2.0) / (std::exp(2.0) + 2), p2 = 0.2;
   const double expected = (-p0 * std::log(p0) - p2 * std::log(p2)) / (2 + 1e-8);
   EXPECT_NEAR(dft_loss(logits, labels).item<double>(), expected, 1e-6);

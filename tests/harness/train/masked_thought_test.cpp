@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "harness/data/reverse_task.h"
+#include "harness/model/llama.h"
 #include "harness/model/tokenizer.h"
 #include "harness/train/sft_batches.h"
 
