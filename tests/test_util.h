@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "harness/common/check.h"
 #include "harness/model/llama_config.h"
+#include "harness/spec/spec.h"
 
 namespace tb::testing {
 
@@ -65,6 +67,16 @@ inline nlohmann::json small_spec() {
     "seeds": [0, 1],
     "evaluation": {"task_accuracy": {}, "forgetting": {"sequences": 4, "seq_len": 16}}
   })");
+}
+
+// The UserError message for a spec document ("spec.json"), or "" if it is valid.
+inline std::string spec_error(const nlohmann::json& doc) {
+  try {
+    parse_spec(doc, "spec.json");
+    return "";
+  } catch (const UserError& e) {
+    return e.what();
+  }
 }
 
 }  // namespace tb::testing

@@ -12,18 +12,10 @@
 #include "harness/train/trainer.h"
 #include "methods/method.h"
 #include "methods/registry.h"
+#include "tools/bench/bench_model.h"
 
 namespace tb {
 namespace {
-
-double peak_resident_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
-  }
-  return 0;
-}
 
 LlamaConfig large_config() {
   LlamaConfig c;
@@ -69,7 +61,7 @@ void run(benchmark::State& state, const std::string& mode) {
   }
   state.counters["parameters_M"] = double(parameters) / 1e6;
   state.counters["weights_MiB"] = double(parameters) * 4.0 / (1 << 20);
-  state.counters["peak_rss_MiB"] = peak_resident_mib();
+  state.counters["peak_rss_MiB"] = bench::peak_resident_mib();
 }
 
 const bool registered = [] {

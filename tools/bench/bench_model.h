@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <fstream>
+#include <string>
 #include <nlohmann/json.hpp>
 
 #include "harness/data/reverse_task.h"
@@ -35,6 +36,16 @@ inline Batch quickstart_batch() {
   std::vector<size_t> idx;
   for (size_t i = 0; i < 32; ++i) idx.push_back(i);
   return make_sft_batch(data.train, idx);
+}
+
+// The process's peak resident memory (VmHWM) in MiB.
+inline double peak_resident_mib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
+  }
+  return 0;
 }
 
 }  // namespace tb::bench

@@ -31,15 +31,6 @@ nlohmann::json bench_hyperparameters(const MethodInfo& info) {
   return hp;
 }
 
-double peak_resident_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
-  }
-  return 0;
-}
-
 void run_steps(benchmark::State& state, const MethodInfo& info) {
   torch::set_num_threads(1);
   torch::manual_seed(0);
@@ -69,7 +60,7 @@ void run_steps(benchmark::State& state, const MethodInfo& info) {
       benchmark::Counter(target_tokens, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["trainable"] = double(trainable);
   state.counters["optimizer_KiB"] = double(summary.optimizer_state_bytes) / 1024.0;
-  state.counters["peak_rss_MiB"] = peak_resident_mib();
+  state.counters["peak_rss_MiB"] = bench::peak_resident_mib();
 }
 
 const bool registered = [] {

@@ -10,7 +10,7 @@ inference=""
 for mode in inference mezo mezo_lora full_ft; do
   # CSV columns: name, iterations, real_time, cpu_time, time_unit, bytes/s, items/s, label,
   # error_occurred, error_message, parameters_M, peak_rss_MiB, weights_MiB
-  line=$("$bench" --benchmark_filter="^Memory/${mode}\$" --benchmark_format=csv 2>/dev/null | grep '^"Memory/')
+  line=$("$bench" --benchmark_filter="^Memory/${mode}/" --benchmark_format=csv 2>/dev/null | grep '^"Memory/')
   peak=$(echo "$line" | awk -F, '{print $12}')
   inference=${inference:-$peak}
   echo "$line" | awk -F, -v m="$mode" -v base="$inference" '{

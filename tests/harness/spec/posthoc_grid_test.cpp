@@ -18,14 +18,7 @@ nlohmann::json spec_with(const nlohmann::json& methods) {
   return doc;
 }
 
-std::string error_of(const nlohmann::json& doc) {
-  try {
-    parse_spec(doc, "spec.json");
-    return "";
-  } catch (const UserError& e) {
-    return e.what();
-  }
-}
+std::string error_of(const nlohmann::json& doc) { return testing::spec_error(doc); }
 
 const nlohmann::json kFullFtGrid = {{"method", "full_ft"}, {"id", "ft"}, {"lr", {1e-3, 2e-3, 4e-3}}};
 

@@ -13,15 +13,7 @@ namespace {
 
 using testing::small_spec;
 
-// The UserError message for a spec document, or "" if it is valid.
-std::string error_of(const nlohmann::json& doc) {
-  try {
-    parse_spec(doc, "spec.json");
-    return "";
-  } catch (const UserError& e) {
-    return e.what();
-  }
-}
+std::string error_of(const nlohmann::json& doc) { return testing::spec_error(doc); }
 
 TEST(Spec, AcceptsAValidSpecAndFillsDefaults) {
   const Spec spec = parse_spec(small_spec(), "spec.json");
