@@ -43,7 +43,11 @@ MethodInfo bitfit_info() {
                   "only those");
         }
       },
-      [](const nlohmann::json&) -> std::unique_ptr<Method> { return std::make_unique<BitFit>(); }};
+      [](const nlohmann::json&) -> std::unique_ptr<Method> { return std::make_unique<BitFit>(); },
+      /*make_posthoc=*/nullptr,
+      ParentGrouping::kNone,
+      /*min_parents=*/0,
+      /*keeps_base_parameters=*/false};  // the biases it adds
 }
 
 }  // namespace tb

@@ -9,11 +9,13 @@
 //   theta -= lr (g z + wd theta)               (no weight decay on vectors: norms, biases)
 // z is never stored, so memory stays that of inference plus one parameter's z at a time.
 // It trains the full model or LoRA's A and B ("parameters"), as in the paper's Table 1.
-// The step seeds are a hash of a draw made at preparation and the step, so a resumed run
-// continues exactly.
+// The step seeds are a hash of a draw from LibTorch's generator made at preparation and
+// of the step, so a resumed run continues exactly.
 #include "methods/mezo.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
 
 #include "methods/full_ft.h"
 #include "methods/lora.h"
@@ -26,9 +28,10 @@ torch::Tensor mezo_noise(const torch::Tensor& like, at::Generator& generator) {
 }
 
 MezoOptimizer::MezoOptimizer(const std::vector<torch::Tensor>& params, double lr, double eps, double weight_decay,
-                             uint64_t seed)
+                             uint64_t seed, std::shared_ptr<MezoProgress> progress)
     : torch::optim::Optimizer({torch::optim::OptimizerParamGroup(params)},
                               std::make_unique<torch::optim::SGDOptions>(lr)),
+      progress(std::move(progress)),
       eps_(eps),
       weight_decay_(weight_decay),
       seed_(seed) {}
@@ -50,14 +53,17 @@ void MezoOptimizer::perturb(uint64_t seed, double scale) {
 
 torch::Tensor MezoOptimizer::step(LossClosure closure) {
   TORCH_CHECK(closure != nullptr, "MeZO's step needs a closure that evaluates the loss");
-  const uint64_t seed = step_seed(steps_done);
+  const uint64_t seed = step_seed(progress->steps_done);
   perturb(seed, eps_);
   const torch::Tensor loss_plus = closure();
   perturb(seed, -2 * eps_);
   const torch::Tensor loss_minus = closure();
   perturb(seed, eps_);
+  // A non-finite loss ends the run (the trainer reports it); never apply a NaN update.
+  if (!std::isfinite(loss_plus.item<double>())) return loss_plus;
+  if (!std::isfinite(loss_minus.item<double>())) return loss_minus;
   const double g = (loss_plus.item<double>() - loss_minus.item<double>()) / (2 * eps_);
-  last_projected_gradient = g;
+  progress->last_projected_gradient = g;
   torch::NoGradGuard no_grad;
   auto generator = at::detail::createCPUGenerator(seed);
   for (auto& group : param_groups()) {
@@ -68,7 +74,7 @@ torch::Tensor MezoOptimizer::step(LossClosure closure) {
       p.add_(z, -lr * g);
     }
   }
-  ++steps_done;
+  ++progress->steps_done;
   return loss_plus;
 }
 
@@ -82,26 +88,24 @@ std::vector<torch::Tensor> Mezo::prepare(LlamaForCausalLM& model, const MethodCo
 
 std::unique_ptr<torch::optim::Optimizer> Mezo::make_optimizer(const std::vector<torch::Tensor>& params,
                                                               const TrainingOptions& o) {
-  auto optimizer = std::make_unique<MezoOptimizer>(params, o.lr, options_.eps, o.weight_decay, seed_);
-  optimizer_ = optimizer.get();
-  return optimizer;
+  return std::make_unique<MezoOptimizer>(params, o.lr, options_.eps, o.weight_decay, seed_, progress_);
 }
 
 nlohmann::json Mezo::details() const {
-  nlohmann::json out = {{"parameters", options_.parameters}, {"eps", options_.eps}};
-  if (optimizer_ != nullptr) {
-    out["steps"] = optimizer_->steps_done;
-    out["last_projected_gradient"] = optimizer_->last_projected_gradient;
-  }
-  return out;
+  return {{"parameters", options_.parameters},
+          {"eps", options_.eps},
+          {"steps", progress_->steps_done},
+          {"last_projected_gradient", progress_->last_projected_gradient}};
 }
 
 void Mezo::save_state(std::map<std::string, torch::Tensor>&, nlohmann::json& values) const {
-  values["mezo_steps"] = optimizer_ != nullptr ? optimizer_->steps_done : 0;
+  values["mezo_steps"] = progress_->steps_done;
+  values["mezo_last_projected_gradient"] = progress_->last_projected_gradient;
 }
 
 void Mezo::load_state(const std::map<std::string, torch::Tensor>&, const nlohmann::json& values) {
-  if (optimizer_ != nullptr) optimizer_->steps_done = values.at("mezo_steps").get<int64_t>();
+  progress_->steps_done = values.at("mezo_steps").get<int64_t>();
+  progress_->last_projected_gradient = values.at("mezo_last_projected_gradient").get<double>();
 }
 
 MethodInfo mezo_info() {

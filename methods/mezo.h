@@ -14,21 +14,29 @@ MethodInfo mezo_info();
 // seed, so the same seed regenerates the same z bit for bit and z is never stored.
 torch::Tensor mezo_noise(const torch::Tensor& like, at::Generator& generator);
 
+// Where MeZO stands; shared by the optimiser and the method, which outlives it (the
+// method's details and checkpoint state read it).
+struct MezoProgress {
+  int64_t steps_done = 0;
+  double last_projected_gradient = 0;  // (l+ - l-) / (2 eps) of the last step
+};
+
 // The zeroth-order SGD step of MeZO as a LibTorch optimiser. step(closure) needs a closure
-// that returns the loss on the step's batch without gradients; it returns l+.
+// that returns the loss on the step's batch without gradients; it returns l+, or the
+// first non-finite loss without updating anything.
 class MezoOptimizer : public torch::optim::Optimizer {
  public:
   MezoOptimizer(const std::vector<torch::Tensor>& params, double lr, double eps, double weight_decay,
-                uint64_t seed);
+                uint64_t seed, std::shared_ptr<MezoProgress> progress = std::make_shared<MezoProgress>());
   torch::Tensor step(LossClosure closure) override;
 
-  // The seed of step t's perturbation: a hash of the run's seed and t.
+  // The seed of step t's perturbation: a hash of the optimiser's seed (drawn from
+  // LibTorch's generator when the method is prepared) and t.
   uint64_t step_seed(int64_t t) const;
   // theta += scale * z(seed), over every parameter in order.
   void perturb(uint64_t seed, double scale);
 
-  int64_t steps_done = 0;
-  double last_projected_gradient = 0;  // (l+ - l-) / (2 eps) of the last step
+  std::shared_ptr<MezoProgress> progress;
 
  private:
   double eps_, weight_decay_;
@@ -58,7 +66,7 @@ class Mezo : public Method {
   MezoOptions options_;
   std::unique_ptr<Method> inner_;
   uint64_t seed_ = 0;
-  MezoOptimizer* optimizer_ = nullptr;  // owned by the trainer
+  std::shared_ptr<MezoProgress> progress_ = std::make_shared<MezoProgress>();
 };
 
 }  // namespace tb

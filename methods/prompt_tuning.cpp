@@ -77,7 +77,7 @@ MethodInfo prompt_tuning_info() {
       /*make_posthoc=*/nullptr,
       ParentGrouping::kNone,
       /*min_parents=*/0,
-      /*folds_into_weights=*/false};
+      /*keeps_base_parameters=*/false};
 }
 
 }  // namespace tb

@@ -33,9 +33,10 @@ struct MethodInfo {
   std::unique_ptr<PosthocMethod> (*make_posthoc)(const nlohmann::json& hyperparameters) = nullptr;
   ParentGrouping parents = ParentGrouping::kNone;
   int64_t min_parents = 0;  // per cell
-  // False for a method that leaves its own parameters in the model (prompt tuning): its
-  // runs cannot be parents of weight-space methods.
-  bool folds_into_weights = true;
+  // False for a method whose merged model has parameters the base model lacks (prompt
+  // tuning's embeddings, the biases SSF and BitFit add): its runs cannot be parents of
+  // weight-space methods, which combine parameters with the base model's.
+  bool keeps_base_parameters = true;
 
   bool posthoc() const { return make_posthoc != nullptr; }
 };

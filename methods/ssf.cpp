@@ -90,7 +90,11 @@ MethodInfo ssf_info() {
       nullptr,
       [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
         return std::make_unique<Ssf>(hp.at("init_std").get<double>());
-      }};
+      },
+      /*make_posthoc=*/nullptr,
+      ParentGrouping::kNone,
+      /*min_parents=*/0,
+      /*keeps_base_parameters=*/false};  // its shifts become biases
 }
 
 }  // namespace tb

@@ -18,6 +18,7 @@
 #include "harness/exec/worker.h"
 #include "harness/store/store.h"
 #include "harness/train/pretrain.h"
+#include "methods/registry.h"
 
 namespace tb {
 namespace {
@@ -287,7 +288,7 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
       for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir)})
         fs::remove(stale);
       write_file_atomically(run_files::job(dir),
-                            nlohmann::json{{"kind", run.parents.empty() ? "finetune" : "posthoc"},
+                            nlohmann::json{{"kind", find_method(run.method)->posthoc() ? "posthoc" : "finetune"},
                                            {"run_key", run.key},
                                            {"parents", parents},
                                            {"config", run.config},
@@ -302,7 +303,13 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
     }
   };
   hooks.blocked = [&](const PoolTask& task, const std::string& parent) {
-    fail_without_attempt(*by_key.at(task.id), "not run: its parent " + parent_label(parent) + " failed", "parent_failed");
+    const RunConfig& run = *by_key.at(task.id);
+    if (store.run_status(parent) == "pending") {  // stopped, not failed: it resumes, and so does this run
+      ++outcome.not_started;
+      progress.finished(label_of(run), "not started: its parent " + parent_label(parent) + " was stopped", 0, false);
+      return;
+    }
+    fail_without_attempt(run, "not run: its parent " + parent_label(parent) + " failed", "parent_failed");
   };
   hooks.started = [&](const PoolTask& task, int64_t pid) {
     started[task.id] = Clock::now();

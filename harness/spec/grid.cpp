@@ -129,7 +129,12 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
         std::vector<RunConfig> parent_runs;
         std::string of_label;
         for (size_t j : of) {
-          for (size_t r : runs_of_entry[j]) parent_runs.push_back(runs[r]);
+          for (size_t r : runs_of_entry[j]) {
+            // A cell two named entries share (the same config) is one parent.
+            const bool seen = std::any_of(parent_runs.begin(), parent_runs.end(),
+                                          [&](const RunConfig& p) { return p.key == runs[r].key; });
+            if (!seen) parent_runs.push_back(runs[r]);
+          }
           of_label += (of_label.empty() ? "" : " + ") + entry_label(j);
         }
         if (info->parents == ParentGrouping::kEachRun) {

@@ -208,9 +208,9 @@ void resolve_parent_entries(std::vector<MethodEntry>& entries, const nlohmann::j
       const size_t j = matches[0];
       const MethodInfo* parent = find_method(method_of(j));
       if (parent->posthoc()) where.fail("\"" + wanted + "\" is a post-hoc entry; parents must be trained entries");
-      if (!parent->folds_into_weights)
-        where.fail("\"" + wanted + "\" (" + parent->name + ") keeps its own parameters outside the model's weights, "
-                   "so " + info->name + " cannot combine its runs");
+      if (!parent->keeps_base_parameters)
+        where.fail("\"" + wanted + "\" (" + parent->name + ") leaves parameters the base model does not have "
+                   "(prompt embeddings or biases), so " + info->name + " cannot combine its runs with the base model");
       if (std::find(entries[i].of.begin(), entries[i].of.end(), j) != entries[i].of.end())
         where.fail("\"" + wanted + "\" is named twice");
       entries[i].of.push_back(j);

@@ -8,6 +8,10 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "methods/registry.h"
+
 namespace tb {
 namespace {
 
@@ -52,10 +56,10 @@ TEST(Mezo, OnAQuadraticTheEstimateIsTheDirectionalDerivative) {
   const auto loss_plus = optimizer.step([&] { return loss_at(theta); });
   const double directional = z.dot(a.mv(theta0) + b).item<double>();
   // Central differences are exact for a quadratic: only rounding separates them.
-  EXPECT_NEAR(optimizer.last_projected_gradient, directional, 1e-8 * (1 + std::abs(directional)));
+  EXPECT_NEAR(optimizer.progress->last_projected_gradient, directional, 1e-8 * (1 + std::abs(directional)));
   EXPECT_NEAR(loss_plus.item<double>(), loss_at(theta0 + eps * z).item<double>(), 1e-12);
-  EXPECT_TRUE(torch::allclose(theta, theta0 - lr * optimizer.last_projected_gradient * z, 0, 1e-12));
-  EXPECT_EQ(optimizer.steps_done, 1);
+  EXPECT_TRUE(torch::allclose(theta, theta0 - lr * optimizer.progress->last_projected_gradient * z, 0, 1e-12));
+  EXPECT_EQ(optimizer.progress->steps_done, 1);
 }
 
 TEST(Mezo, ManyStepsDescendAQuadraticInExpectation) {
@@ -66,6 +70,34 @@ TEST(Mezo, ManyStepsDescendAQuadraticInExpectation) {
   MezoOptimizer optimizer({theta}, 0.02, 1e-3, 0, 5);
   for (int i = 0; i < 400; ++i) optimizer.step([&] { return loss_at(); });
   EXPECT_LT(loss_at().item<double>(), 0.2 * start);
+}
+
+TEST(Mezo, ANonFiniteLossUpdatesNothing) {
+  auto theta = torch::ones({4}, torch::kFloat64);
+  MezoOptimizer optimizer({theta}, 0.1, 1e-3, 0, 3);
+  int calls = 0;
+  const auto loss = optimizer.step([&] {
+    return torch::full({}, ++calls == 2 ? std::nan("") : 1.0, torch::kFloat64);  // l- is NaN
+  });
+  EXPECT_TRUE(std::isnan(loss.item<double>())) << "the trainer sees the NaN and stops the run";
+  EXPECT_TRUE(torch::allclose(theta, torch::ones({4}, torch::kFloat64), 0, 1e-12));
+  EXPECT_EQ(optimizer.progress->steps_done, 0);
+}
+
+TEST(Mezo, DetailsOutliveTheOptimiser) {
+  const MethodInfo* info = find_method("mezo");
+  nlohmann::json hp;
+  for (const auto& f : info->hyperparameters) hp[f.name] = f.default_value;
+  auto method = info->make(hp);
+  torch::manual_seed(0);
+  auto p = torch::zeros({3}, torch::kFloat64);
+  {
+    auto optimizer = method->make_optimizer({p}, TrainingOptions{});
+    optimizer->step([&] { return p.sum(); });
+    optimizer->step([&] { return p.sum(); });
+  }  // the trainer destroys its optimiser before the worker asks for the details
+  EXPECT_EQ(method->details().at("steps"), 2);
+  EXPECT_NE(method->details().at("last_projected_gradient").get<double>(), 0.0) << "z . grad(sum) = sum(z)";
 }
 
 TEST(Mezo, WeightDecaySkipsVectors) {

@@ -3,7 +3,7 @@
 // (about 100M parameters, 400 MiB of fp32 weights) for the weights and optimiser state to
 // dominate LibTorch's own footprint. Peak memory is per process: run one mode per process
 // (tools/bench/memory.sh does). From the repository root:
-//   build/bench_memory --benchmark_filter='Memory/mezo$'
+//   build/bench_memory --benchmark_filter='Memory/mezo/'
 #include <benchmark/benchmark.h>
 
 #include <fstream>

@@ -95,7 +95,10 @@ TEST(PosthocGrid, BadParentsAreNamedWithTheirPath) {
                 .find("methods[2].of: \"s\" is a post-hoc entry"),
             std::string::npos);
   EXPECT_NE(error_of(spec_with({{{"method", "prompt_tuning"}}, {{"method", "lines"}, {"of", "prompt_tuning"}}}))
-                .find("keeps its own parameters outside the model's weights"),
+                .find("leaves parameters the base model does not have"),
+            std::string::npos);
+  EXPECT_NE(error_of(spec_with({{{"method", "ssf"}}, {{"method", "lines"}, {"of", "ssf"}}}))
+                .find("methods[1].of: \"ssf\" (ssf) leaves parameters the base model does not have"),
             std::string::npos);
   EXPECT_NE(error_of(spec_with({{{"method", "full_ft"}}, {{"method", "soup"}, {"of", "full_ft"}}}))
                 .find("methods[1].of: soup combines the runs of one seed, and these entries have 1 per seed; it "
@@ -110,6 +113,14 @@ TEST(PosthocGrid, BadParentsAreNamedWithTheirPath) {
   EXPECT_NE(error_of(spec_with({kFullFtGrid, {{"method", "lora"}, {"id", "ft"}}}))
                 .find("methods[1].id: \"ft\" is already the id of methods[0]"),
             std::string::npos);
+  // Two entries named together give the soup both entries' runs of each seed, each once
+  // (the same cell listed by both entries is one ingredient).
+  const auto shared = expand_grid(parse_spec(
+      spec_with({{{"method", "full_ft"}, {"id", "a"}, {"lr", {1e-3, 2e-3}}}, {{"method", "full_ft"}, {"id", "b"}, {"lr", 1e-3}},
+                 {{"method", "soup"}, {"of", {"a", "b"}}}}),
+      "s.json"));
+  ASSERT_EQ(shared.size(), 2u * 3u + 2u);
+  EXPECT_EQ(shared[6].parents.size(), 2u);
   // Two entries named together give the soup both entries' runs of each seed.
   const auto runs = expand_grid(parse_spec(
       spec_with({{{"method", "full_ft"}}, {{"method", "lora"}, {"rank", 2}},

@@ -56,15 +56,24 @@ TEST(MaskedThought, MaskedCountIsBinomialAtTheRate) {
   const Batch batch = reverse_batch(256);
   const double p = 0.3;
   const int64_t candidates = batch.response.sum().item<int64_t>();
+  const auto per_row_candidates = batch.response.sum(1);
   int64_t masked = 0, trials = 0;
+  double squared_deviation = 0, expected_variance = 0;
   for (uint64_t seed = 0; seed < 20; ++seed) {
     Rng rng(seed);
-    masked += (mask_response_inputs(batch, p, false, rng).input_ids != batch.input_ids).sum().item<int64_t>();
+    const auto changed = mask_response_inputs(batch, p, false, rng).input_ids != batch.input_ids;
+    masked += changed.sum().item<int64_t>();
     trials += candidates;
+    // Per sequence k ~ Binomial(m, p): E (k - m p)^2 = m p (1 - p).
+    const auto m = per_row_candidates.to(torch::kFloat64);
+    squared_deviation += (changed.sum(1).to(torch::kFloat64) - m * p).pow(2).sum().item<double>();
+    expected_variance += (m * p * (1 - p)).sum().item<double>();
   }
   // Binomial(trials, p): mean trials p, sd sqrt(trials p (1 - p)); 4 sd either side.
   const double sd = std::sqrt(double(trials) * p * (1 - p));
   EXPECT_NEAR(double(masked), double(trials) * p, 4 * sd) << masked << " of " << trials;
+  // The spread too: masking round(m p) positions every time would have almost none.
+  EXPECT_NEAR(squared_deviation / expected_variance, 1.0, 0.15);
 }
 
 TEST(MaskedThought, RateWarmsUpLinearlyThenHolds) {
