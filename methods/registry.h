@@ -37,6 +37,9 @@ struct MethodInfo {
   // tuning's embeddings, the biases SSF and BitFit add): its runs cannot be parents of
   // weight-space methods, which combine parameters with the base model's.
   bool keeps_base_parameters = true;
+  // Validation items of the task a cell with these hyperparameters needs (greedy soups);
+  // null: none. Lets spec validation check that the task has that many.
+  int64_t (*validation_items)(const nlohmann::json& hyperparameters) = nullptr;
 
   bool posthoc() const { return make_posthoc != nullptr; }
 };

@@ -91,6 +91,9 @@ MethodInfo soup_info() {
   };
   info.parents = ParentGrouping::kPerSeed;
   info.min_parents = 2;
+  info.validation_items = [](const nlohmann::json& hp) -> int64_t {
+    return hp.at("recipe") == "greedy" ? hp.at("validation_items").get<int64_t>() : 0;
+  };
   return info;
 }
 

@@ -224,6 +224,27 @@ void resolve_parent_entries(std::vector<MethodEntry>& entries, const nlohmann::j
   }
 }
 
+// Methods that select on validation items (greedy soups) need the task to have that many
+// items beyond its training and test items.
+void check_validation_items(const std::vector<MethodEntry>& entries, const nlohmann::json& task,
+                            const JsonLocation& at) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const MethodInfo* info = find_method(entries[i].values.at("method").get<std::string>());
+    if (info->validation_items == nullptr) continue;
+    int64_t most = 0;
+    for (const auto& combo : expand_sweeps(entries[i].values, method_entry_schema(info->name))) {
+      most = std::max(most, info->validation_items(combo));
+    }
+    if (most == 0) continue;
+    try {
+      make_task_data(*make_task(task), task.at("train_items").get<int64_t>(), task.at("eval_items").get<int64_t>(), 0,
+                     most);
+    } catch (const UserError& e) {
+      at.index(i).key("validation_items").fail(e.what());
+    }
+  }
+}
+
 nlohmann::json parse_evaluation(const nlohmann::json& section, const JsonLocation& at, const LlamaConfig& model) {
   std::string known;
   for (const auto& e : all_evaluators()) known += (known.empty() ? "" : ", ") + e.name;
@@ -350,6 +371,7 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
     spec.methods.push_back(parse_method_entry(methods[i], top.key("methods").index(i), model));
   }
   resolve_parent_entries(spec.methods, methods, top.key("methods"));
+  check_validation_items(spec.methods, spec.task, top.key("methods"));
 
   const auto& seeds = required(doc, "seeds", top, "a list of integer seeds");
   if (!seeds.is_array() || seeds.empty()) top.key("seeds").fail("expected a non-empty list of integer seeds");

@@ -108,6 +108,15 @@ TEST(PosthocGrid, BadParentsAreNamedWithTheirPath) {
                 .find("methods[1].lr: unknown key"),
             std::string::npos)
       << "a post-hoc entry takes no training options";
+  // Three-letter words: 26^3 = 17,576 in all, too few for 100,000 more items.
+  auto three_letters = spec_with({kFullFtGrid, {{"method", "soup"}, {"of", "ft"}, {"recipe", {"uniform", "greedy"}},
+                                                {"validation_items", 100000}}});
+  three_letters["task"]["max_len"] = 3;
+  EXPECT_NE(error_of(three_letters).find("methods[1].validation_items: the task has too few distinct items"),
+            std::string::npos)
+      << error_of(three_letters);
+  EXPECT_EQ(error_of(spec_with({kFullFtGrid, {{"method", "soup"}, {"of", "ft"}, {"validation_items", 100000}}})), "")
+      << "a uniform soup needs no validation items";
   EXPECT_NE(error_of(spec_with({{{"method", "full_ft"}, {"of", "x"}}})).find("methods[0].of: unknown key"),
             std::string::npos);
   EXPECT_NE(error_of(spec_with({kFullFtGrid, {{"method", "lora"}, {"id", "ft"}}}))
