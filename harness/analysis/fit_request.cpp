@@ -76,6 +76,11 @@ FitOutcome run_fit_request(const FitRequest& r, const FitOptions& options, Store
                     {"huber_delta", options.huber_delta},
                     {"bootstrap_seed", options.seed},
                     {"fit", outcome.fit.to_json()}};
+  // The fitted points with the law's prediction at each, so reports can plot data and fit.
+  nlohmann::json fitted = {{"x", points.x}, {"y", points.y}, {"labels", points.labels}};
+  fitted["predicted"] = nlohmann::json::array();
+  for (const auto& x : points.x) fitted["predicted"].push_back(predict(law, outcome.fit.theta, x));
+  outcome.record["points"] = fitted;
   return outcome;
 }
 

@@ -34,6 +34,13 @@ bool take_switch(Args& args, const std::string& name) {
   return false;
 }
 
+std::vector<std::string> take_repeated_flag(Args& args, const std::string& name) {
+  std::vector<std::string> values;
+  std::string value;
+  while (take_flag(args, name, value)) values.push_back(value);
+  return values;
+}
+
 void reject_unknown_flags(const Args& args, const std::string& command) {
   for (const auto& a : args) {
     if (a.rfind("--", 0) == 0) throw UserError("unknown option " + a + " for `tunebench " + command + "` (see --help)");
@@ -75,7 +82,24 @@ std::unique_ptr<Store> open_existing_store(const std::string& out_dir) {
   if (!std::filesystem::exists(db)) {
     throw UserError(db.string() + ": no store here; run `tunebench run SPEC` first or pass --out");
   }
-  return std::make_unique<Store>(db);
+  return open_store_at(db.string());
+}
+
+std::unique_ptr<Store> open_store_at(const std::string& folder_or_file) {
+  std::filesystem::path db = folder_or_file;
+  if (std::filesystem::is_directory(db)) db /= "tunebench.sqlite";
+  if (!std::filesystem::is_regular_file(db)) {
+    throw UserError(db.string() + ": no tunebench store here (expected an output folder or its tunebench.sqlite)");
+  }
+  try {
+    auto store = std::make_unique<Store>(db);
+    store->sweep_names();  // a file that is not SQLite fails here
+    return store;
+  } catch (const UserError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw UserError(db.string() + ": not a tunebench store (" + e.what() + ")");
+  }
 }
 
 }  // namespace tb::cli

@@ -16,7 +16,10 @@ commands:
   run SPEC [key=value ...]   run every cell of an experiment spec (finished runs are skipped)
   runs                       list runs with their status and attempts
   status                     live view of a sweep: done / running / failed / pending, ETA
-  report                     markdown table comparing the methods of a sweep
+  report [SWEEP]             report folder of a sweep: HTML page with charts, Markdown, CSV, LaTeX
+  compare A B                paired comparison of two methods or runs, item by item
+  regress                    exit 1 when a candidate sweep is worse than a stored baseline
+  export [TABLE]             a sweep's runs, evals, items, metrics ... as CSV or JSON Lines
   spectrum RUN [RUN2]        spectral analysis of a run's tuned weights (or --sweep NAME)
   fit                        fit a scaling law to a CSV file or a sweep's runs
   worker DIR                 (internal) execute the job in a run folder
@@ -41,7 +44,10 @@ int main(int argc, char** argv) {
     if (command == "spectrum") return tb::cli::spectrum_command(args);
     if (command == "fit") return tb::cli::fit_command(args);
     if (command == "status") return tb::cli::status_command(args);
-    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, status, report, spectrum, fit (see tunebench --help)");
+    if (command == "compare") return tb::cli::compare_command(args);
+    if (command == "regress") return tb::cli::regress_command(args);
+    if (command == "export") return tb::cli::export_command(args);
+    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, status, report, compare, regress, export, spectrum, fit (see tunebench --help)");
   } catch (const tb::UserError& e) {
     std::cerr << "tunebench: error: " << e.what() << std::endl;
     return tb::kUserErrorExitCode;

@@ -2,29 +2,63 @@
 
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
-#include "harness/report/markdown_table.h"
+#include "harness/report/report.h"
+#include "harness/report/table_formats.h"
 #include "harness/store/store.h"
 
 namespace tb::cli {
 
 namespace {
-const char* kHelp = R"(usage: tunebench report [--out DIR] [--sweep NAME]
+const char* kHelp = R"(usage: tunebench report [SWEEP] [--out DIR] [--method NAME ...] [--to FOLDER]
 
-Prints a markdown table comparing the methods of a sweep: one row per method variant,
-every evaluation metric as mean ± standard error over seeds, trainable parameters and
-wall time, and the base model's row for reference.
+Writes a self-contained report of a sweep into a folder and prints its method table:
+  index.html   one offline page: the method table (mean and 95% interval over seeds,
+               trainable parameters, wall time, peak memory), learning-vs-forgetting Pareto
+               plot, loss curves, sliced-accuracy heatmaps (long context: length x depth),
+               spectral summaries per layer, fitted scaling laws with their data
+  report.md    the same tables in Markdown, with every metric per suite
+  methods.csv  the method table for spreadsheets and pandas (means and interval ends)
+  methods.tex  the method table as a LaTeX tabular (booktabs)
 
-  --out DIR     output folder of the sweep (default: results)
-  --sweep NAME  which sweep (default: the most recent one)
+  SWEEP            which sweep (default: the most recent one; --sweep NAME works too)
+  --out DIR        output folder of the sweep (default: results)
+  --method NAME    only these methods (a method name or a variant label); repeatable
+  --to FOLDER      where to write (default: DIR/reports/SWEEP)
 )";
+
+// A sweep name as a folder name.
+std::string folder_name(const std::string& sweep) {
+  std::string out;
+  for (char c : sweep) out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_');
+  return out;
+}
 }  // namespace
 
-int report_command(const Args& args) {
-  StoreQuery query;
-  if (!parse_store_query(args, "report", kHelp, query)) return 0;
-  const auto store = open_existing_store(query.out);
-  const SummaryTable table = summarize_sweep(*store, query.sweep);
-  std::cout << "## " << table.sweep << "\n\n" << to_markdown(table);
+int report_command(const Args& given) {
+  Args args = given;
+  if (take_switch(args, "--help") || take_switch(args, "-h")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  std::string out = "results", to;
+  RunFilter filter;
+  take_flag(args, "--out", out);
+  take_flag(args, "--sweep", filter.sweep);
+  take_flag(args, "--to", to);
+  filter.methods = take_repeated_flag(args, "--method");
+  reject_unknown_flags(args, "report");
+  if (!args.empty() && filter.sweep.empty()) {
+    filter.sweep = args[0];
+    args.erase(args.begin());
+  }
+  if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench report --help)");
+  const auto store = open_existing_store(out);
+  const Report report = build_report(*store, filter);
+  if (to.empty()) to = (std::filesystem::path(out) / "reports" / folder_name(report.sweep)).string();
+  const auto files = write_report_folder(report, to);
+  std::cout << "## " << report.sweep << "\n\n" << method_table_markdown(report.methods) << "\nwrote";
+  for (const auto& f : files) std::cout << " " << f.lexically_relative(std::filesystem::current_path()).string();
+  std::cout << "\n";
   return 0;
 }
 

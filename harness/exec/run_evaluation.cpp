@@ -6,6 +6,7 @@
 #include "evaluators/registry.h"
 #include "harness/analysis/spectral.h"
 #include "harness/common/files.h"
+#include "harness/common/peak_memory.h"
 #include "harness/data/rng.h"
 #include "harness/exec/environment.h"
 #include "harness/exec/run_dir.h"
@@ -77,6 +78,7 @@ void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann:
   }
   result.total_params = 0;
   for (const auto& p : base->parameters()) result.total_params += p.numel();
+  result.peak_rss_bytes = peak_resident_bytes();
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.environment = current_environment(job.at("threads").get<int64_t>());
   result.metrics = log.points;

@@ -97,16 +97,14 @@ class SliceValues {
 
 }  // namespace
 
-SummaryTable summarize_sweep(Store& store, const std::string& requested) {
+SummaryTable summarize_sweep(Store& store, const std::string& sweep) {
+  return summarize_sweep(store, RunFilter{sweep, {}});
+}
+
+SummaryTable summarize_sweep(Store& store, const RunFilter& requested) {
   const auto snapshot = store.snapshot();  // one consistent view while a sweep writes
-  const auto names = store.sweep_names();
-  if (names.empty()) throw UserError("the store has no sweeps yet; run `tunebench run SPEC` first");
-  const std::string sweep = requested.empty() ? names.back() : requested;
-  if (std::find(names.begin(), names.end(), sweep) == names.end()) {
-    std::string known;
-    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-    throw UserError("no sweep named \"" + sweep + "\" in the store; known sweeps: " + known);
-  }
+  const std::string sweep = store.resolve_sweep(requested.sweep);
+  const RunFilter filter{sweep, requested.methods};
   SummaryTable table;
   table.sweep = sweep;
 
@@ -115,7 +113,7 @@ SummaryTable summarize_sweep(Store& store, const std::string& requested) {
       values;  // variant -> column -> per run
   std::map<std::string, std::vector<double>> base_values;
   SliceValues slices;
-  for (const EvalRow& e : store.evals(sweep)) {
+  for (const EvalRow& e : store.evals(filter)) {
     if (std::find(variants.begin(), variants.end(), e.variant) == variants.end())
       variants.push_back(e.variant);
     if (e.metric.find('@') != std::string::npos) {
@@ -144,7 +142,7 @@ SummaryTable summarize_sweep(Store& store, const std::string& requested) {
     base.runs = int64_t(base_values.begin()->second.size());
     table.rows.push_back(base);
   }
-  const auto runs = store.runs(sweep);
+  const auto runs = store.runs(filter);
   for (const std::string& variant : variants) {
     SummaryRow row{variant, 0, {}, {}, {}, std::nullopt};
     for (const auto& [column, v] : values[variant]) row.cells[column] = cell_of(v);

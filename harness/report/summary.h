@@ -50,7 +50,11 @@ struct SummaryTable {
   std::vector<SliceGrid> grids;      // sliced accuracies (metric@key=value,...), base and tuned
 };
 
+struct RunFilter;
+
 // `sweep` empty: the most recent sweep. Throws UserError if there is no such sweep.
 SummaryTable summarize_sweep(Store& store, const std::string& sweep);
+// Only the runs the filter's methods select (every run when it lists none).
+SummaryTable summarize_sweep(Store& store, const RunFilter& filter);
 
 }  // namespace tb

@@ -129,6 +129,10 @@ CREATE TABLE run_parents (
 );
 CREATE INDEX run_parents_parent ON run_parents(parent_key);
 )sql",
+      // 5: the peak resident memory a worker measured for its run.
+      R"sql(
+ALTER TABLE runs ADD COLUMN peak_rss_bytes INTEGER;
+)sql",
   };
   return migrations;
 }

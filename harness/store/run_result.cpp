@@ -19,6 +19,7 @@ nlohmann::json RunResult::to_json() const {
                       {"trainable_params", trainable_params},
                       {"total_params", total_params},
                       {"optimizer_state_bytes", optimizer_state_bytes},
+                      {"peak_rss_bytes", peak_rss_bytes},
                       {"wall_seconds", wall_seconds},
                       {"train_seconds", train_seconds},
                       {"environment", {{"git_commit", environment.git_commit},
@@ -53,6 +54,7 @@ RunResult RunResult::from_json(const nlohmann::json& j) {
   r.trainable_params = j.at("trainable_params").get<int64_t>();
   r.total_params = j.at("total_params").get<int64_t>();
   r.optimizer_state_bytes = j.at("optimizer_state_bytes").get<int64_t>();
+  r.peak_rss_bytes = j.value("peak_rss_bytes", int64_t(0));  // absent in results of older versions
   r.wall_seconds = j.at("wall_seconds").get<double>();
   r.train_seconds = j.at("train_seconds").get<double>();
   const auto& env = j.at("environment");

@@ -47,6 +47,7 @@ struct SpectrumValue {
 struct RunResult {
   std::string run_key;
   int64_t trainable_params = 0, total_params = 0, optimizer_state_bytes = 0;
+  int64_t peak_rss_bytes = 0;  // the worker's peak resident memory (0: not measured)
   double wall_seconds = 0, train_seconds = 0;
   Environment environment;
   std::vector<MetricPoint> metrics;

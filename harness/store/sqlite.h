@@ -31,6 +31,9 @@ class Statement {
   double column_double(int i) const;
   std::string column_text(int i) const;
   bool column_is_null(int i) const;
+  int column_count() const { return sqlite3_column_count(stmt_); }
+  std::string column_name(int i) const { return sqlite3_column_name(stmt_, i); }
+  int column_type(int i) const { return sqlite3_column_type(stmt_, i); }  // SQLITE_INTEGER, ...
 
  private:
   sqlite3* db_;

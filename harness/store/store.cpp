@@ -1,8 +1,10 @@
 #include "harness/store/store.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "harness/common/check.h"
 #include "harness/store/migrations.h"
 #include "harness/store/sqlite.h"
 
@@ -164,7 +166,7 @@ void Store::record_success(const RunResult& r) {
       "owner = NULL, git_commit = ?, torch_version = "
       "?, "
       "device = ?, threads = ?, trainable_params = ?, total_params = ?, optimizer_state_bytes = ?, "
-      "pid = NULL WHERE key = ?");
+      "pid = NULL, peak_rss_bytes = ? WHERE key = ?");
   run.bind(1, r.wall_seconds)
       .bind(2, r.train_seconds)
       .bind(3, r.environment.git_commit)
@@ -174,7 +176,8 @@ void Store::record_success(const RunResult& r) {
       .bind(7, r.trainable_params)
       .bind(8, r.total_params)
       .bind(9, r.optimizer_state_bytes)
-      .bind(10, r.run_key)
+      .bind(10, r.peak_rss_bytes)
+      .bind(11, r.run_key)
       .run();
   Statement metric(db_->handle(),
                    "INSERT INTO metrics (run_key, name, step, value) VALUES (?, ?, ?, ?)");
@@ -218,9 +221,9 @@ void Store::record_success(const RunResult& r) {
   // worker had written this result: that attempt did finish.
   Statement attempt(db_->handle(),
                     std::string("UPDATE attempts SET outcome = 'done', reason = NULL, finished_at = ") + kNow +
-                        ", wall_seconds = ?1 WHERE run_key = ?2 AND attempt = (SELECT MAX(attempt) FROM "
+                        ", wall_seconds = ?1, peak_rss_bytes = ?3 WHERE run_key = ?2 AND attempt = (SELECT MAX(attempt) FROM "
                         "attempts WHERE run_key = ?2) AND (finished_at IS NULL OR outcome = 'stale')");
-  attempt.bind(1, r.wall_seconds).bind(2, r.run_key).run();
+  attempt.bind(1, r.wall_seconds).bind(2, r.run_key).bind(3, r.peak_rss_bytes).run();
   tx.commit();
 }
 
@@ -281,12 +284,15 @@ std::vector<AttemptRecord> Store::attempts(const std::string& run_key) {
 }
 
 Store::ReadSnapshot::ReadSnapshot(Database& db) : db_(db) {
+  nested_ = !sqlite3_get_autocommit(db_.handle());  // inside an outer snapshot: share it
+  if (nested_) return;
   db_.exec("BEGIN");
   // A deferred transaction takes its snapshot at the first read: take it now.
   Statement first(db_.handle(), "SELECT count(*) FROM sqlite_master");
   first.step();
 }
 Store::ReadSnapshot::~ReadSnapshot() {
+  if (nested_) return;
   try {
     db_.exec("COMMIT");
   } catch (...) {
@@ -294,12 +300,23 @@ Store::ReadSnapshot::~ReadSnapshot() {
 }
 
 namespace {
-const char* kSweepFilter =
+// ?1: the sweep name ("" = every run); ?2: a JSON array of method names or variant labels
+// ("[]" = every method).
+const char* kRunFilter =
     " WHERE (?1 = '' OR r.key IN (SELECT run_key FROM sweep_runs "
-    "WHERE sweep_id = (SELECT MAX(id) FROM sweeps WHERE name = ?1)))";
-}
+    "WHERE sweep_id = (SELECT MAX(id) FROM sweeps WHERE name = ?1))) "
+    "AND (?2 = '[]' OR r.method IN (SELECT value FROM json_each(?2)) "
+    "OR r.variant IN (SELECT value FROM json_each(?2)))";
 
-std::vector<RunRecord> Store::runs(const std::string& sweep) {
+void bind_filter(Statement& s, const RunFilter& f) {
+  s.bind(1, f.sweep).bind(2, nlohmann::json(f.methods).dump());
+}
+}  // namespace
+
+std::vector<RunRecord> Store::runs(const std::string& sweep) { return runs(RunFilter{sweep, {}}); }
+std::vector<EvalRow> Store::evals(const std::string& sweep) { return evals(RunFilter{sweep, {}}); }
+
+std::vector<RunRecord> Store::runs(const RunFilter& filter) {
   Statement s(
       db_->handle(),
       std::string("SELECT r.key, r.method, r.variant, r.config_json, r.status, r.seed, r.attempts, "
@@ -307,9 +324,10 @@ std::vector<RunRecord> Store::runs(const std::string& sweep) {
                   "r.optimizer_state_bytes, COALESCE(r.failure_kind, ''), COALESCE(r.started_at, ''), "
                   "COALESCE(r.owner, ''), (julianday('now') - julianday(r.heartbeat_at)) * 86400, "
                   "COALESCE(r.pid, 0), COALESCE(r.progress_step, 0), COALESCE(r.progress_steps, 0), "
-                  "r.progress_loss, (julianday('now') - julianday(r.started_at)) * 86400 FROM runs r") +
-          kSweepFilter + " ORDER BY r.rowid");
-  s.bind(1, sweep);
+                  "r.progress_loss, (julianday('now') - julianday(r.started_at)) * 86400, "
+                  "COALESCE(r.peak_rss_bytes, 0) FROM runs r") +
+          kRunFilter + " ORDER BY r.rowid");
+  bind_filter(s, filter);
   std::vector<RunRecord> out;
   while (s.step()) {
     RunRecord r;
@@ -334,19 +352,20 @@ std::vector<RunRecord> Store::runs(const std::string& sweep) {
     r.progress_steps = s.column_int(18);
     if (!s.column_is_null(19)) r.progress_loss = s.column_double(19);
     if (!s.column_is_null(20)) r.running_seconds = s.column_double(20);
+    r.peak_rss_bytes = s.column_int(21);
     out.push_back(std::move(r));
   }
   return out;
 }
 
-std::vector<EvalRow> Store::evals(const std::string& sweep) {
+std::vector<EvalRow> Store::evals(const RunFilter& filter) {
   Statement s(
       db_->handle(),
       std::string(
           "SELECT e.run_key, r.variant, r.seed, e.suite, e.model, e.metric, e.value, e.stderr, e.n "
           "FROM evals e JOIN runs r ON r.key = e.run_key") +
-          kSweepFilter + " AND r.status = 'done' ORDER BY r.rowid, e.suite, e.model, e.metric");
-  s.bind(1, sweep);
+          kRunFilter + " AND r.status = 'done' ORDER BY r.rowid, e.suite, e.model, e.metric");
+  bind_filter(s, filter);
   std::vector<EvalRow> out;
   while (s.step()) {
     EvalRow e;
@@ -427,6 +446,129 @@ std::vector<std::string> Store::sweep_names() {
   Statement s(db_->handle(), "SELECT name FROM sweeps GROUP BY name ORDER BY MIN(id)");
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.column_text(0));
+  return out;
+}
+
+}  // namespace tb
+
+namespace tb {
+
+std::string Store::resolve_sweep(const std::string& requested) {
+  const auto names = sweep_names();
+  if (names.empty()) throw UserError("the store has no sweeps yet; run `tunebench run SPEC` first");
+  if (requested.empty()) return latest_sweep();
+  if (std::find(names.begin(), names.end(), requested) != names.end()) return requested;
+  std::string known;
+  for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+  throw UserError("no sweep named \"" + requested + "\" in the store; known sweeps: " + known);
+}
+
+std::vector<ItemScore> Store::items(const RunFilter& filter, const std::string& model) {
+  Statement s(db_->handle(),
+              std::string("SELECT i.run_key, r.variant, r.seed, i.suite, i.item_id, i.score, i.logprob "
+                          "FROM eval_items i JOIN runs r ON r.key = i.run_key") +
+                  kRunFilter + " AND r.status = 'done' AND i.model = ?3 ORDER BY r.rowid, i.rowid");
+  bind_filter(s, filter);
+  s.bind(3, model);
+  std::vector<ItemScore> out;
+  while (s.step()) {
+    ItemScore i;
+    i.run_key = s.column_text(0);
+    i.variant = s.column_text(1);
+    i.seed = s.column_int(2);
+    i.suite = s.column_text(3);
+    i.item_id = s.column_text(4);
+    i.score = s.column_double(5);
+    if (!s.column_is_null(6)) i.logprob = s.column_double(6);
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+std::vector<StepValue> Store::step_values(const RunFilter& filter, const std::string& name) {
+  Statement s(db_->handle(),
+              std::string("SELECT m.run_key, r.variant, r.seed, m.step, m.value "
+                          "FROM metrics m JOIN runs r ON r.key = m.run_key") +
+                  kRunFilter + " AND r.status = 'done' AND m.name = ?3 ORDER BY r.rowid, m.step");
+  bind_filter(s, filter);
+  s.bind(3, name);
+  std::vector<StepValue> out;
+  while (s.step()) {
+    out.push_back({s.column_text(0), s.column_text(1), s.column_int(2), s.column_int(3), s.column_double(4)});
+  }
+  return out;
+}
+
+std::vector<RunSpectrumValue> Store::run_spectra(const RunFilter& filter) {
+  Statement s(db_->handle(),
+              std::string("SELECT p.run_key, r.variant, p.matrix, p.metric, p.value "
+                          "FROM spectra p JOIN runs r ON r.key = p.run_key") +
+                  kRunFilter + " AND r.status = 'done' ORDER BY r.rowid, p.rowid");
+  bind_filter(s, filter);
+  std::vector<RunSpectrumValue> out;
+  while (s.step()) {
+    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_double(4)});
+  }
+  return out;
+}
+
+namespace {
+
+// The SELECT of each exportable table; `r` is the run. Only these fixed texts reach SQL.
+std::string export_select(const std::string& table) {
+  const std::string run = "r.key AS run_key, r.method, r.variant, r.seed";
+  if (table == "runs") {
+    return "SELECT " + run +
+           ", r.status, r.attempts, r.failure_kind, r.failure_reason, r.started_at, r.finished_at, "
+           "r.wall_seconds, r.train_seconds, r.trainable_params, r.total_params, r.optimizer_state_bytes, "
+           "r.peak_rss_bytes, r.git_commit, r.torch_version, r.device, r.threads, r.config_json FROM runs r";
+  }
+  if (table == "params")
+    return "SELECT " + run + ", t.name, t.value_json FROM params t JOIN runs r ON r.key = t.run_key";
+  if (table == "evals") {
+    return "SELECT " + run +
+           ", t.suite, t.model, t.metric, t.value, t.stderr, t.n, t.ci_low, t.ci_high "
+           "FROM evals t JOIN runs r ON r.key = t.run_key";
+  }
+  if (table == "items") {
+    return "SELECT " + run +
+           ", t.suite, t.model, t.item_id, t.score, t.logprob, t.meta_json "
+           "FROM eval_items t JOIN runs r ON r.key = t.run_key";
+  }
+  if (table == "metrics")
+    return "SELECT " + run + ", t.name, t.step, t.value FROM metrics t JOIN runs r ON r.key = t.run_key";
+  if (table == "spectra")
+    return "SELECT " + run + ", t.matrix, t.metric, t.value FROM spectra t JOIN runs r ON r.key = t.run_key";
+  if (table == "attempts") {
+    return "SELECT " + run +
+           ", t.attempt, t.owner, t.pid, t.started_at, t.finished_at, t.outcome, t.reason, t.wall_seconds, "
+           "t.peak_rss_bytes FROM attempts t JOIN runs r ON r.key = t.run_key";
+  }
+  throw std::invalid_argument("no exportable table named " + table);
+}
+
+}  // namespace
+
+StoredTable Store::export_table(const std::string& table, const RunFilter& filter) {
+  const bool every_status = table == "runs" || table == "attempts";
+  Statement s(db_->handle(), export_select(table) + kRunFilter +
+                                 (every_status ? "" : " AND r.status = 'done'") +
+                                 (table == "runs" ? " ORDER BY r.rowid" : " ORDER BY r.rowid, t.rowid"));
+  bind_filter(s, filter);
+  StoredTable out;
+  for (int c = 0; c < s.column_count(); ++c) out.columns.push_back(s.column_name(c));
+  while (s.step()) {
+    std::vector<StoredCell> row;
+    for (int c = 0; c < s.column_count(); ++c) {
+      switch (s.column_type(c)) {
+        case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+        case SQLITE_INTEGER: row.emplace_back(s.column_int(c)); break;
+        case SQLITE_FLOAT: row.emplace_back(s.column_double(c)); break;
+        default: row.emplace_back(s.column_text(c));
+      }
+    }
+    out.rows.push_back(std::move(row));
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "harness/store/run_result.h"
@@ -15,7 +16,7 @@ namespace tb {
 
 class Database;
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // How an attempt at a run ended (attempts.outcome; runs.failure_kind for the last failed
 // one): done; failed (the worker reported the failure: bad config, non-finite loss; not
@@ -30,6 +31,7 @@ struct RunRecord {
   std::string failure_reason, failure_kind, finished_at, started_at;
   int64_t trainable_params = 0;
   int64_t optimizer_state_bytes = 0;
+  int64_t peak_rss_bytes = 0;  // the worker's peak resident memory (0: not recorded)
   // While running: the coordinator that runs it, seconds since its last heartbeat, the
   // worker's pid and the latest logged step / total steps / training loss.
   std::string owner;
@@ -67,12 +69,52 @@ struct EvalRow {
   int64_t n = 0;
 };
 
+// Which runs a read covers: those of the latest sweep named `sweep` (every run when empty)
+// and, when `methods` is not empty, only runs whose method name or variant label is listed.
+// Filters reach SQLite only as bound parameters.
+struct RunFilter {
+  std::string sweep;
+  std::vector<std::string> methods;
+};
+
+// One evaluation item of one run, with the run it belongs to.
+struct ItemScore {
+  std::string run_key, variant, suite, item_id;
+  int64_t seed = 0;
+  double score = 0;
+  std::optional<double> logprob;
+};
+
+// One value of a per-step metric of one run (e.g. train_loss).
+struct StepValue {
+  std::string run_key, variant;
+  int64_t seed = 0, step = 0;
+  double value = 0;
+};
+
+// One spectral metric of one matrix of one run.
+struct RunSpectrumValue {
+  std::string run_key, variant, matrix, metric;
+  double value = 0;
+};
+
+// A table as stored, for export: column names and typed cells (NULL, integer, real, text).
+using StoredCell = std::variant<std::monostate, int64_t, double, std::string>;
+struct StoredTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<StoredCell>> rows;
+};
+
 struct FitRecord {
   int64_t id = 0;
   std::string created_at, law, source, result_json;
   int64_t points = 0;
   double objective = 0;
 };
+
+// The tables `export_table` reads.
+inline const std::vector<std::string> kExportTables = {"runs", "params", "evals", "items",
+                                                       "metrics", "spectra", "attempts"};
 
 class Store {
  public:
@@ -116,7 +158,7 @@ class Store {
   std::vector<AttemptRecord> attempts(const std::string& run_key);
 
   // Several reads that must agree with each other (one snapshot while a sweep writes):
-  // hold the returned object while reading.
+  // hold the returned object while reading. Nested snapshots share the outermost one.
   class ReadSnapshot {
    public:
     explicit ReadSnapshot(Database& db);
@@ -126,15 +168,30 @@ class Store {
 
    private:
     Database& db_;
+    bool nested_ = false;
   };
   std::unique_ptr<ReadSnapshot> snapshot() { return std::make_unique<ReadSnapshot>(*db_); }
 
   // Runs of the latest sweep named `sweep` (every run in the store when empty), in the
   // order they were first added. A sweep includes the runs it skipped as already done.
   std::vector<RunRecord> runs(const std::string& sweep = "");
+  std::vector<RunRecord> runs(const RunFilter& filter);
   std::vector<EvalRow> evals(const std::string& sweep = "");
+  std::vector<EvalRow> evals(const RunFilter& filter);
+  // Per-item scores of `model` ("base" or "tuned") of the filter's done runs, by run then item.
+  std::vector<ItemScore> items(const RunFilter& filter, const std::string& model);
+  // A per-step metric of the filter's done runs, by run then step.
+  std::vector<StepValue> step_values(const RunFilter& filter, const std::string& name);
+  // Every spectral metric of the filter's done runs.
+  std::vector<RunSpectrumValue> run_spectra(const RunFilter& filter);
+  // One of kExportTables joined with its run's method, variant and seed, for the filter's
+  // runs (every status for "runs" and "attempts", done runs otherwise).
+  StoredTable export_table(const std::string& table, const RunFilter& filter);
   std::vector<std::string> sweep_names();
   std::string latest_sweep();  // the name of the sweep started last ("" when none)
+  // `requested`, or the latest sweep when it is empty. UserError when the store has no
+  // sweeps or none of that name (the message lists the known ones).
+  std::string resolve_sweep(const std::string& requested);
   // Spectral metrics of one run, by matrix in the order stored, then metric.
   std::vector<SpectrumValue> spectra(const std::string& run_key);
   // Params of a run (name -> JSON text), e.g. "method.r", "training.steps", "seed".

@@ -167,7 +167,8 @@ TEST(Executor, ReadersNeverSeeALockedOrTornStoreWhileFourWorkersWrite) {
     running = coordinator.child.running();
     for (const char* command : {"report", "runs", "status"}) {
       const auto r = tunebench({command, "--out", out.string()}, reader);
-      ASSERT_EQ(r.exit_code, 0) << command << ": " << r.err;
+      const bool nothing_yet = r.exit_code == 2 && r.err.find("no finished runs yet") != std::string::npos;
+      ASSERT_TRUE(r.exit_code == 0 || (command == std::string("report") && nothing_yet)) << command << ": " << r.err;
       EXPECT_EQ(r.err.find("locked"), std::string::npos) << r.err;
     }
     // `runs` reads one snapshot: all 8 runs, each in a known state.

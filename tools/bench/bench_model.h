@@ -6,6 +6,7 @@
 #include <string>
 #include <nlohmann/json.hpp>
 
+#include "harness/common/peak_memory.h"
 #include "harness/data/reverse_task.h"
 #include "harness/model/llama.h"
 #include "harness/train/sft_batches.h"
@@ -39,13 +40,6 @@ inline Batch quickstart_batch() {
 }
 
 // The process's peak resident memory (VmHWM) in MiB.
-inline double peak_resident_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
-  }
-  return 0;
-}
+inline double peak_resident_mib() { return double(peak_resident_bytes()) / (1024.0 * 1024.0); }
 
 }  // namespace tb::bench

@@ -1,0 +1,78 @@
+#include "harness/report/escape.h"
+
+#include <utility>
+#include <vector>
+
+namespace tb {
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string latex_escape(const std::string& text) {
+  static const std::vector<std::pair<std::string, std::string>> kSymbols = {
+      {"Δ", "$\\Delta$"}, {"±", "$\\pm$"},  {"×", "$\\times$"}, {"−", "$-$"}, {"–", "--"},
+      {"—", "---"},       {"‖", "$\\|$"}, {"≤", "$\\le$"},     {"≥", "$\\ge$"}};
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    bool replaced = false;
+    for (const auto& [symbol, latex] : kSymbols) {
+      if (text.compare(i, symbol.size(), symbol) == 0) {
+        out += latex;
+        i += symbol.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (replaced) continue;
+    const char c = text[i++];
+    switch (c) {
+      case '\\': out += "\\textbackslash{}"; break;
+      case '{': out += "\\{"; break;
+      case '}': out += "\\}"; break;
+      case '$': out += "\\$"; break;
+      case '&': out += "\\&"; break;
+      case '#': out += "\\#"; break;
+      case '_': out += "\\_"; break;
+      case '%': out += "\\%"; break;
+      case '^': out += "\\textasciicircum{}"; break;
+      case '~': out += "\\textasciitilde{}"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n' || c == '\r') out.push_back(' ');
+    else out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace tb

@@ -1,0 +1,21 @@
+// Escaping of text that comes from the store (method names, variant labels, tags) into
+// every output format, so no label can break a report or inject markup.
+#pragma once
+#include <string>
+
+namespace tb {
+
+// & < > " ' as character references (HTML text, attribute values and SVG alike).
+std::string html_escape(const std::string& text);
+
+// LaTeX special characters (\ { } $ & # ^ _ % ~) escaped; the few non-ASCII symbols the
+// reports use (Δ ± × − – — ‖ ≤ ≥) as math or dashes, so the table compiles with pdflatex.
+std::string latex_escape(const std::string& text);
+
+// One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled.
+std::string csv_field(const std::string& text);
+
+// Markdown table cell text: pipes escaped, newlines as spaces.
+std::string markdown_cell(const std::string& text);
+
+}  // namespace tb

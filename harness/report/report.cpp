@@ -1,0 +1,150 @@
+#include "harness/report/report.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "harness/common/check.h"
+#include "harness/common/files.h"
+#include "harness/report/report_html.h"
+#include "harness/report/report_markdown.h"
+#include "harness/report/table_formats.h"
+#include "harness/store/store.h"
+
+namespace fs = std::filesystem;
+
+namespace tb {
+namespace {
+
+std::string number(double v, const char* format) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  return buf;
+}
+
+// Per variant: intruder dimensions summed over the changed matrices, the mean effective
+// rank of ΔW, and the mean power-law exponent α of the tuned matrices, each averaged over runs.
+TextTable spectral_summary(Store& store, const RunFilter& filter) {
+  TextTable t{"Spectral summary",
+              {"method", "runs", "intruder dimensions (total)", "effective rank of ΔW (mean)", "α of W (mean)"},
+              {}};
+  struct Sums {
+    std::map<std::string, std::map<std::string, std::pair<double, int>>> per_run;  // run -> metric -> (sum, n)
+  };
+  std::vector<std::string> order;
+  std::map<std::string, Sums> by_variant;
+  for (const RunSpectrumValue& v : store.run_spectra(filter)) {
+    if (v.metric != "intruders" && v.metric != "update_erank" && v.metric != "alpha") continue;
+    if (!by_variant.count(v.variant)) order.push_back(v.variant);
+    auto& [sum, n] = by_variant[v.variant].per_run[v.run_key][v.metric];
+    sum += v.value;
+    ++n;
+  }
+  for (const auto& variant : order) {
+    const auto& runs = by_variant.at(variant).per_run;
+    auto mean_over_runs = [&](const std::string& metric, bool total) -> std::string {
+      double sum = 0;
+      int n = 0;
+      for (const auto& [run, metrics] : runs) {
+        const auto it = metrics.find(metric);
+        if (it == metrics.end()) continue;
+        sum += total ? it->second.first : it->second.first / it->second.second;
+        ++n;
+      }
+      return n == 0 ? "—" : number(sum / n, total ? "%.1f" : "%.2f");
+    };
+    t.rows.push_back({variant, std::to_string(runs.size()), mean_over_runs("intruders", true),
+                      mean_over_runs("update_erank", false), mean_over_runs("alpha", false)});
+  }
+  return t;
+}
+
+std::vector<TextTable> fit_parameter_tables(Store& store, const std::string& sweep) {
+  std::vector<TextTable> out;
+  for (const FitRecord& f : store.fits()) {
+    if (f.source != "sweep:" + sweep && f.source.rfind("sweep:" + sweep + " ", 0) != 0) continue;
+    const auto record = nlohmann::json::parse(f.result_json, nullptr, false);
+    if (!record.is_object() || !record.contains("fit")) continue;
+    const auto& fit = record.at("fit");
+    TextTable t{"fit " + std::to_string(f.id) + ": " + fit.value("formula", f.law) + " (" + f.source + ", " +
+                    std::to_string(f.points) + " points, log RMSE " + number(fit.value("log_rmse", 0.0), "%.3g") + ")",
+                {"parameter", "value", "95% interval", "bootstrap SE"},
+                {}};
+    for (const auto& p : fit.at("parameters")) {
+      const bool has_ci = p.contains("ci_low");
+      t.rows.push_back({p.at("name").get<std::string>(), number(p.at("value").get<double>(), "%.4g"),
+                        has_ci ? "[" + number(p.at("ci_low").get<double>(), "%.4g") + ", " +
+                                     number(p.at("ci_high").get<double>(), "%.4g") + "]"
+                               : (p.value("identified", true) ? "— (no bootstrap)" : "— (not identified)"),
+                        p.contains("stderr") ? number(p.at("stderr").get<double>(), "%.3g") : "—"});
+    }
+    out.push_back(t);
+  }
+  return out;
+}
+
+}  // namespace
+
+Report build_report(Store& store, const RunFilter& requested) {
+  const auto snapshot = store.snapshot();  // one consistent view while a sweep writes
+  Report r;
+  RunFilter filter = requested;
+  filter.sweep = store.resolve_sweep(requested.sweep);
+  r.sweep = filter.sweep;
+  r.methods_filter = filter.methods;
+  r.generated_at = utc_now();
+  const auto runs = store.runs(filter);
+  if (runs.empty()) {
+    throw UserError("no run of sweep " + r.sweep + " matches --method " + nlohmann::json(filter.methods).dump() +
+                    "; see `tunebench runs --sweep " + r.sweep + "`");
+  }
+  for (const RunRecord& run : runs) {
+    if (run.status == "done") ++r.runs_done;
+    else if (run.status == "failed") ++r.runs_failed, r.failed.push_back({run.key, run.variant, run.failure_kind, run.failure_reason, run.seed});
+    else ++r.runs_other;
+  }
+  r.methods = method_table(store, filter);
+  r.summary = summarize_sweep(store, filter);
+  r.pareto = pareto_charts(r.methods);
+  r.loss = loss_curve_charts(store, filter);
+  r.heatmaps = slice_heatmaps(r.summary);
+  r.spectral = spectral_charts(store, filter);
+  r.spectral_summary = spectral_summary(store, filter);
+  r.fits = fit_charts(store, r.sweep);
+  r.fit_parameters = fit_parameter_tables(store, r.sweep);
+  return r;
+}
+
+std::vector<fs::path> write_report_folder(const Report& report, const fs::path& dir) {
+  const fs::path target = fs::absolute(dir).lexically_normal();
+  const fs::path staging = target.parent_path() / (target.filename().string() + ".tmp." + std::to_string(getpid()));
+  fs::remove_all(staging);
+  fs::create_directories(staging);
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"index.html", report_html(report)},
+      {"report.md", report_markdown(report)},
+      {"methods.csv", method_table_csv(report.methods)},
+      {"methods.tex", method_table_latex(report.methods)},
+  };
+  for (const auto& [name, text] : files) write_file_atomically(staging / name, text);
+  // Swap: the old report moves aside only once the new one is complete.
+  const fs::path old = target.parent_path() / (target.filename().string() + ".old." + std::to_string(getpid()));
+  if (fs::exists(target)) fs::rename(target, old);
+  fs::rename(staging, target);
+  fs::remove_all(old);
+  std::vector<fs::path> written;
+  for (const auto& [name, text] : files) written.push_back(target / name);
+  return written;
+}
+
+}  // namespace tb

@@ -1,0 +1,50 @@
+// A sweep's report: everything `tunebench report` shows, gathered from the store in one
+// snapshot, then rendered as one offline HTML page (report_html.h) and Markdown
+// (report_markdown.h), with the method table also as CSV and LaTeX, into one folder.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/report/method_table.h"
+#include "harness/report/report_charts.h"
+#include "harness/report/summary.h"
+
+namespace tb {
+
+class Store;
+struct RunFilter;
+
+// A small table of ready-made text cells (spectral summary, fitted parameters).
+struct TextTable {
+  std::string title;
+  std::vector<std::string> headers;
+  std::vector<std::vector<std::string>> rows;
+};
+
+struct FailedRun {
+  std::string key, variant, kind, reason;
+  int64_t seed = 0;
+};
+
+struct Report {
+  std::string sweep, generated_at;
+  std::vector<std::string> methods_filter;
+  int64_t runs_done = 0, runs_failed = 0, runs_other = 0;
+  MethodTable methods;
+  SummaryTable summary;  // every metric per suite, and the sliced grids
+  std::vector<Chart> pareto, loss, heatmaps, spectral, fits;
+  TextTable spectral_summary;
+  std::vector<TextTable> fit_parameters;
+  std::vector<FailedRun> failed;
+};
+
+// UserError when the sweep does not exist or has no finished runs matching the filter.
+Report build_report(Store& store, const RunFilter& filter);
+
+// Writes index.html, report.md, methods.csv and methods.tex into `dir`: built in a sibling
+// temporary folder, then swapped in, so `dir` is never half-written. Returns the files.
+std::vector<std::filesystem::path> write_report_folder(const Report& report, const std::filesystem::path& dir);
+
+}  // namespace tb

@@ -1,0 +1,244 @@
+#include "harness/report/report_charts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "harness/report/svg_chart.h"
+#include "harness/store/store.h"
+
+namespace tb {
+namespace {
+
+std::optional<size_t> field_index(const MethodTable& t, const std::string& id) {
+  for (size_t f = 0; f < t.fields.size(); ++f) {
+    if (t.fields[f].id == id) return f;
+  }
+  return std::nullopt;
+}
+
+// The layer of "model.layers.3.self_attn.q_proj.weight"; nullopt for other matrices.
+std::optional<int> layer_of(const std::string& matrix) {
+  const std::string prefix = "model.layers.";
+  if (matrix.rfind(prefix, 0) != 0) return std::nullopt;
+  const size_t end = matrix.find('.', prefix.size());
+  return std::stoi(matrix.substr(prefix.size(), end - prefix.size()));
+}
+
+// Variants in order of first appearance.
+template <typename Row>
+std::vector<std::string> variants_in_order(const std::vector<Row>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) {
+    if (std::find(out.begin(), out.end(), r.variant) == out.end()) out.push_back(r.variant);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Chart> pareto_charts(const MethodTable& t) {
+  const auto accuracy = field_index(t, "target_accuracy");
+  auto forgetting = field_index(t, "delta_held_out_ce");
+  if (!forgetting) forgetting = field_index(t, "kl_from_base");
+  if (!accuracy || !forgetting) return {};
+  const TableField& fx = t.fields[*forgetting];
+  const TableField& fy = t.fields[*accuracy];
+  svg::XYChart chart{"Learning vs forgetting", {fx.header + " (lower is better)", false},
+                     {fy.header + " (higher is better)", false}, {}, 640, 420};
+  struct Point { double x, y; };
+  std::vector<Point> points;
+  for (const auto& row : t.rows) {
+    const auto x = scaled(fx, row[*forgetting]), y = scaled(fy, row[*accuracy]);
+    if (!x || !y) continue;  // the base model has no forgetting
+    svg::Series s;
+    s.name = row[0].text;
+    s.x = {x->value};
+    s.y = {y->value};
+    if (x->n >= 2) s.x_low = {x->ci_low}, s.x_high = {x->ci_high};
+    if (y->n >= 2) s.y_low = {y->ci_low}, s.y_high = {y->ci_high};
+    s.line = false;
+    s.markers = true;
+    chart.series.push_back(s);
+    points.push_back({x->value, y->value});
+  }
+  if (points.empty()) return {};
+  // The frontier: no other point forgets less and learns at least as much.
+  std::vector<Point> frontier;
+  for (const Point& p : points) {
+    const bool dominated = std::any_of(points.begin(), points.end(), [&](const Point& q) {
+      return (q.x <= p.x && q.y >= p.y) && (q.x < p.x || q.y > p.y);
+    });
+    if (!dominated) frontier.push_back(p);
+  }
+  std::sort(frontier.begin(), frontier.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
+  if (frontier.size() >= 2) {
+    svg::Series f;
+    f.name = "Pareto frontier";
+    for (const Point& p : frontier) f.x.push_back(p.x), f.y.push_back(p.y);
+    f.dashed = true;
+    chart.series.push_back(f);
+  }
+  return {{"pareto", "Learning vs forgetting",
+           "Each point is a method variant: mean over seeds with 95% intervals as bars. Up and to the left is "
+           "better; the dashed line joins the variants no other variant beats on both axes.",
+           svg::scatter_chart(chart)}};
+}
+
+std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter) {
+  const auto values = store.step_values(filter, "train_loss");
+  if (values.empty()) return {};
+  svg::XYChart chart{"Training loss", {"step", false}, {"training loss (mean over seeds)", true}, {}, 640, 400};
+  for (const std::string& variant : variants_in_order(values)) {
+    std::map<int64_t, std::pair<double, int>> by_step;  // step -> (sum, runs)
+    for (const StepValue& v : values) {
+      if (v.variant != variant) continue;
+      auto& [sum, n] = by_step[v.step];
+      sum += v.value;
+      ++n;
+    }
+    svg::Series s;
+    s.name = variant;
+    for (const auto& [step, sum_n] : by_step) {
+      s.x.push_back(double(step));
+      s.y.push_back(sum_n.first / sum_n.second);
+    }
+    chart.series.push_back(s);
+  }
+  return {{"loss", "Training loss",
+           "The logged training loss per step, averaged over each variant's seeds. Post-hoc methods train "
+           "nothing and have no curve.",
+           svg::line_chart(chart)}};
+}
+
+std::vector<Chart> slice_heatmaps(const SummaryTable& summary) {
+  std::vector<Chart> out;
+  for (const SliceGrid& g : summary.grids) {
+    svg::Heatmap map;
+    map.title = g.title;
+    map.y_label = g.row_header;
+    map.x_label = g.title.substr(g.title.find(": ") + 2);
+    map.x_label = map.x_label.substr(map.x_label.find(" x ") == std::string::npos ? 0 : map.x_label.find(" x ") + 3);
+    map.x_label = map.x_label.substr(0, map.x_label.find(','));
+    map.x_labels = g.column_labels;
+    map.y_labels = g.row_labels;
+    for (const auto& r : g.row_labels) {
+      std::vector<std::optional<double>> row;
+      for (const auto& c : g.column_labels) {
+        const auto it = g.cells.find({r, c});
+        row.push_back(it == g.cells.end() ? std::nullopt : std::optional<double>(it->second.mean));
+      }
+      map.values.push_back(row);
+    }
+    if (g.row_header == "method") {  // long method labels: wider rows need no wider cells
+      map.cell_width = 56;
+    }
+    out.push_back({"slice-" + std::to_string(out.size() + 1), g.title,
+                   "Accuracy per cell, mean over seeds (0 = dark, 1 = bright).", svg::heatmap(map)});
+  }
+  return out;
+}
+
+std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter) {
+  const auto values = store.run_spectra(filter);
+  if (values.empty()) return {};
+  struct Metric {
+    std::string name, title, y_label;
+    bool sum_over_layer;
+  };
+  const std::vector<Metric> metrics = {
+      {"intruders", "Intruder dimensions per layer", "intruder dimensions (sum over the layer's matrices)", true},
+      {"update_erank", "Effective rank of ΔW per layer", "effective rank of ΔW (mean over the layer's matrices)", false},
+  };
+  std::vector<Chart> out;
+  for (const Metric& m : metrics) {
+    svg::XYChart chart{m.title, {"layer", false}, {m.y_label, false}, {}, 640, 380};
+    for (const std::string& variant : variants_in_order(values)) {
+      // run -> layer -> (sum, matrices)
+      std::map<std::string, std::map<int, std::pair<double, int>>> per_run;
+      for (const RunSpectrumValue& v : values) {
+        if (v.variant != variant || v.metric != m.name) continue;
+        const auto layer = layer_of(v.matrix);
+        if (!layer) continue;
+        auto& [sum, n] = per_run[v.run_key][*layer];
+        sum += v.value;
+        ++n;
+      }
+      if (per_run.empty()) continue;
+      std::map<int, std::pair<double, int>> by_layer;  // layer -> (sum over runs, runs)
+      for (const auto& [run, layers] : per_run) {
+        for (const auto& [layer, sum_n] : layers) {
+          by_layer[layer].first += m.sum_over_layer ? sum_n.first : sum_n.first / sum_n.second;
+          ++by_layer[layer].second;
+        }
+      }
+      svg::Series s;
+      s.name = variant;
+      s.markers = true;
+      for (const auto& [layer, sum_n] : by_layer) {
+        s.x.push_back(layer);
+        s.y.push_back(sum_n.first / sum_n.second);
+      }
+      chart.series.push_back(s);
+    }
+    if (chart.series.empty()) continue;
+    out.push_back({"spectral-" + m.name, m.title,
+                   m.name == "intruders"
+                       ? "Singular vectors of the tuned weights that match no base singular vector (Shuttleworth et "
+                         "al. 2024), summed over each layer's changed matrices, mean over seeds."
+                       : "Entropy effective rank (Roy & Vetterli 2007) of each changed matrix's update ΔW = W_tuned − "
+                         "W_base, averaged over the layer, mean over seeds.",
+                   svg::line_chart(chart)});
+  }
+  return out;
+}
+
+std::vector<Chart> fit_charts(Store& store, const std::string& sweep) {
+  std::vector<Chart> out;
+  for (const FitRecord& f : store.fits()) {
+    if (f.source != "sweep:" + sweep && f.source.rfind("sweep:" + sweep + " ", 0) != 0) continue;
+    const auto record = nlohmann::json::parse(f.result_json, nullptr, false);
+    if (!record.is_object() || !record.contains("points")) continue;  // recorded before points were kept
+    const auto& p = record.at("points");
+    const auto x = p.at("x").get<std::vector<std::vector<double>>>();
+    const auto y = p.at("y").get<std::vector<double>>();
+    const auto predicted = p.at("predicted").get<std::vector<double>>();
+    const auto variables = record.at("fit").at("variables").get<std::vector<std::string>>();
+    const std::string y_name = record.value("y", std::string("y"));
+    const std::string formula = record.at("fit").value("formula", f.law);
+    svg::XYChart chart;
+    chart.title = "fit " + std::to_string(f.id) + ": " + formula;
+    if (variables.size() == 1) {
+      chart.x = {variables[0], true};
+      chart.y = {y_name, true};
+      svg::Series data{"measured", {}, y, {}, {}, {}, {}, false, true, false};
+      std::vector<std::pair<double, double>> curve;
+      for (size_t i = 0; i < x.size(); ++i) {
+        data.x.push_back(x[i][0]);
+        curve.emplace_back(x[i][0], predicted[i]);
+      }
+      std::sort(curve.begin(), curve.end());
+      svg::Series fitted{"fitted law", {}, {}, {}, {}, {}, {}, true, false, false};
+      for (const auto& [cx, cy] : curve) fitted.x.push_back(cx), fitted.y.push_back(cy);
+      chart.series = {data, fitted};
+    } else {
+      chart.x = {"predicted " + y_name, true};
+      chart.y = {"measured " + y_name, true};
+      svg::Series data{"points", predicted, y, {}, {}, {}, {}, false, true, false};
+      const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
+      svg::Series diagonal{"measured = predicted", {*lo, *hi}, {*lo, *hi}, {}, {}, {}, {}, true, false, true};
+      chart.series = {data, diagonal};
+    }
+    out.push_back({"fit-" + std::to_string(f.id), chart.title,
+                   "Fit " + std::to_string(f.id) + " (" + f.law + ", " + std::to_string(f.points) +
+                       " points, recorded " + f.created_at + "): " +
+                       (variables.size() == 1 ? "the measured points and the fitted law."
+                                              : "measured against predicted; on the dashed line the law is exact."),
+                   svg::scatter_chart(chart)});
+  }
+  return out;
+}
+
+}  // namespace tb

@@ -1,0 +1,43 @@
+// The charts of a sweep's report, each an inline SVG (svg_chart.h): the learning-vs-
+// forgetting Pareto plot, training-loss curves per method, long-context length × depth
+// heatmaps, spectral summaries per layer, and fitted scaling laws with their data.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "harness/report/method_table.h"
+#include "harness/report/summary.h"
+
+namespace tb {
+
+class Store;
+struct RunFilter;
+
+struct Chart {
+  std::string id;       // HTML anchor, e.g. "pareto"
+  std::string title;
+  std::string caption;  // how to read it
+  std::string svg;
+};
+
+// Target accuracy against forgetting (Δ held-out CE, else KL from base), one point per
+// variant with its 95% intervals as error bars, the Pareto frontier dashed. Empty when the
+// sweep lacks either metric.
+std::vector<Chart> pareto_charts(const MethodTable& table);
+
+// Mean training loss over seeds per step, one line per variant (log scale).
+std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter);
+
+// One heatmap per sliced accuracy grid of the summary (length × depth per variant and task;
+// method × slice for one-key slices).
+std::vector<Chart> slice_heatmaps(const SummaryTable& summary);
+
+// Intruder dimensions and the effective rank of ΔW per layer (summed / averaged over the
+// layer's changed matrices, then averaged over runs), one line per variant.
+std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter);
+
+// Each recorded fit of this sweep that stored its points: data and fitted curve (one
+// variable: y against x, log-log) or observed against predicted (several variables).
+std::vector<Chart> fit_charts(Store& store, const std::string& sweep);
+
+}  // namespace tb

@@ -1,0 +1,49 @@
+#include "harness/report/report_markdown.h"
+
+#include "harness/report/escape.h"
+#include "harness/report/markdown_table.h"
+#include "harness/report/report.h"
+#include "harness/report/table_formats.h"
+
+namespace tb {
+namespace {
+
+std::string text_table_markdown(const TextTable& t) {
+  std::string out = "|", rule = "|";
+  for (size_t i = 0; i < t.headers.size(); ++i) {
+    out += " " + markdown_cell(t.headers[i]) + " |";
+    rule += i == 0 ? "---|" : "---:|";
+  }
+  out += "\n" + rule + "\n";
+  for (const auto& row : t.rows) {
+    out += "|";
+    for (const auto& cell : row) out += " " + markdown_cell(cell) + " |";
+    out += "\n";
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string report_markdown(const Report& r) {
+  std::string out = "# " + r.sweep + "\n\n" + std::to_string(r.runs_done) + " runs done, " +
+                    std::to_string(r.runs_failed) + " failed, " + std::to_string(r.runs_other) +
+                    " pending or running; generated " + r.generated_at + ". Charts: index.html.\n\n";
+  out += "## Methods\n\n" + method_table_markdown(r.methods) + "\n";
+  out += "## Every metric\n\n" + to_markdown(r.summary);
+  if (!r.spectral_summary.rows.empty()) out += "## " + r.spectral_summary.title + "\n\n" + text_table_markdown(r.spectral_summary);
+  if (!r.fit_parameters.empty()) {
+    out += "## Fitted scaling laws\n\n";
+    for (const auto& t : r.fit_parameters) out += "### " + markdown_cell(t.title) + "\n\n" + text_table_markdown(t);
+  }
+  if (!r.failed.empty()) {
+    out += "## Failed runs\n\n| run | method | seed | kind | reason |\n|---|---|---:|---|---|\n";
+    for (const auto& f : r.failed) {
+      out += "| " + f.key + " | " + markdown_cell(f.variant) + " | " + std::to_string(f.seed) + " | " +
+             markdown_cell(f.kind) + " | " + markdown_cell(f.reason) + " |\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace tb

@@ -1,0 +1,147 @@
+#include "harness/report/table_formats.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "harness/report/escape.h"
+
+namespace tb {
+namespace {
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  const std::string text = buf;
+  const bool zero = text.find_first_not_of("-0.") == std::string::npos;
+  return zero && text[0] == '-' ? text.substr(1) : text;  // no "-0.000"
+}
+
+std::string with_thousands(int64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && digits[i - 1] != '-' && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+// The number CSV carries: full precision, so pandas gets the stored value.
+std::string exact(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+const char* kLegend =
+    "mean [95% interval] over runs (seeds; Student t); base model: its evaluations before fine-tuning.";
+
+}  // namespace
+
+std::string field_text(const TableField& field, const FieldValue& value) {
+  switch (field.kind) {
+    case FieldKind::kText:
+      return value.text;
+    case FieldKind::kCount:
+      if (!value.min) return "—";
+      return *value.min == *value.max ? with_thousands(*value.min)
+                                      : with_thousands(*value.min) + "–" + with_thousands(*value.max);
+    case FieldKind::kEstimate: {
+      const auto e = scaled(field, value);
+      if (!e) return "—";
+      std::string text = fixed(e->value, field.digits);
+      if (e->n >= 2) text += " [" + fixed(e->ci_low, field.digits) + ", " + fixed(e->ci_high, field.digits) + "]";
+      return text;
+    }
+  }
+  return "";
+}
+
+std::string method_table_markdown(const MethodTable& t) {
+  std::string header = "|", rule = "|";
+  for (const TableField& f : t.fields) {
+    header += " " + markdown_cell(f.header) + " |";
+    rule += f.kind == FieldKind::kText ? "---|" : "---:|";
+  }
+  std::string out = header + "\n" + rule + "\n";
+  for (const auto& row : t.rows) {
+    out += "|";
+    for (size_t f = 0; f < t.fields.size(); ++f) out += " " + markdown_cell(field_text(t.fields[f], row[f])) + " |";
+    out += "\n";
+  }
+  return out + "\n" + kLegend + "\n";
+}
+
+std::string method_table_csv(const MethodTable& t) {
+  std::string out;
+  auto add = [&](const std::string& cell) { out += (out.empty() || out.back() == '\n' ? "" : ",") + csv_field(cell); };
+  for (const TableField& f : t.fields) {
+    if (f.kind == FieldKind::kEstimate) {
+      for (const char* part : {"_mean", "_ci_low", "_ci_high", "_n"}) add(f.id + part);
+    } else if (f.kind == FieldKind::kCount) {
+      add(f.id);
+      add(f.id + "_max");
+    } else {
+      add(f.id);
+    }
+  }
+  out += "\n";
+  for (const auto& row : t.rows) {
+    for (size_t i = 0; i < t.fields.size(); ++i) {
+      const TableField& f = t.fields[i];
+      const FieldValue& v = row[i];
+      if (f.kind == FieldKind::kEstimate) {
+        const auto e = scaled(f, v);
+        add(e ? exact(e->value) : "");
+        add(e && e->n >= 2 ? exact(e->ci_low) : "");
+        add(e && e->n >= 2 ? exact(e->ci_high) : "");
+        add(e ? std::to_string(e->n) : "");
+      } else if (f.kind == FieldKind::kCount) {
+        add(v.min ? std::to_string(*v.min) : "");
+        add(v.max ? std::to_string(*v.max) : "");
+      } else {
+        add(v.text);
+      }
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string method_table_latex(const MethodTable& t) {
+  std::string columns, header;
+  for (const TableField& f : t.fields) {
+    columns += f.kind == FieldKind::kText ? "l" : "r";
+    header += (header.empty() ? "" : " & ") + latex_escape(f.header);
+  }
+  std::string out = "% Needs \\usepackage{booktabs}. " + std::string(kLegend) + "\n";
+  out += "\\begin{tabular}{" + columns + "}\n\\toprule\n" + header + " \\\\\n\\midrule\n";
+  for (const auto& row : t.rows) {
+    std::string line;
+    for (size_t f = 0; f < t.fields.size(); ++f) {
+      std::string cell = latex_escape(field_text(t.fields[f], row[f]));
+      line += (f == 0 ? "" : " & ") + cell;
+    }
+    out += line + " \\\\\n";
+  }
+  return out + "\\bottomrule\n\\end{tabular}\n";
+}
+
+std::string method_table_html(const MethodTable& t) {
+  std::string out = "<table class=\"methods\">\n<thead><tr>";
+  for (const TableField& f : t.fields) {
+    out += "<th title=\"" + html_escape(f.description) + "\"" + (f.kind == FieldKind::kText ? "" : " class=\"num\"") +
+           ">" + html_escape(f.header) + "</th>";
+  }
+  out += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : t.rows) {
+    out += "<tr>";
+    for (size_t f = 0; f < t.fields.size(); ++f) {
+      out += std::string(t.fields[f].kind == FieldKind::kText ? "<td>" : "<td class=\"num\">") +
+             html_escape(field_text(t.fields[f], row[f])) + "</td>";
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody>\n</table>\n<p class=\"note\">" + html_escape(kLegend) + "</p>\n";
+}
+
+}  // namespace tb
