@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tunebench needs from Debian's packages, only what is missing (idempotent).
-# Needs root (or sudo) when something has to be installed.
+# Needs root (or sudo) when something has to be installed. `--tests` adds what the test
+# suite needs beyond the build: headless Chromium, which renders the HTML report.
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,9 @@ packages=(
   libgtest-dev libgmock-dev
   libbenchmark-dev
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,7 +3,7 @@
 # benchmarks), run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/setup.sh
+tools/setup.sh --tests
 tools/build.sh
 cd build
 ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)"

@@ -45,6 +45,10 @@ std::string sentence_of(const ItemGroupComparison& g, const std::string& a, cons
   if (g.mcnemar) s += "; McNemar p = " + number(g.mcnemar->p_value, "%.3g");
   s += "): ";
   if (g.distinguishable) return s + "the difference is distinguishable from noise.";
+  if (d.low <= 0 && d.high >= 0 && g.mcnemar && g.mcnemar->p_value < 0.05) {
+    return s + "the items differ (McNemar), but the interval over seeds and items includes 0, so the difference is "
+               "not distinguishable from seed-to-seed noise.";
+  }
   if (d.low <= 0 && d.high >= 0) return s + "the interval includes 0, so the difference is not distinguishable from noise.";
   return s + "the bootstrap interval excludes 0 but McNemar's test does not reject equality, so treat it as not distinguishable from noise.";
 }

@@ -202,7 +202,7 @@ TEST(Executor, AHangingRunTimesOutAndAMemoryHogIsKilledAtItsLimit) {
   const std::string hog = " FROM runs WHERE config_json LIKE '%2000,%'";
   EXPECT_EQ(sql_text(db, "SELECT status || ' ' || failure_kind" + hog), "failed oom");
   EXPECT_EQ(sql_int(db, "SELECT attempts" + hog), 1) << "out of memory again would be the same";
-  EXPECT_GT(sql_int(db, "SELECT peak_rss_bytes FROM attempts a JOIN runs r ON r.key = a.run_key "
+  EXPECT_GT(sql_int(db, "SELECT a.peak_rss_bytes FROM attempts a JOIN runs r ON r.key = a.run_key "
                         "WHERE r.config_json LIKE '%2000,%'"),
             int64_t(350) << 20);
 }
