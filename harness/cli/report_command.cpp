@@ -26,12 +26,6 @@ Writes a self-contained report of a sweep into a folder and prints its method ta
   --to FOLDER      where to write (default: DIR/reports/SWEEP)
 )";
 
-// A sweep name as a folder name.
-std::string folder_name(const std::string& sweep) {
-  std::string out;
-  for (char c : sweep) out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_');
-  return out;
-}
 }  // namespace
 
 int report_command(const Args& given) {
@@ -54,7 +48,7 @@ int report_command(const Args& given) {
   if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench report --help)");
   const auto store = open_existing_store(out);
   const Report report = build_report(*store, filter);
-  if (to.empty()) to = (std::filesystem::path(out) / "reports" / folder_name(report.sweep)).string();
+  if (to.empty()) to = default_report_folder(out, report.sweep).string();
   const auto files = write_report_folder(report, to);
   std::cout << "## " << report.sweep << "\n\n" << method_table_markdown(report.methods) << "\nwrote";
   for (const auto& f : files) std::cout << " " << f.lexically_relative(std::filesystem::current_path()).string();

@@ -10,6 +10,7 @@
 #include "harness/exec/progress.h"
 #include "harness/report/fit_summary.h"
 #include "harness/report/markdown_table.h"
+#include "harness/report/report.h"
 #include "harness/store/store.h"
 
 namespace tb::cli {
@@ -123,6 +124,14 @@ int run_command(const Args& given) {
   Store store(std::filesystem::path(out) / "tunebench.sqlite");
   std::cout << to_markdown(summarize_sweep(store, spec.name));
   if (!outcome.interrupted) run_spec_fits(spec, store);
+  try {  // the report folder, charts included; a sweep with nothing finished has none
+    const auto folder = default_report_folder(out, spec.name);
+    write_report_folder(build_report(store, RunFilter{spec.name, {}}), folder);
+    std::cerr << "report: " << (folder / "index.html").string() << " (tunebench report " << spec.name
+              << " writes it again)\n";
+  } catch (const UserError& e) {
+    std::cerr << "no report: " << e.what() << "\n";
+  }
   if (outcome.interrupted) return 130;  // the shell convention for "ended by Ctrl-C"
   return outcome.failed > 0 ? 1 : 0;
 }

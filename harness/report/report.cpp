@@ -1,5 +1,6 @@
 #include "harness/report/report.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -123,6 +124,12 @@ Report build_report(Store& store, const RunFilter& requested) {
   r.fits = fit_charts(store, r.sweep);
   r.fit_parameters = fit_parameter_tables(store, r.sweep);
   return r;
+}
+
+fs::path default_report_folder(const fs::path& out_dir, const std::string& sweep) {
+  std::string name;
+  for (char c : sweep) name.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_');
+  return out_dir / "reports" / name;
 }
 
 std::vector<fs::path> write_report_folder(const Report& report, const fs::path& dir) {

@@ -43,6 +43,9 @@ struct Report {
 // UserError when the sweep does not exist or has no finished runs matching the filter.
 Report build_report(Store& store, const RunFilter& filter);
 
+// Where a sweep's report goes by default: <out_dir>/reports/<sweep, as a folder name>.
+std::filesystem::path default_report_folder(const std::filesystem::path& out_dir, const std::string& sweep);
+
 // Writes index.html, report.md, methods.csv and methods.tex into `dir`: built in a sibling
 // temporary folder, then swapped in, so `dir` is never half-written. Returns the files.
 std::vector<std::filesystem::path> write_report_folder(const Report& report, const std::filesystem::path& dir);

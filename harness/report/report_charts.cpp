@@ -37,7 +37,52 @@ std::vector<std::string> variants_in_order(const std::vector<Row>& rows) {
   return out;
 }
 
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != ' ') continue;
+    if (i > start) out.push_back(text.substr(start, i - start));
+    start = i + 1;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::map<std::string, std::string> legend_names(const std::vector<std::string>& labels) {
+  // Only the settings before a post-hoc label's " of (...)" are candidates for dropping.
+  auto head_of = [](const std::string& l) { return l.substr(0, l.find(" of ")); };
+  std::map<std::string, std::map<std::string, size_t>> setting_counts;  // method -> setting -> labels
+  std::map<std::string, size_t> method_counts;
+  for (const auto& l : labels) {
+    const auto w = words(head_of(l));
+    if (w.empty()) continue;
+    ++method_counts[w[0]];
+    for (size_t i = 1; i < w.size(); ++i) ++setting_counts[w[0]][w[i]];
+  }
+  std::map<std::string, std::string> out;
+  std::map<std::string, int> uses;
+  for (const auto& l : labels) {
+    const auto w = words(head_of(l));
+    if (w.empty()) {
+      out[l] = l;
+      continue;
+    }
+    std::string name = w[0];
+    for (size_t i = 1; i < w.size(); ++i) {
+      const bool shared = w[i].find('=') != std::string::npos && setting_counts[w[0]][w[i]] == method_counts[w[0]];
+      if (!shared) name += " " + w[i];
+    }
+    if (l.find(" of ") != std::string::npos) name += l.substr(l.find(" of "));
+    out[l] = name;
+    ++uses[name];
+  }
+  for (auto& [label, name] : out) {
+    if (uses[name] > 1) name = label;
+  }
+  return out;
+}
 
 std::vector<Chart> pareto_charts(const MethodTable& t) {
   const auto accuracy = field_index(t, "target_accuracy");
@@ -50,11 +95,14 @@ std::vector<Chart> pareto_charts(const MethodTable& t) {
                      {fy.header + " (higher is better)", false}, {}, 640, 420};
   struct Point { double x, y; };
   std::vector<Point> points;
+  std::vector<std::string> labels;
+  for (const auto& row : t.rows) labels.push_back(row[0].text);
+  const auto names = legend_names(labels);
   for (const auto& row : t.rows) {
     const auto x = scaled(fx, row[*forgetting]), y = scaled(fy, row[*accuracy]);
     if (!x || !y) continue;  // the base model has no forgetting
     svg::Series s;
-    s.name = row[0].text;
+    s.name = names.at(row[0].text);
     s.x = {x->value};
     s.y = {y->value};
     if (x->n >= 2) s.x_low = {x->ci_low}, s.x_high = {x->ci_high};
@@ -91,7 +139,9 @@ std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter) {
   const auto values = store.step_values(filter, "train_loss");
   if (values.empty()) return {};
   svg::XYChart chart{"Training loss", {"step", false}, {"training loss (mean over seeds)", true}, {}, 640, 400};
-  for (const std::string& variant : variants_in_order(values)) {
+  const auto variants = variants_in_order(values);
+  const auto names = legend_names(variants);
+  for (const std::string& variant : variants) {
     std::map<int64_t, std::pair<double, int>> by_step;  // step -> (sum, runs)
     for (const StepValue& v : values) {
       if (v.variant != variant) continue;
@@ -100,7 +150,7 @@ std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter) {
       ++n;
     }
     svg::Series s;
-    s.name = variant;
+    s.name = names.at(variant);
     for (const auto& [step, sum_n] : by_step) {
       s.x.push_back(double(step));
       s.y.push_back(sum_n.first / sum_n.second);
@@ -115,15 +165,20 @@ std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter) {
 
 std::vector<Chart> slice_heatmaps(const SummaryTable& summary) {
   std::vector<Chart> out;
+  std::vector<std::string> labels;
+  for (const SummaryRow& row : summary.rows) labels.push_back(row.label);
+  const auto names = legend_names(labels);
+  auto short_name = [&](const std::string& l) { return names.count(l) ? names.at(l) : l; };
   for (const SliceGrid& g : summary.grids) {
     svg::Heatmap map;
-    map.title = g.title;
+    map.title = g.variant.empty() ? g.title
+                                  : g.title.substr(0, g.title.size() - g.variant.size()) + short_name(g.variant);
     map.y_label = g.row_header;
     map.x_label = g.title.substr(g.title.find(": ") + 2);
     map.x_label = map.x_label.substr(map.x_label.find(" x ") == std::string::npos ? 0 : map.x_label.find(" x ") + 3);
     map.x_label = map.x_label.substr(0, map.x_label.find(','));
     map.x_labels = g.column_labels;
-    map.y_labels = g.row_labels;
+    for (const auto& r : g.row_labels) map.y_labels.push_back(short_name(r));
     for (const auto& r : g.row_labels) {
       std::vector<std::optional<double>> row;
       for (const auto& c : g.column_labels) {
@@ -135,7 +190,7 @@ std::vector<Chart> slice_heatmaps(const SummaryTable& summary) {
     if (g.row_header == "method") {  // long method labels: wider rows need no wider cells
       map.cell_width = 56;
     }
-    out.push_back({"slice-" + std::to_string(out.size() + 1), g.title,
+    out.push_back({"slice-" + std::to_string(out.size() + 1), map.title,
                    "Accuracy per cell, mean over seeds (0 = dark, 1 = bright).", svg::heatmap(map)});
   }
   return out;
@@ -153,9 +208,11 @@ std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter) {
       {"update_erank", "Effective rank of ΔW per layer", "effective rank of ΔW (mean over the layer's matrices)", false},
   };
   std::vector<Chart> out;
+  const auto variants = variants_in_order(values);
+  const auto names = legend_names(variants);
   for (const Metric& m : metrics) {
     svg::XYChart chart{m.title, {"layer", false}, {m.y_label, false}, {}, 640, 380};
-    for (const std::string& variant : variants_in_order(values)) {
+    for (const std::string& variant : variants) {
       // run -> layer -> (sum, matrices)
       std::map<std::string, std::map<int, std::pair<double, int>>> per_run;
       for (const RunSpectrumValue& v : values) {
@@ -175,7 +232,7 @@ std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter) {
         }
       }
       svg::Series s;
-      s.name = variant;
+      s.name = names.at(variant);
       s.markers = true;
       for (const auto& [layer, sum_n] : by_layer) {
         s.x.push_back(layer);

@@ -2,6 +2,7 @@
 // forgetting Pareto plot, training-loss curves per method, long-context length × depth
 // heatmaps, spectral summaries per layer, and fitted scaling laws with their data.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,11 @@ namespace tb {
 
 class Store;
 struct RunFilter;
+
+// Legend names: each label without the key=value settings that every variant of the same
+// method shares (LoRA's long target_modules list; all of them when a method has one
+// variant), so legends tell variants apart. Labels that would collide stay whole.
+std::map<std::string, std::string> legend_names(const std::vector<std::string>& labels);
 
 struct Chart {
   std::string id;       // HTML anchor, e.g. "pareto"

@@ -56,7 +56,7 @@ class SliceValues {
       sort_numerically(g.first_values);
       sort_numerically(g.second_values);
       if (g.keys.size() == 1) {
-        SliceGrid grid{id, "method", {}, g.first_values, {}};
+        SliceGrid grid{id, "method", {}, g.first_values, {}, ""};
         for (const auto& label : labels) {
           if (!g.values.count(label)) continue;
           grid.row_labels.push_back(label);
@@ -67,7 +67,7 @@ class SliceValues {
       }
       for (const auto& label : labels) {
         if (!g.values.count(label)) continue;
-        SliceGrid grid{id + ", " + label, g.keys[0].first, g.first_values, g.second_values, {}};
+        SliceGrid grid{id + ", " + label, g.keys[0].first, g.first_values, g.second_values, {}, label};
         for (const auto& [at, v] : g.values.at(label)) grid.cells[at] = cell_of(v);
         out.push_back(grid);
       }

@@ -41,6 +41,7 @@ struct SliceGrid {
   std::string row_header;  // "length" or "method"
   std::vector<std::string> row_labels, column_labels;
   std::map<std::pair<std::string, std::string>, SummaryCell> cells;  // (row, column)
+  std::string variant;  // the one variant (or "base model") a length x depth grid shows; "" otherwise
 };
 
 struct SummaryTable {

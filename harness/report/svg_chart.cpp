@@ -21,7 +21,7 @@ constexpr double kMarginLeft = 72, kMarginRight = 24, kMarginTop = 40, kMarginBo
 constexpr int kMinWidth = 240, kMinHeight = 180;
 constexpr double kPad = 0.04;       // share of the data span left empty at each end of an axis
 constexpr double kCharWidth = 6.5;  // rough width of an 11px sans-serif character, for layout
-constexpr size_t kLegendChars = 20, kLabelChars = 24;  // longer names are cut with "…"
+constexpr size_t kLegendChars = 30, kLabelChars = 24;  // longer names are cut with "…"
 constexpr double kLegendRow = 18;
 constexpr int kMaxTickLabels = 10;  // more ticks than this (many decades): label every k-th
 const std::string kInk = "#444", kGrid = "#e6e6e6";

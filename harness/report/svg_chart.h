@@ -35,7 +35,7 @@ struct XYChart {
 };
 
 // Room added to the right of an XY chart for its legend, drawn when there are 2+ series.
-constexpr int kLegendWidth = 170;
+constexpr int kLegendWidth = 230;
 
 // Root class "line-chart". Each series is a <g class="series" data-name="...">; the root's
 // data-series attribute counts them.

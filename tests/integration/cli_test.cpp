@@ -39,6 +39,12 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs"),
             6);  // full_ft x 2 seeds + lora x 2 ranks x 2 seeds
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done' AND attempts = 1"), 6);
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE peak_rss_bytes > 50000000"), 6);  // LibTorch alone
+  // `run` ends by writing the report folder, the spec's fit with its data included.
+  const fs::path report_page = out / "reports" / doc.at("name").get<std::string>() / "index.html";
+  ASSERT_TRUE(fs::exists(report_page)) << first.err;
+  EXPECT_NE(read_file(report_page).find("id=\"fit-1\""), std::string::npos);
+  EXPECT_NE(first.err.find("report: "), std::string::npos);
   EXPECT_EQ(sql_int(db,
                     "SELECT count(*) FROM runs WHERE git_commit IS NULL OR torch_version IS NULL "
                     "OR device IS NULL OR threads != 1"),

@@ -328,7 +328,7 @@ TEST(LineChart, LegendOnlyForSeveralSeriesAndOutsideThePlot) {
   EXPECT_EQ(count(svg, "class=\"legend-entry\""), 2u);
   EXPECT_EQ(attribute(svg, "width"), std::to_string(640 + kLegendWidth));
   EXPECT_NE(svg.find("<title>" + long_name + "</title>"), std::string::npos);
-  EXPECT_NE(svg.find(">" + long_name.substr(0, 19) + "…</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">" + long_name.substr(0, 29) + "…</text>"), std::string::npos);
   const PlotArea a = plot_area(two);
   const std::regex legend_x(R"re(class="legend-entry"><title>[^<]*</title><path d="M([0-9.]+))re");
   std::smatch m;

@@ -1,0 +1,50 @@
+#include "harness/report/report_charts.h"
+
+#include <gtest/gtest.h>
+
+namespace tb {
+namespace {
+
+TEST(LegendNames, DropSettingsEveryVariantOfAMethodShares) {
+  const auto one_each = legend_names({"base model", "full_ft lr=0.001",
+                                      "lora alpha=16.0 lr=0.005 rank=8 target_modules=q_proj,v_proj"});
+  EXPECT_EQ(one_each.at("base model"), "base model");
+  EXPECT_EQ(one_each.at("full_ft lr=0.001"), "full_ft");
+  EXPECT_EQ(one_each.at("lora alpha=16.0 lr=0.005 rank=8 target_modules=q_proj,v_proj"), "lora");
+
+  const auto ranks = legend_names({"lora rank=8 target_modules=all", "lora rank=16 target_modules=all"});
+  EXPECT_EQ(ranks.at("lora rank=8 target_modules=all"), "lora rank=8");
+  EXPECT_EQ(ranks.at("lora rank=16 target_modules=all"), "lora rank=16");
+
+  // A post-hoc label keeps what it was made of.
+  const auto lines = legend_names({"lines alpha=0.2 of (full_ft lr=0.001)", "lines alpha=0.4 of (full_ft lr=0.001)"});
+  EXPECT_EQ(lines.at("lines alpha=0.2 of (full_ft lr=0.001)"), "lines alpha=0.2 of (full_ft lr=0.001)");
+}
+
+TEST(ParetoChart, TheFrontierJoinsTheUndominatedVariants) {
+  MethodTable t;
+  t.fields = {{"method", "method", "", FieldKind::kText, 0, 1},
+              {"target_accuracy", "target accuracy", "", FieldKind::kEstimate, 3, 1},
+              {"delta_held_out_ce", "Δ held-out CE", "", FieldKind::kEstimate, 3, 1}};
+  auto row = [](const std::string& name, double accuracy, double forgetting) {
+    FieldValue label;
+    label.text = name;
+    FieldValue a, f;
+    a.estimate = mean_estimate({accuracy});
+    f.estimate = mean_estimate({forgetting});
+    return std::vector<FieldValue>{label, a, f};
+  };
+  t.rows = {row("a x=1", 0.9, 1.0), row("b x=1", 0.95, 2.0), row("c x=1", 0.8, 3.0)};  // c is dominated by a
+  const auto charts = pareto_charts(t);
+  ASSERT_EQ(charts.size(), 1u);
+  const std::string& svg = charts[0].svg;
+  EXPECT_NE(svg.find("data-series=\"4\""), std::string::npos);  // 3 variants + the frontier
+  EXPECT_NE(svg.find("data-name=\"Pareto frontier\""), std::string::npos);
+  // Without forgetting there is nothing to plot.
+  t.fields.pop_back();
+  for (auto& r : t.rows) r.pop_back();
+  EXPECT_TRUE(pareto_charts(t).empty());
+}
+
+}  // namespace
+}  // namespace tb
