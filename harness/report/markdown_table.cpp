@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "harness/report/escape.h"
+
 namespace tb {
 namespace {
 
@@ -64,7 +66,7 @@ std::string grid_markdown(const SliceGrid& g) {
   }
   out += "\n" + rule + "\n";
   for (const auto& r : g.row_labels) {
-    out += "| " + r + " |";
+    out += "| " + markdown_cell(r) + " |";
     for (const auto& c : g.column_labels) {
       const auto it = g.cells.find({r, c});
       out += " " + (it == g.cells.end() ? std::string("—") : cell_text(it->second, 2)) + " |";
@@ -98,7 +100,7 @@ std::string to_markdown(const SummaryTable& t) {
     }
     out += "\n" + rule + "\n";
     for (const SummaryRow& row : t.rows) {
-      out += "| " + row.label + " | " + std::to_string(row.runs) + " |";
+      out += "| " + markdown_cell(row.label) + " | " + std::to_string(row.runs) + " |";
       for (const auto& c : columns) {
         const auto it = row.cells.find(c);
         out += " " + (it == row.cells.end() ? std::string("—") : cell_text(it->second, 3)) + " |";
@@ -113,7 +115,7 @@ std::string to_markdown(const SummaryTable& t) {
   for (const SummaryRow& row : t.rows) {
     if (row.label == t.rows.front().label && row.trainable_params.empty)
       continue;  // the base model
-    out += "| " + row.label + " | " + std::to_string(row.runs) + " |";
+    out += "| " + markdown_cell(row.label) + " | " + std::to_string(row.runs) + " |";
     out += " " + range_text(row.trainable_params, &with_thousands) + " |";
     out += " " + range_text(row.optimizer_state_bytes, &bytes_text) + " |";
     out += " " + (row.wall_seconds ? cell_text(*row.wall_seconds, 1) : std::string("—")) + " |\n";

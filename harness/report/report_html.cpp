@@ -25,6 +25,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 figure { margin: 8px 0; }
 figcaption { color: #5b6475; font-size: 13px; max-width: 640px; }
 .failed td { color: #8a1c1c; }
+.wide { overflow-x: auto; }
 )css";
 
 std::string text_table_html(const TextTable& t) {
@@ -59,7 +60,7 @@ struct Section {
 std::string report_html(const Report& r) {
   std::vector<Section> sections;
   sections.push_back({"methods", "Methods",
-                      method_table_html(r.methods) +
+                      "<div class=\"wide\">\n" + method_table_html(r.methods) + "</div>\n" +
                           "<p class=\"note\">Hover a column header for its definition. The same table: "
                           "<a href=\"methods.csv\">CSV</a>, <a href=\"methods.tex\">LaTeX</a>, "
                           "<a href=\"report.md\">Markdown</a> (with every metric per suite).</p>\n"});
