@@ -34,6 +34,9 @@ std::string number(double v, const char* format = "%.3f") {
   return buf;
 }
 
+// "= 0.0123", or "< 1e-300" where the exact tail underflows.
+std::string p_text(double p) { return p > 0 ? "= " + number(p, "%.3g") : "< 1e-300"; }
+
 std::string group_name(const ItemGroupComparison& g) { return g.suite + (g.group.empty() ? "" : " " + g.group); }
 
 std::string sentence_of(const ItemGroupComparison& g, const std::string& a, const std::string& b) {
@@ -42,7 +45,7 @@ std::string sentence_of(const ItemGroupComparison& g, const std::string& a, cons
   std::string s = "\"" + b + "\" scores " + number(std::fabs(d.mean)) + (d.mean >= 0 ? " higher" : " lower") +
                   " than \"" + a + "\" on " + group_name(g) + " (" + interval + ", " + std::to_string(d.pairs) +
                   " paired items over " + std::to_string(d.seeds) + " seed" + (d.seeds == 1 ? "" : "s");
-  if (g.mcnemar) s += "; McNemar p = " + number(g.mcnemar->p_value, "%.3g");
+  if (g.mcnemar) s += "; McNemar p " + p_text(g.mcnemar->p_value);
   s += "): ";
   if (g.distinguishable) return s + "the difference is distinguishable from noise.";
   if (d.low <= 0 && d.high >= 0 && g.mcnemar && g.mcnemar->p_value < 0.05) {
@@ -103,14 +106,21 @@ Comparison compare_runs(Store& store, const std::string& a_selector, const std::
   // (suite, group) -> (seed, item id) -> score, per side.
   using Scores = std::map<std::pair<std::string, std::string>, std::map<std::pair<int64_t, std::string>, double>>;
   const std::vector<ItemScore> items = store.items(RunFilter{c.sweep, {}}, "tuned");
+  // Against a single run, a variant's score for an item is its mean over the variant's seeds.
   auto scores_of = [&](const RunSelection& s) {
-    Scores out;
+    std::map<std::pair<std::string, std::string>, std::map<std::pair<int64_t, std::string>, std::pair<double, int>>> sums;
     for (const ItemScore& i : items) {
       if (std::find(s.keys.begin(), s.keys.end(), i.run_key) == s.keys.end()) continue;
       if (!o.suite.empty() && i.suite != o.suite) continue;
       const auto slash = i.item_id.find('/');
       const std::string group = slash == std::string::npos ? "" : i.item_id.substr(0, slash);
-      out[{i.suite, group}][{by_seed ? i.seed : 0, i.item_id}] = i.score;
+      auto& [sum, n] = sums[{i.suite, group}][{by_seed ? i.seed : 0, i.item_id}];
+      sum += i.score;
+      ++n;
+    }
+    Scores out;
+    for (const auto& [group, by_item] : sums) {
+      for (const auto& [at, sum_n] : by_item) out[group][at] = sum_n.first / sum_n.second;
     }
     return out;
   };
@@ -164,7 +174,7 @@ std::string comparison_text(const Comparison& c) {
            number(d.stderr_value) + ")\n";
     if (g.mcnemar) {
       out += "  McNemar: A right only " + std::to_string(g.mcnemar->only_a) + ", B right only " +
-             std::to_string(g.mcnemar->only_b) + ", exact p = " + number(g.mcnemar->p_value, "%.3g") + "\n";
+             std::to_string(g.mcnemar->only_b) + ", exact p " + p_text(g.mcnemar->p_value) + "\n";
     }
     out += "  " + g.sentence + "\n";
   }

@@ -49,7 +49,8 @@ struct CompareOptions {
 };
 
 // Pairs items by (seed, item id) when both sides are variants, by item id when either side
-// is a single run. Throws UserError when the two share no evaluated items.
+// is a single run (a variant's score for an item is then its mean over the variant's seeds,
+// and McNemar applies only if those means are still 0/1). Throws UserError when the two share no evaluated items.
 Comparison compare_runs(Store& store, const std::string& a, const std::string& b, const CompareOptions& options);
 
 // The comparison as text: one block per item group.

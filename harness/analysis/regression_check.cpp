@@ -64,7 +64,12 @@ void compare(MetricCheck& c, const std::map<int64_t, RunValue>& base, const std:
     half = 1.959964 * std::sqrt(sb * sb + sk * sk);
     c.pairing = "one run each (item-level standard errors)";
   } else {
-    const double se = std::sqrt(eb.stderr_value * eb.stderr_value + ek.stderr_value * ek.stderr_value);
+    // A side with one run contributes its item-level standard error (its seeds cannot).
+    auto side_se = [](const Estimate& e, const std::map<int64_t, RunValue>& runs) {
+      return e.n >= 2 ? e.stderr_value : runs.begin()->second.stderr_value.value_or(0);
+    };
+    const double sb = side_se(eb, base), sk = side_se(ek, cand);
+    const double se = std::sqrt(sb * sb + sk * sk);
     const int64_t df = std::max<int64_t>(1, std::min(eb.n, ek.n) - 1);
     half = t_quantile_975(df) * se;
     c.pairing = "unpaired (Welch, " + std::to_string(eb.n) + " vs " + std::to_string(ek.n) + " runs)";

@@ -91,15 +91,8 @@ std::unique_ptr<Store> open_store_at(const std::string& folder_or_file) {
   if (!std::filesystem::is_regular_file(db)) {
     throw UserError(db.string() + ": no tunebench store here (expected an output folder or its tunebench.sqlite)");
   }
-  try {
-    auto store = std::make_unique<Store>(db);
-    store->sweep_names();  // a file that is not SQLite fails here
-    return store;
-  } catch (const UserError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw UserError(db.string() + ": not a tunebench store (" + e.what() + ")");
-  }
+  if (!Store::is_store(db)) throw UserError(db.string() + ": not a tunebench store (no sweeps, runs and evals tables)");
+  return std::make_unique<Store>(db);
 }
 
 }  // namespace tb::cli

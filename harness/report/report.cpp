@@ -106,7 +106,8 @@ Report build_report(Store& store, const RunFilter& requested) {
   r.generated_at = utc_now();
   const auto runs = store.runs(filter);
   if (runs.empty()) {
-    throw UserError("no run of sweep " + r.sweep + " matches --method " + nlohmann::json(filter.methods).dump() +
+    throw UserError("no run of sweep " + r.sweep +
+                    (filter.methods.empty() ? "" : " matches --method " + nlohmann::json(filter.methods).dump()) +
                     "; see `tunebench runs --sweep " + r.sweep + "`");
   }
   for (const RunRecord& run : runs) {
@@ -133,21 +134,36 @@ fs::path default_report_folder(const fs::path& out_dir, const std::string& sweep
 }
 
 std::vector<fs::path> write_report_folder(const Report& report, const fs::path& dir) {
-  const fs::path target = fs::absolute(dir).lexically_normal();
-  const fs::path staging = target.parent_path() / (target.filename().string() + ".tmp." + std::to_string(getpid()));
-  fs::remove_all(staging);
-  fs::create_directories(staging);
+  fs::path target = fs::absolute(dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();  // "reports/x/"
   const std::vector<std::pair<std::string, std::string>> files = {
       {"index.html", report_html(report)},
       {"report.md", report_markdown(report)},
       {"methods.csv", method_table_csv(report.methods)},
       {"methods.tex", method_table_latex(report.methods)},
   };
-  for (const auto& [name, text] : files) write_file_atomically(staging / name, text);
-  // Swap: the old report moves aside only once the new one is complete.
-  const fs::path old = target.parent_path() / (target.filename().string() + ".old." + std::to_string(getpid()));
-  if (fs::exists(target)) fs::rename(target, old);
-  fs::rename(staging, target);
+  const std::string stem = target.filename().string(), pid = std::to_string(getpid());
+  const fs::path staging = target.parent_path() / (stem + ".tmp." + pid);
+  const fs::path old = target.parent_path() / (stem + ".old." + pid);
+  fs::remove_all(staging);
+  fs::remove_all(old);  // left by a process with this pid that died mid-swap
+  bool moved_aside = false;
+  try {
+    fs::create_directories(staging);
+    for (const auto& [name, text] : files) write_file_atomically(staging / name, text);
+    // Swap: the old report moves aside only once the new one is complete, and comes back
+    // if the new one cannot take its place.
+    if (fs::exists(target)) {
+      fs::rename(target, old);
+      moved_aside = true;
+    }
+    fs::rename(staging, target);
+  } catch (...) {
+    std::error_code ignored;
+    if (moved_aside && !fs::exists(target)) fs::rename(old, target, ignored);
+    fs::remove_all(staging, ignored);
+    throw;
+  }
   fs::remove_all(old);
   std::vector<fs::path> written;
   for (const auto& [name, text] : files) written.push_back(target / name);

@@ -26,7 +26,7 @@ std::string text_table_markdown(const TextTable& t) {
 }  // namespace
 
 std::string report_markdown(const Report& r) {
-  std::string out = "# " + r.sweep + "\n\n" + std::to_string(r.runs_done) + " runs done, " +
+  std::string out = "# " + markdown_cell(r.sweep) + "\n\n" + std::to_string(r.runs_done) + " runs done, " +
                     std::to_string(r.runs_failed) + " failed, " + std::to_string(r.runs_other) +
                     " pending or running; generated " + r.generated_at + ". Charts: index.html.\n\n";
   out += "## Methods\n\n" + method_table_markdown(r.methods) + "\n";

@@ -15,6 +15,20 @@ Store::Store(const std::filesystem::path& path) : db_(std::make_unique<Database>
 }
 Store::~Store() = default;
 
+bool Store::is_store(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  bool ok = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
+  if (ok) {
+    sqlite3_stmt* s = nullptr;
+    ok = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                                "('sweeps', 'runs', 'evals')", -1, &s, nullptr) == SQLITE_OK &&
+         sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 3;
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return ok;
+}
+
 int Store::schema_version() {
   Statement s(db_->handle(), "PRAGMA user_version");
   s.step();

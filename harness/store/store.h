@@ -120,6 +120,8 @@ class Store {
  public:
   // Opens or creates the file and migrates it to kSchemaVersion.
   explicit Store(const std::filesystem::path& path);
+  // Whether `path` is an SQLite file that tunebench created (read-only check, writes nothing).
+  static bool is_store(const std::filesystem::path& path);
   ~Store();
 
   int schema_version();

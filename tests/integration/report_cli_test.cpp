@@ -68,6 +68,16 @@ TEST_F(ReportCli, WritesASelfContainedFolderWithEveryFormat) {
     EXPECT_EQ(e.path().filename(), "fixture");
   }
   EXPECT_EQ(entries, 1u);
+  // A folder given with a trailing slash is replaced the same way.
+  const std::string slashed = (dir_.path() / "mine").string() + "/";
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(tunebench({"report", "fixture", "--out", out_.string(), "--to", slashed}, dir_.path()).exit_code, 0);
+  }
+  EXPECT_TRUE(fs::exists(dir_.path() / "mine" / "index.html"));
+  for (const auto& e : fs::directory_iterator(dir_.path())) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << e.path();
+    EXPECT_EQ(e.path().filename().string().find(".old."), std::string::npos) << e.path();
+  }
 }
 
 TEST_F(ReportCli, HtmlRendersInHeadlessChromiumWithEveryChart) {
@@ -153,7 +163,7 @@ TEST_F(ReportCli, BadInputExitsWithTwoAndWritesNothing) {
   { Store store(empty / "tunebench.sqlite"); }
   const fs::path tolerances = dir_.path() / "tol.json";
   write_file_atomically(tolerances, R"({"metrics": {"task_accuracy f1": {"tolerance": 0.02}}})");
-  const std::vector<std::vector<std::string>> cases = {
+  std::vector<std::vector<std::string>> cases = {
       {"report", "nope", "--out", out},
       {"report", "--out", empty.string()},
       {"report", "--out", (dir_.path() / "missing").string()},
@@ -170,6 +180,13 @@ TEST_F(ReportCli, BadInputExitsWithTwoAndWritesNothing) {
       {"regress", "--baseline", "nope", "--candidate", out, "--tolerances", tolerances.string(), "--out", out},
       {"regress", "--baseline", tolerances.string(), "--candidate", out, "--tolerances", tolerances.string()},
   };
+  // An SQLite file that tunebench did not make is refused, and left as it was.
+  const fs::path foreign = dir_.path() / "foreign.sqlite";
+  {
+    Database db(foreign);
+    db.exec("CREATE TABLE notes (text TEXT)");
+  }
+  cases.push_back({"regress", "--baseline", foreign.string(), "--candidate", out, "--tolerances", tolerances.string()});
   for (const auto& args : cases) {
     const auto r = tunebench(args, dir_.path());
     std::string joined;
@@ -177,6 +194,7 @@ TEST_F(ReportCli, BadInputExitsWithTwoAndWritesNothing) {
     EXPECT_EQ(r.exit_code, 2) << joined << "\n" << r.out << r.err;
     EXPECT_NE(r.err.find("tunebench: error: "), std::string::npos) << joined << r.err;
   }
+  EXPECT_EQ(sql_int(foreign, "SELECT count(*) FROM sqlite_master WHERE name = 'runs'"), 0);
   EXPECT_FALSE(fs::exists(out_ / "reports"));
   EXPECT_FALSE(fs::exists(empty / "reports"));
 }

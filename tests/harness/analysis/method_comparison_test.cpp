@@ -49,6 +49,19 @@ TEST_F(CompareTest, SingleRunsPairByItemOnly) {
   EXPECT_NE(c.groups[0].sentence.find("not distinguishable"), std::string::npos);
 }
 
+TEST_F(CompareTest, AVariantAgainstOneRunAveragesTheVariantsSeedsPerItem) {
+  Store store(dir_.path() / "db.sqlite");
+  // full_ft per item over its 3 seeds: items 0-7 always right, item 8 in 2 of 3, item 9 in 1.
+  const Comparison c = compare_runs(store, "full_ft", "fixture-lora0", {"", "", 1000, 0});
+  ASSERT_EQ(c.groups.size(), 1u);
+  const auto& g = c.groups[0];
+  EXPECT_EQ(g.difference.pairs, 10);
+  EXPECT_EQ(g.difference.seeds, 1);
+  EXPECT_NEAR(g.mean_a, 0.9, 1e-12);
+  EXPECT_NEAR(g.difference.mean, 0.5 - 0.9, 1e-12);
+  EXPECT_FALSE(g.mcnemar.has_value());  // the means 2/3 and 1/3 are not 0/1 scores
+}
+
 TEST_F(CompareTest, UnknownNamesAndSuitesAreUserErrors) {
   Store store(dir_.path() / "db.sqlite");
   EXPECT_THROW(compare_runs(store, "full_ft", "dora", {}), UserError);

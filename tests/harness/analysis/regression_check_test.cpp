@@ -90,6 +90,22 @@ TEST(Regress, AMissingVariantFailsAndAnUnknownMetricIsAUserError) {
                UserError);
 }
 
+TEST(Regress, OneBaselineRunAgainstSeveralCountsItsItemLevelError) {
+  testing::ScratchDir dir("regress");
+  auto one_seed = testing::fixture_runs();
+  one_seed.erase(std::remove_if(one_seed.begin(), one_seed.end(), [](const auto& r) { return r.seed != 0; }),
+                 one_seed.end());
+  testing::write_fixture_sweep(dir.path() / "base.sqlite", "fixture", one_seed);
+  testing::write_fixture_sweep(dir.path() / "cand.sqlite", "fixture", testing::fixture_runs());
+  Store base(dir.path() / "base.sqlite"), cand(dir.path() / "cand.sqlite");
+  const auto checks = check_regressions({&base, "fixture"}, {&cand, "fixture"}, {{"task_accuracy accuracy", 0.02, true}});
+  const MetricCheck& full = checks[0].variant == "full_ft lr=0.001" ? checks[0] : checks[1];
+  EXPECT_EQ(full.pairing, "unpaired (Welch, 1 vs 3 runs)");
+  EXPECT_NEAR(full.worse_by, 0.8 - 0.9, 1e-12);
+  // The baseline's stored item-level SE (0.02) and the candidate's seed SE (0.1 / sqrt 3), t(1).
+  EXPECT_NEAR(full.worse_high - full.worse_by, 12.706 * std::sqrt(0.02 * 0.02 + 0.01 / 3), 1e-9);
+}
+
 TEST(Regress, ToleranceFilesAreValidatedWithTheirPath) {
   testing::ScratchDir dir("tolerances");
   const auto file = dir.path() / "tol.json";
