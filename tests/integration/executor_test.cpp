@@ -125,7 +125,10 @@ TEST(Executor, AKilledCoordinatorResumesToExactlyTheResultsOfAnUninterruptedSwee
   EXPECT_NE(resumed.err.find("marked stale, run again"), std::string::npos) << resumed.err;
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs"), 3);
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 3);
-  EXPECT_GE(sql_int(db, "SELECT count(*) FROM attempts WHERE outcome = 'stale'"), 1);
+  // Stale, unless the killed worker had written its result just before the kill (its
+  // coordinator died before ingesting it): then that attempt is recovered from the folder.
+  const bool recovered = resumed.err.find("recovered from run folders") != std::string::npos;
+  EXPECT_TRUE(sql_int(db, "SELECT count(*) FROM attempts WHERE outcome = 'stale'") >= 1 || recovered) << resumed.err;
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM attempts WHERE outcome = 'done'"), 3);
   EXPECT_EQ(sql_int(db, "SELECT max(n) FROM (SELECT count(*) AS n FROM attempts WHERE outcome = 'done' "
                         "GROUP BY run_key)"),
