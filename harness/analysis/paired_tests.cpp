@@ -7,21 +7,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "harness/analysis/stats.h"
 #include "harness/common/check.h"
 #include "harness/data/rng.h"
 
 namespace tb {
-namespace {
-
-double percentile(const std::vector<double>& sorted, double q) {  // linear interpolation
-  const double pos = q * double(sorted.size() - 1);
-  const auto lo = size_t(pos);
-  const double frac = pos - double(lo);
-  return lo + 1 < sorted.size() ? sorted[lo] * (1 - frac) + sorted[lo + 1] * frac : sorted[lo];
-}
-
-}  // namespace
-
 BootstrapInterval paired_bootstrap(const std::vector<std::vector<double>>& differences, int64_t resamples,
                                    uint64_t seed) {
   std::vector<const std::vector<double>*> seeds;

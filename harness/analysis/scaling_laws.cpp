@@ -13,6 +13,7 @@
 #include <cmath>
 #include <thread>
 
+#include "harness/analysis/stats.h"
 #include "harness/common/check.h"
 #include "harness/data/rng.h"
 
@@ -83,14 +84,6 @@ void parallel_for(int64_t n, int threads, const Body& body) {
     });
   }
   for (auto& th : pool) th.join();
-}
-
-double percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * double(v.size() - 1);
-  const size_t lo = size_t(std::floor(pos));
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
 }
 
 void check_points(const ScalingLaw& law, const FitPoints& points, const std::string& what) {
@@ -259,6 +252,7 @@ LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const Fit
       mean /= double(v.size());
       for (double x : v) var += (x - mean) * (x - mean);
       fit.parameters[j].stderr_value = v.size() > 1 ? std::sqrt(var / double(v.size() - 1)) : 0.0;
+      std::sort(v.begin(), v.end());
       fit.parameters[j].ci_low = percentile(v, 0.025);
       fit.parameters[j].ci_high = percentile(v, 0.975);
     }

@@ -21,6 +21,13 @@ double t_quantile_975(int64_t df) {
   return z + (z * z * z + z) / (4 * d) + (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * d * d);
 }
 
+double percentile(const std::vector<double>& sorted, double q) {
+  const double pos = q * double(sorted.size() - 1);
+  const auto lo = size_t(pos);
+  const double frac = pos - double(lo);
+  return lo + 1 < sorted.size() ? sorted[lo] * (1 - frac) + sorted[lo + 1] * frac : sorted[lo];
+}
+
 Estimate mean_estimate(const std::vector<double>& values) {
   Estimate e;
   e.n = int64_t(values.size());
@@ -91,14 +98,8 @@ std::optional<Estimate> paired_ratio_estimate(const std::vector<double>& before,
   mean /= double(replicates.size());
   for (double r : replicates) ss += (r - mean) * (r - mean);
   e.stderr_value = std::sqrt(ss / double(replicates.size() - 1));
-  auto quantile = [&](double q) {  // linear interpolation between order statistics
-    const double pos = q * double(replicates.size() - 1);
-    const auto lo = size_t(pos);
-    const double frac = pos - double(lo);
-    return lo + 1 < replicates.size() ? replicates[lo] * (1 - frac) + replicates[lo + 1] * frac : replicates[lo];
-  };
-  e.ci_low = quantile(0.025);
-  e.ci_high = quantile(0.975);
+  e.ci_low = percentile(replicates, 0.025);
+  e.ci_high = percentile(replicates, 0.975);
   return e;
 }
 

@@ -30,6 +30,9 @@ std::optional<Estimate> paired_ratio_estimate(const std::vector<double>& before,
                                               const std::vector<double>& after,
                                               int64_t resamples = 2000, uint64_t seed = 0);
 
+// The q-quantile of sorted values, interpolating linearly between order statistics.
+double percentile(const std::vector<double>& sorted, double q);
+
 // Two-sided 97.5% quantile of Student's t with `df` degrees of freedom.
 double t_quantile_975(int64_t df);
 

@@ -15,7 +15,8 @@ std::string html_escape(const std::string& text) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      default:  // XML 1.0 (and so SVG) allows no other control characters
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out.push_back(c);
     }
   }
   return out;

@@ -5,7 +5,8 @@
 
 namespace tb {
 
-// & < > " ' as character references (HTML text, attribute values and SVG alike).
+// & < > " ' as character references (HTML text, attribute values and SVG alike); the
+// control characters XML forbids are dropped.
 std::string html_escape(const std::string& text);
 
 // LaTeX special characters (\ { } $ & # ^ _ % ~) escaped; the few non-ASCII symbols the

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "harness/report/escape.h"
+#include "harness/report/table_formats.h"
 
 namespace tb {
 namespace {
@@ -12,15 +13,6 @@ std::string number(double v, int precision) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", precision, v);
   return buf;
-}
-
-std::string with_thousands(int64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
 }
 
 std::string bytes_text(int64_t bytes) {

@@ -158,18 +158,17 @@ MethodTable method_table(Store& store, const RunFilter& filter) {
     rows.push_back(std::move(row));
   }
   // Keep the fields some row has a value for.
+  std::vector<size_t> kept;
   for (size_t f = 0; f < schema.size(); ++f) {
-    bool any = false;
-    for (const auto& row : rows) any = any || !row[f].empty();
-    if (any) table.fields.push_back(schema[f]);
+    if (std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return !r[f].empty(); })) {
+      kept.push_back(f);
+      table.fields.push_back(schema[f]);
+    }
   }
   for (const auto& row : rows) {
-    std::vector<FieldValue> kept;
-    for (size_t f = 0; f < schema.size(); ++f) {
-      const bool any = std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return !r[f].empty(); });
-      if (any) kept.push_back(row[f]);
-    }
-    table.rows.push_back(std::move(kept));
+    std::vector<FieldValue> values;
+    for (size_t f : kept) values.push_back(row[f]);
+    table.rows.push_back(std::move(values));
   }
   return table;
 }

@@ -73,7 +73,7 @@ TextTable spectral_summary(Store& store, const RunFilter& filter) {
 std::vector<TextTable> fit_parameter_tables(Store& store, const std::string& sweep) {
   std::vector<TextTable> out;
   for (const FitRecord& f : store.fits()) {
-    if (f.source != "sweep:" + sweep && f.source.rfind("sweep:" + sweep + " ", 0) != 0) continue;
+    if (!fit_of_sweep(f, sweep)) continue;
     const auto record = nlohmann::json::parse(f.result_json, nullptr, false);
     if (!record.is_object() || !record.contains("fit")) continue;
     const auto& fit = record.at("fit");

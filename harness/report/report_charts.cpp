@@ -252,10 +252,14 @@ std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter) {
   return out;
 }
 
+bool fit_of_sweep(const FitRecord& f, const std::string& sweep) {
+  return f.source == "sweep:" + sweep || f.source.rfind("sweep:" + sweep + " ", 0) == 0;
+}
+
 std::vector<Chart> fit_charts(Store& store, const std::string& sweep) {
   std::vector<Chart> out;
   for (const FitRecord& f : store.fits()) {
-    if (f.source != "sweep:" + sweep && f.source.rfind("sweep:" + sweep + " ", 0) != 0) continue;
+    if (!fit_of_sweep(f, sweep)) continue;
     const auto record = nlohmann::json::parse(f.result_json, nullptr, false);
     if (!record.is_object() || !record.contains("points")) continue;  // recorded before points were kept
     const auto& p = record.at("points");

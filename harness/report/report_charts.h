@@ -12,6 +12,7 @@
 namespace tb {
 
 class Store;
+struct FitRecord;
 struct RunFilter;
 
 // Legend names: each label without the key=value settings that every variant of the same
@@ -41,6 +42,9 @@ std::vector<Chart> slice_heatmaps(const SummaryTable& summary);
 // Intruder dimensions and the effective rank of ΔW per layer (summed / averaged over the
 // layer's changed matrices, then averaged over runs), one line per variant.
 std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter);
+
+// Whether a recorded fit was fitted to this sweep's runs (source "sweep:NAME[ method=M]").
+bool fit_of_sweep(const FitRecord& fit, const std::string& sweep);
 
 // Each recorded fit of this sweep that stored its points: data and fitted curve (one
 // variable: y against x, log-log) or observed against predicted (several variables).

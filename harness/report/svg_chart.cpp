@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "harness/report/escape.h"
+
 namespace tb::svg {
 namespace {
 
@@ -72,8 +74,8 @@ std::string label_at(double x, double y, const std::string& attributes, const st
                      size_t limit = kLabelChars) {
   if (raw.empty()) return "";
   const std::string shown = truncated(raw, limit);
-  const std::string tip = shown == raw ? "" : "<title>" + xml_escape(raw) + "</title>";
-  return text_at(x, y, attributes, tip + xml_escape(shown));
+  const std::string tip = shown == raw ? "" : "<title>" + html_escape(raw) + "</title>";
+  return text_at(x, y, attributes, tip + html_escape(shown));
 }
 
 std::string line_at(double x1, double y1, double x2, double y2, const std::string& stroke) {
@@ -86,7 +88,7 @@ std::string open_svg(const std::string& kind, double width, double height, size_
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart " + kind + "\" width=\"" +
          px(width) + "\" height=\"" + px(height) + "\" viewBox=\"0 0 " + px(width) + " " +
          px(height) + "\" role=\"img\" data-series=\"" + std::to_string(series) +
-         "\" font-family=\"sans-serif\" font-size=\"11\"><title>" + xml_escape(title) +
+         "\" font-family=\"sans-serif\" font-size=\"11\"><title>" + html_escape(title) +
          "</title><rect class=\"background\" width=\"100%\" height=\"100%\" fill=\"#fff\"/>";
 }
 
@@ -228,7 +230,7 @@ std::string stroke_style(const std::string& colour, bool dashed) {
 
 std::string series_svg(const Series& s, size_t index, const Scale& x, const Scale& y,
                        bool markers) {
-  const std::string colour = kPalette[index % kPalette.size()], name = xml_escape(s.name);
+  const std::string colour = kPalette[index % kPalette.size()], name = html_escape(s.name);
   std::string bars, path, points;
   bool pen_down = false;  // a skipped point lifts the pen: the line is not drawn across it
   for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
@@ -260,13 +262,13 @@ std::string legend_svg(const std::vector<Series>& series, double left, double to
     const std::string colour = kPalette[i % kPalette.size()];
     const bool markers = all_markers || s.markers;
     const double y = top + i * kLegendRow;
-    out += "<g class=\"legend-entry\"><title>" + xml_escape(s.name) + "</title>";
+    out += "<g class=\"legend-entry\"><title>" + html_escape(s.name) + "</title>";
     if (s.line || !markers) {
       out += "<path d=\"M" + px(left) + " " + px(y) + "H" + px(left + 24) + "\" " +
              stroke_style(colour, s.dashed) + "/>";
     }
     if (markers) out += marker("legend-marker", left + 12, y, colour, "");
-    out += text_at(left + 30, y, "dy=\"0.32em\"", xml_escape(truncated(s.name, kLegendChars)));
+    out += text_at(left + 30, y, "dy=\"0.32em\"", html_escape(truncated(s.name, kLegendChars)));
     out += "</g>";
   }
   return out + "</g>";
@@ -336,7 +338,7 @@ std::string cell_svg(const Heatmap& m, size_t r, size_t c, double x, double y, d
   double v = std::numeric_limits<double>::quiet_NaN();  // missing unless a finite value is there
   if (r < m.values.size() && c < m.values[r].size() && m.values[r][c]) v = *m.values[r][c];
   const std::string place =
-      xml_escape(at_or_empty(m.y_labels, r) + ", " + at_or_empty(m.x_labels, c));
+      html_escape(at_or_empty(m.y_labels, r) + ", " + at_or_empty(m.x_labels, c));
   const std::string box = "x=\"" + px(x) + "\" y=\"" + px(y) + "\" width=\"" + px(w) +
                           "\" height=\"" + px(h) + "\" stroke=\"#fff\"";
   if (!std::isfinite(v)) {
@@ -376,25 +378,6 @@ std::string colour_bar(const Heatmap& m, double left, double top, double height)
 }
 
 }  // namespace
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const char* entity = c == '&'    ? "&amp;"
-                         : c == '<'  ? "&lt;"
-                         : c == '>'  ? "&gt;"
-                         : c == '"'  ? "&quot;"
-                         : c == '\'' ? "&#39;"
-                                     : nullptr;
-    if (entity) {
-      out += entity;
-    } else if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
-      out += c;  // XML 1.0 allows no other control characters
-    }
-  }
-  return out;
-}
 
 std::vector<double> nice_ticks(double lo, double hi, int target) {
   if (!std::isfinite(hi - lo)) return {};  // also when lo or hi is non-finite
@@ -493,7 +476,7 @@ std::string heatmap(const Heatmap& m) {
   if (rows == 0 || cols == 0) return out + no_data(width / 2, top + bar_h / 2) + "</svg>";
   for (size_t r = 0; r < rows; ++r) {
     const double y = top + r * ch;
-    out += "<g class=\"row\" data-name=\"" + xml_escape(at_or_empty(m.y_labels, r)) + "\">";
+    out += "<g class=\"row\" data-name=\"" + html_escape(at_or_empty(m.y_labels, r)) + "\">";
     for (size_t c = 0; c < cols; ++c) out += cell_svg(m, r, c, left + c * cw, y, cw, ch);
     out += "</g>" + label_at(left - 6, y + ch / 2, "text-anchor=\"end\" dy=\"0.32em\"",
                              at_or_empty(m.y_labels, r));

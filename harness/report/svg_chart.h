@@ -1,7 +1,7 @@
 // Dependency-free SVG charts for the offline HTML report: line and scatter charts with
 // nice-number axes (Heckbert 1990), log axes, error bars and a legend, and heatmaps on a
 // viridis-like scale. Each function returns one self-contained <svg> element to inline in a
-// page: no scripts, no external references, every caller string XML-escaped, and no
+// page: no scripts, no external references, every caller string escaped (escape.h), and no
 // non-finite number ever written (such points are skipped).
 #pragma once
 #include <optional>
@@ -85,7 +85,5 @@ std::vector<double> log_ticks(double lo, double hi);
 // exponent outside [1e-4, 1e6) ("1e-5", "2.5e6").
 std::string tick_label(double value, double step);
 
-// `text` with & < > " ' replaced by entities and the control characters XML forbids dropped.
-std::string xml_escape(const std::string& text);
 
 }  // namespace tb::svg

@@ -16,15 +16,6 @@ std::string fixed(double v, int digits) {
   return zero && text[0] == '-' ? text.substr(1) : text;  // no "-0.000"
 }
 
-std::string with_thousands(int64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && digits[i - 1] != '-' && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 // The number CSV carries: full precision, so pandas gets the stored value.
 std::string exact(double v) {
   char buf[64];
@@ -36,6 +27,15 @@ const char* kLegend =
     "mean [95% interval] over runs (seeds; Student t); base model: its evaluations before fine-tuning.";
 
 }  // namespace
+
+std::string with_thousands(int64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && digits[i - 1] != '-' && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
 
 std::string field_text(const TableField& field, const FieldValue& value) {
   switch (field.kind) {

@@ -3,6 +3,7 @@
 // separate columns), LaTeX (booktabs) for papers, HTML for the report page. Text from the
 // store is escaped for each format.
 #pragma once
+#include <cstdint>
 #include <string>
 
 #include "harness/report/method_table.h"
@@ -11,6 +12,9 @@ namespace tb {
 
 // A cell as text: "0.998 [0.990, 1.000]" (mean [95% interval]; the mean alone for one run),
 // "853,888" or "77,824–80,000" for counts, "—" when empty.
+// 853888 -> "853,888".
+std::string with_thousands(int64_t v);
+
 std::string field_text(const TableField& field, const FieldValue& value);
 
 std::string method_table_markdown(const MethodTable& table);

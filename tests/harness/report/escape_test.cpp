@@ -5,7 +5,12 @@
 namespace tb {
 namespace {
 
-TEST(Escape, Html) { EXPECT_EQ(html_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;"); }
+TEST(Escape, Html) {
+  EXPECT_EQ(html_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&#39;");
+  EXPECT_EQ(html_escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+  EXPECT_EQ(html_escape(std::string("x\x01y\tz", 5)), "xy\tz");  // XML forbids most control characters
+  EXPECT_EQ(html_escape("Δ naïve"), "Δ naïve");
+}
 
 TEST(Escape, LatexSpecialsAndSymbols) {
   EXPECT_EQ(latex_escape(R"(\{}$&#^_%~)"),

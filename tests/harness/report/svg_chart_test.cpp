@@ -155,11 +155,6 @@ TEST(TickLabel, CompactAndFreeOfRoundingNoise) {
   EXPECT_EQ(tick_label(2500000, 500000), "2.5e6");
 }
 
-TEST(XmlEscape, AllFiveCharactersAndControlCharacters) {
-  EXPECT_EQ(xml_escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
-  EXPECT_EQ(xml_escape(std::string("x\x01y\tz", 5)), "xy\tz");
-  EXPECT_EQ(xml_escape("Δ naïve"), "Δ naïve");
-}
 
 TEST(LineChart, RootElementClassTitleAndSeriesCount) {
   XYChart c = chart_of(
