@@ -24,6 +24,10 @@ Writes a self-contained report of a sweep into a folder and prints its method ta
   --out DIR        output folder of the sweep (default: results)
   --method NAME    only these methods (a method name or a variant label); repeatable
   --to FOLDER      where to write (default: DIR/reports/SWEEP)
+  --spectral-matrices projections|all
+                   the one matrix set every variant's intruder totals and spectral means
+                   are taken over: the projection matrices (default) or every matrix that
+                   any compared run changed (embeddings and lm_head too)
 )";
 
 }  // namespace
@@ -34,11 +38,12 @@ int report_command(const Args& given) {
     std::cout << kHelp;
     return 0;
   }
-  std::string out = "results", to;
+  std::string out = "results", to, spectral_matrices = "projections";
   RunFilter filter;
   take_flag(args, "--out", out);
   take_flag(args, "--sweep", filter.sweep);
   take_flag(args, "--to", to);
+  take_flag(args, "--spectral-matrices", spectral_matrices);
   filter.methods = take_repeated_flag(args, "--method");
   reject_unknown_flags(args, "report");
   if (!args.empty() && filter.sweep.empty()) {
@@ -46,8 +51,9 @@ int report_command(const Args& given) {
     args.erase(args.begin());
   }
   if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench report --help)");
+  const SpectralMatrices matrices = spectral_matrices_from(spectral_matrices);
   const auto store = open_existing_store(out);
-  const Report report = build_report(*store, filter);
+  const Report report = build_report(*store, filter, matrices);
   if (to.empty()) to = default_report_folder(out, report.sweep).string();
   const auto files = write_report_folder(report, to);
   std::cout << "## " << report.sweep << "\n\n" << method_table_markdown(report.methods) << "\nwrote";

@@ -174,7 +174,10 @@ void print_sweep(Store& store, const std::string& sweep, double epsilon) {
   std::vector<std::pair<std::string, Sums>> rows;
   for (const auto& run : store.runs(sweep)) {
     if (run.status != "done") continue;
-    const auto matrices = by_matrix(store.spectra(run.key));
+    // One matrix set for every method (see compared_spectra.h): the projections; an
+    // unchanged projection has no intruder, so totals compare like with like.
+    auto matrices = by_matrix(store.spectra(run.key));
+    std::erase_if(matrices, [](const auto& m) { return m.first.find("_proj.") == std::string::npos; });
     if (matrices.empty()) continue;
     auto it = std::find_if(rows.begin(), rows.end(),
                            [&](const auto& r) { return r.first == run.variant; });
@@ -193,7 +196,7 @@ void print_sweep(Store& store, const std::string& sweep, double epsilon) {
   if (rows.empty()) throw UserError("sweep \"" + sweep + "\" has no finished runs with spectra");
   std::cout << "## spectra: " << sweep << (epsilon > 0 ? " (ε = " + num(epsilon) + ")" : "")
             << "\n\n"
-            << "| method | runs | matrices changed | intruders (total) | intruders per matrix | "
+            << "| method | runs | projections changed | intruders (total over projections) | intruders per changed projection | "
                "erank(ΔW) | rank(ΔW) | α shift |\n"
             << "|---|---|---|---|---|---|---|---|\n";
   for (const auto& [variant, s] : rows) {
@@ -202,8 +205,9 @@ void print_sweep(Store& store, const std::string& sweep, double epsilon) {
               << num(s.update_erank / s.matrices) << " | " << num(s.update_rank / s.matrices)
               << " | " << (s.alpha_n > 0 ? num(s.alpha_shift / s.alpha_n) : "-") << " |\n";
   }
-  std::cout << "\nMeans over seeds; per-matrix columns average over the changed matrices; α shift "
-               "is tuned α - base α.\n";
+  std::cout << "\nMeans over seeds, over the projection matrices (q/k/v/o/gate/up/down_proj) only, the same "
+               "set for every method; per-matrix columns average over the changed ones; α shift is tuned α - "
+               "base α.\n";
 }
 
 }  // namespace

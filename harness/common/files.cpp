@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,26 +13,57 @@
 
 namespace tb {
 
-void write_file_atomically(const std::filesystem::path& path, const std::string& contents) {
-  const std::filesystem::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) {
-    throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
-  }
+namespace {
+
+void write_all(int fd, const std::filesystem::path& file, const std::string& contents) {
   size_t done = 0;
   while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::string err = std::strerror(errno);
-      ::close(fd);
-      throw std::runtime_error("cannot write " + tmp.string() + ": " + err);
-    }
+    const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
     done += size_t(n);
   }
-  ::fsync(fd);
-  ::close(fd);
-  std::filesystem::rename(tmp, path);
+  // A full disk can surface only when the data reaches it.
+  if (::fsync(fd) != 0) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& contents) {
+  const std::filesystem::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  try {
+    write_all(fd, tmp, contents);
+    if (::close(fd) != 0) {
+      throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+    }
+    std::filesystem::rename(tmp, path);
+  } catch (...) {
+    ::close(fd);  // EBADF when already closed: harmless
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw;
+  }
+}
+
+bool is_temporary_file_name(const std::string& name) {
+  const auto at = name.rfind(".tmp");
+  if (at == std::string::npos || at == 0) return false;
+  const std::string rest = name.substr(at + 4);
+  if (rest.empty()) return true;
+  return rest.size() > 1 && rest[0] == '.' &&
+         std::all_of(rest.begin() + 1, rest.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int remove_temporary_files(const std::filesystem::path& dir) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file(ec) || !is_temporary_file_name(entry.path().filename().string())) continue;
+    if (std::filesystem::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -10,6 +10,7 @@
 #include "harness/common/file_lock.h"
 #include "harness/common/files.h"
 #include "harness/exec/child_process.h"
+#include "harness/exec/deferred_writes.h"
 #include "harness/exec/interrupt.h"
 #include "harness/exec/pool.h"
 #include "harness/exec/process_identity.h"
@@ -79,16 +80,30 @@ void follow_metrics(const fs::path& dir, Followed& f) {
   }
 }
 
-// Ingests <dir>/result.json into the store. Returns "" on success, else why not.
-std::string ingest_result(Store& store, const fs::path& dir, const std::string& key) {
-  if (!fs::exists(run_files::result(dir))) return "no result.json";
+// The result a worker left in <dir>/result.json, or nullopt with `why` not.
+std::optional<RunResult> read_result(const fs::path& dir, const std::string& key, std::string& why) {
+  if (!fs::exists(run_files::result(dir))) {
+    why = "no result.json";
+    return std::nullopt;
+  }
   try {
     RunResult r = RunResult::from_json(nlohmann::json::parse(read_file(run_files::result(dir))));
-    if (r.run_key != key) return "result.json belongs to run " + r.run_key;
-    store.record_success(r);
-    return "";
+    if (r.run_key == key) return r;
+    why = "result.json belongs to run " + r.run_key;
   } catch (const std::exception& e) {
-    return std::string("unreadable result.json: ") + e.what();
+    why = std::string("unreadable result.json: ") + e.what();
+  }
+  return std::nullopt;
+}
+
+// What the worker of a run reported before its coordinator vanished ("" if nothing).
+std::string worker_report(const fs::path& dir) {
+  if (!fs::exists(run_files::failure(dir))) return "";
+  try {
+    return "the worker failed: " +
+           nlohmann::json::parse(read_file(run_files::failure(dir))).at("reason").get<std::string>();
+  } catch (...) {
+    return "";
   }
 }
 
@@ -119,6 +134,7 @@ std::map<std::string, std::string> ensure_base_models(const std::vector<const Ru
         failures[key] = "interrupted before its base model was pretrained";
         continue;
       }
+      remove_temporary_files(dir);  // of a pretraining killed mid-write
       for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir)}) fs::remove(stale);
       write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "pretrain"}, {"base_model", base},
                                                                 {"threads", threads}, {"output", model.string()}}.dump(2));
@@ -172,9 +188,11 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
   SweepOutcome outcome;
   outcome.workers = resolve_workers(o.workers > 0 ? o.workers : execution.at("workers").get<int64_t>(), spec.threads);
   // Runs a vanished coordinator left "running" (kill -9, reboot) become pending again.
-  const auto released = store.release_stale_runs([&](const std::string& other, double heartbeat_age) {
-    return other.empty() || process_is_gone(other) || heartbeat_age > stale_after;
-  });
+  const auto released = store.release_stale_runs(
+      [&](const std::string& other, double heartbeat_age) {
+        return other.empty() || process_is_gone(other) || heartbeat_age > stale_after;
+      },
+      [&](const std::string& key) { return worker_report(o.out_dir / "runs" / key); });
   outcome.stale = int64_t(released.size());
 
   const int64_t sweep_id = store.create_sweep(spec.name, spec.file, spec.document.dump());
@@ -229,9 +247,16 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
       progress.message("could not " + what + ": " + e.what());
     }
   };
+  // Store writes that fail (a full disk) are tried again at every heartbeat and at the end.
+  DeferredWrites deferred;
+  auto record = [&](const std::string& what, const std::string& key, std::function<void()> write) {
+    if (const auto error = deferred.attempt(key, std::move(write)))
+      progress.message("could not " + what + " yet (" + *error + "); trying again");
+  };
   auto fail_without_attempt = [&](const RunConfig& run, const std::string& reason, const std::string& kind) {
     ++outcome.failed;
-    guarded("record the failure of " + run.key, [&] { store.record_failure(run.key, reason, 0, kind); });
+    record("record the failure of " + run.key, run.key,
+           [&store, key = run.key, reason, kind] { store.record_failure(key, reason, 0, kind); });
     progress.finished(label_of(run), "failed: " + reason, 0, false);
   };
   auto parent_label = [&](const std::string& key) {
@@ -251,7 +276,9 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
     const fs::path dir = dir_of(task);
     try {
       fs::create_directories(dir);
-      if (ingest_result(store, dir, run.key).empty()) {  // finished before a crash of its coordinator
+      std::string why_not;
+      if (const auto result = read_result(dir, run.key, why_not)) {  // finished before a crash of its coordinator
+        store.record_success(*result);
         ++outcome.done;
         ++outcome.recovered;
         progress.finished(label_of(run), "done (recovered from its run folder)", 0, false);
@@ -287,6 +314,8 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
       // The worker restores its metric log from the checkpoint, if any.
       for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir)})
         fs::remove(stale);
+      remove_temporary_files(dir);  // of a worker killed mid-write
+
       write_file_atomically(run_files::job(dir),
                             nlohmann::json{{"kind", find_method(run.method)->posthoc() ? "posthoc" : "finetune"},
                                            {"run_key", run.key},
@@ -317,11 +346,14 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
     guarded("record the worker of " + task.id, [&] { store.set_worker_pid(task.id, pid, spec.threads); });
   };
   hooks.judge = [&](const PoolTask& task, const Attempt& a) -> std::string {
+    remove_temporary_files(dir_of(task));  // the worker is gone: what it was writing is lost
     // A result the worker managed to write counts, whatever happened to the process after.
-    std::string ingest_error;
-    guarded("ingest " + task.id, [&] { ingest_error = ingest_result(store, dir_of(task), task.id); });
-    if (ingest_error.empty()) return "done";
-    return a.outcome == "done" ? "crashed" : a.outcome;
+    std::string why_not;
+    const auto result = read_result(dir_of(task), task.id, why_not);
+    if (!result) return a.outcome == "done" ? "crashed" : a.outcome;
+    record("record the result of " + task.id + " (it is safe in its run folder)", task.id,
+           [&store, r = *result] { store.record_success(r); });
+    return "done";
   };
   hooks.ended = [&](const PoolTask& task, const Attempt& a, bool retry) {
     const RunConfig& run = *by_key.at(task.id);
@@ -333,8 +365,10 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
     }
     const std::string reason = attempt_reason(dir_of(task), a, execution);
     const bool final = !retry && a.outcome != "interrupted";
-    guarded("record the end of " + run.key,
-            [&] { store.end_attempt(run.key, {a.outcome, reason, a.seconds, a.peak_resident_bytes, final}); });
+    record("record the end of " + run.key, run.key,
+           [&store, key = run.key, end = AttemptEnd{a.outcome, reason, a.seconds, a.peak_resident_bytes, final}] {
+             store.end_attempt(key, end);
+           });
     if (retry) {
       progress.message(label_of(run) + ": attempt " + std::to_string(a.number) + " " + a.outcome + " (" + reason +
                        "); trying again");
@@ -366,9 +400,15 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
     std::vector<RunProgress> beats;
     for (const PoolTask* t : running) beats.push_back({t->id, followed[t->id].step, followed[t->id].loss});
     guarded("write the heartbeat", [&] { store.heartbeat(owner, beats); });
+    deferred.retry();
   };
 
   const PoolSummary summary = run_pool(tasks, pool, hooks);
+  deferred.retry();
+  for (const std::string& key : deferred.pending()) {
+    progress.message("could not record the end of run " + key +
+                     " in the store; the next `tunebench run` of this spec records what its run folder holds");
+  }
   outcome.not_started = summary.not_started;
   outcome.interrupted = summary.interrupted;
   outcome.pool_seconds = summary.wall_seconds;

@@ -33,33 +33,30 @@ std::string utc_now() {
   return buf;
 }
 
-// Per variant: intruder dimensions summed over the changed matrices, the mean effective
-// rank of ΔW, and the mean power-law exponent α of the tuned matrices, each averaged over runs.
-TextTable spectral_summary(Store& store, const RunFilter& filter) {
-  TextTable t{"Spectral summary",
+// Per variant, over one matrix set for every variant (compared_spectra.h): intruder
+// dimensions summed over the set, the mean effective rank of ΔW and the mean power-law
+// exponent α of the tuned matrices, each averaged over runs.
+TextTable spectral_summary(Store& store, const RunFilter& filter, SpectralMatrices which) {
+  const ComparedSpectra compared = compare_spectra(store.run_spectra(filter), which);
+  TextTable t{"Spectral summary over " + compared.description(),
               {"method", "runs", "intruder dimensions (total)", "effective rank of ΔW (mean)", "α of W (mean)"},
               {}};
-  struct Sums {
-    std::map<std::string, std::map<std::string, std::pair<double, int>>> per_run;  // run -> metric -> (sum, n)
-  };
-  std::vector<std::string> order;
-  std::map<std::string, Sums> by_variant;
-  for (const RunSpectrumValue& v : store.run_spectra(filter)) {
-    if (v.metric != "intruders" && v.metric != "update_erank" && v.metric != "alpha") continue;
-    if (!by_variant.count(v.variant)) order.push_back(v.variant);
-    auto& [sum, n] = by_variant[v.variant].per_run[v.run_key][v.metric];
-    sum += v.value;
-    ++n;
-  }
-  for (const auto& variant : order) {
-    const auto& runs = by_variant.at(variant).per_run;
+  for (const auto& variant : compared.variants) {
+    const auto& runs = compared.runs.at(variant);
     auto mean_over_runs = [&](const std::string& metric, bool total) -> std::string {
       double sum = 0;
       int n = 0;
-      for (const auto& [run, metrics] : runs) {
-        const auto it = metrics.find(metric);
-        if (it == metrics.end()) continue;
-        sum += total ? it->second.first : it->second.first / it->second.second;
+      for (const auto& [run, matrices] : runs) {
+        double run_sum = 0;
+        int run_n = 0;
+        for (const auto& [matrix, metrics] : matrices) {
+          const auto it = metrics.find(metric);
+          if (it == metrics.end()) continue;
+          run_sum += it->second;
+          ++run_n;
+        }
+        if (run_n == 0) continue;
+        sum += total ? run_sum : run_sum / run_n;
         ++n;
       }
       return n == 0 ? "—" : number(sum / n, total ? "%.1f" : "%.2f");
@@ -96,7 +93,7 @@ std::vector<TextTable> fit_parameter_tables(Store& store, const std::string& swe
 
 }  // namespace
 
-Report build_report(Store& store, const RunFilter& requested) {
+Report build_report(Store& store, const RunFilter& requested, SpectralMatrices spectral_matrices) {
   const auto snapshot = store.snapshot();  // one consistent view while a sweep writes
   Report r;
   RunFilter filter = requested;
@@ -120,8 +117,8 @@ Report build_report(Store& store, const RunFilter& requested) {
   r.pareto = pareto_charts(r.methods);
   r.loss = loss_curve_charts(store, filter);
   r.heatmaps = slice_heatmaps(r.summary);
-  r.spectral = spectral_charts(store, filter);
-  r.spectral_summary = spectral_summary(store, filter);
+  r.spectral = spectral_charts(store, filter, spectral_matrices);
+  r.spectral_summary = spectral_summary(store, filter, spectral_matrices);
   r.fits = fit_charts(store, r.sweep);
   r.fit_parameters = fit_parameter_tables(store, r.sweep);
   return r;

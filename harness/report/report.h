@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/report/compared_spectra.h"
 #include "harness/report/method_table.h"
 #include "harness/report/report_charts.h"
 #include "harness/report/summary.h"
@@ -41,7 +42,9 @@ struct Report {
 };
 
 // UserError when the sweep does not exist or has no finished runs matching the filter.
-Report build_report(Store& store, const RunFilter& filter);
+// Spectral totals and means are over one matrix set for every variant (compared_spectra.h).
+Report build_report(Store& store, const RunFilter& filter,
+                    SpectralMatrices spectral_matrices = SpectralMatrices::kProjections);
 
 // Where a sweep's report goes by default: <out_dir>/reports/<sweep, as a folder name>.
 std::filesystem::path default_report_folder(const std::filesystem::path& out_dir, const std::string& sweep);

@@ -196,9 +196,9 @@ std::vector<Chart> slice_heatmaps(const SummaryTable& summary) {
   return out;
 }
 
-std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter) {
-  const auto values = store.run_spectra(filter);
-  if (values.empty()) return {};
+std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter, SpectralMatrices which) {
+  const ComparedSpectra compared = compare_spectra(store.run_spectra(filter), which);
+  if (compared.matrices.empty()) return {};
   struct Metric {
     std::string name, title, y_label;
     bool sum_over_layer;
@@ -208,29 +208,26 @@ std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter) {
       {"update_erank", "Effective rank of ΔW per layer", "effective rank of ΔW (mean over the layer's matrices)", false},
   };
   std::vector<Chart> out;
-  const auto variants = variants_in_order(values);
-  const auto names = legend_names(variants);
+  const auto names = legend_names(compared.variants);
   for (const Metric& m : metrics) {
     svg::XYChart chart{m.title, {"layer", false}, {m.y_label, false}, {}, 640, 380};
-    for (const std::string& variant : variants) {
-      // run -> layer -> (sum, matrices)
-      std::map<std::string, std::map<int, std::pair<double, int>>> per_run;
-      for (const RunSpectrumValue& v : values) {
-        if (v.variant != variant || v.metric != m.name) continue;
-        const auto layer = layer_of(v.matrix);
-        if (!layer) continue;
-        auto& [sum, n] = per_run[v.run_key][*layer];
-        sum += v.value;
-        ++n;
-      }
-      if (per_run.empty()) continue;
+    for (const std::string& variant : compared.variants) {
       std::map<int, std::pair<double, int>> by_layer;  // layer -> (sum over runs, runs)
-      for (const auto& [run, layers] : per_run) {
+      for (const auto& [run, matrices] : compared.runs.at(variant)) {
+        std::map<int, std::pair<double, int>> layers;  // layer -> (sum, matrices)
+        for (const auto& [matrix, values] : matrices) {
+          const auto layer = layer_of(matrix);
+          const auto it = values.find(m.name);
+          if (!layer || it == values.end()) continue;
+          layers[*layer].first += it->second;
+          ++layers[*layer].second;
+        }
         for (const auto& [layer, sum_n] : layers) {
           by_layer[layer].first += m.sum_over_layer ? sum_n.first : sum_n.first / sum_n.second;
           ++by_layer[layer].second;
         }
       }
+      if (by_layer.empty()) continue;
       svg::Series s;
       s.name = names.at(variant);
       s.markers = true;
@@ -244,9 +241,11 @@ std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter) {
     out.push_back({"spectral-" + m.name, m.title,
                    m.name == "intruders"
                        ? "Singular vectors of the tuned weights that match no base singular vector (Shuttleworth et "
-                         "al. 2024), summed over each layer's changed matrices, mean over seeds."
-                       : "Entropy effective rank (Roy & Vetterli 2007) of each changed matrix's update ΔW = W_tuned − "
-                         "W_base, averaged over the layer, mean over seeds.",
+                         "al. 2024), summed over each layer's matrices of " + compared.description() +
+                             " (an unchanged matrix counts 0), mean over seeds."
+                       : "Entropy effective rank (Roy & Vetterli 2007) of each update ΔW = W_tuned − W_base, "
+                         "averaged over each layer's matrices of " + compared.description() +
+                             " (0 where ΔW = 0), mean over seeds.",
                    svg::line_chart(chart)});
   }
   return out;

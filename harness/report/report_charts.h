@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/report/compared_spectra.h"
 #include "harness/report/method_table.h"
 #include "harness/report/summary.h"
 
@@ -40,8 +41,9 @@ std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter);
 std::vector<Chart> slice_heatmaps(const SummaryTable& summary);
 
 // Intruder dimensions and the effective rank of ΔW per layer (summed / averaged over the
-// layer's changed matrices, then averaged over runs), one line per variant.
-std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter);
+// layer's matrices of the compared set, then averaged over runs), one line per variant.
+std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter,
+                                   SpectralMatrices which = SpectralMatrices::kProjections);
 
 // Whether a recorded fit was fitted to this sweep's runs (source "sweep:NAME[ method=M]").
 bool fit_of_sweep(const FitRecord& fit, const std::string& sweep);

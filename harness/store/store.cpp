@@ -142,7 +142,8 @@ void Store::heartbeat(const std::string& owner, const std::vector<RunProgress>& 
 }
 
 std::vector<std::string> Store::release_stale_runs(
-    const std::function<bool(const std::string& owner, double heartbeat_age)>& gone) {
+    const std::function<bool(const std::string& owner, double heartbeat_age)>& gone,
+    const std::function<std::string(const std::string& key)>& known_reason) {
   Transaction tx(*db_);
   Statement running(db_->handle(),
                     "SELECT key, COALESCE(owner, ''), "
@@ -156,9 +157,11 @@ std::vector<std::string> Store::release_stale_runs(
   running.reset();
   std::vector<std::string> keys;
   for (const auto& [key, age] : stale) {
+    const std::string known = known_reason ? known_reason(key) : "";
     end_attempt(key, {"stale",
-                      "its coordinator stopped without a word (no heartbeat for " +
-                          std::to_string(int64_t(age)) + " s); the worker died with it",
+                      known.empty() ? "its coordinator stopped without a word (no heartbeat for " +
+                                          std::to_string(int64_t(age)) + " s); the worker died with it"
+                                    : "its coordinator could not record how the attempt ended: " + known,
                       0, 0, false});
     keys.push_back(key);
   }

@@ -146,9 +146,11 @@ class Store {
   void heartbeat(const std::string& owner, const std::vector<RunProgress>& running);
   // Runs left "running" by a coordinator that is gone (gone(owner, seconds since its last
   // heartbeat) is true): their attempt ends as "stale" and they become pending again.
-  // Returns their keys.
+  // `known_reason(key)`, when given and not empty, is what is known of how the attempt
+  // ended (its worker's own failure report), recorded instead of a guess. Returns their keys.
   std::vector<std::string> release_stale_runs(
-      const std::function<bool(const std::string& owner, double heartbeat_age)>& gone);
+      const std::function<bool(const std::string& owner, double heartbeat_age)>& gone,
+      const std::function<std::string(const std::string& key)>& known_reason = {});
 
   // All of a run's results in one transaction: either everything or nothing is stored.
   // Ends its open attempt, if any, as "done".

@@ -97,8 +97,14 @@ void save_checkpoint(const std::filesystem::path& file, const std::string& run_k
   archive.write("header", json_to_tensor(header));
   for (size_t i = 0; i < list.tensors.size(); ++i) archive.write("t" + std::to_string(i), list.tensors[i]);
   const auto temporary = file.string() + ".tmp";
-  archive.save_to(temporary);
-  std::filesystem::rename(temporary, file);
+  try {
+    archive.save_to(temporary);
+    std::filesystem::rename(temporary, file);
+  } catch (...) {  // a full disk: leave the previous checkpoint, not a partial one
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw;
+  }
 }
 
 std::optional<RestoredCheckpoint> load_checkpoint(const std::filesystem::path& file, const std::string& run_key,

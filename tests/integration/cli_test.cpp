@@ -124,6 +124,8 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
       tunebench({"spectrum", "--sweep", "small", "--out", out.string()}, dir.path());
   ASSERT_EQ(sweep.exit_code, 0) << sweep.err;
   EXPECT_NE(sweep.out.find("| lora alpha=8.0 rank=4 | 2 |"), std::string::npos) << sweep.out;
+  // Full fine-tuning changes embeddings and lm_head too; totals count the projections only.
+  EXPECT_NE(sweep.out.find("| 2 | 14 |"), std::string::npos) << sweep.out;
   EXPECT_EQ(tunebench({"spectrum", "zzzz", "--out", out.string()}, dir.path()).exit_code, 2);
 
   // A law fitted to the sweep's runs is recorded in the store.

@@ -178,6 +178,26 @@ TEST(Store, RunsOfAVanishedCoordinatorBecomeStaleAndPending) {
   EXPECT_EQ(store.attempts("gone").size(), 1u);
 }
 
+TEST(Store, AStaleRunKeepsWhatIsKnownOfItsEnd) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  const int64_t sweep = store.create_sweep("s", "s.json", "{}");
+  store.add_run(sweep, "full", "lora", "lora", 0, kConfig);
+  store.add_run(sweep, "silent", "lora", "lora", 1, kConfig);
+  ASSERT_TRUE(store.claim_run("full", "dead coordinator", 10));
+  ASSERT_TRUE(store.claim_run("silent", "dead coordinator", 10));
+  store.release_stale_runs([](const std::string&, double) { return true; },
+                           [](const std::string& key) {
+                             return key == "full" ? "the worker failed: cannot write model.safetensors.tmp.7: "
+                                                    "No space left on device"
+                                                  : "";
+                           });
+  EXPECT_EQ(store.attempts("full")[0].reason,
+            "its coordinator could not record how the attempt ended: the worker failed: cannot write "
+            "model.safetensors.tmp.7: No space left on device");
+  EXPECT_NE(store.attempts("silent")[0].reason.find("stopped without a word"), std::string::npos);
+}
+
 TEST(Store, ASnapshotDoesNotSeeWritesThatCommitDuringIt) {
   testing::ScratchDir dir("store");
   Store reader(dir.path() / "db.sqlite"), writer(dir.path() / "db.sqlite");
