@@ -13,8 +13,11 @@
 //    Σg and Σg² are summed on C over the window (n gradients);
 //  - at t % R == S (t <= T) the reselection drops the int(k p) active entries of
 //    smallest |φ| and grows the int(k p) candidates not kept that have the largest |Σg|;
-//    an entry both dropped and grown stays as it was; p = 1 at the first reselection,
-//    then p = p0 (1 - t/T) ("linear") or p0 (1 + cos(π t/T)) / 2 ("cosine");
+//    an entry both dropped and grown stays as it was;
+//  - schedule (tuners/sft/trainer.py, end_selection_phase), p0 = initial_reselection_rate
+//    (0.2): "linear (the default): the first reselection uses p = 1, then
+//    p = 0.2·(1 − t/T). Cosine: p = 0.2·(1+cos(πt/T))/2 from the first reselection on
+//    (no p = 1 step)";
 //  - a grown entry starts at φ = 0 with Adam moments m = (Σg/n)(1-β1^n),
 //    v = (Σg²/n)(1-β2^n) and age n, so that per-entry bias correction makes them
 //    the mean gradient and mean squared gradient (PerEntryAdamW).
@@ -99,11 +102,11 @@ std::unique_ptr<torch::optim::Optimizer> SparseFineTuning::make_optimizer(
 }
 
 double SparseFineTuning::reselection_rate(int64_t t) const {
-  if (t == options_.accumulation_steps) return 1.0;
   const double progress = double(t) / double(std::max<int64_t>(total_steps_, 1));
-  if (options_.schedule == "cosine") {
+  if (options_.schedule == "cosine") {  // no p = 1 step: the reference's cosine branch
     return options_.initial_reselection_rate * (1 + std::cos(std::numbers::pi * progress)) / 2;
   }
+  if (t == options_.accumulation_steps) return 1.0;  // the first reselection
   return options_.initial_reselection_rate * (1 - progress);
 }
 

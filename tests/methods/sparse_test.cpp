@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <numbers>
 #include <set>
 #include <stdexcept>
 
@@ -77,6 +79,18 @@ TEST(SparseFineTuning, ScheduleReplacesEverythingFirstThenDecays) {
   EXPECT_DOUBLE_EQ(sparse.reselection_rate(3), 1.0);
   EXPECT_DOUBLE_EQ(sparse.reselection_rate(13), 0.2 * (1 - 0.13));
   EXPECT_DOUBLE_EQ(sparse.reselection_rate(53), 0.2 * (1 - 0.53));
+}
+
+TEST(SparseFineTuning, CosineScheduleHasNoFullReplacementStep) {
+  SparseOptions o = options();
+  o.schedule = "cosine";
+  SparseFineTuning sparse(o);
+  LlamaForCausalLM model(testing::tiny_config());
+  sparse.prepare(model, MethodContext{100, {}});
+  // The reference's cosine branch: p = 0.2 (1 + cos(pi t / T)) / 2 from the first
+  // reselection (t = 3) on.
+  EXPECT_DOUBLE_EQ(sparse.reselection_rate(3), 0.2 * (1 + std::cos(std::numbers::pi * 0.03)) / 2);
+  EXPECT_DOUBLE_EQ(sparse.reselection_rate(53), 0.2 * (1 + std::cos(std::numbers::pi * 0.53)) / 2);
 }
 
 TEST(SparseFineTuning, ReselectionGrowsByAccumulatedGradientAndSeedsMoments) {
