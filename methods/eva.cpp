@@ -1,8 +1,10 @@
 // EVA (Paischer et al., "One Initialization to Rule them All: Fine-tuning via Explained
 // Variance Adaptation", 2024), Algorithm 1, as PEFT's lora/eva.py computes it:
 //  1. the inputs of every target projection are gathered on training batches, keeping
-//     only positions that carry a loss (use_label_mask), and fed to an incremental PCA
-//     with round(rho * r) components (batches with fewer rows are skipped);
+//     the positions whose label is not -100 in Hugging Face's unshifted alignment
+//     (use_label_mask): the inputs at the answer tokens and the EOS, never the prompt
+//     (eva_pca_inputs); they feed an incremental PCA with round(rho * r) components
+//     (batches with fewer rows are skipped);
 //  2. a layer has converged when each of its first r_l components has cosine
 //     similarity >= tau with the previous batch's; gathering stops when all have;
 //  3. rank redistribution: the budget R = r * (number of targets) goes to the R largest
@@ -13,7 +15,9 @@
 // Choices: projections that read the same input (q, k, v; gate, up) share one PCA, as
 // PEFT's equal-inputs deduplication does, each still taking its own share of the rank
 // budget; the exact SVD replaces PEFT's svd_lowrank; ties in the pooled ratios go to
-// the earlier module; gathering stops after max_batches batches even if unconverged.
+// the earlier module; gathering stops after max_batches batches even if unconverged; a
+// row already max_position_embeddings long gives no EOS position (the model reads no
+// further).
 #include "methods/eva.h"
 
 #include <algorithm>
@@ -21,10 +25,31 @@
 #include <numeric>
 
 #include "harness/analysis/incremental_pca.h"
+#include "harness/model/tokenizer.h"
 #include "methods/registry.h"
 #include "methods/target_modules.h"
 
 namespace tb {
+
+EvaPcaInputs eva_pca_inputs(const Batch& batch, int64_t max_positions) {
+  const auto counted = batch.labels != kIgnoreLabel;  // (B, T), shifted: label t follows input t
+  const int64_t rows = batch.input_ids.size(0), t = batch.input_ids.size(1);
+  auto ids = torch::cat({batch.input_ids, torch::full({rows, 1}, kPadToken, torch::kInt64)}, 1);
+  // Each row's last counted label goes right after the input it follows.
+  const auto last = (counted * torch::arange(1, t + 1)).argmax(1);  // (B) last counted t
+  const auto has_label = counted.any(1);
+  const auto r = torch::arange(rows).masked_select(has_label);
+  const auto at = last.masked_select(has_label);
+  ids.index_put_({r, at + 1}, batch.labels.index({r, at}));
+  // PEFT's mask is the label mask shifted one position right.
+  auto keep = torch::zeros({rows, t + 1}, torch::kBool);
+  keep.narrow(1, 1, t).copy_(counted);
+  const int64_t width = std::min(t + 1, max_positions);
+  ids = ids.narrow(1, 0, width).contiguous();
+  keep = keep.narrow(1, 0, width).contiguous();
+  return {ids, keep.reshape({-1}).nonzero().squeeze(1)};
+}
+
 namespace {
 
 // Records the projection's input on each forward pass; leaves the output unchanged.
@@ -93,13 +118,14 @@ std::vector<torch::Tensor> Eva::prepare(LlamaForCausalLM& model, const MethodCon
   model->eval();
   batches_used_ = 0;
   for (int64_t b = 0; b < options_.max_batches; ++b) {
-    const Batch batch = context.batches(b);
+    const EvaPcaInputs in =
+        eva_pca_inputs(context.batches(b), model->config.max_position_embeddings);
     {
       torch::NoGradGuard no_grad;
-      model->forward(batch.input_ids);
+      model->forward(in.input_ids);
     }
     ++batches_used_;
-    const auto keep = (batch.labels.reshape({-1}) != kIgnoreLabel).nonzero().squeeze(1);
+    const auto& keep = in.positions;
     for (auto& g : groups) {
       if (g.converged) continue;
       const auto x = recorders[g.recorded_by]->last_input;

@@ -15,6 +15,17 @@ struct EvaOptions {
   int64_t max_batches = 200;  // stop gathering after this many batches even if not converged
 };
 
+// What EVA's PCA sees of a batch, in PEFT's alignment: PEFT feeds whole sequences
+// (BOS prompt answer EOS) and keeps the input positions whose unshifted label is not -100
+// (get_eva_state_dict's use_label_mask), i.e. the answer tokens and the EOS. A Batch's
+// inputs stop before the EOS and its labels are shifted, so each row gets its last counted
+// label (the EOS) appended after its last input.
+struct EvaPcaInputs {
+  torch::Tensor input_ids;  // (B, T') int64, T' = min(T + 1, max_positions)
+  torch::Tensor positions;  // (n) int64 flat indices into B * T' of the kept positions
+};
+EvaPcaInputs eva_pca_inputs(const Batch& batch, int64_t max_positions);
+
 class Eva : public Method {
  public:
   explicit Eva(EvaOptions o) : options_(std::move(o)) {}

@@ -4,11 +4,14 @@
 //   uniform: theta = (1/K) sum_k theta_k over every ingredient.
 //   greedy:  sort the ingredients by validation score, best first; start the soup with the
 //            best; add each next one only if the soup of the accepted ones plus it scores
-//            strictly higher on validation than the best so far (the code's ">"; the
-//            paper's Algorithm 1 writes ">="). The final soup never scores below its first
-//            ingredient on validation. The score is exact-match accuracy; with a few hundred
-//            items accuracies often tie, so ties are broken by the mean log-probability of
-//            the gold answers (a deviation from the paper, which has 2% of ImageNet).
+//            higher on validation than the soup so far. "Higher" is `ties`: "reject" (the
+//            default) is the reference code's strict ">" on accuracy, "accept" the
+//            paper's Algorithm 1 ">=", "logprob" a strictly higher accuracy or an equal one
+//            with a higher mean log-probability of the gold answers. The final soup never
+//            scores below its first ingredient on validation.
+// Choices: the score is exact-match accuracy on a few hundred items, where accuracies
+// often tie; the sort breaks those ties by the answer log-probability (the reference's
+// order among equal accuracies is the input order).
 // The ingredients are a cell's parent runs: every run of the named entries with one seed
 // (the entries' hyperparameter variants), all fine-tuned from the same base model.
 // Validation items are the task's own split, disjoint from the training and test items.
@@ -25,6 +28,13 @@ TensorMap uniform_soup(const TensorMap& base, const std::vector<const TensorMap*
   const double w = 1.0 / double(ingredients.size());
   return linear_combination(
       base, ingredients, [](const std::string&) { return 0.0; }, [w](const std::string&, size_t) { return w; });
+}
+
+bool greedy_accepts(const std::string& ties, const ValidationScore& candidate,
+                    const ValidationScore& soup) {
+  if (ties == "accept") return candidate.accuracy >= soup.accuracy;
+  if (ties == "logprob") return candidate > soup;
+  return candidate.accuracy > soup.accuracy;
 }
 
 TensorMap Soup::combine(const PosthocInputs& in) {
@@ -49,7 +59,7 @@ TensorMap Soup::combine(const PosthocInputs& in) {
     auto candidate = soup;
     candidate.push_back(all[order[k]]);
     const ValidationScore score = in.validation_score(uniform_soup(in.base, candidate));
-    const bool accepted = score > best;
+    const bool accepted = greedy_accepts(options_.ties, score, best);
     steps.push_back({{"ingredient", order[k] + 1}, {"score", scores[order[k]].to_json()},
                      {"soup_score", score.to_json()},
                      {"accepted", accepted}});
@@ -58,9 +68,13 @@ TensorMap Soup::combine(const PosthocInputs& in) {
       best = score;
     }
   }
-  details_ = {{"recipe", "greedy"},       {"ingredients", all.size()},
-              {"accepted", soup.size()},  {"validation_score", best.to_json()},
-              {"steps", steps},           {"validation_items", options_.validation_items}};
+  details_ = {{"recipe", "greedy"},
+              {"ingredients", all.size()},
+              {"accepted", soup.size()},
+              {"validation_score", best.to_json()},
+              {"ties", options_.ties},
+              {"steps", steps},
+              {"validation_items", options_.validation_items}};
   return soup.size() == 1 ? *soup[0] : uniform_soup(in.base, soup);
 }
 
@@ -81,13 +95,24 @@ MethodInfo soup_info() {
            .min = 1,
            .max = 100000,
            .help = "held-out task items that rank the ingredients and judge the greedy soup "
-                   "(exact-match accuracy, ties broken by answer log-probability)"},
+                   "(exact-match accuracy; the ranking breaks ties by answer log-probability)"},
+          {.name = "ties",
+           .type = FieldType::kString,
+           .default_value = "reject",
+           .choices = {"reject", "accept", "logprob"},
+           .sweepable = true,
+           .help = "greedy: keep an ingredient only on a strictly higher validation accuracy "
+                   "(reject, the reference code's >), also on an equal one (accept, the "
+                   "paper's >=), or on an equal one with a higher answer log-probability "
+                   "(logprob)"},
       },
       nullptr,
       nullptr};
   info.make_posthoc = [](const nlohmann::json& hp) -> std::unique_ptr<PosthocMethod> {
     return std::make_unique<Soup>(
-        SoupOptions{hp.at("recipe").get<std::string>(), hp.at("validation_items").get<int64_t>()});
+        SoupOptions{.recipe = hp.at("recipe").get<std::string>(),
+                    .validation_items = hp.at("validation_items").get<int64_t>(),
+                    .ties = hp.at("ties").get<std::string>()});
   };
   info.parents = ParentGrouping::kPerSeed;
   info.min_parents = 2;

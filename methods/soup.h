@@ -11,7 +11,16 @@ MethodInfo soup_info();
 struct SoupOptions {
   std::string recipe = "uniform";  // or "greedy"
   int64_t validation_items = 200;
+  // Greedy: when a candidate soup is kept. "reject": only a strictly higher validation
+  // accuracy (the reference code's ">"); "accept": an equal one too (Algorithm 1's ">=");
+  // "logprob": a higher accuracy, or an equal one with a higher answer log-probability.
+  std::string ties = "reject";
 };
+
+// Whether the greedy soup keeps a candidate scoring `candidate` over a soup scoring `soup`,
+// under SoupOptions::ties.
+bool greedy_accepts(const std::string& ties, const ValidationScore& candidate,
+                    const ValidationScore& soup);
 
 class Soup : public PosthocMethod {
  public:

@@ -1,25 +1,35 @@
 // Sparse fine-tuning with SpIEL (Ansell et al., "Scaling Sparse Fine-Tuning to Large
 // Language Models", 2024), §3, the accumulated-gradient variant SpIEL-AG, as the
 // reference code (AlanAnsell/peft, tuners/sft) runs it. Each target weight is
-// W0 + scatter(η, φ) with k = floor(density * numel) entries, η a random subset at the
-// start and φ = 0. After update t (t counted from 1):
+// W0 + scatter(η, φ) with k entries, η a random subset at the start and φ = 0.
+// Budget (tuners/sft/model.py, inject_adapter): "num_tunable = int(density · all model
+// parameters) (embeddings, head and norms counted), shared over the target matrices in
+// proportion to their sizes": k = int(num_tunable · numel / Σ numel), truncated as the
+// reference does (density_rule "model", the default); density_rule "per_matrix" gives
+// each matrix k = floor(density · numel) instead. After update t (t counted from 1):
 //  - gradients are accumulated from the start (updates 1..S) and from each update
 //    t+1 with (t+1) % R == 0 on, S = accumulation_steps, R = reselection_steps;
 //    the window's first dense gradient fixes the candidates C = top-k |dL/dW|, and
 //    Σg and Σg² are summed on C over the window (n gradients);
 //  - at t % R == S (t <= T) the reselection drops the int(k p) active entries of
 //    smallest |φ| and grows the int(k p) candidates not kept that have the largest |Σg|;
-//    an entry both dropped and grown stays as it was; p = 1 at the first reselection,
-//    then p = p0 (1 - t/T) ("linear") or p0 (1 + cos(π t/T)) / 2 ("cosine");
+//    an entry both dropped and grown stays as it was;
+//  - schedule (tuners/sft/trainer.py, end_selection_phase), p0 = initial_reselection_rate
+//    (0.2): "linear (the default): the first reselection uses p = 1, then
+//    p = 0.2·(1 − t/T). Cosine: p = 0.2·(1+cos(πt/T))/2 from the first reselection on
+//    (no p = 1 step)";
 //  - a grown entry starts at φ = 0 with Adam moments m = (Σg/n)(1-β1^n),
 //    v = (Σg²/n)(1-β2^n) and age n, so that per-entry bias correction makes them
 //    the mean gradient and mean squared gradient (PerEntryAdamW).
 // Dropped entries return to the pretrained value. The base weights are never written
 // during training; merging adds φ at η.
+// Choices: a budget that leaves a target matrix no entry is refused (the reference
+// attaches an empty delta).
 #include "methods/sparse.h"
 
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 
 #include "harness/train/optimizer_state.h"
 #include "harness/train/trainer.h"
@@ -29,15 +39,52 @@
 
 namespace tb {
 
+std::map<std::string, int64_t> sparse_entries(double density, const std::string& rule,
+                                              const std::vector<ProjectionInfo>& targets,
+                                              int64_t total_parameters) {
+  std::map<std::string, int64_t> k;
+  if (rule == "per_matrix") {
+    for (const auto& t : targets)
+      k[t.name] = std::max<int64_t>(1, int64_t(std::floor(density * double(t.out * t.in))));
+    return k;
+  }
+  int64_t target_entries = 0;
+  for (const auto& t : targets) target_entries += t.out * t.in;
+  const auto num_tunable = int64_t(double(total_parameters) * density);
+  if (num_tunable > target_entries) {
+    throw std::invalid_argument(
+        "int(density x all " + std::to_string(total_parameters) +
+        " model parameters) = " + std::to_string(num_tunable) + " trainable entries exceed the " +
+        std::to_string(target_entries) +
+        " entries of the target matrices; lower density, add target_modules, or set "
+        "density_rule \"per_matrix\"");
+  }
+  for (const auto& t : targets) {
+    // The exact floor, which Python's int(a * b / c) gives at these magnitudes; 128 bits
+    // keep a * b exact for any model size.
+    k[t.name] = int64_t(__int128(num_tunable) * (t.out * t.in) / target_entries);
+    if (k[t.name] == 0) {
+      throw std::invalid_argument("the " + std::to_string(num_tunable) +
+                                  " trainable entries leave " + t.name +
+                                  " none; raise density or drop it from target_modules");
+    }
+  }
+  return k;
+}
+
 std::vector<torch::Tensor> SparseFineTuning::prepare(LlamaForCausalLM& model,
                                                      const MethodContext& context) {
   total_steps_ = context.total_steps;
   deltas_.clear();
+  int64_t total_parameters = 0;  // counted before any delta is attached, as the reference
+  for (const auto& p : model->parameters()) total_parameters += p.numel();
+  const auto entries =
+      sparse_entries(options_.density, options_.density_rule,
+                     select_projections(options_.target_modules, model->config), total_parameters);
   auto params = attach_adapters(
       model, options_.target_modules, "sparse", [&](const std::string& name, AdaptedLinear& proj) {
-        const int64_t numel = proj->weight.numel();
-        const auto k = std::max<int64_t>(1, int64_t(std::floor(options_.density * double(numel))));
-        auto delta = std::make_shared<SparseDelta>(random_positions(numel, k));
+        auto delta =
+            std::make_shared<SparseDelta>(random_positions(proj->weight.numel(), entries.at(name)));
         delta->capture_dense_gradient = true;  // the first window starts with training
         deltas_.push_back(delta);
         return delta;
@@ -55,11 +102,11 @@ std::unique_ptr<torch::optim::Optimizer> SparseFineTuning::make_optimizer(
 }
 
 double SparseFineTuning::reselection_rate(int64_t t) const {
-  if (t == options_.accumulation_steps) return 1.0;
   const double progress = double(t) / double(std::max<int64_t>(total_steps_, 1));
-  if (options_.schedule == "cosine") {
+  if (options_.schedule == "cosine") {  // no p = 1 step: the reference's cosine branch
     return options_.initial_reselection_rate * (1 + std::cos(std::numbers::pi * progress)) / 2;
   }
+  if (t == options_.accumulation_steps) return 1.0;  // the first reselection
   return options_.initial_reselection_rate * (1 - progress);
 }
 
@@ -176,7 +223,16 @@ MethodInfo sparse_info() {
                .min_exclusive = true,
                .max = 1,
                .sweepable = true,
-               .help = "fraction of each target matrix's entries that are trainable, in (0, 1]"},
+               .help = "trainable fraction, in (0, 1]: of all model parameters, shared over the "
+                       "target matrices by size (density_rule model), or of each target matrix "
+                       "(per_matrix)"},
+              {.name = "density_rule",
+               .type = FieldType::kString,
+               .default_value = "model",
+               .choices = {"model", "per_matrix"},
+               .sweepable = true,
+               .help = "model: int(density x all model parameters) entries shared by size (the "
+                       "reference's); per_matrix: floor(density x numel) in each target matrix"},
               {.name = "target_modules",
                .type = FieldType::kStringList,
                .default_value = nlohmann::json(kProjectionLeaves),
@@ -205,7 +261,14 @@ MethodInfo sparse_info() {
                .choices = {"linear", "cosine"}},
           },
           [](const nlohmann::json& hp, const LlamaConfig& model, const JsonLocation& where) {
-            check_target_modules(hp, model, where);
+            const auto targets = check_target_modules(hp, model, where);
+            try {
+              sparse_entries(hp.at("density").get<double>(),
+                             hp.at("density_rule").get<std::string>(), targets,
+                             parameter_count(model));
+            } catch (const std::invalid_argument& e) {
+              where.key("density").fail(e.what());
+            }
             if (hp.at("accumulation_steps").get<int64_t>() >=
                 hp.at("reselection_steps").get<int64_t>()) {
               where.key("accumulation_steps")
@@ -216,6 +279,7 @@ MethodInfo sparse_info() {
           [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
             SparseOptions o;
             o.density = hp.at("density").get<double>();
+            o.density_rule = hp.at("density_rule").get<std::string>();
             o.target_modules = hp.at("target_modules").get<std::vector<std::string>>();
             o.reselection_steps = hp.at("reselection_steps").get<int64_t>();
             o.accumulation_steps = hp.at("accumulation_steps").get<int64_t>();

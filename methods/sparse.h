@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ MethodInfo sparse_info();
 
 struct SparseOptions {
   double density = 0.01;
+  // "model": int(density * all model parameters) entries shared by size; "per_matrix":
+  // floor(density * numel) entries in each target matrix.
+  std::string density_rule = "model";
   std::vector<std::string> target_modules = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
                                              "gate_proj", "up_proj", "down_proj"};
   int64_t reselection_steps = 20;
@@ -19,6 +23,17 @@ struct SparseOptions {
   double initial_reselection_rate = 0.2;
   std::string schedule = "linear";  // or "cosine"
 };
+
+// Trainable entries k of each target projection (full module name -> k), as the
+// reference sizes them (AlanAnsell/peft tuners/sft/model.py, inject_adapter):
+//   "model":      num_tunable = int(density * total_parameters), then
+//                 k = int(num_tunable * numel / sum of the targets' numel);
+//   "per_matrix": k = max(1, floor(density * numel)).
+// Throws std::invalid_argument (no location) when num_tunable exceeds the targets'
+// entries or leaves a target none.
+std::map<std::string, int64_t> sparse_entries(double density, const std::string& rule,
+                                              const std::vector<ProjectionInfo>& targets,
+                                              int64_t total_parameters);
 
 class SparseFineTuning : public Method {
  public:

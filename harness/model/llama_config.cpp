@@ -82,6 +82,18 @@ std::vector<ProjectionInfo> projection_infos(const LlamaConfig& c) {
   return out;
 }
 
+int64_t parameter_count(const LlamaConfig& c) {
+  // Embeddings and the untied head, the final norm, two norms per block, virtual tokens.
+  int64_t n = 2 * c.vocab_size * c.hidden_size + c.hidden_size +
+              c.num_hidden_layers * 2 * c.hidden_size + c.num_virtual_tokens * c.hidden_size;
+  for (const auto& p : projection_infos(c)) {
+    const bool attention =
+        p.leaf == "q_proj" || p.leaf == "k_proj" || p.leaf == "v_proj" || p.leaf == "o_proj";
+    n += p.out * p.in + ((attention ? c.attention_bias : c.mlp_bias) ? p.out : 0);
+  }
+  return n;
+}
+
 void check_llama_config(const LlamaConfig& c, const JsonLocation& where) {
   if (c.hidden_size % c.num_attention_heads != 0) {
     where.key("num_attention_heads")

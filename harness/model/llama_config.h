@@ -47,6 +47,9 @@ struct ProjectionInfo {
   int64_t layer, out, in;
 };
 std::vector<ProjectionInfo> projection_infos(const LlamaConfig& c);
+// Every parameter of LlamaForCausalLM(c): embeddings, lm_head, norms, projections and any
+// biases and virtual tokens the config declares.
+int64_t parameter_count(const LlamaConfig& c);
 inline const std::vector<std::string> kProjectionLeaves = {
     "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
 

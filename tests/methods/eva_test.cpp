@@ -2,10 +2,36 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/model/tokenizer.h"
+#include "harness/train/sft_batches.h"
 #include "tests/methods/method_test_util.h"
 
 namespace tb {
 namespace {
+
+// PEFT's get_eva_state_dict feeds BOS prompt answer EOS and keeps the input positions
+// whose (unshifted) label is not -100: the answer tokens and the EOS, never the prompt.
+TEST(Eva, PcaSeesTheAnswerAndEosInputsAsPeftDoes) {
+  const std::vector<TaskItem> items = {{"ab=", "ab=", "cd"}, {"x=", "x=", "y"}};
+  const Batch batch = make_sft_batch(items, {0, 1});  // inputs: 6 and 4 positions
+  const EvaPcaInputs in = eva_pca_inputs(batch, 64);
+  // Row 0: BOS a b = c d EOS; row 1: BOS x = y EOS PAD PAD.
+  const auto ids = torch::tensor({kBosToken, int64_t('a'), int64_t('b'), int64_t('='), int64_t('c'),
+                                  int64_t('d'), kEosToken, kBosToken, int64_t('x'), int64_t('='),
+                                  int64_t('y'), kEosToken, kPadToken, kPadToken})
+                       .reshape({2, 7});
+  EXPECT_TRUE(torch::equal(in.input_ids, ids)) << in.input_ids;
+  // Kept: c d EOS of row 0 (positions 4, 5, 6), y EOS of row 1 (7 + 3, 7 + 4).
+  EXPECT_TRUE(torch::equal(in.positions, torch::tensor({4, 5, 6, 10, 11}, torch::kInt64)))
+      << in.positions;
+  const auto kept = in.input_ids.reshape({-1}).index_select(0, in.positions);
+  EXPECT_TRUE(torch::equal(
+      kept, torch::tensor({int64_t('c'), int64_t('d'), kEosToken, int64_t('y'), kEosToken})));
+  // At the model's length limit the appended EOS position is cut, nothing else moves.
+  const EvaPcaInputs cut = eva_pca_inputs(batch, 6);
+  EXPECT_TRUE(torch::equal(cut.input_ids, ids.narrow(1, 0, 6)));
+  EXPECT_TRUE(torch::equal(cut.positions, torch::tensor({4, 5, 9, 10}, torch::kInt64)));
+}
 
 TEST(Eva, RedistributesTheRankBudgetAndInitialisesAFromInputDirections) {
   torch::manual_seed(0);

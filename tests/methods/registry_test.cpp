@@ -86,5 +86,31 @@ TEST(MethodRegistry, DensityOutsideZeroOneIsRefusedBySchema) {
                                   JsonLocation("spec.json")));
 }
 
+TEST(MethodRegistry, SparseBudgetBeyondTheTargetMatricesIsRefused) {
+  // int(0.9 * 32096) entries cannot fit in the 15,360 entries of the tiny model's projections.
+  EXPECT_NE(error_of("sparse", {{"density", 0.9}})
+                .find("methods[0].density: int(density x all 32096 model parameters) = 28886"),
+            std::string::npos);
+  EXPECT_EQ(error_of("sparse", {{"density", 0.9}, {"density_rule", "per_matrix"}}), "");
+}
+
+std::string schema_error(const std::string& method, const nlohmann::json& entry) {
+  try {
+    validate_object(entry, find_method(method)->hyperparameters,
+                    JsonLocation("spec.json", "methods[0]"));
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(MethodRegistry, UnknownDensityRuleIsRefusedBySchema) {
+  EXPECT_NE(schema_error("sparse", {{"density_rule", "global"}})
+                .find("methods[0].density_rule: unknown value \"global\"; expected one of: model, "
+                      "per_matrix"),
+            std::string::npos);
+  EXPECT_EQ(schema_error("sparse", {{"density_rule", "per_matrix"}}), "");
+}
+
 }  // namespace
 }  // namespace tb

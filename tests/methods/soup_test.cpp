@@ -1,10 +1,13 @@
 // Model soups (Wortsman et al. 2022): the uniform soup is the mean, exactly the model when
 // the ingredients are identical; the greedy soup ranks by validation, accepts only
-// improvements, and so never scores below its best ingredient.
+// improvements (ties as its `ties` rule says), and so never scores below its best
+// ingredient.
 #include "methods/soup.h"
 
 #include <gtest/gtest.h>
 
+#include "harness/common/check.h"
+#include "methods/registry.h"
 #include "tests/methods/posthoc_test_util.h"
 
 namespace tb {
@@ -67,6 +70,55 @@ TEST(Soup, GreedySoupTakesAnIngredientOnlyWhenValidationImproves) {
   const TensorMap only_a = picky.combine({base, {b, a}, [&](const TensorMap& w) { return closeness(w, a); }});
   EXPECT_EQ(picky.details().at("accepted"), 1);
   EXPECT_TRUE(testing::same_bits(only_a, a));
+}
+
+// Both ingredients and their soup answer every item; the soup's answers are more probable.
+TEST(Soup, GreedySoupRejectsAccuracyTiesByDefaultAsTheReferenceCode) {
+  const TensorMap base = testing::random_model(1);
+  const TensorMap a = testing::tuned_from(base, 2), b = testing::tuned_from(base, 3);
+  TensorMap mean;
+  for (const auto& [k, v] : a) mean[k] = (v + b.at(k)) / 2;
+  auto tied = [&](const TensorMap& w) { return ValidationScore{1.0, closeness(w, mean).accuracy}; };
+  auto accepted = [&](SoupOptions o) {
+    Soup soup(o);
+    soup.combine({base, {a, b}, tied});
+    return soup.details().at("accepted").get<int64_t>();
+  };
+  EXPECT_EQ(accepted({.recipe = "greedy", .validation_items = 10}), 1) << "mlfoundations' >";
+  EXPECT_EQ(accepted({.recipe = "greedy", .validation_items = 10, .ties = "accept"}), 2)
+      << "Algorithm 1's >=";
+  EXPECT_EQ(accepted({.recipe = "greedy", .validation_items = 10, .ties = "logprob"}), 2)
+      << "the tie goes to the higher log-probability";
+}
+
+TEST(Soup, TiesRuleDecidesEqualAccuracies) {
+  const ValidationScore soup{0.5, -1.0};
+  for (const std::string ties : {"reject", "accept", "logprob"}) {
+    EXPECT_TRUE(greedy_accepts(ties, {0.6, -9.0}, soup)) << ties << ": higher accuracy";
+    EXPECT_FALSE(greedy_accepts(ties, {0.4, -0.1}, soup)) << ties << ": lower accuracy";
+  }
+  EXPECT_FALSE(greedy_accepts("reject", {0.5, -0.5}, soup));
+  EXPECT_TRUE(greedy_accepts("accept", {0.5, -2.0}, soup));
+  EXPECT_TRUE(greedy_accepts("logprob", {0.5, -0.5}, soup));
+  EXPECT_FALSE(greedy_accepts("logprob", {0.5, -2.0}, soup));
+  EXPECT_FALSE(greedy_accepts("logprob", soup, soup)) << "equal is not better";
+}
+
+TEST(Soup, UnknownTiesRuleIsRefusedBySchema) {
+  const Schema& schema = find_method("soup")->hyperparameters;
+  const JsonLocation at("spec.json", "methods[0]");
+  try {
+    validate_object({{"ties", "yes"}}, schema, at);
+    ADD_FAILURE() << "accepted";
+  } catch (const UserError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find(
+            "methods[0].ties: unknown value \"yes\"; expected one of: reject, accept, logprob"),
+        std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(validate_object({{"ties", "accept"}}, schema, at).at("ties"), "accept");
+  EXPECT_EQ(validate_object(nlohmann::json::object(), schema, at).at("ties"), "reject");
 }
 
 TEST(Soup, ValidationTiesAreBrokenByAnswerLogProbability) {
