@@ -1,6 +1,7 @@
 // The evaluation-suite interface: (base model, tuned model, task, seed) -> per-item
 // records and aggregates with uncertainty. Both models are scored by every suite so that
-// differences can be paired item by item.
+// differences can be paired item by item; the base model's side is read from
+// ctx.base_cache when an earlier run of the same base model computed it.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -13,12 +14,15 @@
 
 namespace tb {
 
+class BaseCache;  // evaluators/base_cache.h
+
 struct EvalContext {
   LlamaForCausalLM base{nullptr};
   LlamaForCausalLM tuned{nullptr};
   const TaskData* task = nullptr;                // the run's task items (eval split used)
   const PretrainOptions* pretraining = nullptr;  // the base model's pretraining mixture
   uint64_t seed = 0;
+  const BaseCache* base_cache = nullptr;  // the base model's results of earlier runs; may be null
 };
 
 struct EvalOutput {

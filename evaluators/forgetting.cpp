@@ -13,12 +13,51 @@
 // apart.
 #include "evaluators/forgetting.h"
 
+#include "evaluators/base_cache.h"
+#include "evaluators/cached_responder.h"
 #include "harness/analysis/stats.h"
+#include "harness/common/check.h"
+#include "harness/common/sha256.h"
 #include "harness/data/long_context_items.h"
 #include "harness/model/llama_config.h"
 #include "harness/train/pretrain_batches.h"
 
 namespace tb {
+namespace {
+
+// Next-token log-probabilities of `model` on `input_ids` (N, T): (N, T, V) float32.
+torch::Tensor log_probs_of(LlamaForCausalLM& model, const torch::Tensor& input_ids) {
+  model->eval();
+  torch::NoGradGuard no_grad;
+  return torch::log_softmax(model->forward(input_ids).to(torch::kFloat32), -1);
+}
+
+std::string bytes_of(const torch::Tensor& t) {
+  const torch::Tensor c = t.cpu().contiguous();
+  return std::string(static_cast<const char*>(c.data_ptr()), c.nbytes());
+}
+
+// The base model's log_probs_of, from ctx.base_cache when an earlier run computed them on
+// the same tokens: N x T x V floats (6.4 MB for 64 sequences of 96 byte tokens).
+torch::Tensor base_log_probs(EvalContext& ctx, const torch::Tensor& input_ids) {
+  if (ctx.base_cache == nullptr) return log_probs_of(ctx.base, input_ids);
+  const nlohmann::json key = {{"suite", "forgetting"},
+                              {"kind", "held_out_log_probs"},
+                              {"tokens", sha256_hex(bytes_of(input_ids.to(torch::kInt64)))},
+                              {"shape", input_ids.sizes().vec()}};
+  std::string payload =
+      ctx.base_cache->fetch(key, [&] { return bytes_of(log_probs_of(ctx.base, input_ids)); });
+  const int64_t position_bytes = input_ids.numel() * int64_t(sizeof(float));
+  TB_CHECK(!payload.empty() && int64_t(payload.size()) % position_bytes == 0,
+           "a cached log-probability tensor has one row of V floats per position");
+  const int64_t vocab = int64_t(payload.size()) / position_bytes;
+  return torch::from_blob(payload.data(), {input_ids.size(0), input_ids.size(1), vocab},
+                          torch::kFloat32)
+      .clone()
+      .to(input_ids.device());
+}
+
+}  // namespace
 
 ForgettingOptions ForgettingOptions::from_json(const nlohmann::json& j) {
   ForgettingOptions o;
@@ -38,7 +77,11 @@ ForgettingOptions ForgettingOptions::from_json(const nlohmann::json& j) {
 const Schema& forgetting_schema() {
   static const Schema schema = {
       {.name = "sequences", .type = FieldType::kInt, .default_value = 64, .min = 2, .max = 100000},
-      {.name = "seq_len", .type = FieldType::kInt, .default_value = 64, .min = 2},
+      {.name = "seq_len",
+       .type = FieldType::kInt,
+       .default_value = 64,
+       .min = 2,
+       .max = kMaxTokens},
       {.name = "control_tasks",
        .type = FieldType::kStringList,
        .default_value = {"copy", "addition", "reversed_addition", "chain"},
@@ -55,6 +98,7 @@ const Schema& forgetting_schema() {
        .type = FieldType::kInt,
        .default_value = 64,
        .min = 2,
+       .max = kMaxTokens,
        .help = "longest passkey control item (BOS + prompt); the mixture's are up to pretraining "
                "seq_len"},
       {.name = "batch_size",
@@ -142,14 +186,10 @@ EvalOutput Forgetting::evaluate(EvalContext& ctx) {
                                          options_.sequences, options_.seq_len);
   EvalOutput out;
   std::vector<double> ce[2], kl;
-  torch::Tensor log_probs[2];
+  const torch::Tensor log_probs[2] = {base_log_probs(ctx, batch.input_ids),
+                                      log_probs_of(ctx.tuned, batch.input_ids)};  // (N, T, V)
   for (int m = 0; m < 2; ++m) {
-    LlamaForCausalLM& model = m == 0 ? ctx.base : ctx.tuned;
     const std::string name = m == 0 ? "base" : "tuned";
-    model->eval();
-    torch::NoGradGuard no_grad;
-    log_probs[m] =
-        torch::log_softmax(model->forward(batch.input_ids).to(torch::kFloat32), -1);  // (N, T, V)
     const auto token_ce = -log_probs[m].gather(2, batch.labels.unsqueeze(2)).squeeze(2);  // (N, T)
     const auto per_sequence = token_ce.mean(1).contiguous();
     for (int64_t i = 0; i < options_.sequences; ++i) {
@@ -175,9 +215,10 @@ EvalOutput Forgetting::evaluate(EvalContext& ctx) {
   out.aggregates.push_back(make_aggregate(suite, "tuned", "kl_from_base", mean_estimate(kl)));
 
   if (!options_.control_tasks.empty()) {
-    ModelResponder base(ctx.base, options_.batch_size), tuned(ctx.tuned, options_.batch_size);
+    const auto base = base_responder(ctx, suite, options_.batch_size);
+    ModelResponder tuned(ctx.tuned, options_.batch_size);
     EvalOutput control =
-        control_retention(base, tuned, 0x5eed0f0f ^ uint64_t(ctx.pretraining->seed));
+        control_retention(*base, tuned, 0x5eed0f0f ^ uint64_t(ctx.pretraining->seed));
     out.aggregates.insert(out.aggregates.end(), control.aggregates.begin(),
                           control.aggregates.end());
     out.items.insert(out.items.end(), control.items.begin(), control.items.end());

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 
+#include "evaluators/cached_responder.h"
 #include "harness/common/check.h"
 #include "harness/model/llama_config.h"
 
@@ -48,6 +49,7 @@ const Schema& long_context_schema() {
        .type = FieldType::kIntList,
        .default_value = {128, 160, 192, 224},
        .min = 2,
+       .max = kMaxTokens,
        .help = "context lengths in tokens (BOS + prompt)"},
       {.name = "depths",
        .type = FieldType::kNumberList,
@@ -149,8 +151,9 @@ int64_t effective_length(const std::vector<int64_t>& lengths, const std::vector<
 }
 
 EvalOutput LongContext::evaluate(EvalContext& ctx) {
-  ModelResponder base(ctx.base, options_.batch_size), tuned(ctx.tuned, options_.batch_size);
-  return evaluate(base, tuned);
+  const auto base = base_responder(ctx, "long_context", options_.batch_size);
+  ModelResponder tuned(ctx.tuned, options_.batch_size);
+  return evaluate(*base, tuned);
 }
 
 EvalOutput LongContext::evaluate(Responder& base, Responder& tuned) const {

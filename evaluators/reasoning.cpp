@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "evaluators/cached_responder.h"
 #include "harness/common/check.h"
 #include "harness/model/llama_config.h"
 #include "harness/model/tokenizer.h"
@@ -118,8 +119,13 @@ const Schema& reasoning_schema() {
        .type = FieldType::kInt,
        .default_value = 0,
        .min = 0,
+       .max = kMaxEvalItems,
        .help = "0: every item"},
-      {.name = "gsm8k_max_new_tokens", .type = FieldType::kInt, .default_value = 256, .min = 1},
+      {.name = "gsm8k_max_new_tokens",
+       .type = FieldType::kInt,
+       .default_value = 256,
+       .min = 1,
+       .max = kMaxTokens},
       {.name = "seed", .type = FieldType::kInt, .default_value = 0, .min = 0, .help = "item seed"},
       {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1, .max = 4096,
        .help = "items decoded together (equal lengths)"},
@@ -224,8 +230,9 @@ std::vector<SuiteItem> reasoning_items(const ReasoningOptions& o) {
 }
 
 EvalOutput Reasoning::evaluate(EvalContext& ctx) {
-  ModelResponder base(ctx.base, options_.batch_size), tuned(ctx.tuned, options_.batch_size);
-  return evaluate(base, tuned);
+  const auto base = base_responder(ctx, "reasoning", options_.batch_size);
+  ModelResponder tuned(ctx.tuned, options_.batch_size);
+  return evaluate(*base, tuned);
 }
 
 EvalOutput Reasoning::evaluate(Responder& base, Responder& tuned) const {

@@ -28,13 +28,15 @@ class Responder {
   virtual std::vector<Response> respond(const std::vector<Query>& queries) = 0;
 };
 
+inline constexpr int64_t kDefaultResponderBatch = 32;
+
 // A model in eval mode. Queries whose prompts have the same token count are decoded
 // together, `batch_size` at a time, with one KV cache; teacher-forced scoring is batched
 // the same way. A prompt too long for the context keeps its last tokens (lm-evaluation-
 // harness truncates on the left too).
 class ModelResponder final : public Responder {
  public:
-  explicit ModelResponder(LlamaForCausalLM model, int64_t batch_size = 32);
+  explicit ModelResponder(LlamaForCausalLM model, int64_t batch_size = kDefaultResponderBatch);
   std::vector<Response> respond(const std::vector<Query>& queries) override;
 
  private:

@@ -5,6 +5,7 @@
 // the tuned-minus-base accuracy is paired per item (mean difference ± SE).
 #include "evaluators/task_accuracy.h"
 
+#include "evaluators/cached_responder.h"
 #include "evaluators/suite_scoring.h"
 
 namespace tb {
@@ -19,9 +20,10 @@ EvalOutput TaskAccuracy::evaluate(EvalContext& ctx) {
          [answer = item.answer](const std::string& out) { return out == answer ? 1.0 : 0.0; },
          {{"answer_chars", int64_t(item.answer.size())}}});
   }
-  ModelResponder base(ctx.base), tuned(ctx.tuned);
+  const auto base = base_responder(ctx, "task_accuracy");
+  ModelResponder tuned(ctx.tuned);
   EvalOutput out;
-  const SuiteScores scores = score_suite_items("task_accuracy", items, base, tuned, out);
+  const SuiteScores scores = score_suite_items("task_accuracy", items, *base, tuned, out);
   std::vector<size_t> all(items.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   add_score_aggregates(out, "task_accuracy", "", {}, scores, all);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "evaluators/base_cache.h"
 #include "evaluators/evaluator.h"
 #include "evaluators/registry.h"
 #include "harness/analysis/spectral.h"
@@ -56,13 +57,18 @@ void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann:
   const nlohmann::json& config = job.at("config");
   result.run_key = job.at("run_key").get<std::string>();
   const PretrainOptions pretraining = PretrainOptions::from_json(config.at("base_model").at("pretraining"));
-  EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>()};
+  // The base model's results come from the runs before this one that shared its base model.
+  const BaseCache base_cache = base_cache_beside(base_model_of(job), base);
+  EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache};
+  const auto evaluation_start = std::chrono::steady_clock::now();
   for (const auto& [suite, suite_options] : config.at("evaluation").items()) {
     auto evaluator = find_evaluator(suite)->make(suite_options);
     EvalOutput out = evaluator->evaluate(ctx);
     result.evals.insert(result.evals.end(), out.aggregates.begin(), out.aggregates.end());
     result.items.insert(result.items.end(), out.items.begin(), out.items.end());
   }
+  log.add(step, "evaluation_seconds",
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - evaluation_start).count());
   for (const auto& e : result.evals) {
     if (!std::isfinite(e.value)) {
       throw std::runtime_error("non-finite evaluation value: " + e.suite + " " + e.model + " " + e.metric +

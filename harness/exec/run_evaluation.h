@@ -20,8 +20,9 @@ TaskData task_data_of(const nlohmann::json& config, int64_t validation_items = 0
 // The base model of a job (cached by the coordinator).
 std::filesystem::path base_model_of(const nlohmann::json& job);
 
-// Fills `result`'s evaluations, spectra, environment, metrics and wall time (from
-// `started`), then writes it; `step` labels the metrics logged here.
+// Fills `result`'s evaluations (the base model's side read from, or written to, the cache
+// beside the base model: evaluators/base_cache.h), spectra, environment, metrics and wall time
+// (from `started`), then writes it; `step` labels the metrics logged here.
 void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann::json& job,
                                LlamaForCausalLM& base, LlamaForCausalLM& tuned, const TaskData& data,
                                MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "harness/model/model_io.h"
+#include "tests/evaluators/base_cache_check.h"
 #include "tests/evaluators/fake_responders.h"
 #include "tests/test_util.h"
 
@@ -101,6 +102,35 @@ TEST(Forgetting, ControlRetentionIsAccuracyAfterOverBefore) {
   EXPECT_EQ(by.at("delta/control_copy accuracy").value, -1.0);
   by = aggregates(Forgetting(o).control_retention(nothing, oracle, 0));
   EXPECT_EQ(by.count("tuned/control retention"), 0u);
+}
+
+// Held-out log-probabilities (for the cross-entropy and the KL) and control-task answers.
+TEST(Forgetting, TheBaseModelCacheGivesExactlyTheUncachedResults) {
+  torch::manual_seed(5);
+  LlamaForCausalLM base(testing::tiny_config()), tuned(testing::tiny_config());
+  LlamaForCausalLM other_base(testing::tiny_config());
+  ForgettingOptions o{6, 16};
+  o.control_tasks = {ControlTask::kCopy, ControlTask::kAddition};
+  o.control_items = 4;
+  PretrainOptions pre;
+  testing::expect_base_cache_exact([&](EvalContext& ctx) { return Forgetting(o).evaluate(ctx); },
+                                   {base, tuned, nullptr, &pre, 0}, other_base);
+  // Another base model's pretraining seed draws other held-out text and control items;
+  // longer sequences are other text, and more control items another list of queries.
+  PretrainOptions other_pre;
+  other_pre.seed = 7;
+  ForgettingOptions longer = o;
+  longer.seq_len = 24;
+  longer.control_items = 5;
+  for (const testing::Evaluate& second :
+       {testing::Evaluate([&](EvalContext& ctx) {
+          ctx.pretraining = &other_pre;
+          return Forgetting(o).evaluate(ctx);
+        }),
+        testing::Evaluate([&](EvalContext& ctx) { return Forgetting(longer).evaluate(ctx); })}) {
+    testing::expect_base_cache_miss([&](EvalContext& ctx) { return Forgetting(o).evaluate(ctx); },
+                                    second, {base, tuned, nullptr, &pre, 0}, other_base);
+  }
 }
 
 }  // namespace

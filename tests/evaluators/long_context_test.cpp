@@ -5,6 +5,7 @@
 #include <map>
 
 #include "harness/common/check.h"
+#include "tests/evaluators/base_cache_check.h"
 #include "tests/evaluators/fake_responders.h"
 
 namespace tb {
@@ -102,6 +103,29 @@ TEST(LongContext, OptionsThatCannotRunAreRejectedWithTheirPath) {
   EXPECT_NE(message({{"tasks", {"passkey", "ruler"}}}).find("tasks[1]: unknown value \"ruler\""),
             std::string::npos);
   EXPECT_NE(message({{"depths", {0.5, 1.5}}}).find("depths[1]"), std::string::npos);
+}
+
+TEST(LongContext, TheBaseModelCacheGivesExactlyTheUncachedResults) {
+  LlamaConfig config = testing::tiny_config();
+  config.max_position_embeddings = 96;
+  torch::manual_seed(6);
+  LlamaForCausalLM base(config), tuned(config), other_base(config);
+  const auto o = LongContextOptions::from_json(options({{"tasks", {"passkey", "niah_single"}},
+                                                        {"lengths", {72, 80}},
+                                                        {"depths", {0.0, 1.0}},
+                                                        {"items_per_cell", 2}}));
+  PretrainOptions pre;
+  const testing::Evaluate evaluate = [&](EvalContext& ctx) { return LongContext(o).evaluate(ctx); };
+  testing::expect_base_cache_exact(evaluate, {base, tuned, nullptr, &pre, 0}, other_base);
+  // Another item seed, or another batch size (batching may round differently), misses.
+  LongContextOptions reseeded = o, rebatched = o;
+  reseeded.seed = 1;
+  rebatched.batch_size = 3;
+  for (const LongContextOptions& other : {reseeded, rebatched}) {
+    testing::expect_base_cache_miss(
+        evaluate, [&](EvalContext& ctx) { return LongContext(other).evaluate(ctx); },
+        {base, tuned, nullptr, &pre, 0}, other_base);
+  }
 }
 
 }  // namespace

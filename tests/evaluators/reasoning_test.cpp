@@ -6,6 +6,7 @@
 #include <map>
 
 #include "harness/common/check.h"
+#include "tests/evaluators/base_cache_check.h"
 #include "tests/evaluators/fake_responders.h"
 #include "tests/test_util.h"
 
@@ -93,6 +94,32 @@ TEST(Reasoning, OptionsThatCannotRunAreRejectedWithTheirPath) {
   EXPECT_NE(message({{"tasks", nlohmann::json::array()}}).find("tasks: expected at least one"),
             std::string::npos);
   EXPECT_NE(message({{"items", 0}}).find("items: expected an integer >= 1"), std::string::npos);
+}
+
+TEST(Reasoning, TheBaseModelCacheGivesExactlyTheUncachedResults) {
+  torch::manual_seed(7);
+  LlamaForCausalLM base(testing::tiny_config()), tuned(testing::tiny_config());
+  LlamaForCausalLM other_base(testing::tiny_config());
+  testing::ScratchDir dir("gsm8k-cache");
+  const auto file = dir.path() / "gsm.jsonl";
+  std::ofstream(file) << R"({"question": "What is 1000 + 234?", "answer": "#### 1,234"})"
+                      << "\n";
+  const auto o = ReasoningOptions::from_json(options({{"tasks", {"chain", "addition", "gsm8k"}},
+                                                      {"chain_hops", {1, 2}},
+                                                      {"addition_digits", {2}},
+                                                      {"items", 3},
+                                                      {"gsm8k_file", file.string()},
+                                                      {"gsm8k_max_new_tokens", 8}}));
+  PretrainOptions pre;
+  const testing::Evaluate evaluate = [&](EvalContext& ctx) { return Reasoning(o).evaluate(ctx); };
+  testing::expect_base_cache_exact(evaluate, {base, tuned, nullptr, &pre, 0}, other_base);
+  // Another item seed draws other chain and addition items (GSM8K's come from its file).
+  ReasoningOptions reseeded = o;
+  reseeded.seed = 1;
+  reseeded.gsm8k = false;
+  testing::expect_base_cache_miss(
+      evaluate, [&](EvalContext& ctx) { return Reasoning(reseeded).evaluate(ctx); },
+      {base, tuned, nullptr, &pre, 0}, other_base);
 }
 
 }  // namespace

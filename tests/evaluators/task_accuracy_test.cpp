@@ -6,6 +6,7 @@
 #include "harness/model/generate.h"
 #include "harness/model/model_io.h"
 #include "harness/model/tokenizer.h"
+#include "tests/evaluators/base_cache_check.h"
 #include "tests/test_util.h"
 
 namespace tb {
@@ -101,6 +102,26 @@ TEST(TaskAccuracy, ExactMatchNeedsTheWholeAnswerAndTheStop) {
       EXPECT_NEAR(*a.ci_high, 0.7923, 1e-4);
     }
   }
+}
+
+TEST(TaskAccuracy, TheBaseModelCacheGivesExactlyTheUncachedResults) {
+  torch::manual_seed(4);
+  LlamaForCausalLM base(testing::tiny_config()), tuned(testing::tiny_config());
+  LlamaForCausalLM other_base(testing::tiny_config());
+  ReverseTask task(2, 3);
+  const TaskData data = make_task_data(task, 20, 12, 0);
+  PretrainOptions pre;
+  const testing::Evaluate evaluate = [](EvalContext& ctx) { return TaskAccuracy().evaluate(ctx); };
+  testing::expect_base_cache_exact(evaluate, {base, tuned, &data, &pre, 0}, other_base);
+  // Other task items (another section of the spec draws other ones) miss.
+  const TaskData other = make_task_data(task, 20, 12, 1);
+  testing::expect_base_cache_miss(
+      evaluate,
+      [&](EvalContext& ctx) {
+        ctx.task = &other;
+        return TaskAccuracy().evaluate(ctx);
+      },
+      {base, tuned, &data, &pre, 0}, other_base);
 }
 
 }  // namespace
