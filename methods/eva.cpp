@@ -224,6 +224,7 @@ MethodInfo eva_info() {
                .type = FieldType::kInt,
                .default_value = 200,
                .min = 1,
+               .max = 100000,
                .help = "batches of training data gathered at most before initialising"});
   return {"eva",
           "EVA (Paischer et al. 2024): LoRA A from the right singular vectors of the inputs, ranks "

@@ -62,7 +62,12 @@ std::vector<torch::Tensor> Lora::prepare(LlamaForCausalLM& model, const MethodCo
 
 Schema lora_family_schema(bool with_init) {
   Schema s = {
-      {.name = "rank", .type = FieldType::kInt, .default_value = 8, .min = 1, .sweepable = true},
+      {.name = "rank",
+       .type = FieldType::kInt,
+       .default_value = 8,
+       .min = 1,
+       .max = 16384,  // the largest hidden_size
+       .sweepable = true},
       {.name = "alpha",
        .type = FieldType::kNumber,
        .default_value = 8.0,

@@ -46,6 +46,7 @@ MethodInfo prompt_tuning_info() {
            .type = FieldType::kInt,
            .default_value = 8,
            .min = 1,
+           .max = kMaxTokens,
            .sweepable = true},
           {.name = "init",
            .type = FieldType::kString,

@@ -11,16 +11,11 @@
 #include <set>
 
 #include "harness/common/check.h"
+#include "harness/common/strings.h"
 #include "harness/store/store.h"
 
 namespace tb {
 namespace {
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : "; ") + i;
-  return out;
-}
 
 std::string signed_number(double v) {
   char buf[32];
@@ -80,7 +75,7 @@ RunSelection select_runs(Store& store, const std::string& sweep, const std::stri
   if (of_method.size() == 1) return done_runs_of(*of_method.begin());
   if (of_method.size() > 1) {
     throw UserError("\"" + selector + "\" names " + std::to_string(of_method.size()) + " variants in sweep " + sweep +
-                    "; pass one of: " + joined({of_method.begin(), of_method.end()}));
+                    "; pass one of: " + joined(of_method, "; "));
   }
   std::vector<const RunRecord*> keyed;
   for (const auto& r : runs) {
@@ -92,7 +87,7 @@ RunSelection select_runs(Store& store, const std::string& sweep, const std::stri
             {keyed[0]->key}, true};
   }
   throw UserError("\"" + selector + "\" is not a variant, method or run of sweep " + sweep +
-                  (keyed.size() > 1 ? " (the key prefix is ambiguous)" : "") + "; variants: " + joined(variants));
+                  (keyed.size() > 1 ? " (the key prefix is ambiguous)" : "") + "; variants: " + joined(variants, "; "));
 }
 
 Comparison compare_runs(Store& store, const std::string& a_selector, const std::string& b_selector,

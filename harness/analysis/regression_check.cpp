@@ -12,6 +12,7 @@
 #include "harness/analysis/stats.h"
 #include "harness/common/check.h"
 #include "harness/common/files.h"
+#include "harness/common/json_text.h"
 #include "harness/store/store.h"
 
 namespace tb {
@@ -90,8 +91,7 @@ bool lower_is_better(const std::string& metric) {
 
 std::vector<MetricTolerance> read_tolerances(const std::filesystem::path& file) {
   const std::string where = file.string();
-  const auto j = nlohmann::json::parse(read_file(file), nullptr, false);
-  if (j.is_discarded()) throw UserError(where + ": not valid JSON");
+  const auto j = parse_json_text(read_file(file), where);
   if (!j.is_object() || !j.contains("metrics") || !j.at("metrics").is_object() || j.at("metrics").empty()) {
     throw UserError(where + ": metrics: expected an object mapping metric names (\"suite metric\") to "
                     "{\"tolerance\": number}");

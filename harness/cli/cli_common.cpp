@@ -1,5 +1,10 @@
+#include <cctype>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <limits>
+#include <sstream>
 
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
@@ -47,20 +52,66 @@ void reject_unknown_flags(const Args& args, const std::string& command) {
   }
 }
 
-double parse_number(const std::string& flag, const std::string& text) {
-  try {
-    size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw UserError(flag + " " + text + ": expected a number");
+namespace {
+
+std::string number_text(double v) {
+  std::ostringstream ss;
+  ss << v;
+  return ss.str();
 }
 
-int64_t parse_count(const std::string& flag, const std::string& text) {
-  const double v = parse_number(flag, text);
-  if (v < 0 || v != double(int64_t(v))) throw UserError(flag + " " + text + ": expected a whole number >= 0");
-  return int64_t(v);
+// The whole of `text` as a finite decimal number ("1e4", "-0.5"), or NaN. No leading
+// spaces, no hexadecimal, no "inf".
+double finite_number(const std::string& text) {
+  if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '+' ||
+                        text[0] == '-' || text[0] == '.')) {
+    return NAN;
+  }
+  double v = NAN;
+  try {
+    size_t used = 0;
+    v = std::stod(text, &used);
+    if (used != text.size() || text.find_first_of("xX") != std::string::npos) v = NAN;
+  } catch (const std::exception&) {  // not a number, or beyond the range of a double
+  }
+  return std::isfinite(v) ? v : NAN;
+}
+
+}  // namespace
+
+double parse_number(const std::string& flag, const std::string& text, const NumberRange& range) {
+  const double v = finite_number(text);
+  const bool below = range.min_exclusive ? !(v > range.min) : !(v >= range.min);
+  if (std::isnan(v) || below || !(v <= range.max)) {
+    std::string expected = "a finite number";
+    if (range.min > std::numeric_limits<double>::lowest())
+      expected =
+          std::string("a number ") + (range.min_exclusive ? "> " : ">= ") + number_text(range.min);
+    if (range.max < std::numeric_limits<double>::max())
+      expected += (range.min > std::numeric_limits<double>::lowest() ? " and <= " : " <= ") +
+                  number_text(range.max);
+    throw UserError(flag + " " + text + ": expected " + expected);
+  }
+  return v;
+}
+
+int64_t parse_count(const std::string& flag, const std::string& text, int64_t min, int64_t max) {
+  int64_t v = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, v);
+  bool ok = error == std::errc() && stop == end;
+  if (!ok) {  // "1e4" and "4000.0" are whole numbers too
+    const double d = finite_number(text);
+    // Compared as doubles before the conversion, which is undefined outside [-2^63, 2^63);
+    // double(max) may round up to 2^63.
+    ok = std::floor(d) == d && d >= double(min) && d <= double(max) && d >= -0x1p63 && d < 0x1p63;
+    if (ok) v = int64_t(d);
+  }
+  if (!ok || v < min || v > max) {
+    throw UserError(flag + " " + text + ": expected a whole number from " + std::to_string(min) +
+                    " to " + std::to_string(max));
+  }
+  return v;
 }
 
 bool parse_store_query(Args args, const std::string& command, const char* help, StoreQuery& query) {
@@ -77,22 +128,22 @@ bool parse_store_query(Args args, const std::string& command, const char* help, 
   return true;
 }
 
-std::unique_ptr<Store> open_existing_store(const std::string& out_dir) {
+std::unique_ptr<Store> open_existing_store(const std::string& out_dir, StoreUse use) {
   const auto db = std::filesystem::path(out_dir) / "tunebench.sqlite";
-  if (!std::filesystem::exists(db)) {
+  std::error_code ec;
+  if (std::filesystem::status(db, ec).type() == std::filesystem::file_type::not_found) {
     throw UserError(db.string() + ": no store here; run `tunebench run SPEC` first or pass --out");
   }
-  return open_store_at(db.string());
+  return std::make_unique<Store>(db, use);  // says what is wrong with anything else there
 }
 
 std::unique_ptr<Store> open_store_at(const std::string& folder_or_file) {
   std::filesystem::path db = folder_or_file;
   if (std::filesystem::is_directory(db)) db /= "tunebench.sqlite";
-  if (!std::filesystem::is_regular_file(db)) {
+  if (!std::filesystem::exists(db)) {
     throw UserError(db.string() + ": no tunebench store here (expected an output folder or its tunebench.sqlite)");
   }
-  if (!Store::is_store(db)) throw UserError(db.string() + ": not a tunebench store (no sweeps, runs and evals tables)");
-  return std::make_unique<Store>(db);
+  return std::make_unique<Store>(db, StoreUse::kRead);
 }
 
 }  // namespace tb::cli

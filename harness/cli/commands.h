@@ -1,9 +1,13 @@
 // One function per subcommand; each parses its own arguments (after the subcommand
 // name), prints --help, and returns the process exit code.
 #pragma once
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "harness/store/store_file.h"
 
 namespace tb {
 class Store;
@@ -32,14 +36,34 @@ bool take_switch(Args& args, const std::string& name);
 std::vector<std::string> take_repeated_flag(Args& args, const std::string& name);
 void reject_unknown_flags(const Args& args, const std::string& command);
 
-// A flag's value as a number / a whole number >= 0; UserError naming the flag otherwise.
-double parse_number(const std::string& flag, const std::string& text);
-int64_t parse_count(const std::string& flag, const std::string& text);
+// Numeric flag values are checked here, against a range, so that no command meets a
+// value it cannot handle (a thread or resample count in the billions): UserError naming
+// the flag and the allowed range otherwise.
+struct NumberRange {
+  double min = std::numeric_limits<double>::lowest();
+  double max = std::numeric_limits<double>::max();
+  bool min_exclusive = false;
+};
+// A finite number within `range` ("nan", "inf" and 1e999 are refused).
+double parse_number(const std::string& flag, const std::string& text,
+                    const NumberRange& range = {});
+// A whole number in [min, max] ("4000", "4e3").
+int64_t parse_count(const std::string& flag, const std::string& text, int64_t min, int64_t max);
+// Upper limits of the commands' flags (a spec's "execution" and "fits" allow the same).
+inline constexpr int64_t kMaxThreads = 256;
+inline constexpr int64_t kMaxWorkers = 1024;
+inline constexpr int64_t kMaxResamples = 1000000;  // bootstrap resamples, as a spec's fits allow
+inline constexpr int64_t kMaxSeed = std::numeric_limits<int64_t>::max();
+inline constexpr int64_t kMaxDroppedPoints = 1000000;
+inline constexpr int64_t kMaxSpectrumRank = 1000;  // as the spec's spectral.intruder_k
 
-// The store of an output folder that a sweep has written; UserError if there is none.
-std::unique_ptr<Store> open_existing_store(const std::string& out_dir);
-// A store given as an output folder or as the SQLite file itself; UserError when it is
-// neither or is not a tunebench store.
+// The store of an output folder that a sweep has written; UserError if there is none, or
+// saying what is wrong with the file there (unreadable, damaged, another program's).
+// kRead opens a read-only store too; kWrite (commands that record) needs it writable.
+std::unique_ptr<Store> open_existing_store(const std::string& out_dir,
+                                           StoreUse use = StoreUse::kRead);
+// A store given as an output folder or as the SQLite file itself, for reading; UserError
+// when it is neither or is not a tunebench store.
 std::unique_ptr<Store> open_store_at(const std::string& folder_or_file);
 
 // The flags of the commands that read a store: --out DIR (default results), --sweep NAME.

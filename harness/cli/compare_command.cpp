@@ -3,6 +3,7 @@
 #include "harness/analysis/method_comparison.h"
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/terminal_text.h"
 #include "harness/store/store.h"
 
 namespace tb::cli {
@@ -20,7 +21,7 @@ sentence saying whether the difference is distinguishable from noise.
   --sweep NAME    which sweep (default: the most recent one)
   --out DIR       output folder of the sweep (default: results)
   --suite NAME    only this evaluation suite
-  --resamples N   bootstrap resamples (default 10000)
+  --resamples N   bootstrap resamples, 100 to 1000000 (default 10000)
   --seed N        bootstrap seed (default 0)
 )";
 }  // namespace
@@ -36,15 +37,15 @@ int compare_command(const Args& given) {
   take_flag(args, "--out", out);
   take_flag(args, "--sweep", options.sweep);
   take_flag(args, "--suite", options.suite);
-  if (take_flag(args, "--resamples", value)) {
-    options.resamples = parse_count("--resamples", value);
-    if (options.resamples < 100) throw UserError("--resamples " + value + ": expected at least 100");
-  }
-  if (take_flag(args, "--seed", value)) options.seed = uint64_t(parse_count("--seed", value));
+  if (take_flag(args, "--resamples", value))
+    options.resamples = parse_count("--resamples", value, 100, kMaxResamples);
+  if (take_flag(args, "--seed", value))
+    options.seed = uint64_t(parse_count("--seed", value, 0, kMaxSeed));
   reject_unknown_flags(args, "compare");
   if (args.size() != 2) throw UserError("compare needs two methods or runs, A and B (see tunebench compare --help)");
   const auto store = open_existing_store(out);
-  std::cout << comparison_text(compare_runs(*store, args[0], args[1], options));
+  std::cout << terminal_safe(comparison_text(compare_runs(*store, args[0], args[1], options)),
+                             true);
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "harness/analysis/fit_request.h"
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/terminal_text.h"
 #include "harness/report/fit_summary.h"
 #include "harness/store/store.h"
 
@@ -34,10 +35,10 @@ log residuals, L-BFGS from a grid of starts, the best objective kept; bootstrap 
                        extrapolation error on them (mean |L^ - L|, as Zhang et al. 2024)
   --start PARAM=V,...  start values of one parameter (the log for coefficients); repeatable
   --delta D            Huber delta (default 1e-3)
-  --bootstrap N        resamples of the points for intervals (default 4000, as Besiroglu
-                       et al.; 0: none)
+  --bootstrap N        resamples of the points for intervals, at most 1000000 (default
+                       4000, as Besiroglu et al.; 0: none)
   --seed S             bootstrap seed (default 0)
-  --threads N          threads (default: all)
+  --threads N          threads, at most 256 (default, or 0: all)
   --out DIR            the store: read by --sweep, and where the fit is recorded (default
                        results; a --data fit is recorded only when --out is given)
   --json               print the fit as JSON instead of markdown
@@ -57,10 +58,13 @@ int list_fits(const std::string& out) {
   const auto store = open_existing_store(out);
   for (const auto& f : store->fits()) {
     const auto j = nlohmann::json::parse(f.result_json);
-    std::cout << "fit " << f.id << "  " << f.created_at << "  " << f.source << "  " << f.points
-              << " points\n  L = " << j.at("fit").at("formula").get<std::string>() << "\n ";
+    std::cout << "fit " << f.id << "  " << f.created_at << "  " << terminal_safe(f.source) << "  "
+              << f.points
+              << " points\n  L = " << terminal_safe(j.at("fit").at("formula").get<std::string>())
+              << "\n ";
     for (const auto& p : j.at("fit").at("parameters")) {
-      std::cout << " " << p.at("name").get<std::string>() << "=" << p.at("value").get<double>();
+      std::cout << " " << terminal_safe(p.at("name").get<std::string>()) << "="
+                << p.at("value").get<double>();
       if (p.contains("ci_low"))
         std::cout << " [" << p.at("ci_low").get<double>() << ", " << p.at("ci_high").get<double>()
                   << "]";
@@ -108,15 +112,16 @@ int fit_command(const Args& args_in) {
     }
     options.start_values[param] = values;
   }
-  if (take_flag(args, "--delta", value)) {
-    options.huber_delta = parse_number("--delta", value);
-    if (!(options.huber_delta > 0)) throw UserError("--delta must be positive");
-  }
-  if (take_flag(args, "--bootstrap", value)) options.bootstrap = parse_count("--bootstrap", value);
-  if (take_flag(args, "--seed", value)) options.seed = uint64_t(parse_count("--seed", value));
-  if (take_flag(args, "--threads", value)) options.threads = int(parse_count("--threads", value));
+  if (take_flag(args, "--delta", value))
+    options.huber_delta = parse_number("--delta", value, {.min = 0, .min_exclusive = true});
+  if (take_flag(args, "--bootstrap", value))
+    options.bootstrap = parse_count("--bootstrap", value, 0, kMaxResamples);
+  if (take_flag(args, "--seed", value))
+    options.seed = uint64_t(parse_count("--seed", value, 0, kMaxSeed));
+  if (take_flag(args, "--threads", value))
+    options.threads = int(parse_count("--threads", value, 0, kMaxThreads));
   if (take_flag(args, "--drop-highest", value))
-    request.drop_highest = parse_count("--drop-highest", value);
+    request.drop_highest = parse_count("--drop-highest", value, 0, kMaxDroppedPoints);
   const bool as_json = take_switch(args, "--json");
   reject_unknown_flags(args, "fit");
   if (!args.empty())
@@ -129,7 +134,8 @@ int fit_command(const Args& args_in) {
   check_fit_request(request);
 
   std::unique_ptr<Store> store;
-  if (!request.sweep.empty()) store = open_existing_store(out);
+  if (!request.sweep.empty())
+    store = open_existing_store(out, StoreUse::kWrite);  // the fit is recorded there
   const FitOutcome outcome = run_fit_request(request, options, store.get());
   if (!store && out_given) {
     std::filesystem::create_directories(out);
@@ -143,7 +149,7 @@ int fit_command(const Args& args_in) {
   if (as_json) {
     std::cout << outcome.record.dump(2) << "\n";
   } else {
-    std::cout << fit_to_markdown(outcome.fit);
+    std::cout << terminal_safe(fit_to_markdown(outcome.fit), true);
     if (id > 0) std::cout << "\nrecorded as fit " << id << " in " << out << "\n";
   }
   return 0;

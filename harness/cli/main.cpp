@@ -5,6 +5,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/terminal_text.h"
 
 namespace {
 
@@ -49,10 +50,10 @@ int main(int argc, char** argv) {
     if (command == "export") return tb::cli::export_command(args);
     throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, status, report, compare, regress, export, spectrum, fit (see tunebench --help)");
   } catch (const tb::UserError& e) {
-    std::cerr << "tunebench: error: " << e.what() << std::endl;
+    std::cerr << "tunebench: error: " << tb::terminal_safe(e.what(), true) << std::endl;
     return tb::kUserErrorExitCode;
   } catch (const std::exception& e) {
-    std::cerr << "tunebench: " << e.what() << std::endl;
+    std::cerr << "tunebench: " << tb::terminal_safe(e.what(), true) << std::endl;
     return 1;
   }
 }

@@ -4,6 +4,7 @@
 #include "harness/analysis/regression_check.h"
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/terminal_text.h"
 #include "harness/store/store.h"
 
 namespace tb::cli {
@@ -74,9 +75,9 @@ int regress_command(const Args& given) {
   const Opened base = open_side("--baseline", baseline, baseline_sweep, default_store.get(), out);
   const Opened cand = open_side("--candidate", candidate, candidate_sweep, default_store.get(), out);
   const auto checks = check_regressions(base.at, cand.at, limits);
-  std::cout << "baseline " << base.at.sweep << " (" << baseline << "), candidate " << cand.at.sweep << " ("
-            << candidate << ")\n"
-            << regression_text(checks);
+  std::cout << terminal_safe("baseline " + base.at.sweep + " (" + baseline + "), candidate " +
+                                 cand.at.sweep + " (" + candidate + ")\n" + regression_text(checks),
+                             true);
   for (const auto& c : checks) {
     if (c.regressed) return 1;
   }

@@ -2,6 +2,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/terminal_text.h"
 #include "harness/report/report.h"
 #include "harness/report/table_formats.h"
 #include "harness/store/store.h"
@@ -23,7 +24,9 @@ Writes a self-contained report of a sweep into a folder and prints its method ta
   SWEEP            which sweep (default: the most recent one; --sweep NAME works too)
   --out DIR        output folder of the sweep (default: results)
   --method NAME    only these methods (a method name or a variant label); repeatable
-  --to FOLDER      where to write (default: DIR/reports/SWEEP)
+  --to FOLDER      where to write (default: DIR/reports/SWEEP): a folder that does not exist
+                   yet, or one an earlier report wrote (marked by its .tunebench-report file),
+                   which is replaced whole; anything else there is refused and left alone
   --spectral-matrices projections|all
                    the one matrix set every variant's intruder totals and spectral means
                    are taken over: the projection matrices (default) or every matrix that
@@ -56,8 +59,12 @@ int report_command(const Args& given) {
   const Report report = build_report(*store, filter, matrices);
   if (to.empty()) to = default_report_folder(out, report.sweep).string();
   const auto files = write_report_folder(report, to);
-  std::cout << "## " << report.sweep << "\n\n" << method_table_markdown(report.methods) << "\nwrote";
-  for (const auto& f : files) std::cout << " " << f.lexically_relative(std::filesystem::current_path()).string();
+  std::cout << "## " << terminal_safe(report.sweep) << "\n\n"
+            << terminal_safe(method_table_markdown(report.methods), true) << "\nwrote";
+  for (const auto& f : files) {
+    std::cout << " "
+              << terminal_safe(f.lexically_relative(std::filesystem::current_path()).string());
+  }
   std::cout << "\n";
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "harness/analysis/fit_request.h"
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/terminal_text.h"
 #include "harness/exec/executor.h"
 #include "harness/exec/progress.h"
 #include "harness/report/fit_summary.h"
@@ -27,9 +28,11 @@ fits the spec's scaling laws ("fits") to the finished runs and records them.
   key=value    override a spec value before validation, e.g. training.steps=50,
                seeds=[0,1,2], methods[1].rank=4, execution.threads=2
   --out DIR    output folder (default: results)
-  --workers N  worker processes at once (default: execution.workers, else the core count
-               divided by execution.threads)
-  --dry-run    validate and list the runs with their keys; run nothing, write nothing
+  --workers N  worker processes at once, 1 to 1024 (default: execution.workers, else the
+               core count divided by execution.threads)
+  --dry-run    validate and list the runs with their keys; run nothing, write nothing.
+               Cells that resolve to the same run (same key) are listed once, as a run
+               executes them once
 
 The spec's "execution" section sets threads per worker, workers, timeout_seconds,
 memory_limit_mb, max_attempts (retries of runs killed by a signal, crashed or timed
@@ -58,15 +61,18 @@ void run_spec_fits(const Spec& spec, Store& store) {
     FitOptions options;
     options.bootstrap = f.at("bootstrap").get<int64_t>();
     options.seed = f.at("seed").get<uint64_t>();
-    std::cout << "\n### fit " << i + 1 << ": " << request.law << " → " << request.y
-              << (request.method.empty() ? "" : " (" + request.method + " runs)") << "\n\n";
+    std::cout << "\n### fit " << i + 1 << ": " << terminal_safe(request.law) << " → "
+              << terminal_safe(request.y)
+              << (request.method.empty() ? "" : " (" + terminal_safe(request.method) + " runs)")
+              << "\n\n";
     try {
       const FitOutcome outcome = run_fit_request(request, options, &store);
       const int64_t id = store.record_fit(request.law, outcome.source, outcome.fit.points,
                                           outcome.fit.objective, outcome.record.dump());
-      std::cout << fit_to_markdown(outcome.fit) << "\nrecorded as fit " << id << "\n";
+      std::cout << terminal_safe(fit_to_markdown(outcome.fit), true) << "\nrecorded as fit " << id
+                << "\n";
     } catch (const UserError& e) {
-      std::cout << "not fitted: " << e.what() << "\n";
+      std::cout << "not fitted: " << terminal_safe(e.what(), true) << "\n";
     }
   }
 }
@@ -89,23 +95,28 @@ int run_command(const Args& given) {
   const std::string spec_file = args[0];
   const std::vector<std::string> overrides(args.begin() + 1, args.end());
 
-  const Spec spec = load_spec(spec_file, overrides);  // validates everything before any write
-  const auto runs = expand_grid(spec);
-  if (dry_run) {
-    for (const auto& r : runs) std::cout << r.key << "  " << r.variant << " seed=" << r.seed << "\n";
-    std::cout << runs.size() << " run(s)\n";
-    return 0;
-  }
+  // Everything is validated before the dry run, so that it refuses what a run refuses.
   ExecutorOptions options;
   options.out_dir = out;
-  options.worker_exe = std::filesystem::read_symlink("/proc/self/exe");
-  if (workers_given) {
-    options.workers = parse_count("--workers", workers);
-    if (options.workers < 1) throw UserError("--workers: expected a whole number >= 1, got \"" + workers + "\"");
+  if (workers_given) options.workers = parse_count("--workers", workers, 1, kMaxWorkers);
+  const Spec spec = load_spec(spec_file, overrides);  // validates everything before any write
+  auto runs = expand_grid(spec);
+  const size_t merged = drop_duplicate_runs(runs);
+  const std::string merged_note =
+      merged == 0
+          ? ""
+          : " (" + std::to_string(merged) + " duplicate cell(s) with the same run key merged)";
+  if (dry_run) {
+    for (const auto& r : runs)
+      std::cout << r.key << "  " << terminal_safe(r.variant) << " seed=" << r.seed << "\n";
+    std::cout << runs.size() << " run(s)" << merged_note << "\n";
+    return 0;
   }
+  if (merged > 0) std::cerr << runs.size() << " run(s)" << merged_note << "\n";
+  options.worker_exe = std::filesystem::read_symlink("/proc/self/exe");
   const SweepOutcome outcome = run_sweep(spec, runs, options);
-  std::cerr << "sweep \"" << spec.name << "\": " << outcome.done << " done, " << outcome.failed << " failed, "
-            << outcome.skipped << " skipped (already done)";
+  std::cerr << "sweep \"" << terminal_safe(spec.name) << "\": " << outcome.done << " done, "
+            << outcome.failed << " failed, " << outcome.skipped << " skipped (already done)";
   if (outcome.recovered > 0) std::cerr << ", " << outcome.recovered << " recovered from run folders";
   if (outcome.stale > 0) std::cerr << ", " << outcome.stale << " stale";
   if (outcome.running_elsewhere > 0) std::cerr << ", " << outcome.running_elsewhere << " running elsewhere";
@@ -122,15 +133,15 @@ int run_command(const Args& given) {
   }
   std::cerr << "\n";
   Store store(std::filesystem::path(out) / "tunebench.sqlite");
-  std::cout << to_markdown(summarize_sweep(store, spec.name));
+  std::cout << terminal_safe(to_markdown(summarize_sweep(store, spec.name)), true);
   if (!outcome.interrupted) run_spec_fits(spec, store);
   try {  // the report folder, charts included; a sweep with nothing finished has none
     const auto folder = default_report_folder(out, spec.name);
     write_report_folder(build_report(store, RunFilter{spec.name, {}}), folder);
-    std::cerr << "report: " << (folder / "index.html").string() << " (tunebench report " << spec.name
-              << " writes it again)\n";
+    std::cerr << "report: " << terminal_safe((folder / "index.html").string())
+              << " (tunebench report " << terminal_safe(spec.name) << " writes it again)\n";
   } catch (const UserError& e) {
-    std::cerr << "no report: " << e.what() << "\n";
+    std::cerr << "no report: " << terminal_safe(e.what(), true) << "\n";
   }
   if (outcome.interrupted) return 130;  // the shell convention for "ended by Ctrl-C"
   return outcome.failed > 0 ? 1 : 0;

@@ -3,6 +3,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/terminal_text.h"
 #include "harness/store/store.h"
 
 namespace tb::cli {
@@ -23,15 +24,21 @@ int runs_command(const Args& args) {
   StoreQuery query;
   if (!parse_store_query(args, "runs", kHelp, query)) return 0;
   const auto store = open_existing_store(query.out);
+  // An unknown sweep is an error, as for the other commands, not an empty table.
+  if (!query.sweep.empty()) store->resolve_sweep(query.sweep);
   const auto runs = store->runs(query.sweep);
   std::printf("%-16s  %-19s  %3s  %8s  %s\n", "key", "status", "try", "wall s", "run");
   for (const auto& r : runs) {
     const std::string status = r.failure_kind.empty() || r.status == "done" || r.status == "running"
                                    ? r.status
                                    : r.status + " (" + r.failure_kind + ")";
-    std::printf("%-16s  %-19s  %3ld  %8s  %s seed=%ld%s\n", r.key.c_str(), status.c_str(), long(r.attempts),
-                r.wall_seconds ? std::to_string(int64_t(*r.wall_seconds)).c_str() : "-", r.variant.c_str(),
-                long(r.seed), r.failure_reason.empty() ? "" : ("\n    reason: " + r.failure_reason).c_str());
+    std::printf("%-16s  %-19s  %3ld  %8s  %s seed=%ld%s\n", terminal_safe(r.key).c_str(),
+                terminal_safe(status).c_str(), long(r.attempts),
+                r.wall_seconds ? std::to_string(int64_t(*r.wall_seconds)).c_str() : "-",
+                terminal_safe(r.variant).c_str(), long(r.seed),
+                r.failure_reason.empty()
+                    ? ""
+                    : ("\n    reason: " + terminal_safe(r.failure_reason)).c_str());
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "harness/analysis/spectral.h"
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/terminal_text.h"
 #include "harness/exec/run_dir.h"
 #include "harness/model/model_io.h"
 #include "harness/report/fit_summary.h"
@@ -31,7 +32,7 @@ alpha of the eigenvalue spectrum and alpha-hat, and norms and ranks of the updat
   --sweep NAME  one row per method variant of a sweep, means over seeds
   --epsilon E   count intruders at this threshold instead of the run's (from the stored
                 similarities of the top-k singular vectors)
-  --rank R      subspace rank for RUN2 comparisons (default 8)
+  --rank R      subspace rank for RUN2 comparisons, 1 to 1000 (default 8)
   --out DIR     output folder of the sweep (default: results)
 )";
 
@@ -82,7 +83,8 @@ std::string pair_text(double a, double b) { return num(a) + " → " + num(b); }
 
 void print_run(Store& store, const RunRecord& run, double epsilon) {
   const auto matrices = by_matrix(store.spectra(run.key));
-  std::cout << "## run " << run.key << ": " << run.variant << " seed=" << run.seed << "\n\n";
+  std::cout << "## run " << terminal_safe(run.key) << ": " << terminal_safe(run.variant)
+            << " seed=" << run.seed << "\n\n";
   if (matrices.empty()) {
     std::cout
         << "no spectra recorded (the run is not done, or its spectral analysis was disabled)\n\n";
@@ -146,7 +148,7 @@ void compare_runs(Store& store, const std::string& out_dir, const RunRecord& a, 
               << (same_base ? "a saved model is missing" : "the runs have different base models")
               << ")\n\n";
   }
-  std::cout << "## " << a.variant << " vs " << b.variant << "\n\n"
+  std::cout << "## " << terminal_safe(a.variant) << " vs " << terminal_safe(b.variant) << "\n\n"
             << "| matrix | intruders | erank(ΔW) | α | φ left, top " << rank << " | φ right, top "
             << rank << " |\n"
             << "|---|---|---|---|---|---|\n";
@@ -194,16 +196,17 @@ void print_sweep(Store& store, const std::string& sweep, double epsilon) {
     }
   }
   if (rows.empty()) throw UserError("sweep \"" + sweep + "\" has no finished runs with spectra");
-  std::cout << "## spectra: " << sweep << (epsilon > 0 ? " (ε = " + num(epsilon) + ")" : "")
-            << "\n\n"
+  std::cout << "## spectra: " << terminal_safe(sweep)
+            << (epsilon > 0 ? " (ε = " + num(epsilon) + ")" : "") << "\n\n"
             << "| method | runs | projections changed | intruders (total over projections) | intruders per changed projection | "
                "erank(ΔW) | rank(ΔW) | α shift |\n"
             << "|---|---|---|---|---|---|---|---|\n";
   for (const auto& [variant, s] : rows) {
-    std::cout << "| " << variant << " | " << s.runs << " | " << num(s.matrices / s.runs) << " | "
-              << num(s.intruders / s.runs) << " | " << num(s.intruders / s.matrices) << " | "
-              << num(s.update_erank / s.matrices) << " | " << num(s.update_rank / s.matrices)
-              << " | " << (s.alpha_n > 0 ? num(s.alpha_shift / s.alpha_n) : "-") << " |\n";
+    std::cout << "| " << terminal_safe(variant) << " | " << s.runs << " | "
+              << num(s.matrices / s.runs) << " | " << num(s.intruders / s.runs) << " | "
+              << num(s.intruders / s.matrices) << " | " << num(s.update_erank / s.matrices) << " | "
+              << num(s.update_rank / s.matrices) << " | "
+              << (s.alpha_n > 0 ? num(s.alpha_shift / s.alpha_n) : "-") << " |\n";
   }
   std::cout << "\nMeans over seeds, over the projection matrices (q/k/v/o/gate/up/down_proj) only, the same "
                "set for every method; per-matrix columns average over the changed ones; α shift is tuned α - "
@@ -222,15 +225,10 @@ int spectrum_command(const Args& args_in) {
   take_flag(args, "--out", out);
   take_flag(args, "--sweep", sweep);
   double epsilon = 0;
-  if (take_flag(args, "--epsilon", value)) {
-    epsilon = parse_number("--epsilon", value);
-    if (!(epsilon > 0 && epsilon <= 1)) throw UserError("--epsilon " + value + ": expected a number in (0, 1]");
-  }
+  if (take_flag(args, "--epsilon", value))
+    epsilon = parse_number("--epsilon", value, {.min = 0, .max = 1, .min_exclusive = true});
   int64_t rank = 8;
-  if (take_flag(args, "--rank", value)) {
-    rank = parse_count("--rank", value);
-    if (rank < 1) throw UserError("--rank " + value + ": expected a positive whole number");
-  }
+  if (take_flag(args, "--rank", value)) rank = parse_count("--rank", value, 1, kMaxSpectrumRank);
   reject_unknown_flags(args, "spectrum");
   if (sweep.empty() == args.empty() || args.size() > 2) {
     throw UserError("give one or two run keys, or --sweep NAME (see tunebench spectrum --help)");

@@ -9,6 +9,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/terminal_text.h"
 #include "harness/exec/interrupt.h"
 #include "harness/exec/process_identity.h"
 #include "harness/exec/progress.h"
@@ -95,6 +96,7 @@ std::vector<std::string> describe(Store& store, const std::string& sweep, bool t
     lines.push_back(bar(double(count["done"]) / double(total), 40) + pct);
   }
   lines.insert(lines.end(), details.begin(), details.end());
+  for (auto& line : lines) line = terminal_safe(line);  // names, labels and reasons from the store
   return lines;
 }
 
@@ -106,8 +108,7 @@ int status_command(const Args& given) {
   StoreQuery query;
   if (!parse_store_query(args, "status", kHelp, query)) return 0;
   const auto store = open_existing_store(query.out);
-  const std::string sweep = query.sweep.empty() ? store->latest_sweep() : query.sweep;
-  if (sweep.empty()) throw UserError(query.out + ": the store holds no sweep yet");
+  const std::string sweep = store->resolve_sweep(query.sweep);  // the latest one when none is named
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
   if (!tty || once) {
     int64_t running = 0;

@@ -1,5 +1,5 @@
 // Small string helpers shared by the parsers of user-written text (law formulas, column
-// expressions).
+// expressions) and by messages that list names.
 #pragma once
 #include <cctype>
 #include <string>
@@ -12,6 +12,19 @@ inline std::string trim(const std::string& s) {
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
   return s.substr(b, e - b);
+}
+
+// The strings of `items` (any range of std::string) with `separator` between them.
+template <typename Range>
+std::string joined(const Range& items, const std::string& separator = ", ") {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += separator;
+    out += item;
+    first = false;
+  }
+  return out;
 }
 
 }  // namespace tb

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "harness/common/check.h"
+#include "harness/common/strings.h"
 #include "harness/data/haystack.h"
 
 namespace tb {
@@ -40,12 +41,6 @@ std::vector<std::string> distinct(int64_t n, Draw draw) {
     std::string s = draw();
     if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
   }
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
   return out;
 }
 

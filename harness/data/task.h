@@ -26,6 +26,10 @@ class Task {
   virtual TaskItem sample(Rng& rng) const = 0;
 };
 
+// The items of a task are generated, and held in memory, by spec validation and by every
+// worker: a task may have at most this many tokens in all (about 1 GB of text).
+inline constexpr int64_t kMaxTaskTokens = 200'000'000;
+
 struct TaskData {
   std::vector<TaskItem> train;
   std::vector<TaskItem> eval;

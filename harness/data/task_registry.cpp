@@ -11,9 +11,17 @@ namespace tb {
 namespace {
 
 Schema with_split_sizes(Schema s) {
-  s.push_back({.name = "train_items", .type = FieldType::kInt, .default_value = 4000, .min = 1,
+  s.push_back({.name = "train_items",
+               .type = FieldType::kInt,
+               .default_value = 4000,
+               .min = 1,
+               .max = kMaxTrainItems,
                .help = "distinct training items"});
-  s.push_back({.name = "eval_items", .type = FieldType::kInt, .default_value = 200, .min = 1,
+  s.push_back({.name = "eval_items",
+               .type = FieldType::kInt,
+               .default_value = 200,
+               .min = 1,
+               .max = kMaxEvalItems,
                .help = "distinct held-out evaluation items"});
   return s;
 }
@@ -62,8 +70,18 @@ const std::vector<TaskInfo>& all_tasks() {
        &make_reverse, &check_reverse, &reverse_max_tokens},
       {"kv_retrieval", "key-value retrieval in a JSON object of 6-hex-digit pairs: {\"3fa9c1\": \"7b20de\", ...} Key: \"3fa9c1\" Value: -> 7b20de",
        with_split_sizes({
-           {.name = "min_length", .type = FieldType::kInt, .default_value = 64, .min = 2, .help = "BOS + prompt tokens"},
-           {.name = "max_length", .type = FieldType::kInt, .default_value = 128, .min = 2, .help = "BOS + prompt tokens"},
+           {.name = "min_length",
+            .type = FieldType::kInt,
+            .default_value = 64,
+            .min = 2,
+            .max = kMaxTokens,
+            .help = "BOS + prompt tokens"},
+           {.name = "max_length",
+            .type = FieldType::kInt,
+            .default_value = 128,
+            .min = 2,
+            .max = kMaxTokens,
+            .help = "BOS + prompt tokens"},
        }),
        &make_kv_retrieval, &check_kv_retrieval, &kv_retrieval_max_tokens},
   };
@@ -92,28 +110,42 @@ TaskData make_task_data(const Task& task, int64_t train_items, int64_t eval_item
     return int64_t(data.train.size()) >= train_items && int64_t(data.eval.size()) >= eval_items &&
            int64_t(data.validation.size()) >= validation_items;
   };
-  // Rejection sampling; give up when the item space is clearly too small.
+  // Rejection sampling. It gives up when the item space is clearly too small: after 50
+  // draws per wanted item, or as soon as a long run of draws (longer as more items are
+  // kept, so that the last rare items of a space can still come) brought nothing new.
   const int64_t max_draws = 50 * (train_items + eval_items + validation_items) + 1000;
-  int64_t draws = 0;
-  while (!full() && draws++ < max_draws) {
+  int64_t draws = 0, since_kept = 0;
+  auto patience = [&] {
+    return 1000 + 20 * int64_t(data.train.size() + data.eval.size() + data.validation.size());
+  };
+  while (!full() && draws < max_draws && since_kept < patience()) {
+    ++draws;
+    ++since_kept;
     TaskItem item = task.sample(rng);
     if (!seen.insert(item.id).second) continue;
     // Training-side items fill the training set first, so it is the same with or without
     // validation items; held-out items beyond eval_items are dropped.
+    std::vector<TaskItem>* to = nullptr;
     if (is_held_out(item.id)) {
-      if (int64_t(data.eval.size()) < eval_items) data.eval.push_back(std::move(item));
+      if (int64_t(data.eval.size()) < eval_items) to = &data.eval;
     } else if (int64_t(data.train.size()) < train_items) {
-      data.train.push_back(std::move(item));
+      to = &data.train;
     } else if (int64_t(data.validation.size()) < validation_items) {
-      data.validation.push_back(std::move(item));
+      to = &data.validation;
     }
+    if (to == nullptr) continue;
+    to->push_back(std::move(item));
+    since_kept = 0;
   }
   if (!full()) {
-    throw UserError("the task has too few distinct items for train_items=" + std::to_string(train_items) +
-                    " and eval_items=" + std::to_string(eval_items) +
-                    (validation_items > 0 ? " and " + std::to_string(validation_items) + " validation items" : "") +
-                    " (found " + std::to_string(data.train.size()) + " and " + std::to_string(data.eval.size()) +
-                    "); lower them or widen the task");
+    throw UserError(
+        "the task has too few distinct items for train_items=" + std::to_string(train_items) +
+        " and eval_items=" + std::to_string(eval_items) +
+        (validation_items > 0 ? " and " + std::to_string(validation_items) + " validation items"
+                              : "") +
+        " (found " + std::to_string(data.train.size()) + " and " +
+        std::to_string(data.eval.size()) + " in " + std::to_string(draws) + " draws, the last " +
+        std::to_string(since_kept) + " without a new one); lower them or widen the task");
   }
   return data;
 }

@@ -178,6 +178,7 @@ int64_t resolve_workers(int64_t requested, int64_t threads) {
 }
 
 SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, const ExecutorOptions& o) {
+  require_store(o.out_dir / "tunebench.sqlite", StoreUse::kWrite);  // before any folder is made
   fs::create_directories(o.out_dir / "runs");
   fs::create_directories(o.out_dir / "models");
   Store store(o.out_dir / "tunebench.sqlite");

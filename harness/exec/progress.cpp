@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "harness/common/terminal_text.h"
+
 namespace tb {
 
 std::string format_duration(double s) {
@@ -73,7 +75,7 @@ void Progress::show(const std::vector<RunningView>& running) {
   std::string line = "[" + std::to_string(finished_) + "/" + std::to_string(total_) + "] " +
                      std::to_string(running.size()) + " running";
   for (size_t i = 0; i < running.size(); ++i) {
-    line += (i == 0 ? ": " : " | ") + running[i].label + " " +
+    line += (i == 0 ? ": " : " | ") + terminal_safe(running[i].label) + " " +
             step_and_loss(running[i].step, running[i].steps, running[i].loss);
   }
   const std::string eta = "  ETA " + eta_text();
@@ -98,7 +100,7 @@ void Progress::finished(const std::string& label, const std::string& status, dou
 
 void Progress::message(const std::string& text) {
   if (tty_) std::fprintf(stderr, "\r\033[K");
-  std::fprintf(stderr, "%s\n", text.c_str());
+  std::fprintf(stderr, "%s\n", terminal_safe(text, true).c_str());  // labels and failure reasons
   std::fflush(stderr);
   if (tty_ && !running_.empty()) show(running_);
 }

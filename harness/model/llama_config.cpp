@@ -43,13 +43,39 @@ const Schema& llama_config_schema() {
        .type = FieldType::kInt,
        .default_value = 259,
        .min = 259,
+       .max = 262144,
        .help = "vocabulary size; at least the byte tokenizer's 259"},
-      {.name = "hidden_size", .type = FieldType::kInt, .default_value = 128, .min = 8},
-      {.name = "intermediate_size", .type = FieldType::kInt, .default_value = 344, .min = 1},
-      {.name = "num_hidden_layers", .type = FieldType::kInt, .default_value = 4, .min = 1},
-      {.name = "num_attention_heads", .type = FieldType::kInt, .default_value = 4, .min = 1},
-      {.name = "num_key_value_heads", .type = FieldType::kInt, .default_value = 4, .min = 1},
-      {.name = "max_position_embeddings", .type = FieldType::kInt, .default_value = 256, .min = 8},
+      // Each size is bounded, and their product by kMaxParameters (check_llama_config).
+      {.name = "hidden_size",
+       .type = FieldType::kInt,
+       .default_value = 128,
+       .min = 8,
+       .max = 16384},
+      {.name = "intermediate_size",
+       .type = FieldType::kInt,
+       .default_value = 344,
+       .min = 1,
+       .max = 65536},
+      {.name = "num_hidden_layers",
+       .type = FieldType::kInt,
+       .default_value = 4,
+       .min = 1,
+       .max = 256},
+      {.name = "num_attention_heads",
+       .type = FieldType::kInt,
+       .default_value = 4,
+       .min = 1,
+       .max = 256},
+      {.name = "num_key_value_heads",
+       .type = FieldType::kInt,
+       .default_value = 4,
+       .min = 1,
+       .max = 256},
+      {.name = "max_position_embeddings",
+       .type = FieldType::kInt,
+       .default_value = 256,
+       .min = 8,
+       .max = kMaxTokens},
       {.name = "rms_norm_eps",
        .type = FieldType::kNumber,
        .default_value = 1e-5,
@@ -95,6 +121,11 @@ int64_t parameter_count(const LlamaConfig& c) {
 }
 
 void check_llama_config(const LlamaConfig& c, const JsonLocation& where) {
+  if (parameter_count(c) > kMaxParameters) {
+    where.fail("a model of " + std::to_string(parameter_count(c)) +
+               " parameters; expected at most " + std::to_string(kMaxParameters) +
+               " on this CPU build (lower hidden_size, intermediate_size or num_hidden_layers)");
+  }
   if (c.hidden_size % c.num_attention_heads != 0) {
     where.key("num_attention_heads")
         .fail("must divide hidden_size (" + std::to_string(c.hidden_size) + ")");

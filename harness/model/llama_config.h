@@ -53,7 +53,13 @@ int64_t parameter_count(const LlamaConfig& c);
 inline const std::vector<std::string> kProjectionLeaves = {
     "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
 
-// Cross-field rules (heads divide the width, even head_dim for RoPE, ...).
+
+// The largest base model a spec may ask for: this CPU build trains models of well under
+// 10M parameters, and a billion already needs 16 GB for weights, gradients and AdamW state.
+inline constexpr int64_t kMaxParameters = 1'000'000'000;
+
+// Cross-field rules (heads divide the width, even head_dim for RoPE, ...) and the size
+// limit kMaxParameters.
 void check_llama_config(const LlamaConfig& c, const JsonLocation& where);
 
 }  // namespace tb

@@ -68,10 +68,37 @@ std::string csv_field(const std::string& text) {
 
 std::string markdown_cell(const std::string& text) {
   std::string out;
-  for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out.push_back(' ');
-    else out.push_back(c);
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '(':  // "](" would open a link's target; "[0.1, 0.2]" alone stays as written
+        out += i > 0 && text[i - 1] == ']' ? "\\(" : "(";
+        break;
+      case '\\':
+      case '|':
+      case '`':
+      case '*':
+      case '$':
+        out.push_back('\\');
+        out.push_back(c);
+        break;
+      case '\n':
+      case '\r':
+      case '\t':
+        out.push_back(' ');
+        break;
+      default:  // other control characters would reach a terminal or an editor raw
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out.push_back(c);
+    }
   }
   return out;
 }

@@ -16,7 +16,10 @@ std::string latex_escape(const std::string& text);
 // One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled.
 std::string csv_field(const std::string& text);
 
-// Markdown table cell text: pipes escaped, newlines as spaces.
+// Text for a Markdown table cell or heading, shown as written: & < > as character
+// references (no raw HTML), \ | ` * $ and the "(" of "](" backslash-escaped (no table
+// split, code span, emphasis, math or link), newlines and tabs as spaces, other control
+// characters dropped.
 std::string markdown_cell(const std::string& text);
 
 }  // namespace tb

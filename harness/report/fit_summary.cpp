@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "harness/report/escape.h"
+
 namespace tb {
 namespace {
 
@@ -26,7 +28,7 @@ std::string fit_to_markdown(const LawFit& fit) {
                          std::to_string(fit.bootstrap) + ") |\n|---|---|---|---|\n"
                    : "| parameter | value |\n|---|---|\n";
   for (const auto& p : fit.parameters) {
-    out += "| " + p.name + " | " + num(p.value);
+    out += "| " + markdown_cell(p.name) + " | " + num(p.value);
     if (!p.identified) {
       out += intervals ? " | — | not identified: its term vanishes at every point"
                        : " (not identified: its term vanishes)";
@@ -40,12 +42,12 @@ std::string fit_to_markdown(const LawFit& fit) {
            " points: mean |L̂ - L| = " + num(*fit.held_out_abs_error) +
            ", mean |L̂ - L| / L = " + num(100 * *fit.held_out_rel_error) + "%\n\n";
     out += "| point |";
-    for (const auto& v : fit.variables) out += " " + v + " |";
+    for (const auto& v : fit.variables) out += " " + markdown_cell(v) + " |";
     out += " L | L̂ |\n|---|";
     for (size_t i = 0; i < fit.variables.size(); ++i) out += "---|";
     out += "---|---|\n";
     for (const auto& h : fit.held_out) {
-      out += "| " + h.label + " |";
+      out += "| " + markdown_cell(h.label) + " |";
       for (double x : h.x) out += " " + num(x) + " |";
       out += " " + num(h.y) + " | " + num(h.predicted) + " |\n";
     }

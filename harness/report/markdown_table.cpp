@@ -50,10 +50,11 @@ bool ends_with(const std::string& s, const std::string& tail) {
 }
 
 std::string grid_markdown(const SliceGrid& g) {
-  std::string out = "#### " + g.title + "\n\n| " + g.row_header + " |";
+  std::string out =
+      "#### " + markdown_cell(g.title) + "\n\n| " + markdown_cell(g.row_header) + " |";
   std::string rule = "|---|";
   for (const auto& c : g.column_labels) {
-    out += " " + c + " |";
+    out += " " + markdown_cell(c) + " |";
     rule += "---:|";
   }
   out += "\n" + rule + "\n";
@@ -84,10 +85,10 @@ std::string to_markdown(const SummaryTable& t) {
       if (suite_of(c) == suite && !(c.rfind("Δ ", 0) == 0 && ends_with(c, "answer_logprob")))
         columns.push_back(c);
     }
-    out += "### " + suite + "\n\n| method | runs |";
+    out += "### " + markdown_cell(suite) + "\n\n| method | runs |";
     std::string rule = "|---|---:|";
     for (const auto& c : columns) {
-      out += " " + header_of(c, suite) + " |";
+      out += " " + markdown_cell(header_of(c, suite)) + " |";
       rule += "---:|";
     }
     out += "\n" + rule + "\n";

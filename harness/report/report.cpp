@@ -1,12 +1,18 @@
 #include "harness/report/report.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
+#include <set>
 
 #include "harness/common/check.h"
 #include "harness/common/files.h"
@@ -91,6 +97,36 @@ std::vector<TextTable> fit_parameter_tables(Store& store, const std::string& swe
   return out;
 }
 
+const std::vector<std::string> kReportFiles = {"index.html", "report.md", "methods.csv",
+                                               "methods.tex"};
+
+// Why the report may not replace what is at `target` ("" when it may). Only a folder
+// tunebench wrote is replaced: marked with kReportMarker and holding nothing but report
+// files, or (written before the marker existed) holding exactly the four report files.
+std::string why_not_replaceable(const fs::path& target) {
+  const auto status = fs::symlink_status(target);
+  if (status.type() == fs::file_type::not_found) return "";
+  if (fs::is_symlink(status)) return "is a symbolic link";
+  if (!fs::is_directory(status)) return "is a file, not a report folder";
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(target)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours =
+        name == kReportMarker || std::count(kReportFiles.begin(), kReportFiles.end(), name) > 0;
+    if (!ours || !entry.is_regular_file() || entry.is_symlink()) {
+      return "holds " + name + ", which tunebench does not write into a report folder";
+    }
+    names.insert(name);
+  }
+  if (names.count(kReportMarker) ||
+      names == std::set<std::string>(kReportFiles.begin(), kReportFiles.end()))
+    return "";
+  return names.empty()
+             ? "is a folder tunebench did not write (it is empty, but not marked " +
+                   std::string(kReportMarker) + ")"
+             : "is not marked as a tunebench report folder (" + std::string(kReportMarker) + ")";
+}
+
 }  // namespace
 
 Report build_report(Store& store, const RunFilter& requested, SpectralMatrices spectral_matrices) {
@@ -124,11 +160,62 @@ Report build_report(Store& store, const RunFilter& requested, SpectralMatrices s
   return r;
 }
 
-fs::path default_report_folder(const fs::path& out_dir, const std::string& sweep) {
+std::string report_folder_name(const std::string& sweep) {
   std::string name;
-  for (char c : sweep) name.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_');
-  return out_dir / "reports" / name;
+  for (char c : sweep.substr(0, kMaxReportFolderName)) {
+    const bool kept = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                      (c == '.' && !name.empty());
+    name.push_back(kept ? c : '_');
+  }
+  return name.empty() ? "_" : name;
 }
+
+fs::path default_report_folder(const fs::path& out_dir, const std::string& sweep) {
+  return out_dir / "reports" / report_folder_name(sweep);
+}
+
+namespace {
+
+// A new, empty folder "<stem>.<what>.XXXXXX" beside `target`, named by mkdtemp so that it
+// is never anything that was there before.
+fs::path new_folder_beside(const fs::path& target, const std::string& what) {
+  std::string name = (target.parent_path() / (target.filename().string() + "." + what + ".XXXXXX")).string();
+  if (::mkdtemp(name.data()) == nullptr) {
+    throw UserError(target.parent_path().string() + ": cannot create a folder here: " +
+                    std::strerror(errno));
+  }
+  return name;
+}
+
+// Writes the report files into a new folder beside `target`, then swaps it in: the old
+// report moves aside only once the new one is complete, and comes back if the new one
+// cannot take its place.
+void replace_with_report(const fs::path& target,
+                         const std::vector<std::pair<std::string, std::string>>& files) {
+  fs::create_directories(target.parent_path());
+  const fs::path staging = new_folder_beside(target, "tmp");
+  fs::path old;
+  try {
+    for (const auto& [name, text] : files) write_file_atomically(staging / name, text);
+    write_file_atomically(staging / kReportMarker,
+                          "tunebench report folder: `tunebench report` replaces it whole, so keep "
+                          "nothing else here\n");
+    if (fs::exists(target)) {
+      old = new_folder_beside(target, "old");
+      fs::rename(target, old);  // over the empty folder just made
+    }
+    fs::rename(staging, target);
+  } catch (...) {
+    std::error_code ignored;
+    if (!old.empty() && !fs::exists(target)) fs::rename(old, target, ignored);
+    if (!old.empty() && fs::is_empty(old, ignored)) fs::remove(old, ignored);
+    fs::remove_all(staging, ignored);
+    throw;
+  }
+  if (!old.empty()) fs::remove_all(old);  // the previous report, checked replaceable
+}
+
+}  // namespace
 
 std::vector<fs::path> write_report_folder(const Report& report, const fs::path& dir) {
   fs::path target = fs::absolute(dir).lexically_normal();
@@ -139,29 +226,17 @@ std::vector<fs::path> write_report_folder(const Report& report, const fs::path& 
       {"methods.csv", method_table_csv(report.methods)},
       {"methods.tex", method_table_latex(report.methods)},
   };
-  const std::string stem = target.filename().string(), pid = std::to_string(getpid());
-  const fs::path staging = target.parent_path() / (stem + ".tmp." + pid);
-  const fs::path old = target.parent_path() / (stem + ".old." + pid);
-  fs::remove_all(staging);
-  fs::remove_all(old);  // left by a process with this pid that died mid-swap
-  bool moved_aside = false;
   try {
-    fs::create_directories(staging);
-    for (const auto& [name, text] : files) write_file_atomically(staging / name, text);
-    // Swap: the old report moves aside only once the new one is complete, and comes back
-    // if the new one cannot take its place.
-    if (fs::exists(target)) {
-      fs::rename(target, old);
-      moved_aside = true;
+    if (const std::string why = why_not_replaceable(target); !why.empty()) {
+      throw UserError(target.string() + ": " + why +
+                      "; the report replaces only a report folder tunebench wrote: move this "
+                      "away, or write the report elsewhere (tunebench report --to NEW_FOLDER)");
     }
-    fs::rename(staging, target);
-  } catch (...) {
-    std::error_code ignored;
-    if (moved_aside && !fs::exists(target)) fs::rename(old, target, ignored);
-    fs::remove_all(staging, ignored);
-    throw;
+    replace_with_report(target, files);
+  } catch (const fs::filesystem_error& e) {  // a parent that is a file, or not writable
+    throw UserError(target.string() + ": cannot write the report there: " + e.code().message() +
+                    " (" + e.path1().string() + ")");
   }
-  fs::remove_all(old);
   std::vector<fs::path> written;
   for (const auto& [name, text] : files) written.push_back(target / name);
   return written;

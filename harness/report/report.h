@@ -46,11 +46,24 @@ struct Report {
 Report build_report(Store& store, const RunFilter& filter,
                     SpectralMatrices spectral_matrices = SpectralMatrices::kProjections);
 
-// Where a sweep's report goes by default: <out_dir>/reports/<sweep, as a folder name>.
+// A sweep name as a folder name: letters, digits, '-', '_' and '.' kept (a leading '.'
+// excepted), every other byte '_', at most kMaxReportFolderName bytes; never empty, "." or
+// "..", hidden or a path, whatever an older store holds.
+inline constexpr size_t kMaxReportFolderName = 100;
+std::string report_folder_name(const std::string& sweep);
+
+// Where a sweep's report goes by default: <out_dir>/reports/<report_folder_name(sweep)>.
 std::filesystem::path default_report_folder(const std::filesystem::path& out_dir, const std::string& sweep);
 
-// Writes index.html, report.md, methods.csv and methods.tex into `dir`: built in a sibling
-// temporary folder, then swapped in, so `dir` is never half-written. Returns the files.
+// The file that marks a folder as a report folder tunebench wrote (and may replace).
+inline constexpr const char* kReportMarker = ".tunebench-report";
+
+// Writes index.html, report.md, methods.csv, methods.tex and kReportMarker into `dir`:
+// built in a sibling temporary folder, then swapped in, so `dir` is never half-written.
+// Returns the four report files. `dir` must not exist yet or be a report folder tunebench
+// wrote: holding kReportMarker and nothing but these files, or exactly the four report
+// files (as versions before the marker wrote them). Anything else there (a folder of
+// the user's, a file, an output folder with its store) is a UserError; nothing is touched.
 std::vector<std::filesystem::path> write_report_folder(const Report& report, const std::filesystem::path& dir);
 
 }  // namespace tb

@@ -31,7 +31,9 @@ std::string report_markdown(const Report& r) {
                     " pending or running; generated " + r.generated_at + ". Charts: index.html.\n\n";
   out += "## Methods\n\n" + method_table_markdown(r.methods) + "\n";
   out += "## Every metric\n\n" + to_markdown(r.summary);
-  if (!r.spectral_summary.rows.empty()) out += "## " + r.spectral_summary.title + "\n\n" + text_table_markdown(r.spectral_summary);
+  if (!r.spectral_summary.rows.empty())
+    out += "## " + markdown_cell(r.spectral_summary.title) + "\n\n" +
+           text_table_markdown(r.spectral_summary);
   if (!r.fit_parameters.empty()) {
     out += "## Fitted scaling laws\n\n";
     for (const auto& t : r.fit_parameters) out += "### " + markdown_cell(t.title) + "\n\n" + text_table_markdown(t);
@@ -39,8 +41,9 @@ std::string report_markdown(const Report& r) {
   if (!r.failed.empty()) {
     out += "## Failed runs\n\n| run | method | seed | kind | reason |\n|---|---|---:|---|---|\n";
     for (const auto& f : r.failed) {
-      out += "| " + f.key + " | " + markdown_cell(f.variant) + " | " + std::to_string(f.seed) + " | " +
-             markdown_cell(f.kind) + " | " + markdown_cell(f.reason) + " |\n";
+      out += "| " + markdown_cell(f.key) + " | " + markdown_cell(f.variant) + " | " +
+             std::to_string(f.seed) + " | " + markdown_cell(f.kind) + " | " +
+             markdown_cell(f.reason) + " |\n";
     }
   }
   return out;

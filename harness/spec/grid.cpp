@@ -1,6 +1,7 @@
 #include "harness/spec/grid.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "harness/common/check.h"
 #include "harness/common/sha256.h"
@@ -152,6 +153,19 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
     }
   }
   return runs;
+}
+
+}  // namespace tb
+
+namespace tb {
+
+size_t drop_duplicate_runs(std::vector<RunConfig>& runs) {
+  std::unordered_set<std::string> seen;
+  const auto end = std::remove_if(
+      runs.begin(), runs.end(), [&](const RunConfig& run) { return !seen.insert(run.key).second; });
+  const size_t dropped = size_t(runs.end() - end);
+  runs.erase(end, runs.end());
+  return dropped;
 }
 
 }  // namespace tb

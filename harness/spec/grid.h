@@ -32,6 +32,10 @@ std::vector<nlohmann::json> expand_sweeps(const nlohmann::json& entry, const Sch
 // named entries with that seed.
 std::vector<RunConfig> expand_grid(const Spec& spec);
 
+// Keeps the first of the cells that resolve to the same run key (two identical entries,
+// a sweep value listed twice): a sweep runs each key once. Returns how many were dropped.
+size_t drop_duplicate_runs(std::vector<RunConfig>& runs);
+
 // 16 hex digits of SHA-256 over the canonical (sorted-key) JSON of a resolved config.
 std::string run_key(const nlohmann::json& config);
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "harness/common/check.h"
+#include "harness/common/json_text.h"
 
 namespace tb {
 namespace {
@@ -45,6 +46,20 @@ std::vector<PathStep> parse_path(const std::string& path, const std::string& who
   return steps;
 }
 
+// JSON if the text is JSON, else the text as a string ("task.name=reverse"). Well-formed
+// JSON with a number out of range or a key given twice is refused, as in a spec file, and
+// so is a malformed list or object: a string does not start with '[' or '{'.
+nlohmann::json override_value(const std::string& value_text, const std::string& whole) {
+  try {
+    return parse_json_text(value_text, "override \"" + whole + "\"");
+  } catch (const JsonTextError& e) {
+    const bool meant_as_json =
+        !value_text.empty() && (value_text[0] == '[' || value_text[0] == '{');
+    if (!e.syntax() || meant_as_json) throw;
+    return value_text;
+  }
+}
+
 }  // namespace
 
 void apply_override(nlohmann::json& document, const std::string& text) {
@@ -52,9 +67,7 @@ void apply_override(nlohmann::json& document, const std::string& text) {
   if (eq == std::string::npos || eq == 0) {
     throw UserError("override \"" + text + "\": expected key.path=value, e.g. training.steps=100");
   }
-  const std::string value_text = text.substr(eq + 1);
-  nlohmann::json value = nlohmann::json::parse(value_text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) value = value_text;
+  const nlohmann::json value = override_value(text.substr(eq + 1), text);
 
   nlohmann::json* node = &document;
   std::string walked;

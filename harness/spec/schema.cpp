@@ -15,7 +15,8 @@ void JsonLocation::fail(const std::string& message) const {
 }
 
 std::string describe_json(const nlohmann::json& value) {
-  std::string s = value.dump();
+  // Bytes that are not UTF-8 (a `key=value` override can carry them) are shown as U+FFFD.
+  std::string s = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (s.size() > 60) s = s.substr(0, 57) + "...";
   return s;
 }
@@ -29,6 +30,8 @@ std::string field_names(const Schema& schema) {
 namespace {
 
 std::string format_number(double v) {
+  // Whole limits in full ("<= 1000000000", not "<= 1e+09"): they are what a user types.
+  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(int64_t(v));
   std::ostringstream ss;
   ss << v;
   return ss.str();

@@ -29,6 +29,15 @@ struct Field {
 };
 using Schema = std::vector<Field>;
 
+// Upper limits shared by several fields (each Field states its own `max`; a value beyond
+// it is refused at validation with its JSON path). Every integer field has one, so that no
+// spec asks for more than this CPU build can do before a run ends: seeds are the exception.
+inline constexpr double kMaxSteps = 1e9;       // training steps, and intervals counted in steps
+inline constexpr double kMaxBatchSize = 4096;  // rows per training or evaluation batch
+inline constexpr double kMaxTokens = 65536;    // any length in tokens (context, sequence, item)
+inline constexpr double kMaxTrainItems = 1e6;  // distinct items generated for training
+inline constexpr double kMaxEvalItems = 1e5;   // items generated for one evaluation set
+
 // Where a JSON value sits, for error messages: "spec.json: methods[1].rank: ...".
 class JsonLocation {
  public:

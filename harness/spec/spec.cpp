@@ -6,6 +6,8 @@
 #include "harness/analysis/fit_request.h"
 #include "harness/common/check.h"
 #include "harness/common/files.h"
+#include "harness/common/json_text.h"
+#include "harness/common/strings.h"
 #include "harness/data/pretrain_mixture.h"
 #include "harness/data/task.h"
 #include "harness/model/llama_config.h"
@@ -46,23 +48,25 @@ const Schema& spectral_schema() {
   return schema;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-std::string location_of_parse_error(const std::string& text, size_t byte) {
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < std::min(byte, text.size()); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
+// A sweep's name is shown on terminals and names its report folder (reports/<name>/), so
+// it is plain text that cannot be a path: 1 to kMaxSweepNameLength printable ASCII
+// characters (letters, digits, space, punctuation) without / or \ (not "." or ".."), and
+// no space at either end.
+std::string parse_sweep_name(const nlohmann::json& name, const JsonLocation& at) {
+  const std::string rule =
+      "expected a sweep name of 1 to " + std::to_string(kMaxSweepNameLength) +
+      " printable ASCII characters (letters, digits, spaces, punctuation) without / or \\, "
+      "not \".\" or \"..\" and without a space at either end";
+  if (!name.is_string()) at.fail(rule + ", got " + describe_json(name));
+  const std::string text = name.get<std::string>();
+  const bool printable =
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+  if (text.empty() || text.size() > kMaxSweepNameLength || !printable ||
+      text.find_first_of("/\\") != std::string::npos || text == "." || text == ".." ||
+      text.front() == ' ' || text.back() == ' ') {
+    at.fail(rule + ", got " + describe_json(name));
   }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+  return text;
 }
 
 const nlohmann::json& required(const nlohmann::json& doc, const std::string& key, const JsonLocation& at,
@@ -106,14 +110,22 @@ nlohmann::json parse_task(const nlohmann::json& section, const JsonLocation& at,
   nlohmann::json out = validate_object(section, info->options, at, {"name"});
   info->check(out, at);
   out["name"] = name;
+  const int64_t item_tokens = info->max_tokens(out);
+  if (item_tokens > max_positions) {
+    at.fail("items of up to " + std::to_string(item_tokens) +
+            " tokens do not fit the model's max_position_embeddings (" +
+            std::to_string(max_positions) + ")");
+  }
+  const int64_t items = out.at("train_items").get<int64_t>() + out.at("eval_items").get<int64_t>();
+  if (items * item_tokens > kMaxTaskTokens) {
+    at.fail(std::to_string(items) + " items of up to " + std::to_string(item_tokens) +
+            " tokens; expected at most " + std::to_string(kMaxTaskTokens) +
+            " tokens in all (lower train_items or the item length)");
+  }
   try {  // cheap, and it catches an item space too small for the requested sizes before any run
     make_task_data(*info->make(out), out.at("train_items").get<int64_t>(), out.at("eval_items").get<int64_t>(), 0);
   } catch (const UserError& e) {
     at.fail(e.what());
-  }
-  if (info->max_tokens(out) > max_positions) {
-    at.fail("items of up to " + std::to_string(info->max_tokens(out)) +
-            " tokens do not fit the model's max_position_embeddings (" + std::to_string(max_positions) + ")");
   }
   return out;
 }
@@ -336,6 +348,28 @@ nlohmann::json parse_fits(const nlohmann::json& fits, const JsonLocation& at,
   return out;
 }
 
+const Schema& execution_schema() {
+  static const Schema schema = {
+      {.name = "threads", .type = FieldType::kInt, .default_value = 1, .min = 1, .max = 256,
+       .help = "intra-op threads per worker process"},
+      {.name = "workers", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = 1024,
+       .help = "worker processes at once; 0: the core count divided by threads (run --workers overrides)"},
+      {.name = "timeout_seconds", .type = FieldType::kNumber, .default_value = 0, .min = 0,
+       .help = "wall-time limit per attempt of a run; 0: none"},
+      {.name = "memory_limit_mb", .type = FieldType::kInt, .default_value = 0, .min = 0,
+       .max = 16777216,
+       .help = "resident-memory limit per worker process in MiB (at most 16 TiB); 0: none"},
+      {.name = "max_attempts", .type = FieldType::kInt, .default_value = 3, .min = 1, .max = 100,
+       .help = "attempts per run for failures that may pass (killed by a signal, crashed, timeout, stale)"},
+      {.name = "checkpoint_every", .type = FieldType::kInt, .default_value = 0, .min = 0,
+       .max = kMaxSteps,
+       .help = "steps between checkpoints inside a run; 0: only when stopped by Ctrl-C"},
+      {.name = "stale_after_seconds", .type = FieldType::kNumber, .default_value = 60, .min = 5,
+       .help = "a run whose coordinator sent no heartbeat for this long is stale and runs again"},
+  };
+  return schema;
+}
+
 }  // namespace
 
 Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
@@ -350,9 +384,7 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   Spec spec;
   spec.file = file;
   spec.document = doc;
-  const auto& name = required(doc, "name", top, "a name for the sweep");
-  if (!name.is_string() || name.get<std::string>().empty()) top.key("name").fail("expected a non-empty string");
-  spec.name = name.get<std::string>();
+  spec.name = parse_sweep_name(required(doc, "name", top, "a name for the sweep"), top.key("name"));
 
   spec.base_model = parse_base_model(doc.value("base_model", nlohmann::json::object()), top.key("base_model"));
   const LlamaConfig model = LlamaConfig::from_json(spec.base_model.at("architecture"));
@@ -385,39 +417,32 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   spec.spectral = validate_object(doc.value("spectral", nlohmann::json::object()),
                                   spectral_schema(), top.key("spectral"));
 
-  const Schema execution_schema = {
-      {.name = "threads", .type = FieldType::kInt, .default_value = 1, .min = 1, .max = 256,
-       .help = "intra-op threads per worker process"},
-      {.name = "workers", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = 1024,
-       .help = "worker processes at once; 0: the core count divided by threads (run --workers overrides)"},
-      {.name = "timeout_seconds", .type = FieldType::kNumber, .default_value = 0, .min = 0,
-       .help = "wall-time limit per attempt of a run; 0: none"},
-      {.name = "memory_limit_mb", .type = FieldType::kInt, .default_value = 0, .min = 0,
-       .help = "resident-memory limit per worker process in MiB; 0: none"},
-      {.name = "max_attempts", .type = FieldType::kInt, .default_value = 3, .min = 1, .max = 100,
-       .help = "attempts per run for failures that may pass (killed by a signal, crashed, timeout, stale)"},
-      {.name = "checkpoint_every", .type = FieldType::kInt, .default_value = 0, .min = 0,
-       .help = "steps between checkpoints inside a run; 0: only when stopped by Ctrl-C"},
-      {.name = "stale_after_seconds", .type = FieldType::kNumber, .default_value = 60, .min = 5,
-       .help = "a run whose coordinator sent no heartbeat for this long is stale and runs again"},
-  };
-  spec.execution = validate_object(doc.value("execution", nlohmann::json::object()), execution_schema,
-                                   top.key("execution"));
+  spec.execution = validate_object(doc.value("execution", nlohmann::json::object()),
+                                   execution_schema(), top.key("execution"));
   spec.threads = spec.execution.at("threads").get<int64_t>();
   return spec;
+}
+
+std::vector<std::pair<std::string, const Schema*>> spec_schemas() {
+  std::vector<std::pair<std::string, const Schema*>> out = {
+      {"base_model.architecture", &llama_config_schema()},
+      {"base_model.pretraining", &pretrain_schema()},
+      {"training", &training_schema()},
+      {"spectral", &spectral_schema()},
+      {"fits[]", &fit_schema()},
+      {"execution", &execution_schema()}};
+  for (const auto& t : all_tasks()) out.emplace_back("task (" + t.name + ")", &t.options);
+  for (const auto& m : all_methods())
+    out.emplace_back("methods[] (" + m.name + ")", &m.hyperparameters);
+  for (const auto& e : all_evaluators()) out.emplace_back("evaluation." + e.name, &e.options);
+  return out;
 }
 
 Spec load_spec(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
   if (!std::filesystem::exists(file)) {
     throw UserError(file.string() + ": spec file not found (give the path to an experiment JSON, e.g. experiments/quickstart.json)");
   }
-  const std::string text = read_file(file);
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw UserError(file.string() + ": invalid JSON at " + location_of_parse_error(text, e.byte) + ": " + e.what());
-  }
+  nlohmann::json doc = parse_json_text(read_file(file), file.string());
   for (const auto& o : overrides) apply_override(doc, o);
   return parse_spec(doc, file.string());
 }

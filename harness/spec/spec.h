@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "harness/spec/schema.h"
 
 namespace tb {
 
@@ -15,6 +18,9 @@ struct MethodEntry {
   std::string id;                  // the entry's optional "id", by which post-hoc entries name it
   std::vector<size_t> of;          // post-hoc entries: the indices of their parent entries
 };
+
+// The longest sweep name a spec may give (the rule is in spec.cpp, parse_sweep_name).
+inline constexpr size_t kMaxSweepNameLength = 100;
 
 struct Spec {
   std::string file;  // as given, for messages
@@ -38,5 +44,9 @@ Spec load_spec(const std::filesystem::path& file, const std::vector<std::string>
 
 // Validates an already parsed document; `file` labels messages.
 Spec parse_spec(const nlohmann::json& document, const std::string& file);
+
+// Every schema a spec's sections are validated against, named by where it applies
+// ("training", "methods[] (lora)", "evaluation.forgetting"): for contract tests.
+std::vector<std::pair<std::string, const Schema*>> spec_schemas();
 
 }  // namespace tb

@@ -5,9 +5,20 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace tb {
+
+// A failed SQLite call; code() is its extended result code (SQLITE_CORRUPT, SQLITE_NOTADB, ...).
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(const std::string& what, int code) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
 
 class Statement {
  public:
@@ -42,18 +53,26 @@ class Statement {
 
 class Database {
  public:
-  explicit Database(const std::filesystem::path& path);
+  // Read-write (created when absent, switched to WAL), or read-only: nothing is written,
+  // and when no write-ahead log holds pages the file is read as immutable, so no file is
+  // created beside it either (a read-only folder could not hold one).
+  explicit Database(const std::filesystem::path& path, bool read_only = false);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   void exec(const std::string& sql);
   sqlite3* handle() { return db_; }
+  bool read_only() const { return read_only_; }
   int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
  private:
+  void open(const std::string& name, int flags);
+  void configure();  // busy timeout, pragmas, WAL mode for a writer
+
   sqlite3* db_ = nullptr;
   std::string path_;
+  bool read_only_ = false;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed without commit().

@@ -10,24 +10,12 @@
 
 namespace tb {
 
-Store::Store(const std::filesystem::path& path) : db_(std::make_unique<Database>(path)) {
+Store::Store(const std::filesystem::path& path, StoreUse use) {
+  require_store(path, use);
+  db_ = std::make_unique<Database>(path, use == StoreUse::kRead && !store_writable(path));
   migrate();
 }
 Store::~Store() = default;
-
-bool Store::is_store(const std::filesystem::path& path) {
-  sqlite3* db = nullptr;
-  bool ok = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
-  if (ok) {
-    sqlite3_stmt* s = nullptr;
-    ok = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                                "('sweeps', 'runs', 'evals')", -1, &s, nullptr) == SQLITE_OK &&
-         sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 3;
-    sqlite3_finalize(s);
-  }
-  sqlite3_close(db);
-  return ok;
-}
 
 int Store::schema_version() {
   Statement s(db_->handle(), "PRAGMA user_version");
@@ -35,18 +23,31 @@ int Store::schema_version() {
   return static_cast<int>(s.column_int(0));
 }
 
+namespace {
+std::string newer_schema(int version, int latest) {
+  return "the store has schema version " + std::to_string(version) +
+         ", newer than this tunebench (" + std::to_string(latest) +
+         "); use a newer tunebench or another --out folder";
+}
+}  // namespace
+
 void Store::migrate() {
-  const auto& migrations = store_migrations();
-  if (schema_version() == int(migrations.size())) return;  // readers need no write access
+  const int latest = int(store_migrations().size());
+  if (schema_version() == latest) return;  // readers need no write access
+  if (db_->read_only()) {
+    const int version = schema_version();
+    throw UserError(version > latest
+                        ? newer_schema(version, latest)
+                        : "the store has schema version " + std::to_string(version) +
+                              ", older than this tunebench's (" + std::to_string(latest) +
+                              "), and is read-only here, so it cannot be upgraded; open "
+                              "it once where it is writable");
+  }
   Transaction tx(*db_);  // one writer migrates; others wait on the busy timeout
   const int version = schema_version();
-  if (version > int(migrations.size())) {
-    throw std::runtime_error("the store has schema version " + std::to_string(version) +
-                             ", newer than this tunebench (" + std::to_string(migrations.size()) +
-                             "); use a newer tunebench or another --out folder");
-  }
-  for (int v = version; v < int(migrations.size()); ++v) {
-    db_->exec(migrations[v]);
+  if (version > latest) throw std::runtime_error(newer_schema(version, latest));
+  for (int v = version; v < latest; ++v) {
+    db_->exec(store_migrations()[size_t(v)]);
     db_->exec("PRAGMA user_version = " + std::to_string(v + 1));
   }
   tx.commit();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/store/run_result.h"
+#include "harness/store/store_file.h"
 
 namespace tb {
 
@@ -118,10 +119,10 @@ inline const std::vector<std::string> kExportTables = {"runs", "params", "evals"
 
 class Store {
  public:
-  // Opens or creates the file and migrates it to kSchemaVersion.
-  explicit Store(const std::filesystem::path& path);
-  // Whether `path` is an SQLite file that tunebench created (read-only check, writes nothing).
-  static bool is_store(const std::filesystem::path& path);
+  // Opens the store at `path` and migrates it to kSchemaVersion. kWrite creates it when
+  // absent; kRead opens a store this process cannot write read-only. UserError, before
+  // anything is written, when `path` is no store `use` can open (store_problem()).
+  explicit Store(const std::filesystem::path& path, StoreUse use = StoreUse::kWrite);
   ~Store();
 
   int schema_version();

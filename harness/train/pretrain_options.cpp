@@ -24,11 +24,14 @@ PretrainOptions PretrainOptions::from_json(const nlohmann::json& j) {
 
 const Schema& pretrain_schema() {
   static const Schema schema = {
-      {.name = "steps", .type = FieldType::kInt, .default_value = 800, .min = 1},
-      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1},
-      {.name = "seq_len", .type = FieldType::kInt, .default_value = 64, .min = 2},
+      {.name = "steps", .type = FieldType::kInt, .default_value = 800, .min = 1, .max = kMaxSteps},
+      {.name = "batch_size", .type = FieldType::kInt, .default_value = 32, .min = 1,
+       .max = kMaxBatchSize},
+      {.name = "seq_len", .type = FieldType::kInt, .default_value = 64, .min = 2,
+       .max = kMaxTokens},
       {.name = "lr", .type = FieldType::kNumber, .default_value = 3e-3, .min = 0, .min_exclusive = true},
-      {.name = "warmup_steps", .type = FieldType::kInt, .default_value = 50, .min = 0},
+      {.name = "warmup_steps", .type = FieldType::kInt, .default_value = 50, .min = 0,
+       .max = kMaxSteps},
       {.name = "weight_decay", .type = FieldType::kNumber, .default_value = 0.0, .min = 0},
       {.name = "seed", .type = FieldType::kInt, .default_value = 0, .min = 0},
       {.name = "prose_weight", .type = FieldType::kNumber, .default_value = 0.35, .min = 0},

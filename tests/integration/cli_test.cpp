@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <boost/process.hpp>
 #include <chrono>
 #include <cmath>
@@ -155,8 +156,9 @@ TEST(Cli, BadInputExitsWithTwoAndWritesNothing) {
   const CliResult bad =
       tunebench({"run", spec.string(), "methods[1].rank=-1", "--out", out.string()}, dir.path());
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("spec.json: methods[1].rank: expected an integer >= 1, got -1"),
-            std::string::npos)
+  EXPECT_NE(
+      bad.err.find("spec.json: methods[1].rank: expected an integer >= 1 and <= 16384, got -1"),
+      std::string::npos)
       << bad.err;
   EXPECT_FALSE(fs::exists(out));
   const CliResult missing =
@@ -169,6 +171,116 @@ TEST(Cli, BadInputExitsWithTwoAndWritesNothing) {
   for (const char* command : {"run", "runs", "report", "worker"}) {
     EXPECT_EQ(tunebench({command, "--help"}, dir.path()).exit_code, 0) << command;
   }
+}
+
+// A spec that is well-formed JSON but cannot be taken as written: 1e999, a key given twice.
+TEST(Cli, SpecJsonThatCannotBeTakenAsWrittenExitsWithTwo) {
+  testing::ScratchDir dir("cli-json");
+  const fs::path out = dir.path() / "out";
+  const fs::path spec = dir.path() / "spec.json";
+  auto run_with = [&](const std::string& replacement, std::vector<std::string> extra = {}) {
+    std::string text = testing::small_spec().dump(2);
+    text.replace(text.find("\"steps\": 10"), 12, replacement);
+    std::ofstream(spec) << text;
+    std::vector<std::string> args{"run", spec.string(), "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return tunebench(args, dir.path());
+  };
+  const CliResult overflow = run_with("\"steps\": 10,\n    \"lr\": 1e999");
+  EXPECT_EQ(overflow.exit_code, 2) << overflow.err;
+  EXPECT_NE(overflow.err.find("tunebench: error: " + spec.string() + ": invalid JSON at line "),
+            std::string::npos)
+      << overflow.err;
+  EXPECT_NE(overflow.err.find(
+                ": training.lr: the number 1e999 is out of range; expected a finite number"),
+            std::string::npos)
+      << overflow.err;
+  const CliResult twice = run_with("\"steps\": 10,\n    \"steps\": 5", {"--dry-run"});
+  EXPECT_EQ(twice.exit_code, 2) << twice.out;
+  EXPECT_NE(twice.err.find(": training.steps: duplicate key (first given at line "),
+            std::string::npos)
+      << twice.err;
+  const CliResult override_overflow = run_with("\"steps\": 10", {"training.lr=1e999"});
+  EXPECT_EQ(override_overflow.exit_code, 2) << override_overflow.err;
+  EXPECT_NE(override_overflow.err.find("override \"training.lr=1e999\": invalid JSON"),
+            std::string::npos)
+      << override_overflow.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, DryRunChecksOptionsAndListsEachRunOnce) {
+  testing::ScratchDir dir("cli-dry");
+  auto doc = testing::small_spec();
+  doc["methods"] = nlohmann::json::parse(R"([{"method": "full_ft"}, {"method": "full_ft"}])");
+  const fs::path spec = write_spec(dir.path(), doc);
+  const CliResult bad_workers =
+      tunebench({"run", spec.string(), "--dry-run", "--workers", "abc"}, dir.path());
+  EXPECT_EQ(bad_workers.exit_code, 2) << bad_workers.out;
+  EXPECT_NE(bad_workers.err.find("--workers abc: expected a whole number from 1 to 1024"),
+            std::string::npos)
+      << bad_workers.err;
+  const CliResult dry = tunebench({"run", spec.string(), "--dry-run"}, dir.path());
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  // 2 runs and the count line.
+  EXPECT_EQ(std::count(dry.out.begin(), dry.out.end(), '\n'), 3) << dry.out;
+  EXPECT_NE(dry.out.find("2 run(s) (2 duplicate cell(s) with the same run key merged)"),
+            std::string::npos)
+      << dry.out;
+}
+
+// A sweep's name names its report folder: ".." once replaced the whole output folder.
+TEST(Cli, ASweepNameThatIsAPathIsRefusedBeforeAnythingIsWritten) {
+  testing::ScratchDir dir("cli-name");
+  const fs::path spec = write_spec(dir.path(), testing::small_spec());
+  const fs::path out = dir.path() / "out";
+  fs::create_directories(out);
+  write_file_atomically(out / "keep.txt", "mine");
+  for (const std::string name : {"..", ".", "a/b", "\x1b[2J"}) {
+    const CliResult r =
+        tunebench({"run", spec.string(), "name=" + name, "--out", out.string()}, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << name << r.err;
+    EXPECT_NE(r.err.find("spec.json: name: expected a sweep name"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(read_file(out / "keep.txt"), "mine");
+  EXPECT_FALSE(fs::exists(out / "runs"));
+}
+
+// `run` checks the store before it makes a folder or writes a byte.
+TEST(Cli, RunRefusesAStoreItCannotUseAndTouchesNothing) {
+  testing::ScratchDir dir("cli-store");
+  const fs::path spec = write_spec(dir.path(), testing::small_spec());
+  const fs::path foreign = dir.path() / "foreign", garbage = dir.path() / "garbage";
+  fs::create_directories(foreign);
+  {
+    Database db(foreign / "tunebench.sqlite");
+    db.exec(
+        "PRAGMA journal_mode=DELETE; CREATE TABLE runs (id INTEGER); CREATE TABLE notes (text "
+        "TEXT)");
+  }
+  fs::create_directories(garbage);
+  write_file_atomically(garbage / "tunebench.sqlite", std::string(4096, 'x'));
+  const std::string foreign_bytes = read_file(foreign / "tunebench.sqlite");
+  const std::vector<std::pair<fs::path, std::string>> cases = {
+      {foreign,
+       "an SQLite database without tunebench's tables evals, sweeps (its tables: notes, runs)"},
+      {garbage, "not an SQLite database"},
+  };
+  for (const auto& [out, why] : cases) {
+    const CliResult r = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("tunebench.sqlite: " + why), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out / "runs"));
+    EXPECT_FALSE(fs::exists(out / "models"));
+  }
+  // Still in its own journal mode, no tables added (compared whole, not printed).
+  EXPECT_TRUE(read_file(foreign / "tunebench.sqlite") == foreign_bytes);
+  // An output folder that cannot be made (under a file): exit 2, the file untouched.
+  write_file_atomically(dir.path() / "notes.txt", "my notes");
+  const CliResult under_file = tunebench(
+      {"run", spec.string(), "--out", (dir.path() / "notes.txt" / "out").string()}, dir.path());
+  EXPECT_EQ(under_file.exit_code, 2) << under_file.err;
+  EXPECT_NE(under_file.err.find("is not a folder"), std::string::npos) << under_file.err;
+  EXPECT_EQ(read_file(dir.path() / "notes.txt"), "my notes");
 }
 
 }  // namespace
@@ -231,6 +343,30 @@ TEST(Cli, FitReadsACsvRecordsOnlyWhenAskedAndRejectsBadInput) {
     EXPECT_NE(r.err.find("error:"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(fs::exists(other));  // bad input writes nothing
+
+  // Numeric options are checked against a range, before anything runs.
+  const std::vector<std::pair<std::vector<std::string>, std::string>> out_of_range = {
+      {{"--threads", "100000"}, "--threads 100000: expected a whole number from 0 to 256"},
+      {{"--bootstrap", "99999999999"},
+       "--bootstrap 99999999999: expected a whole number from 0 to 1000000"},
+      {{"--seed", "1e30"}, "--seed 1e30: expected a whole number from 0 to 9223372036854775807"},
+      {{"--seed", "9223372036854775808"},  // 2^63, which double(INT64_MAX) rounds to
+       "--seed 9223372036854775808: expected a whole number from 0 to 9223372036854775807"},
+      {{"--seed", "9.223372036854775808e18"},
+       "--seed 9.223372036854775808e18: expected a whole number from 0 to 9223372036854775807"},
+      {{"--threads", "0x10"}, "--threads 0x10: expected a whole number from 0 to 256"},
+      {{"--threads", " 4"}, "--threads  4: expected a whole number from 0 to 256"},
+      {{"--delta", "nan"}, "--delta nan: expected a number > 0"},
+      {{"--delta", "1e999"}, "--delta 1e999: expected a number > 0"},
+  };
+  for (const auto& [extra, message] : out_of_range) {
+    std::vector<std::string> args{"fit",    "--law", "chinchilla", "--data", data,  "--x",
+                                  "N=size", "--x",   "D=tokens",   "--y",    "loss"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliResult r = tunebench(args, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << extra[0] << " " << r.err;
+    EXPECT_NE(r.err.find("tunebench: error: " + message), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 // Helpers of the end-to-end tests: run the tunebench binary, read the store with SQL.
 #pragma once
+#include <unistd.h>
+
 #include <boost/process.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +29,24 @@ inline CliResult tunebench(const std::vector<std::string>& args, const fs::path&
   const int rc = boost::process::system(boost::process::exe = TUNEBENCH_BINARY, boost::process::args = args, boost::process::std_out > out.string(),
                             boost::process::std_err > err.string());
   return {rc, read_file(out), read_file(err)};
+}
+
+// Runs tunebench as a user whom file permissions bind: this process's user, or "nobody"
+// when that is root (root reads and writes whatever the permissions say). nullopt when
+// root cannot switch users (no setpriv).
+inline std::optional<CliResult> tunebench_unprivileged(const std::vector<std::string>& args,
+                                                       const fs::path& scratch) {
+  if (::geteuid() != 0) return tunebench(args, scratch);
+  const fs::path setpriv = "/usr/bin/setpriv";
+  if (!fs::exists(setpriv)) return std::nullopt;
+  std::vector<std::string> all = {"--reuid=65534", "--regid=65534", "--clear-groups",
+                                  TUNEBENCH_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
+  const int rc = boost::process::system(
+      boost::process::exe = setpriv.string(), boost::process::args = all,
+      boost::process::std_out > out.string(), boost::process::std_err > err.string());
+  return CliResult{rc, read_file(out), read_file(err)};
 }
 
 inline int64_t sql_int(const fs::path& db_path, const std::string& sql) {

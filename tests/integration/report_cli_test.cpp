@@ -156,6 +156,32 @@ TEST_F(ReportCli, CompareExportAndRegressOnTheFixture) {
   EXPECT_NE(r.out.find("worse by 0.3000"), std::string::npos) << r.out;
 }
 
+TEST_F(ReportCli, AnUnknownSweepIsOneErrorForEveryCommand) {
+  const std::string out = out_.string();
+  const auto expected = tunebench({"report", "nope", "--out", out}, dir_.path());
+  ASSERT_EQ(expected.exit_code, 2);
+  EXPECT_NE(expected.err.find("no sweep named \"nope\""), std::string::npos) << expected.err;
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"runs", "--sweep", "nope", "--out", out},
+                                             {"status", "--sweep", "nope", "--once", "--out", out},
+                                             {"export", "runs", "--sweep", "nope", "--out", out}}) {
+    const auto r = tunebench(args, dir_.path());
+    EXPECT_EQ(r.exit_code, 2) << args[0] << "\n" << r.out;
+    EXPECT_EQ(r.err, expected.err) << args[0];
+    EXPECT_EQ(r.out, "") << args[0];
+  }
+}
+
+TEST_F(ReportCli, CompareChecksItsResampleCount) {
+  const auto r = tunebench(
+      {"compare", "full_ft", "lora", "--out", out_.string(), "--resamples", "99999999999"},
+      dir_.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--resamples 99999999999: expected a whole number from 100 to 1000000"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(ReportCli, BadInputExitsWithTwoAndWritesNothing) {
   const std::string out = out_.string();
   const fs::path empty = dir_.path() / "empty";
@@ -197,6 +223,100 @@ TEST_F(ReportCli, BadInputExitsWithTwoAndWritesNothing) {
   EXPECT_EQ(sql_int(foreign, "SELECT count(*) FROM sqlite_master WHERE name = 'runs'"), 0);
   EXPECT_FALSE(fs::exists(out_ / "reports"));
   EXPECT_FALSE(fs::exists(empty / "reports"));
+}
+
+TEST_F(ReportCli, ReplacesOnlyAReportFolderItWrote) {
+  const fs::path notes = dir_.path() / "notes.txt";
+  write_file_atomically(notes, "mine");
+  // The output folder itself (its store, runs, models) and a file of the user's stay as they are.
+  for (const fs::path& to : {out_, notes}) {
+    const auto r =
+        tunebench({"report", "fixture", "--out", out_.string(), "--to", to.string()}, dir_.path());
+    EXPECT_EQ(r.exit_code, 2) << to << r.err;
+    EXPECT_NE(r.err.find("the report replaces only a report folder tunebench wrote"),
+              std::string::npos)
+        << r.err;
+  }
+  EXPECT_TRUE(fs::exists(out_ / "tunebench.sqlite"));
+  EXPECT_EQ(read_file(notes), "mine");
+  EXPECT_FALSE(fs::exists(out_ / "reports"));
+}
+
+TEST_F(ReportCli, SaysWhatIsWrongWithAStore) {
+  const std::string whole = read_file(out_ / "tunebench.sqlite");
+  const std::vector<std::pair<std::string, std::string>> damaged = {
+      {whole.substr(0, whole.size() / 2), "truncated ("},
+      {whole.substr(0, 40), "truncated ("},
+      {"name,accuracy\nlora,0.9\n", "not an SQLite database"},
+  };
+  for (size_t i = 0; i < damaged.size(); ++i) {
+    const fs::path folder = dir_.path() / ("damaged" + std::to_string(i));
+    fs::create_directories(folder);
+    write_file_atomically(folder / "tunebench.sqlite", damaged[i].first);
+    for (const char* command : {"report", "runs", "status"}) {
+      const auto r = tunebench({command, "--out", folder.string()}, dir_.path());
+      EXPECT_EQ(r.exit_code, 2) << command << r.err;
+      EXPECT_NE(r.err.find("tunebench.sqlite: " + damaged[i].second), std::string::npos)
+          << command << r.err;
+    }
+  }
+}
+
+TEST_F(ReportCli, ReadersReadAReadOnlyStoreAndNameAnUnreadableOne) {
+  const fs::path db = out_ / "tunebench.sqlite", written = dir_.path() / "public";
+  fs::create_directories(written);
+  fs::permissions(written, fs::perms::all);  // where the unprivileged report may write
+  fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(out_, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                            fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
+  const std::vector<std::vector<std::string>> readers = {
+      {"report", "fixture", "--out", out_.string(), "--to", (written / "r").string()},
+      {"status", "--out", out_.string(), "--once"},
+      {"runs", "--out", out_.string()},
+      {"export", "evals", "--out", out_.string()},
+      {"compare", "full_ft", "lora", "--out", out_.string(), "--resamples", "100"},
+  };
+  for (const auto& args : readers) {
+    const auto r = tunebench_unprivileged(args, dir_.path());
+    if (!r) GTEST_SKIP() << "running as root without setpriv: permissions cannot take effect";
+    EXPECT_EQ(r->exit_code, 0) << args[0] << r->err;
+  }
+  EXPECT_TRUE(fs::exists(written / "r" / "index.html"));
+  const fs::path spec = write_spec(dir_.path(), small_spec());
+  auto r = tunebench_unprivileged({"run", spec.string(), "--out", out_.string()}, dir_.path());
+  EXPECT_EQ(r->exit_code, 2) << r->err;
+  EXPECT_NE(r->err.find("tunebench.sqlite: read-only here ("), std::string::npos) << r->err;
+  fs::permissions(db, fs::perms::none);
+  r = tunebench_unprivileged({"report", "--out", out_.string()}, dir_.path());
+  EXPECT_EQ(r->exit_code, 2) << r->err;
+  EXPECT_NE(r->err.find("tunebench.sqlite: cannot be read (Permission denied)"), std::string::npos)
+      << r->err;
+  fs::permissions(out_, fs::perms::owner_all);  // so the scratch folder can be removed
+  fs::permissions(db, fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(ReportCli, NamesFromAnOlderStoreCannotDriveTheTerminal) {
+  const fs::path old = dir_.path() / "old";
+  fs::create_directories(old);
+  const std::string hostile = "evil\x1b]0;owned\x07\x1b[2J";
+  write_fixture_sweep(old / "tunebench.sqlite", hostile, fixture_runs());
+  {
+    Database db(old / "tunebench.sqlite");
+    db.exec("UPDATE runs SET failure_reason = 'boom\x1b[31m' WHERE status = 'failed'");
+  }
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"status", "--out", old.string(), "--once"},
+           {"runs", "--out", old.string()},
+           {"report", "--out", old.string(), "--to", (dir_.path() / "r").string()},
+           {"report", "nope", "--out", old.string()},  // the error lists the sweeps there
+       }) {
+    const auto r = tunebench(args, dir_.path());
+    EXPECT_EQ(r.out.find_first_of("\x1b\x07"), std::string::npos) << args[0] << r.out;
+    EXPECT_EQ(r.err.find_first_of("\x1b\x07"), std::string::npos) << args[0] << r.err;
+    EXPECT_NE((r.out + r.err).find("evil\\x1b]0;owned\\x07\\x1b[2J"), std::string::npos)
+        << args[0] << r.out << r.err;
+  }
 }
 
 }  // namespace

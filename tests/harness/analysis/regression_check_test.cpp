@@ -115,8 +115,12 @@ TEST(Regress, ToleranceFilesAreValidatedWithTheirPath) {
   ASSERT_EQ(t.size(), 2u);
   EXPECT_FALSE(t[0].higher_is_better);  // from the name: cross-entropy
   EXPECT_TRUE(t[1].higher_is_better);
-  for (const char* bad : {R"({"metrics": {"a b": {"tolerance": -1}}})", R"({"metrics": {"a b": {"tol": 1}}})",
-                          R"({"metrics": {}})", R"({"metric": {}})", "{", R"({"metrics": {"a b": {"tolerance": 1, "better": "up"}}})"}) {
+  for (const char* bad :
+       {R"({"metrics": {"a b": {"tolerance": -1}}})", R"({"metrics": {"a b": {"tol": 1}}})",
+        R"({"metrics": {}})", R"({"metric": {}})", "{",
+        R"({"metrics": {"a b": {"tolerance": 1, "better": "up"}}})",
+        R"({"metrics": {"a b": {"tolerance": 1}, "a b": {"tolerance": 2}}})",
+        R"({"metrics": {"a b": {"tolerance": 1e999}}})"}) {
     write_file_atomically(file, bad);
     try {
       read_tolerances(file);

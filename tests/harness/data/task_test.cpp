@@ -66,5 +66,30 @@ TEST(TaskData, TooSmallAnItemSpaceIsAUserError) {
   EXPECT_THROW(make_task_data(task, 100, 10, 0), UserError);
 }
 
+// A task of 5 items that counts its draws.
+class FiveItems : public Task {
+ public:
+  TaskItem sample(Rng& rng) const override {
+    ++draws;
+    const std::string id = "item" + std::to_string(rng.below(5));
+    return {id, id, "x"};
+  }
+  mutable int64_t draws = 0;
+};
+
+TEST(TaskData, GivesUpSoonAfterTheItemSpaceIsExhausted) {
+  FiveItems task;
+  try {
+    make_task_data(task, 100000, 10, 0);
+    FAIL() << "5 items cannot make 100000";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("too few distinct items for train_items=100000"),
+              std::string::npos)
+        << e.what();
+  }
+  // Not 50 draws per requested item: a bounded number once no new item comes.
+  EXPECT_LT(task.draws, 5000);
+}
+
 }  // namespace
 }  // namespace tb

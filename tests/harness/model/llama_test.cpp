@@ -34,6 +34,7 @@ TEST(Llama, ParameterCountMatchesClosedForm) {
   const int64_t d = c.hidden_size, kv = c.num_key_value_heads * c.head_dim();
   const int64_t per_layer = d * d * 2 + d * kv * 2 + 3 * d * c.intermediate_size + 2 * d;
   EXPECT_EQ(n, 2 * c.vocab_size * d + c.num_hidden_layers * per_layer + d);
+  EXPECT_EQ(parameter_count(c), n);  // what spec validation bounds
 }
 
 TEST(Llama, IsCausal) {

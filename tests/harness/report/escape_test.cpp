@@ -26,7 +26,16 @@ TEST(Escape, CsvQuotesOnlyWhenNeeded) {
   EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
 }
 
-TEST(Escape, MarkdownCell) { EXPECT_EQ(markdown_cell("a|b\nc"), "a\\|b c"); }
+TEST(Escape, MarkdownCell) {
+  EXPECT_EQ(markdown_cell("a|b\nc"), "a\\|b c");
+  // No raw HTML, link, code span, emphasis or math; a backslash cannot unescape a pipe.
+  EXPECT_EQ(markdown_cell("<img src=x onerror=alert(1)> & [a](b) `c` *d* $e$ f\\|g"),
+            "&lt;img src=x onerror=alert(1)&gt; &amp; [a]\\(b) \\`c\\` \\*d\\* \\$e\\$ f\\\\\\|g");
+  EXPECT_EQ(markdown_cell("x\x1b[2J\ty\x7f"),
+            "x[2J y");  // control characters never reach a terminal
+  EXPECT_EQ(markdown_cell("full_ft Δ lr=0.001"), "full_ft Δ lr=0.001");
+  EXPECT_EQ(markdown_cell("0.900 [0.652, 1.148] (n=3)"), "0.900 [0.652, 1.148] (n=3)");
+}
 
 }  // namespace
 }  // namespace tb

@@ -25,6 +25,21 @@ TEST(Grid, CartesianProductTimesSeeds) {
   EXPECT_FALSE(runs[2].config.at("method").contains("lr")) << "training options leave the method section";
 }
 
+TEST(Grid, DuplicateCellsAreDroppedInOrder) {
+  auto doc = testing::small_spec();
+  doc["methods"][1]["rank"] = {2, 4, 2};  // rank 2 twice
+  doc["methods"].push_back({{"method", "full_ft"}});
+  auto runs = expand_grid(parse_spec(doc, "s.json"));
+  ASSERT_EQ(runs.size(), 2u + 6u + 2u);
+  const std::vector<RunConfig> all = runs;
+  EXPECT_EQ(drop_duplicate_runs(runs), 4u);  // lora rank=2 and full_ft, 2 seeds each
+  ASSERT_EQ(runs.size(), 6u);
+  EXPECT_EQ(runs[0].key, all[0].key);
+  EXPECT_EQ(runs[2].key, all[2].key);
+  EXPECT_EQ(runs[4].key, all[4].key);  // lora rank=4 keeps its place after rank=2
+  EXPECT_EQ(drop_duplicate_runs(runs), 0u);
+}
+
 TEST(Grid, KeysAreStable) {
   const nlohmann::json config = {{"method", {{"name", "lora"}, {"rank", 8}}}, {"seed", 0}};
   // A literal: run keys must never change across builds, or every stored sweep would rerun.

@@ -35,6 +35,30 @@ TEST(Spec, ShippedExperimentsAreValid) {
   }
 }
 
+TEST(Spec, SweepNamesArePlainTextThatCannotBeAPath) {
+  auto doc = small_spec();
+  for (const std::string& name : std::vector<std::string>{
+           "quickstart", "lr sweep (v2), 3 seeds", "a.b", "x..y", "-", std::string(100, 'n')}) {
+    doc["name"] = name;
+    EXPECT_EQ(error_of(doc), "") << name;
+  }
+  // A name is a report folder's name and is printed on terminals: no path, no control characters.
+  for (const std::string& name : std::vector<std::string>{
+           "", ".", "..", "../x", "a/b", "a\\b", "\x1b[2Jred", "tab\there", " lead", "trail ",
+           "caf\xc3\xa9", "bad\xff", std::string(101, 'n')}) {
+    doc["name"] = name;
+    EXPECT_EQ(
+        error_of(doc).rfind(
+            "spec.json: name: expected a sweep name of 1 to 100 printable ASCII characters", 0),
+        0u)
+        << name << ": " << error_of(doc);
+  }
+  doc["name"] = 7;
+  EXPECT_NE(error_of(doc).find("spec.json: name: expected a sweep name"), std::string::npos)
+      << error_of(doc);
+  EXPECT_NE(error_of(doc).find(", got 7"), std::string::npos) << error_of(doc);
+}
+
 TEST(Spec, UnknownKeysAreNamedWithTheirPath) {
   auto doc = small_spec();
   doc["trainig"] = nlohmann::json::object();
@@ -56,7 +80,8 @@ TEST(Spec, UnknownKeysAreNamedWithTheirPath) {
 TEST(Spec, WrongTypesSayWhatWasExpected) {
   auto doc = small_spec();
   doc["training"]["steps"] = "ten";
-  EXPECT_EQ(error_of(doc), "spec.json: training.steps: expected an integer >= 1, got \"ten\"");
+  EXPECT_EQ(error_of(doc),
+            "spec.json: training.steps: expected an integer >= 1 and <= 1000000000, got \"ten\"");
 
   doc = small_spec();
   doc["training"]["lr"] = true;
@@ -94,11 +119,13 @@ TEST(Spec, UnknownMethodTaskAndSuiteListTheKnownOnes) {
 TEST(Spec, RangesAreChecked) {
   auto doc = small_spec();
   doc["methods"][1]["rank"] = -4;
-  EXPECT_EQ(error_of(doc), "spec.json: methods[1].rank: expected an integer >= 1, got -4");
+  EXPECT_EQ(error_of(doc),
+            "spec.json: methods[1].rank: expected an integer >= 1 and <= 16384, got -4");
 
   doc = small_spec();
   doc["methods"][1]["rank"] = {2, 0};
-  EXPECT_EQ(error_of(doc), "spec.json: methods[1].rank[1]: expected an integer >= 1, got 0");
+  EXPECT_EQ(error_of(doc),
+            "spec.json: methods[1].rank[1]: expected an integer >= 1 and <= 16384, got 0");
 
   doc = small_spec();
   doc["methods"][1]["rank"] = 64;  // hidden_size 32: q_proj is 32 x 32
@@ -156,6 +183,69 @@ TEST(Spec, ImpossibleRequestsAreCaughtBeforeAnythingRuns) {
   EXPECT_EQ(error_of(doc).rfind("spec.json: \"\": unknown key", 0), 0u) << error_of(doc);
 }
 
+TEST(Spec, SizesAreBoundedWithTheirPath) {
+  auto doc = small_spec();
+  doc["training"]["steps"] = nlohmann::json::parse("9223372036854775807");  // as read from a file
+  EXPECT_EQ(error_of(doc),
+            "spec.json: training.steps: expected an integer >= 1 and <= 1000000000, got "
+            "9223372036854775807");
+
+  doc = small_spec();
+  doc["task"]["train_items"] = 2000000;
+  EXPECT_EQ(error_of(doc),
+            "spec.json: task.train_items: expected an integer >= 1 and <= 1000000, got 2000000");
+
+  doc = small_spec();
+  doc["base_model"]["architecture"]["hidden_size"] = 1000000;
+  EXPECT_EQ(error_of(doc),
+            "spec.json: base_model.architecture.hidden_size: expected an integer >= 8 and <= "
+            "16384, got 1000000");
+
+  // Each size within its limit, together far beyond what this build can train.
+  doc = small_spec();
+  doc["base_model"]["architecture"] = {
+      {"hidden_size", 8192},       {"intermediate_size", 32768}, {"num_hidden_layers", 64},
+      {"num_attention_heads", 64}, {"num_key_value_heads", 64},  {"max_position_embeddings", 64}};
+  EXPECT_EQ(
+      error_of(doc).rfind("spec.json: base_model.architecture: a model of 68724776960 parameters; "
+                          "expected at most 1000000000 on this CPU build",
+                          0),
+      0u)
+      << error_of(doc);
+
+  doc = small_spec();
+  doc["execution"]["memory_limit_mb"] = 1e13;  // in bytes beyond int64
+  EXPECT_NE(
+      error_of(doc).find("execution.memory_limit_mb: expected an integer >= 0 and <= 16777216"),
+      std::string::npos)
+      << error_of(doc);
+
+  // Every item is generated at validation and by each worker: the total is bounded too.
+  doc = small_spec();
+  doc["base_model"]["architecture"]["max_position_embeddings"] = 1024;
+  doc["task"] = {{"name", "kv_retrieval"},
+                 {"min_length", 900},
+                 {"max_length", 1000},
+                 {"train_items", 1000000}};
+  EXPECT_EQ(
+      error_of(doc).rfind("spec.json: task: 1000200 items of up to 1007 tokens; expected at most "
+                          "200000000 tokens in all",
+                          0),
+      0u)
+      << error_of(doc);
+}
+
+// Seeds aside, no integer a spec gives is unbounded: each one costs time or memory.
+TEST(Spec, EveryIntegerOptionHasAnUpperLimit) {
+  for (const auto& [where, schema] : spec_schemas()) {
+    for (const Field& f : *schema) {
+      if ((f.type == FieldType::kInt || f.type == FieldType::kIntList) && f.name != "seed") {
+        EXPECT_TRUE(f.max.has_value()) << where << ": " << f.name;
+      }
+    }
+  }
+}
+
 TEST(Spec, SweepsOnlyWhereAllowed) {
   auto doc = small_spec();
   doc["training"]["lr"] = {1e-3, 1e-2};
@@ -199,6 +289,33 @@ TEST(Spec, FileErrors) {
               std::string::npos)
         << e.what();
   }
+  // Well-formed JSON that still cannot be taken as written: a number beyond a double and
+  // a key given twice (JSON libraries keep the last value without a word).
+  std::string text = small_spec().dump(2);
+  text.replace(text.find("\"steps\": 10"), 12, "\"steps\": 10,\n    \"lr\": 1e999");
+  std::ofstream(bad) << text;
+  try {
+    load_spec(bad);
+    FAIL() << "expected an error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.json: invalid JSON at line "), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find(
+                  ": training.lr: the number 1e999 is out of range; expected a finite number"),
+              std::string::npos)
+        << e.what();
+  }
+  text = small_spec().dump(2);
+  text.replace(text.find("\"steps\": 10"), 12, "\"steps\": 10,\n    \"steps\": 20");
+  std::ofstream(bad) << text;
+  try {
+    load_spec(bad);
+    FAIL() << "expected an error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(": training.steps: duplicate key (first given at line "),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Spec, OverridesApplyBeforeValidation) {
@@ -218,9 +335,29 @@ TEST(Spec, OverridesApplyBeforeValidation) {
     load_spec(file, {"methods[1].rank=-1"});
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("methods[1].rank: expected an integer >= 1, got -1"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "methods[1].rank: expected an integer >= 1 and <= 16384, got -1"),
               std::string::npos);
   }
+  // Values are read as in a spec file, with the same message.
+  auto override_error = [&](const std::string& o) {
+    try {
+      load_spec(file, {o});
+      return std::string();
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_EQ(override_error("training.lr=1e999"),
+            "override \"training.lr=1e999\": invalid JSON at line 1, column 1: the number 1e999 is "
+            "out of range; expected a finite number (at most about 1.8e308 in magnitude)");
+  EXPECT_NE(override_error("seeds=[0,").find("override \"seeds=[0,\": invalid JSON at line 1"),
+            std::string::npos)
+      << override_error("seeds=[0,");
+  EXPECT_NE(override_error(R"(methods[0]={"method": "full_ft", "method": "lora"})")
+                .find(": method: duplicate key"),
+            std::string::npos)
+      << override_error(R"(methods[0]={"method": "full_ft", "method": "lora"})");
 }
 
 }  // namespace
