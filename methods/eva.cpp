@@ -226,19 +226,22 @@ MethodInfo eva_info() {
                .min = 1,
                .max = 100000,
                .help = "batches of training data gathered at most before initialising"});
-  return {"eva",
-          "EVA (Paischer et al. 2024): LoRA A from the right singular vectors of the inputs, ranks "
-          "redistributed",
-          s, &check_lora_family, [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
-            EvaOptions o;
-            o.lora = lora_options_from(hp);
-            o.rho = hp.at("rho").get<double>();
-            o.tau = hp.at("tau").get<double>();
-            o.whiten = hp.at("whiten").get<bool>();
-            o.adjust_scaling_factors = hp.at("adjust_scaling_factors").get<bool>();
-            o.max_batches = hp.at("max_batches").get<int64_t>();
-            return std::make_unique<Eva>(o);
-          }};
+  MethodInfo info{
+      "eva",
+      "EVA (Paischer et al. 2024): LoRA A from the right singular vectors of the inputs, ranks "
+      "redistributed",
+      s, &check_lora_family, [](const nlohmann::json& hp) -> std::unique_ptr<Method> {
+        EvaOptions o;
+        o.lora = lora_options_from(hp);
+        o.rho = hp.at("rho").get<double>();
+        o.tau = hp.at("tau").get<double>();
+        o.whiten = hp.at("whiten").get<bool>();
+        o.adjust_scaling_factors = hp.at("adjust_scaling_factors").get<bool>();
+        o.max_batches = hp.at("max_batches").get<int64_t>();
+        return std::make_unique<Eva>(o);
+      }};
+  info.revision = 1;  // 1: the PCA sees the answer and EOS inputs, as PEFT's label mask
+  return info;
 }
 
 }  // namespace tb

@@ -40,6 +40,10 @@ struct MethodInfo {
   // Validation items of the task a cell with these hyperparameters needs (greedy soups);
   // null: none. Lets spec validation check that the task has that many.
   int64_t (*validation_items)(const nlohmann::json& hyperparameters) = nullptr;
+  // Raised when a fix changes what the method computes for the same hyperparameters. A
+  // revision above 0 is part of every run config ("revision" in its method section), so a
+  // sweep never reuses the results of an earlier revision as if they were current.
+  int64_t revision = 0;
 
   bool posthoc() const { return make_posthoc != nullptr; }
 };

@@ -88,6 +88,7 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
       const Schema entry_schema = method_entry_schema(method);
       for (const auto& combo : expand_sweeps(entry, entry_schema)) {
         nlohmann::json method_section = {{"name", method}};
+        if (info->revision > 0) method_section["revision"] = info->revision;
         nlohmann::json training = spec.training;
         std::string variant = method;
         for (const auto& [key, value] : combo.items()) {

@@ -25,6 +25,19 @@ TEST(Grid, CartesianProductTimesSeeds) {
   EXPECT_FALSE(runs[2].config.at("method").contains("lr")) << "training options leave the method section";
 }
 
+// A fix that changes what a method computes raises its revision, which enters the run
+// config: a resumed sweep runs the cell again instead of reusing the earlier result.
+TEST(Grid, AMethodsRevisionIsPartOfItsRunKeys) {
+  auto doc = testing::small_spec();
+  doc["methods"] = nlohmann::json::parse(R"([{"method": "eva", "rank": 2}, {"method": "lora", "rank": 2}])");
+  const auto runs = expand_grid(parse_spec(doc, "s.json"));
+  ASSERT_EQ(runs[0].method, "eva");
+  EXPECT_EQ(runs[0].config.at("method").at("revision"), 1) << "EVA's PCA inputs as PEFT's";
+  EXPECT_EQ(runs[0].key, run_key(runs[0].config));
+  ASSERT_EQ(runs.back().method, "lora");
+  EXPECT_FALSE(runs.back().config.at("method").contains("revision")) << "keys of revision 0 as before";
+}
+
 TEST(Grid, DuplicateCellsAreDroppedInOrder) {
   auto doc = testing::small_spec();
   doc["methods"][1]["rank"] = {2, 4, 2};  // rank 2 twice
