@@ -118,7 +118,10 @@ std::map<std::string, std::string> ensure_base_models(const std::vector<const Ru
     const std::string key = base_model_key(base);
     if (!seen.insert(key).second) continue;
     const fs::path model = base_model_path(o.out_dir / "models", base);
-    if (fs::exists(model)) continue;
+    if (fs::exists(model)) {
+      progress.message("using cached base model " + key + " (" + model.parent_path().string() + ")");
+      continue;
+    }
     try {
       const fs::path dir = model.parent_path();
       fs::create_directories(dir);

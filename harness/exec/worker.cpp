@@ -69,6 +69,8 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   const auto params = method->prepare(tuned, context);
   const int64_t trainable = count(params);
   if (trainable == 0) throw std::runtime_error("the method selected no trainable parameters");
+  std::cout << method_section.at("name").get<std::string>() << ": " << trainable
+            << " trainable parameters, " << options.steps << " steps" << std::endl;
 
   MetricLog log(run_files::metrics(dir));
   const auto batch_rng = std::make_shared<Rng>(uint64_t(seed) ^ 0xba7c4e5ULL);
@@ -101,7 +103,11 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   };
   const TrainSummary summary =
       train(tuned, params, options, training_batches, method.get(),
-            [&](int64_t step, const std::string& name, double v) { log.add(step, name, v); }, hooks);
+            [&](int64_t step, const std::string& name, double v) {
+              log.add(step, name, v);
+              if (name == "train_loss") std::cout << "step " << step << " loss " << v << std::endl;
+            },
+            hooks);
   if (summary.stopped) {
     std::cout << "stopped by a signal after step " << summary.steps << "; checkpoint written" << std::endl;
     return false;
@@ -115,7 +121,9 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   result.trainable_params = trainable;
   result.optimizer_state_bytes = summary.optimizer_state_bytes;
   result.train_seconds = summary.seconds;
+  std::cout << "trained in " << summary.seconds << " s; evaluating" << std::endl;
   evaluate_and_write_result(dir, job, base, tuned, data, log, summary.steps, start, result);
+  std::cout << "result written after " << result.wall_seconds << " s" << std::endl;
   std::filesystem::remove(run_files::checkpoint(dir));  // the result is final
   return true;
 }

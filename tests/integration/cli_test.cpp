@@ -65,6 +65,12 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
   EXPECT_NE(first.out.find("### fit 1: power_law"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("recorded as fit 1"), std::string::npos) << first.out;
   for (const auto& entry : fs::directory_iterator(out / "runs")) {
+    // The worker's progress, for a person looking into a run folder.
+    const std::string log = read_file(entry.path() / "log.txt");
+    for (const char* line : {"trainable parameters, 10 steps\n", "step 5 loss ", "step 10 loss ",
+                             "; evaluating\n", "result written after "}) {
+      EXPECT_NE(log.find(line), std::string::npos) << line << " not in " << log;
+    }
     EXPECT_TRUE(fs::exists(entry.path() / "result.json")) << entry.path();
     EXPECT_TRUE(fs::exists(entry.path() / "model.safetensors")) << entry.path();
     EXPECT_TRUE(fs::exists(entry.path() / "method.json")) << entry.path();
@@ -147,6 +153,15 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
   EXPECT_NE(missing_metric.err.find("has no eval \"forgetting/tuned/nope\""), std::string::npos)
       << missing_metric.err;
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM fits"), 4);  // the failed fit recorded nothing
+
+  // New runs of the same base model say that they reuse it.
+  const CliResult more =
+      tunebench({"run", spec.string(), "seeds=[7]", "methods=[{\"method\": \"full_ft\"}]",
+                 "--out", out.string()},
+                dir.path());
+  ASSERT_EQ(more.exit_code, 0) << more.err;
+  EXPECT_NE(more.err.find("using cached base model "), std::string::npos) << more.err;
+  EXPECT_EQ(more.err.find("pretraining base model"), std::string::npos) << more.err;
 }
 
 TEST(Cli, BadInputExitsWithTwoAndWritesNothing) {
