@@ -9,6 +9,7 @@
 #include "harness/common/terminal_text.h"
 #include "harness/exec/executor.h"
 #include "harness/exec/progress.h"
+#include "harness/exec/training_budget.h"
 #include "harness/report/fit_summary.h"
 #include "harness/report/markdown_table.h"
 #include "harness/report/report.h"
@@ -30,9 +31,10 @@ fits the spec's scaling laws ("fits") to the finished runs and records them.
   --out DIR    output folder (default: results)
   --workers N  worker processes at once, 1 to 1024 (default: execution.workers, else the
                core count divided by execution.threads)
-  --dry-run    validate and list the runs with their keys; run nothing, write nothing.
-               Cells that resolve to the same run (same key) are listed once, as a run
-               executes them once
+  --dry-run    validate and list the runs with their keys, each fine-tuning run with its
+               trainable parameters and optimizer state (the worker's own preparation,
+               without training); run nothing, write nothing. Cells that resolve to the
+               same run (same key) are listed once, as a run executes them once
 
 The spec's "execution" section sets threads per worker, workers, timeout_seconds,
 memory_limit_mb, max_attempts (retries of runs killed by a signal, crashed or timed
@@ -46,6 +48,34 @@ same command resumes; a coordinator killed outright is detected and resumed the 
 exit code: 0 all runs done, 1 some runs failed (recorded with their reason), 2 bad input,
 130 interrupted.
 )";
+std::string kib(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f KiB", double(bytes) / 1024.0);
+  return text;
+}
+
+// One line per run: its key, label and seed, and what a fine-tuning run trains.
+void print_dry_run(const std::vector<RunConfig>& runs, const std::filesystem::path& models_dir) {
+  bool untrained_base = false;
+  for (const auto& r : runs) {
+    std::cout << r.key << "  " << terminal_safe(r.variant) << " seed=" << r.seed;
+    if (r.parents.empty()) {
+      const TrainingBudget budget = training_budget(r.config, models_dir);
+      untrained_base |= !budget.base_model_pretrained;
+      std::cout << "  trainable=" << budget.trainable_params
+                << " optimizer_state=" << kib(budget.optimizer_state_bytes);
+    } else {
+      std::cout << "  trains nothing (combines " << r.parents.size() << " run(s))";
+    }
+    std::cout << "\n";
+  }
+  if (untrained_base) {
+    std::cout << "(counted on an untrained base model of the spec's shape: it is not pretrained "
+                 "yet; a method that sizes itself from its activations, such as EVA, may "
+                 "count otherwise once it is)\n";
+  }
+}
+
 // The spec's "fits", on the sweep's finished runs; each is recorded in the store. A fit
 // that cannot be made (e.g. too few finished runs) is reported and the others go on.
 void run_spec_fits(const Spec& spec, Store& store) {
@@ -107,8 +137,7 @@ int run_command(const Args& given) {
           ? ""
           : " (" + std::to_string(merged) + " duplicate cell(s) with the same run key merged)";
   if (dry_run) {
-    for (const auto& r : runs)
-      std::cout << r.key << "  " << terminal_safe(r.variant) << " seed=" << r.seed << "\n";
+    print_dry_run(runs, std::filesystem::path(out) / "models");
     std::cout << runs.size() << " run(s)" << merged_note << "\n";
     return 0;
   }

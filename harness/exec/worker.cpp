@@ -8,6 +8,7 @@
 #include "harness/common/files.h"
 #include "harness/data/rng.h"
 #include "harness/exec/interrupt.h"
+#include "harness/exec/method_preparation.h"
 #include "harness/exec/metric_log.h"
 #include "harness/exec/posthoc_run.h"
 #include "harness/exec/run_evaluation.h"
@@ -22,12 +23,6 @@
 
 namespace tb {
 namespace {
-
-int64_t count(const std::vector<torch::Tensor>& params) {
-  int64_t n = 0;
-  for (const auto& p : params) n += p.numel();
-  return n;
-}
 
 void run_pretrain(const std::filesystem::path& dir, const nlohmann::json& job) {
   MetricLog log(run_files::metrics(dir));
@@ -51,25 +46,12 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   LlamaForCausalLM tuned = load_model(base_model_of(job));
   // The run's seed only orders the training batches and initialises the method.
   const TaskData data = task_data_of(config);
-
-  const auto& method_section = config.at("method");
-  const MethodInfo* info = find_method(method_section.at("name").get<std::string>());
-  if (info == nullptr) throw std::runtime_error("unknown method " + method_section.dump());
-  auto method = info->make(method_section);
-  const TrainingOptions options = TrainingOptions::from_json(config.at("training"));
-  // Training batches, and a separate stream for methods that initialise from data.
-  auto batches_of = [&](std::shared_ptr<Rng> rng) {
-    return [&data, &options, rng](int64_t) {
-      std::vector<size_t> idx;
-      for (int64_t i = 0; i < options.batch_size; ++i) idx.push_back(rng->below(data.train.size()));
-      return make_sft_batch(data.train, idx);
-    };
-  };
-  const MethodContext context{options.steps, batches_of(std::make_shared<Rng>(uint64_t(seed) ^ 0x1a17ULL))};
-  const auto params = method->prepare(tuned, context);
-  const int64_t trainable = count(params);
-  if (trainable == 0) throw std::runtime_error("the method selected no trainable parameters");
-  std::cout << method_section.at("name").get<std::string>() << ": " << trainable
+  const PreparedMethod prepared = prepare_method(config, tuned, data);
+  Method* method = prepared.method.get();
+  const std::vector<torch::Tensor>& params = prepared.params;
+  const TrainingOptions& options = prepared.options;
+  const int64_t trainable = element_count(params);
+  std::cout << config.at("method").at("name").get<std::string>() << ": " << trainable
             << " trainable parameters, " << options.steps << " steps" << std::endl;
 
   MetricLog log(run_files::metrics(dir));
@@ -94,7 +76,8 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   };
   // Masked Thought corrupts the training batches' response inputs, from a stream of its own
   // per step (so a resumed run masks exactly as an uninterrupted one).
-  auto training_batches = [&, plain = batches_of(batch_rng)](int64_t step) {
+  auto training_batches = [&, plain = training_batches_from(data, options.batch_size, batch_rng)](
+                              int64_t step) {
     Batch batch = plain(step);
     if (options.masked_thought_rate <= 0) return batch;
     Rng mask_rng(uint64_t(seed) ^ 0x3a5c7ULL ^ (uint64_t(step) * 0x9e3779b97f4a7c15ULL));
@@ -102,7 +85,7 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
                                 options.masked_thought_replace == "random", mask_rng);
   };
   const TrainSummary summary =
-      train(tuned, params, options, training_batches, method.get(),
+      train(tuned, params, options, training_batches, method,
             [&](int64_t step, const std::string& name, double v) {
               log.add(step, name, v);
               if (name == "train_loss") std::cout << "step " << step << " loss " << v << std::endl;

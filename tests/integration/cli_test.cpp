@@ -20,6 +20,7 @@ namespace {
 namespace bp = boost::process;
 namespace fs = std::filesystem;
 using testing::CliResult;
+using testing::sql_column;
 using testing::sql_int;
 using testing::sql_text;
 using testing::tunebench;
@@ -75,6 +76,23 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
     EXPECT_TRUE(fs::exists(entry.path() / "model.safetensors")) << entry.path();
     EXPECT_TRUE(fs::exists(entry.path() / "method.json")) << entry.path();
   }
+
+  // --dry-run counts what each run trains, without training, exactly as its worker did.
+  const CliResult dry = tunebench({"run", spec.string(), "--out", out.string(), "--dry-run"}, dir.path());
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  for (const std::string& key : sql_column(db, "SELECT key FROM runs")) {
+    const std::string where = " FROM runs WHERE key = '" + key + "'";
+    char optimizer[64];
+    std::snprintf(optimizer, sizeof optimizer, "%.1f KiB",
+                  double(sql_int(db, "SELECT optimizer_state_bytes" + where)) / 1024.0);
+    const std::string line = "trainable=" + std::to_string(sql_int(db, "SELECT trainable_params" + where)) +
+                             " optimizer_state=" + optimizer + "\n";
+    const auto at = dry.out.find(key + "  ");
+    ASSERT_NE(at, std::string::npos) << key << " not in " << dry.out;
+    EXPECT_NE(dry.out.substr(at, dry.out.find('\n', at) + 1 - at).find(line), std::string::npos)
+        << line << " not in " << dry.out;
+  }
+  EXPECT_EQ(dry.out.find("untrained base model"), std::string::npos) << "the base model is cached";
 
   // The same spec again: every run is skipped, nothing re-executed.
   const CliResult second = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
@@ -236,8 +254,9 @@ TEST(Cli, DryRunChecksOptionsAndListsEachRunOnce) {
       << bad_workers.err;
   const CliResult dry = tunebench({"run", spec.string(), "--dry-run"}, dir.path());
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
-  // 2 runs and the count line.
-  EXPECT_EQ(std::count(dry.out.begin(), dry.out.end(), '\n'), 3) << dry.out;
+  // 2 runs, the note that the base model is not pretrained yet, and the count line.
+  EXPECT_EQ(std::count(dry.out.begin(), dry.out.end(), '\n'), 4) << dry.out;
+  EXPECT_NE(dry.out.find("counted on an untrained base model"), std::string::npos) << dry.out;
   EXPECT_NE(dry.out.find("2 run(s) (2 duplicate cell(s) with the same run key merged)"),
             std::string::npos)
       << dry.out;

@@ -61,6 +61,14 @@ inline std::string sql_text(const fs::path& db_path, const std::string& sql) {
   return s.step() ? s.column_text(0) : "";
 }
 
+inline std::vector<std::string> sql_column(const fs::path& db_path, const std::string& sql) {
+  Database db(db_path);
+  Statement s(db.handle(), sql);
+  std::vector<std::string> values;
+  while (s.step()) values.push_back(s.column_text(0));
+  return values;
+}
+
 // Polls the store until a run matching `where` is running; returns its worker's pid, or -1.
 inline int64_t wait_for_running_worker(const fs::path& db, const std::string& where) {
   for (int i = 0; i < 600; ++i) {

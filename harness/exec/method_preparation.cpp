@@ -1,0 +1,41 @@
+#include "harness/exec/method_preparation.h"
+
+#include <stdexcept>
+
+#include "methods/registry.h"
+
+namespace tb {
+
+std::function<Batch(int64_t)> training_batches_from(const TaskData& data, int64_t batch_size,
+                                                    std::shared_ptr<Rng> rng) {
+  return [&data, batch_size, rng](int64_t) {
+    std::vector<size_t> idx;
+    for (int64_t i = 0; i < batch_size; ++i) idx.push_back(rng->below(data.train.size()));
+    return make_sft_batch(data.train, idx);
+  };
+}
+
+PreparedMethod prepare_method(const nlohmann::json& config, LlamaForCausalLM& tuned,
+                              const TaskData& data) {
+  const auto& method_section = config.at("method");
+  const MethodInfo* info = find_method(method_section.at("name").get<std::string>());
+  if (info == nullptr) throw std::runtime_error("unknown method " + method_section.dump());
+  PreparedMethod prepared{info->make(method_section), {},
+                          TrainingOptions::from_json(config.at("training"))};
+  const uint64_t seed = config.at("seed").get<uint64_t>();
+  const MethodContext context{
+      prepared.options.steps,
+      training_batches_from(data, prepared.options.batch_size, std::make_shared<Rng>(seed ^ 0x1a17ULL))};
+  prepared.params = prepared.method->prepare(tuned, context);
+  if (element_count(prepared.params) == 0)
+    throw std::runtime_error("the method selected no trainable parameters");
+  return prepared;
+}
+
+int64_t element_count(const std::vector<torch::Tensor>& params) {
+  int64_t n = 0;
+  for (const auto& p : params) n += p.numel();
+  return n;
+}
+
+}  // namespace tb
