@@ -46,8 +46,8 @@ TEST(SparseFineTuning, QuickstartBudgets) {
   };
   // int(0.1 * 853888) = 85388 shared: 1778 (q, o), 889 (k, v), 5336 (MLP) per block.
   EXPECT_EQ(total(0.1, "model"), 4 * (2 * 1778 + 2 * 889 + 3 * 5336));
-  EXPECT_EQ(total(0.1, "model"), 85368) << "the README's figure";
-  EXPECT_EQ(total(0.01, "model"), 8516) << "the README's figure at the default density";
+  EXPECT_EQ(total(0.1, "model"), 85368) << "the figure in docs/methods.md";
+  EXPECT_EQ(total(0.01, "model"), 8516) << "the figure in docs/methods.md at the default density";
   EXPECT_EQ(total(0.1, "per_matrix"), 78636);
 }
 

@@ -30,7 +30,7 @@ TEST(LlamaConfig, ParameterCountOfTheQuickstartModel) {
   c.intermediate_size = 384;
   c.num_attention_heads = 4;
   c.num_key_value_heads = 2;
-  EXPECT_EQ(parameter_count(c), 853888) << "full_ft's trainable count in the README";
+  EXPECT_EQ(parameter_count(c), 853888) << "full_ft's trainable count in the docs (methods.md, performance.md)";
 }
 
 }  // namespace
