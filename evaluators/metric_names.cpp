@@ -25,6 +25,14 @@ SlicedMetric parse_metric_name(const std::string& name) {
   return out;
 }
 
+std::string item_metric(const std::string& suite, const std::string& item_id) {
+  if (suite == "task_accuracy") return "accuracy";  // its ids are the prompts themselves
+  if (suite == "forgetting" && item_id.rfind("seq-", 0) == 0) return "held_out_ce";
+  const size_t slash = item_id.find('/');
+  if (slash == std::string::npos) return "accuracy";
+  return (suite == "forgetting" ? "control_" : "") + item_id.substr(0, slash) + " accuracy";
+}
+
 std::string slice_value(double value) {
   std::ostringstream s;
   s.precision(6);

@@ -19,6 +19,12 @@ struct SlicedMetric {
 std::string sliced_metric_name(const std::string& metric, const Slices& slices);
 SlicedMetric parse_metric_name(const std::string& name);
 
+// The unsliced metric an evaluation item's score counts towards: "accuracy" for every item
+// of task_accuracy (whose ids are prompts), "held_out_ce" for the forgetting suite's
+// held-out sequences ("seq-3"), "control_<task> accuracy" for its control items, and
+// "<task> accuracy" for "<task>/..." items of the other suites. The metric's value is the mean of these scores.
+std::string item_metric(const std::string& suite, const std::string& item_id);
+
 // Shortest decimal text of a number ("0.5", "256").
 std::string slice_value(double value);
 

@@ -17,6 +17,7 @@ SuiteScores score_suite_items(const std::string& suite, const std::vector<SuiteI
       s.score.push_back(items[i].score(responses[i].output));
       s.logprob.push_back(responses[i].answer_logprob);
       nlohmann::json meta = items[i].meta;
+      meta["gold"] = escape_bytes(items[i].query.answer);
       meta["output"] = escape_bytes(responses[i].output);
       out.items.push_back(
           {suite, model, items[i].id, s.score.back(), s.logprob.back(), std::move(meta)});

@@ -1,7 +1,5 @@
-// Item-level paired comparison of two methods (see method_comparison.h). Pairs are
-// (seed, item) so that seed-to-seed variation enters the interval through the bootstrap's
-// seed resampling (paired_tests.h); McNemar's exact test pools the discordant pairs of all
-// seeds.
+// Metric-by-metric comparison of two methods (see method_comparison.h); every interval and
+// verdict comes from intervals.h. McNemar's exact test pools the discordant pairs of all seeds.
 #include "harness/analysis/method_comparison.h"
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include <set>
 
 #include "harness/common/check.h"
+#include "harness/analysis/metric_samples.h"
 #include "harness/common/strings.h"
 #include "harness/store/store.h"
 
@@ -32,23 +31,49 @@ std::string number(double v, const char* format = "%.3f") {
 // "= 0.0123", or "< 1e-300" where the exact tail underflows.
 std::string p_text(double p) { return p > 0 ? "= " + number(p, "%.3g") : "< 1e-300"; }
 
-std::string group_name(const ItemGroupComparison& g) { return g.suite + (g.group.empty() ? "" : " " + g.group); }
+std::string interval_text(const Interval& i) {
+  if (!i.has_interval()) return number(i.value);
+  return number(i.value) + " [" + number(i.low) + ", " + number(i.high) + "]";
+}
 
-std::string sentence_of(const ItemGroupComparison& g, const std::string& a, const std::string& b) {
-  const auto& d = g.difference;
-  const std::string interval = "95% interval " + signed_number(d.low) + " to " + signed_number(d.high);
-  std::string s = "\"" + b + "\" scores " + number(std::fabs(d.mean)) + (d.mean >= 0 ? " higher" : " lower") +
-                  " than \"" + a + "\" on " + group_name(g) + " (" + interval + ", " + std::to_string(d.pairs) +
-                  " paired items over " + std::to_string(d.seeds) + " seed" + (d.seeds == 1 ? "" : "s");
-  if (g.mcnemar) s += "; McNemar p " + p_text(g.mcnemar->p_value);
-  s += "): ";
-  if (g.distinguishable) return s + "the difference is distinguishable from noise.";
-  if (d.low <= 0 && d.high >= 0 && g.mcnemar && g.mcnemar->p_value < 0.05) {
-    return s + "the items differ (McNemar), but the interval over seeds and items includes 0, so the difference is "
-               "not distinguishable from seed-to-seed noise.";
+std::string sentence_of(const MetricComparison& m, const std::string& a, const std::string& b) {
+  const auto& d = m.difference;
+  const bool better = m.lower_is_better ? d.value < 0 : d.value > 0;
+  std::string s = "\"" + b + "\" is " + number(std::fabs(d.value)) + (d.value >= 0 ? " higher" : " lower") + " than \"" +
+                  a + "\"";
+  if (d.value != 0) s += std::string(" (") + (better ? "better" : "worse") + ")";
+  return s + "; " + difference_verdict(d);
+}
+
+// McNemar over the (seed, item) pairs both sides scored 0/1; nullopt when there are none or
+// some score is not 0/1.
+std::optional<McNemarResult> mcnemar_of(const MetricSamples& a, const MetricSamples& b) {
+  std::vector<double> xs, ys;
+  for (const auto& [seed, a_items] : a.items) {
+    const auto b_items = b.items.find(seed);
+    if (b_items == b.items.end()) continue;
+    for (const auto& [id, score] : a_items) {
+      const auto other = b_items->second.find(id);
+      if (other == b_items->second.end()) continue;
+      xs.push_back(score);
+      ys.push_back(other->second);
+    }
   }
-  if (d.low <= 0 && d.high >= 0) return s + "the interval includes 0, so the difference is not distinguishable from noise.";
-  return s + "the bootstrap interval excludes 0 but McNemar's test does not reject equality, so treat it as not distinguishable from noise.";
+  if (xs.empty() || !all_binary(xs) || !all_binary(ys)) return std::nullopt;
+  return mcnemar(xs, ys);
+}
+
+// One run's samples filed under seed 0.
+MetricSamples with_seed_zero(const MetricSamples& m) {
+  MetricSamples out;
+  out.range = m.range;
+  if (!m.seeds.empty()) out.seeds[0] = m.seeds.begin()->second;
+  if (!m.items.empty()) out.items[0] = m.items.begin()->second;
+  return out;
+}
+
+Samples samples_of(Store& store, const std::string& sweep, const RunSelection& s) {
+  return read_samples(store, RunFilter{sweep, {}}, std::set<std::string>(s.keys.begin(), s.keys.end()));
 }
 
 }  // namespace
@@ -92,86 +117,59 @@ RunSelection select_runs(Store& store, const std::string& sweep, const std::stri
 
 Comparison compare_runs(Store& store, const std::string& a_selector, const std::string& b_selector,
                         const CompareOptions& o) {
+  const auto snapshot = store.snapshot();
   Comparison c;
   c.sweep = store.resolve_sweep(o.sweep);
   c.a = select_runs(store, c.sweep, a_selector);
   c.b = select_runs(store, c.sweep, b_selector);
   if (c.a.keys == c.b.keys) throw UserError("A and B are the same runs (" + c.a.label + ")");
-  const bool by_seed = !c.a.single_run && !c.b.single_run;
-  // (suite, group) -> (seed, item id) -> score, per side.
-  using Scores = std::map<std::pair<std::string, std::string>, std::map<std::pair<int64_t, std::string>, double>>;
-  const std::vector<ItemScore> items = store.items(RunFilter{c.sweep, {}}, "tuned");
-  // Against a single run, a variant's score for an item is its mean over the variant's seeds.
-  auto scores_of = [&](const RunSelection& s) {
-    std::map<std::pair<std::string, std::string>, std::map<std::pair<int64_t, std::string>, std::pair<double, int>>> sums;
-    for (const ItemScore& i : items) {
-      if (std::find(s.keys.begin(), s.keys.end(), i.run_key) == s.keys.end()) continue;
-      if (!o.suite.empty() && i.suite != o.suite) continue;
-      const auto slash = i.item_id.find('/');
-      const std::string group = slash == std::string::npos ? "" : i.item_id.substr(0, slash);
-      auto& [sum, n] = sums[{i.suite, group}][{by_seed ? i.seed : 0, i.item_id}];
-      sum += i.score;
-      ++n;
+  Samples a = samples_of(store, c.sweep, c.a), b = samples_of(store, c.sweep, c.b);
+  if (c.a.single_run && c.b.single_run) {  // two runs: the same items, paired by item whatever their seeds
+    for (Samples* side : {&a, &b}) {
+      for (auto& [metric, m] : *side) m = with_seed_zero(m);
     }
-    Scores out;
-    for (const auto& [group, by_item] : sums) {
-      for (const auto& [at, sum_n] : by_item) out[group][at] = sum_n.first / sum_n.second;
-    }
-    return out;
-  };
-  const Scores a = scores_of(c.a), b = scores_of(c.b);
-  for (const auto& [group, a_items] : a) {
-    const auto it = b.find(group);
-    if (it == b.end()) continue;
-    std::map<int64_t, std::vector<double>> differences;
-    std::vector<double> a_scores, b_scores;
-    for (const auto& [at, a_score] : a_items) {
-      const auto other = it->second.find(at);
-      if (other == it->second.end()) continue;
-      differences[at.first].push_back(other->second - a_score);
-      a_scores.push_back(a_score);
-      b_scores.push_back(other->second);
-    }
-    if (a_scores.empty()) continue;
-    ItemGroupComparison g;
-    g.suite = group.first;
-    g.group = group.second;
-    for (size_t k = 0; k < a_scores.size(); ++k) {
-      g.mean_a += a_scores[k] / double(a_scores.size());
-      g.mean_b += b_scores[k] / double(b_scores.size());
-    }
-    std::vector<std::vector<double>> by_seed_differences;
-    for (auto& [seed, d] : differences) by_seed_differences.push_back(std::move(d));
-    g.difference = paired_bootstrap(by_seed_differences, o.resamples, o.seed);
-    if (all_binary(a_scores) && all_binary(b_scores)) g.mcnemar = mcnemar(a_scores, b_scores);
-    const bool excludes_zero = g.difference.low > 0 || g.difference.high < 0;
-    g.distinguishable = excludes_zero && (!g.mcnemar || g.mcnemar->p_value < 0.05);
-    g.sentence = sentence_of(g, c.a.label, c.b.label);
-    c.groups.push_back(std::move(g));
   }
-  if (c.groups.empty()) {
-    throw UserError("\"" + c.a.label + "\" and \"" + c.b.label + "\" share no evaluated items" +
+  for (const auto& [metric, a_samples] : a) {
+    const auto b_samples = b.find(metric);
+    if (b_samples == b.end()) continue;
+    const std::string plain = metric.rfind("Δ ", 0) == 0 ? metric.substr(std::string("Δ ").size()) : metric;
+    if (!o.suite.empty() && plain.substr(0, plain.find(' ')) != o.suite) continue;
+    MetricComparison m;
+    m.metric = metric;
+    m.lower_is_better = lower_is_better(plain);
+    m.a = mean_interval(a_samples.seeds, a_samples.range);
+    m.b = mean_interval(b_samples->second.seeds, b_samples->second.range);
+    m.difference = difference_of(a_samples, b_samples->second);
+    m.mcnemar = mcnemar_of(a_samples, b_samples->second);
+    m.sentence = sentence_of(m, c.a.label, c.b.label);
+    c.metrics.push_back(std::move(m));
+  }
+  if (c.metrics.empty()) {
+    throw UserError("\"" + c.a.label + "\" and \"" + c.b.label + "\" share no measured metric" +
                     (o.suite.empty() ? "" : " in suite " + o.suite) + " in sweep " + c.sweep);
   }
   return c;
 }
 
 std::string comparison_text(const Comparison& c) {
-  std::string out = "sweep " + c.sweep + "\nA: " + c.a.label + " (" + std::to_string(c.a.keys.size()) + " run" +
-                    (c.a.keys.size() == 1 ? "" : "s") + ")\nB: " + c.b.label + " (" +
-                    std::to_string(c.b.keys.size()) + " run" + (c.b.keys.size() == 1 ? "" : "s") + ")\n";
-  for (const auto& g : c.groups) {
-    const auto& d = g.difference;
-    out += "\n" + group_name(g) + ": " + std::to_string(d.pairs) + " pairs, " + std::to_string(d.seeds) + " seed" +
-           (d.seeds == 1 ? "" : "s") + "\n";
-    out += "  mean A " + number(g.mean_a) + ", B " + number(g.mean_b) + "; B − A " + signed_number(d.mean) +
-           " [" + signed_number(d.low) + ", " + signed_number(d.high) + "] (paired bootstrap, SE " +
-           number(d.stderr_value) + ")\n";
-    if (g.mcnemar) {
-      out += "  McNemar: A right only " + std::to_string(g.mcnemar->only_a) + ", B right only " +
-             std::to_string(g.mcnemar->only_b) + ", exact p " + p_text(g.mcnemar->p_value) + "\n";
+  auto side = [](const char* name, const RunSelection& s) {
+    return std::string(name) + ": " + s.label + " (" + std::to_string(s.keys.size()) + " run" +
+           (s.keys.size() == 1 ? "" : "s") + ")\n";
+  };
+  std::string out = "sweep " + c.sweep + "\n" + side("A", c.a) + side("B", c.b);
+  for (const auto& m : c.metrics) {
+    const auto& d = m.difference;
+    out += "\n" + m.metric + " (" + (m.lower_is_better ? "lower" : "higher") + " is better)\n";
+    out += "  A " + interval_text(m.a) + ", B " + interval_text(m.b) + "; each " + basis_text(m.b) + "\n";
+    out += "  B − A " + signed_number(d.value) +
+           (d.has_interval() ? " [" + signed_number(d.low) + ", " + signed_number(d.high) + "]" : "") + ": " +
+           basis_text(d) + (d.pairing.empty() ? "" : ", " + d.pairing) + "\n";
+    if (m.mcnemar) {
+      out += "  McNemar on these runs' 0/1 items (conditional on these runs): A right only " +
+             std::to_string(m.mcnemar->only_a) + ", B right only " + std::to_string(m.mcnemar->only_b) +
+             ", exact p " + p_text(m.mcnemar->p_value) + "\n";
     }
-    out += "  " + g.sentence + "\n";
+    out += "  " + m.sentence + "\n";
   }
   return out;
 }

@@ -1,54 +1,13 @@
-// Paired bootstrap (Efron & Tibshirani 1993, §13; Koehn 2004) and McNemar's exact test
-// (McNemar 1947). The exact McNemar p-value is the two-sided binomial sign test on the
-// discordant pairs: p = min(1, 2 Σ_{k<=min(b,c)} C(b+c, k) / 2^(b+c)), summed in log space
+// McNemar's exact test (McNemar 1947): the two-sided binomial sign test on the discordant pairs: p = min(1, 2 Σ_{k<=min(b,c)} C(b+c, k) / 2^(b+c)), summed in log space
 // so it stays exact for thousands of pairs.
 #include "harness/analysis/paired_tests.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "harness/analysis/stats.h"
 #include "harness/common/check.h"
-#include "harness/data/rng.h"
 
 namespace tb {
-BootstrapInterval paired_bootstrap(const std::vector<std::vector<double>>& differences, int64_t resamples,
-                                   uint64_t seed) {
-  std::vector<const std::vector<double>*> seeds;
-  for (const auto& d : differences) {
-    if (!d.empty()) seeds.push_back(&d);
-  }
-  BootstrapInterval out;
-  out.seeds = int64_t(seeds.size());
-  double sum = 0;
-  for (const auto* d : seeds) {
-    for (double v : *d) sum += v;
-    out.pairs += int64_t(d->size());
-  }
-  if (out.pairs == 0) return out;
-  out.mean = sum / double(out.pairs);
-  Rng rng(seed ^ 0x9a12edb0075ULL);
-  std::vector<double> replicates(size_t(std::max<int64_t>(resamples, 2)));
-  for (double& r : replicates) {
-    double total = 0;
-    int64_t count = 0;
-    for (size_t s = 0; s < seeds.size(); ++s) {
-      const auto& d = seeds.size() > 1 ? *seeds[rng.below(seeds.size())] : *seeds[s];
-      for (size_t i = 0; i < d.size(); ++i) total += d[rng.below(d.size())];
-      count += int64_t(d.size());
-    }
-    r = total / double(count);
-  }
-  double mean = 0, ss = 0;
-  for (double r : replicates) mean += r;
-  mean /= double(replicates.size());
-  for (double r : replicates) ss += (r - mean) * (r - mean);
-  out.stderr_value = std::sqrt(ss / double(replicates.size() - 1));
-  std::sort(replicates.begin(), replicates.end());
-  out.low = percentile(replicates, 0.025);
-  out.high = percentile(replicates, 0.975);
-  return out;
-}
 
 bool all_binary(const std::vector<double>& values) {
   return std::all_of(values.begin(), values.end(), [](double v) { return v == 0.0 || v == 1.0; });

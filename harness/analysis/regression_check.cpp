@@ -1,37 +1,22 @@
-// Regression gate on stored baselines (see regression_check.h). Intervals: Student's t for
-// paired per-seed differences and Welch's unpaired standard error (Welch 1947, Biometrika
-// 34), the normal z = 1.96 for one run per side with item-level standard errors.
+// Regression gate on stored baselines (see regression_check.h). Every interval comes from
+// intervals.h through metric_samples.h, as `compare`'s do.
 #include "harness/analysis/regression_check.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
-#include "harness/analysis/stats.h"
+#include "harness/analysis/metric_samples.h"
 #include "harness/common/check.h"
 #include "harness/common/files.h"
 #include "harness/common/json_text.h"
+#include "harness/common/strings.h"
 #include "harness/store/store.h"
 
 namespace tb {
 namespace {
-
-struct RunValue {
-  double value;
-  std::optional<double> stderr_value;
-};
-// variant -> metric ("suite metric") -> seed -> value of the tuned model
-using SweepValues = std::map<std::string, std::map<std::string, std::map<int64_t, RunValue>>>;
-
-SweepValues values_of(const StoreSweep& s) {
-  SweepValues out;
-  for (const EvalRow& e : s.store->evals(RunFilter{s.sweep, {}})) {
-    if (e.model == "tuned") out[e.variant][e.suite + " " + e.metric][e.seed] = {e.value, e.stderr_value};
-  }
-  return out;
-}
 
 std::string fixed(double v) {
   char buf[32];
@@ -39,55 +24,84 @@ std::string fixed(double v) {
   return buf;
 }
 
-void compare(MetricCheck& c, const std::map<int64_t, RunValue>& base, const std::map<int64_t, RunValue>& cand,
-             bool higher_is_better) {
-  const double sign = higher_is_better ? 1 : -1;
-  std::vector<double> b, k, paired;
-  for (const auto& [seed, v] : base) b.push_back(v.value);
-  for (const auto& [seed, v] : cand) k.push_back(v.value);
-  for (const auto& [seed, v] : base) {
-    if (cand.count(seed)) paired.push_back(sign * (v.value - cand.at(seed).value));
+using VariantSamples = std::map<std::string, Samples>;  // label -> metric -> samples
+
+// Baseline label -> candidate label: identity, then each --map entry.
+std::map<std::string, std::string> pairing_of(const VariantSamples& base, const VariantSamples& cand,
+                                              const VariantMap& map) {
+  std::map<std::string, std::string> out;
+  for (const auto& [label, samples] : base) out[label] = label;
+  for (const std::string& entry : map) {
+    std::vector<std::pair<std::string, std::string>> splits;
+    for (size_t eq = entry.find('='); eq != std::string::npos; eq = entry.find('=', eq + 1)) {
+      const std::string left = entry.substr(0, eq), right = entry.substr(eq + 1);
+      if (base.count(left) && cand.count(right)) splits.emplace_back(left, right);
+    }
+    if (splits.size() != 1) {
+      std::vector<std::string> b, c;
+      for (const auto& [label, s] : base) b.push_back("\"" + label + "\"");
+      for (const auto& [label, s] : cand) c.push_back("\"" + label + "\"");
+      throw UserError("--map " + entry + ": " +
+                      (splits.empty() ? "expected BASELINE_VARIANT=CANDIDATE_VARIANT with finished runs on both sides"
+                                      : "ambiguous split at '='") +
+                      "; baseline variants: " + joined(b, ", ") + "; candidate variants: " + joined(c, ", "));
+    }
+    out[splits[0].first] = splits[0].second;
   }
-  const Estimate eb = mean_estimate(b), ek = mean_estimate(k);
-  c.baseline = eb.value;
-  c.candidate = ek.value;
-  c.baseline_runs = eb.n;
-  c.candidate_runs = ek.n;
-  c.worse_by = sign * (eb.value - ek.value);
-  double half = 0;
-  if (paired.size() >= 2 && paired.size() == base.size() && paired.size() == cand.size()) {
-    const Estimate d = mean_estimate(paired);
-    c.worse_by = d.value;
-    half = t_quantile_975(d.n - 1) * d.stderr_value;
-    c.pairing = "paired over " + std::to_string(d.n) + " seeds";
-  } else if (eb.n == 1 && ek.n == 1) {
-    const double sb = base.begin()->second.stderr_value.value_or(0), sk = cand.begin()->second.stderr_value.value_or(0);
-    half = 1.959964 * std::sqrt(sb * sb + sk * sk);
-    c.pairing = "one run each (item-level standard errors)";
-  } else {
-    // A side with one run contributes its item-level standard error (its seeds cannot).
-    auto side_se = [](const Estimate& e, const std::map<int64_t, RunValue>& runs) {
-      return e.n >= 2 ? e.stderr_value : runs.begin()->second.stderr_value.value_or(0);
-    };
-    const double sb = side_se(eb, base), sk = side_se(ek, cand);
-    const double se = std::sqrt(sb * sb + sk * sk);
-    const int64_t df = std::max<int64_t>(1, std::min(eb.n, ek.n) - 1);
-    half = t_quantile_975(df) * se;
-    c.pairing = "unpaired (Welch, " + std::to_string(eb.n) + " vs " + std::to_string(ek.n) + " runs)";
+  return out;
+}
+
+MetricCheck check_one(const std::string& variant, const std::string& candidate_variant, const MetricTolerance& t,
+                      const MetricSamples& base, const Samples* cand) {
+  MetricCheck c;
+  c.variant = variant;
+  c.candidate_variant = candidate_variant;
+  c.metric = t.metric;
+  c.tolerance = t.tolerance;
+  c.baseline = mean_interval(base.seeds, base.range).value;
+  c.baseline_runs = int64_t(base.seeds.size());
+  if (!cand) {
+    c.status = CheckStatus::kMissing;
+    c.missing = "no finished run of \"" + candidate_variant + "\" in the candidate";
+    return c;
   }
-  c.worse_low = c.worse_by - half;
-  c.worse_high = c.worse_by + half;
-  c.regressed = c.worse_low > c.tolerance;
+  const auto m = cand->find(t.metric);
+  if (m == cand->end()) {
+    c.status = CheckStatus::kMissing;
+    c.missing = "the candidate did not measure it";
+    return c;
+  }
+  c.candidate = mean_interval(m->second.seeds, m->second.range).value;
+  c.candidate_runs = int64_t(m->second.seeds.size());
+  const Interval d = difference_of(base, m->second);  // candidate − baseline
+  c.worse = d;
+  if (t.higher_is_better) {
+    c.worse.value = -d.value;
+    c.worse.low = -d.high;
+    c.worse.high = -d.low;
+    for (double& v : c.worse.per_seed) v = -v;
+  }
+  c.status = c.worse.low > t.tolerance ? CheckStatus::kRegressed : CheckStatus::kOk;
+  return c;
+}
+
+void check_metrics_known(const VariantSamples& base, const std::string& sweep,
+                         const std::vector<MetricTolerance>& tolerances) {
+  for (const MetricTolerance& t : tolerances) {
+    const bool known = std::any_of(base.begin(), base.end(), [&](const auto& v) { return v.second.count(t.metric) > 0; });
+    if (known) continue;
+    std::vector<std::string> names;
+    for (const auto& [variant, metrics] : base) {
+      for (const auto& [m, samples] : metrics) {
+        if (std::find(names.begin(), names.end(), m) == names.end()) names.push_back(m);
+      }
+    }
+    throw UserError("metric \"" + t.metric + "\" is not in the baseline sweep " + sweep + "; its metrics: " +
+                    joined(names, ", "));
+  }
 }
 
 }  // namespace
-
-bool lower_is_better(const std::string& metric) {
-  const std::string last = metric.substr(metric.rfind(' ') == std::string::npos ? 0 : metric.rfind(' ') + 1);
-  const bool cross_entropy = last == "ce" || (last.size() > 3 && last.compare(last.size() - 3, 3, "_ce") == 0);
-  return cross_entropy || last.rfind("kl", 0) == 0 || last.find("loss") != std::string::npos ||
-         last.find("perplexity") != std::string::npos;
-}
 
 std::vector<MetricTolerance> read_tolerances(const std::filesystem::path& file) {
   const std::string where = file.string();
@@ -121,68 +135,72 @@ std::vector<MetricTolerance> read_tolerances(const std::filesystem::path& file) 
   return out;
 }
 
-std::vector<MetricCheck> check_regressions(const StoreSweep& baseline, const StoreSweep& candidate,
-                                           const std::vector<MetricTolerance>& tolerances) {
-  const SweepValues base = values_of(baseline), cand = values_of(candidate);
-  if (base.empty()) throw UserError("the baseline sweep " + baseline.sweep + " has no finished runs");
-  for (const MetricTolerance& t : tolerances) {
-    const bool known = std::any_of(base.begin(), base.end(), [&](const auto& v) { return v.second.count(t.metric) > 0; });
-    if (!known) {
-      std::vector<std::string> names;
-      for (const auto& [variant, metrics] : base) {
-        for (const auto& [m, seeds] : metrics) {
-          if (m.find('@') == std::string::npos && std::find(names.begin(), names.end(), m) == names.end())
-            names.push_back(m);
-        }
-      }
-      std::string list;
-      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      throw UserError("metric \"" + t.metric + "\" is not in the baseline sweep " + baseline.sweep +
-                      "; its metrics: " + list);
-    }
-  }
-  std::vector<MetricCheck> out;
-  for (const auto& [variant, metrics] : base) {
-    for (const MetricTolerance& t : tolerances) {
-      if (!metrics.count(t.metric)) continue;  // this variant never measured it
-      MetricCheck c;
-      c.variant = variant;
-      c.metric = t.metric;
-      c.tolerance = t.tolerance;
-      const auto v = cand.find(variant);
-      if (v == cand.end()) {
-        c.missing = "no finished run of this variant in the candidate";
-      } else if (!v->second.count(t.metric)) {
-        c.missing = "the candidate did not measure it";
-      } else {
-        compare(c, metrics.at(t.metric), v->second.at(t.metric), t.higher_is_better);
-      }
-      if (!c.missing.empty()) c.regressed = true;
-      out.push_back(c);
-    }
-  }
-  std::stable_sort(out.begin(), out.end(), [](const MetricCheck& a, const MetricCheck& b) { return a.regressed > b.regressed; });
-  return out;
+bool RegressionResult::regressed() const {
+  return std::any_of(checks.begin(), checks.end(), [](const MetricCheck& c) { return c.status == CheckStatus::kRegressed; });
+}
+bool RegressionResult::missing() const {
+  return std::any_of(checks.begin(), checks.end(), [](const MetricCheck& c) { return c.status == CheckStatus::kMissing; });
 }
 
-std::string regression_text(const std::vector<MetricCheck>& checks) {
+RegressionResult check_regressions(const StoreSweep& baseline, const StoreSweep& candidate,
+                                   const std::vector<MetricTolerance>& tolerances, const VariantMap& map) {
+  const VariantSamples base = read_variant_samples(*baseline.store, RunFilter{baseline.sweep, {}});
+  const VariantSamples cand = read_variant_samples(*candidate.store, RunFilter{candidate.sweep, {}});
+  if (base.empty()) throw UserError("the baseline sweep " + baseline.sweep + " has no finished runs");
+  check_metrics_known(base, baseline.sweep, tolerances);
+  const auto pairs = pairing_of(base, cand, map);
+  RegressionResult result;
+  std::set<std::string> used;
+  for (const auto& [variant, metrics] : base) {
+    const std::string& other = pairs.at(variant);
+    const auto c = cand.find(other);
+    if (c != cand.end()) used.insert(other);
+    for (const MetricTolerance& t : tolerances) {
+      const auto m = metrics.find(t.metric);
+      if (m == metrics.end()) continue;  // this variant never measured it
+      result.checks.push_back(check_one(variant, other, t, m->second, c == cand.end() ? nullptr : &c->second));
+    }
+  }
+  for (const auto& [label, samples] : cand) {
+    if (!used.count(label)) result.unmatched.push_back(label);
+  }
+  auto rank = [](const MetricCheck& c) { return c.status == CheckStatus::kRegressed ? 0 : c.status == CheckStatus::kMissing ? 1 : 2; };
+  std::stable_sort(result.checks.begin(), result.checks.end(),
+                   [&](const MetricCheck& a, const MetricCheck& b) { return rank(a) < rank(b); });
+  return result;
+}
+
+std::string regression_text(const RegressionResult& r) {
   std::string out;
-  int64_t regressed = 0;
-  for (const MetricCheck& c : checks) {
-    regressed += c.regressed;
-    out += std::string(c.regressed ? "REGRESSED " : "ok        ") + c.variant + " · " + c.metric + ": ";
-    if (!c.missing.empty()) {
+  int64_t regressed = 0, missing = 0;
+  for (const MetricCheck& c : r.checks) {
+    const char* tag = c.status == CheckStatus::kRegressed ? "REGRESSED " : c.status == CheckStatus::kMissing ? "MISSING   " : "ok        ";
+    regressed += c.status == CheckStatus::kRegressed;
+    missing += c.status == CheckStatus::kMissing;
+    const std::string pair = c.variant == c.candidate_variant ? c.variant : c.variant + " -> " + c.candidate_variant;
+    out += std::string(tag) + pair + " · " + c.metric + ": ";
+    if (c.status == CheckStatus::kMissing) {
       out += c.missing + "\n";
       continue;
     }
-    out += fixed(*c.baseline) + " -> " + fixed(*c.candidate) + ", worse by " + fixed(c.worse_by) + " [" +
-           fixed(c.worse_low) + ", " + fixed(c.worse_high) + "] (tolerance " + fixed(c.tolerance) + "; " + c.pairing +
-           ")\n";
+    const Interval& w = c.worse;
+    out += fixed(*c.baseline) + " -> " + fixed(*c.candidate) + ", worse by " + fixed(w.value) +
+           (w.has_interval() ? " [" + fixed(w.low) + ", " + fixed(w.high) + "]" : "") + " (tolerance " +
+           fixed(c.tolerance) + "; " + basis_text(w, 4) + (w.pairing.empty() ? "" : ", " + w.pairing) + ")\n";
   }
-  out += regressed == 0 ? "no regression: " + std::to_string(checks.size()) + " checks within tolerance\n"
-                        : std::to_string(regressed) + " of " + std::to_string(checks.size()) +
-                              " checks regressed beyond tolerance\n";
-  return out;
+  for (const std::string& label : r.unmatched) {
+    out += "unmatched candidate variant (no baseline to check it against; see --map): " + label + "\n";
+  }
+  const int64_t n = int64_t(r.checks.size());
+  if (regressed > 0) {
+    out += std::to_string(regressed) + " of " + std::to_string(n) + " checks regressed beyond tolerance";
+  } else if (missing == 0) {
+    out += "no regression: " + std::to_string(n) + " checks within tolerance";
+  } else {
+    out += "no regression among the " + std::to_string(n - missing) + " checks made";
+  }
+  if (missing > 0) out += "; " + std::to_string(missing) + " could not be checked (missing)";
+  return out + "\n";
 }
 
 }  // namespace tb

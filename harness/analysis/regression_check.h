@@ -1,18 +1,21 @@
 // `tunebench regress`: is a candidate sweep worse than a stored baseline on any metric by
-// more than that metric's tolerance, with 95% confidence? For each variant both sweeps
-// ran and each metric in the tolerance file, "worse by" w = baseline − candidate (or
-// candidate − baseline where lower is better), with a 95% interval from
-//   - seeds both sides ran (2+): the paired t interval of the per-seed differences;
-//   - one run each: the stored per-item standard errors of the two aggregates, normal;
-//   - different seeds: Welch's standard error with min(n) − 1 degrees of freedom.
-// A metric regresses when the interval's lower end exceeds the tolerance: the candidate is
-// worse by more than the tolerance even in the most favourable reading of the noise.
+// more than that metric's tolerance, with 95% confidence? For each baseline variant, paired
+// with the candidate variant of the same label or the one `--map` names, and each metric in
+// the tolerance file, "worse by" w = baseline − candidate (candidate − baseline where lower
+// is better) with the interval of intervals.h — the one `compare` prints for the same pair:
+// over seeds at 3 or more paired seeds, otherwise conditional on these runs (item-level).
+// A check regresses when the interval's lower end exceeds the tolerance: the candidate is
+// worse by more than the tolerance even in the most favourable reading of the noise. A
+// baseline variant without a finished candidate run is "missing", not a regression.
 #pragma once
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "harness/analysis/intervals.h"
 
 namespace tb {
 
@@ -30,18 +33,16 @@ struct MetricTolerance {
 // naming the file and JSON path when malformed.
 std::vector<MetricTolerance> read_tolerances(const std::filesystem::path& file);
 
-// Whether lower values of a metric are better (cross-entropies, KL divergences, losses).
-bool lower_is_better(const std::string& metric);
+enum class CheckStatus { kOk, kRegressed, kMissing };
 
 struct MetricCheck {
-  std::string variant, metric;
+  std::string variant, candidate_variant, metric;
   double tolerance = 0;
   std::optional<double> baseline, candidate;  // means over runs; nullopt: not measured
-  double worse_by = 0, worse_low = 0, worse_high = 0;
+  Interval worse;                             // worse by, with its interval and basis
   int64_t baseline_runs = 0, candidate_runs = 0;
-  std::string pairing;  // "paired over N seeds", "one run each", "unpaired (Welch)"
-  bool regressed = false;
-  std::string missing;  // why it could not be checked ("" when checked); counts as regressed
+  CheckStatus status = CheckStatus::kOk;
+  std::string missing;  // why it could not be checked (status kMissing)
 };
 
 struct StoreSweep {
@@ -49,12 +50,23 @@ struct StoreSweep {
   std::string sweep;  // resolved name
 };
 
-// Checks every variant of the baseline against the candidate. UserError when a tolerance
-// names a metric the baseline never recorded.
-std::vector<MetricCheck> check_regressions(const StoreSweep& baseline, const StoreSweep& candidate,
-                                           const std::vector<MetricTolerance>& tolerances);
+// BASELINE_VARIANT=CANDIDATE_VARIANT, as given to --map (labels may hold '=' themselves:
+// the split is chosen where both sides name a variant).
+using VariantMap = std::vector<std::string>;
 
-// One line per check, regressions first, and a verdict line.
-std::string regression_text(const std::vector<MetricCheck>& checks);
+struct RegressionResult {
+  std::vector<MetricCheck> checks;        // regressions first, then missing, then ok
+  std::vector<std::string> unmatched;     // candidate variants no check used
+  bool regressed() const;
+  bool missing() const;
+};
+
+// Checks every variant of the baseline against its candidate. UserError when a tolerance
+// names a metric the baseline never recorded, or a --map entry names no variant.
+RegressionResult check_regressions(const StoreSweep& baseline, const StoreSweep& candidate,
+                                   const std::vector<MetricTolerance>& tolerances, const VariantMap& map = {});
+
+// One line per check, the unmatched candidate variants, and a verdict line.
+std::string regression_text(const RegressionResult& result);
 
 }  // namespace tb

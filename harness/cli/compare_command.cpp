@@ -9,20 +9,27 @@
 namespace tb::cli {
 
 namespace {
-const char* kHelp = R"(usage: tunebench compare A B [--sweep NAME] [--out DIR] [--suite NAME] [--resamples N] [--seed N]
+const char* kHelp = R"(usage: tunebench compare A B [--sweep NAME] [--out DIR] [--suite NAME]
 
-Compares two methods (or two runs) of a sweep item by item on the tuned model's evaluation
-items, per suite and item group: the mean difference B − A with a paired bootstrap 95%
-interval (resampling seeds and items), McNemar's exact test where scores are 0/1, and a
-sentence saying whether the difference is distinguishable from noise.
+Compares two methods (or two runs) of a sweep on every unsliced metric both measured (the
+tuned model's, and its paired Δ to the base model), saying for each which direction is
+better: each side's mean and the difference B − A with a 95% interval, and which kind of
+interval it is —
+  over seeds        3 or more seeds both ran: Student t over the per-seed differences
+                    (runs as the unit; what another seed would give);
+  conditional       fewer than 3 seeds: items as the unit, paired by item within each
+                    seed; it says how these runs differ, not how the methods do. The
+                    seeds' own values are listed.
+The verdict follows the interval printed. McNemar's exact test on the 0/1 items of these
+runs is printed where it applies, labelled as conditional on these runs. `report`,
+`regress` and `run` print the same intervals for the same runs.
 
-  A, B            a variant label ("lora rank=8"), a method name with one variant in the
-                  sweep ("lora"), or a run key (a unique prefix of 6+ characters will do)
+  A, B            a variant label as `runs` and `report` print it ("lora r=8"), a method
+                  name with one variant in the sweep ("lora"), or a run key (a unique
+                  prefix of 6+ characters will do)
   --sweep NAME    which sweep (default: the most recent one)
   --out DIR       output folder of the sweep (default: results)
   --suite NAME    only this evaluation suite
-  --resamples N   bootstrap resamples, 100 to 1000000 (default 10000)
-  --seed N        bootstrap seed (default 0)
 )";
 }  // namespace
 
@@ -32,15 +39,11 @@ int compare_command(const Args& given) {
     std::cout << kHelp;
     return 0;
   }
-  std::string out = "results", value;
+  std::string out = "results";
   CompareOptions options;
   take_flag(args, "--out", out);
   take_flag(args, "--sweep", options.sweep);
   take_flag(args, "--suite", options.suite);
-  if (take_flag(args, "--resamples", value))
-    options.resamples = parse_count("--resamples", value, 100, kMaxResamples);
-  if (take_flag(args, "--seed", value))
-    options.seed = uint64_t(parse_count("--seed", value, 0, kMaxSeed));
   reject_unknown_flags(args, "compare");
   if (args.size() != 2) throw UserError("compare needs two methods or runs, A and B (see tunebench compare --help)");
   const auto store = open_existing_store(out);

@@ -11,12 +11,18 @@ namespace tb::cli {
 
 namespace {
 const char* kHelp = R"(usage: tunebench regress --baseline STORE_OR_SWEEP --candidate STORE_OR_SWEEP --tolerances FILE
-                        [--out DIR] [--baseline-sweep NAME] [--candidate-sweep NAME]
+                        [--map BASELINE_VARIANT=CANDIDATE_VARIANT]... [--out DIR]
+                        [--baseline-sweep NAME] [--candidate-sweep NAME]
 
 Gates CI on stored baselines. For every variant of the baseline sweep and every metric in
-the tolerance file, computes how much worse the candidate is, with a 95% interval; exits 1
-when some metric is worse by more than its tolerance even at the interval's lower end (or
-a baseline variant has no finished candidate run), 0 otherwise; 2 on bad input.
+the tolerance file, computes how much worse the candidate variant of the same label (or the
+one --map names) is, with the 95% interval `compare` prints for the same pair: over seeds
+with 3 or more paired seeds, otherwise conditional on these runs (item-level).
+
+Exit status: 1 when some metric is worse by more than its tolerance even at the interval's
+lower end; otherwise 3 when some baseline variant has no finished candidate run or metric
+(MISSING lines); 0 when every check passed; 2 on bad input. Candidate variants that no
+check used are listed.
 
   --baseline, --candidate   an output folder or its tunebench.sqlite file (their latest
                             sweep, or --baseline-sweep / --candidate-sweep), or the name
@@ -25,6 +31,10 @@ a baseline variant has no finished candidate run), 0 otherwise; 2 on bad input.
                                          "forgetting held_out_ce": {"tolerance": 0.05}}}
                             "better": "higher" | "lower" overrides the direction (lower
                             for cross-entropy, KL and loss metrics by default)
+  --map B=C                 check baseline variant B against candidate variant C (a label
+                            as `runs` and `report` print it; repeatable), e.g. to gate a
+                            new method against a baseline method:
+                            --map "lora lr=0.005=dora lr=0.005"
   --out DIR                 the store sweep names refer to (default: results)
 )";
 
@@ -64,6 +74,7 @@ int regress_command(const Args& given) {
   take_flag(args, "--tolerances", tolerances);
   take_flag(args, "--baseline-sweep", baseline_sweep);
   take_flag(args, "--candidate-sweep", candidate_sweep);
+  const VariantMap map = take_repeated_flag(args, "--map");
   reject_unknown_flags(args, "regress");
   if (!args.empty()) throw UserError("unexpected argument \"" + args[0] + "\" (see tunebench regress --help)");
   if (baseline.empty() || candidate.empty() || tolerances.empty()) {
@@ -74,14 +85,12 @@ int regress_command(const Args& given) {
   if (std::filesystem::exists(std::filesystem::path(out) / "tunebench.sqlite")) default_store = open_existing_store(out);
   const Opened base = open_side("--baseline", baseline, baseline_sweep, default_store.get(), out);
   const Opened cand = open_side("--candidate", candidate, candidate_sweep, default_store.get(), out);
-  const auto checks = check_regressions(base.at, cand.at, limits);
+  const RegressionResult result = check_regressions(base.at, cand.at, limits, map);
   std::cout << terminal_safe("baseline " + base.at.sweep + " (" + baseline + "), candidate " +
-                                 cand.at.sweep + " (" + candidate + ")\n" + regression_text(checks),
+                                 cand.at.sweep + " (" + candidate + ")\n" + regression_text(result),
                              true);
-  for (const auto& c : checks) {
-    if (c.regressed) return 1;
-  }
-  return 0;
+  if (result.regressed()) return 1;
+  return result.missing() ? 3 : 0;
 }
 
 }  // namespace tb::cli

@@ -25,10 +25,6 @@ std::string range_text(const CountRange& r, std::string (*text)(int64_t)) {
   return r.min == r.max ? text(r.min) : text(r.min) + "–" + text(r.max);
 }
 
-std::string cell_text(const SummaryCell& c, int precision) {
-  if (c.n >= 2) return number(c.mean, precision) + " ± " + number(c.stderr_value, precision);
-  return number(c.mean, precision);
-}
 
 // The suite a column belongs to: its first word after an optional "Δ ".
 std::string suite_of(const std::string& column) {
@@ -62,7 +58,7 @@ std::string grid_markdown(const SliceGrid& g) {
     out += "| " + markdown_cell(r) + " |";
     for (const auto& c : g.column_labels) {
       const auto it = g.cells.find({r, c});
-      out += " " + (it == g.cells.end() ? std::string("—") : cell_text(it->second, 2)) + " |";
+      out += " " + (it == g.cells.end() ? std::string("—") : number(it->second.value, 2)) + " |";
     }
     out += "\n";
   }
@@ -96,7 +92,7 @@ std::string to_markdown(const SummaryTable& t) {
       out += "| " + markdown_cell(row.label) + " | " + std::to_string(row.runs) + " |";
       for (const auto& c : columns) {
         const auto it = row.cells.find(c);
-        out += " " + (it == row.cells.end() ? std::string("—") : cell_text(it->second, 3)) + " |";
+        out += " " + (it == row.cells.end() ? std::string("—") : markdown_cell(interval_text(it->second, 3))) + " |";
       }
       out += "\n";
     }
@@ -111,11 +107,12 @@ std::string to_markdown(const SummaryTable& t) {
     out += "| " + markdown_cell(row.label) + " | " + std::to_string(row.runs) + " |";
     out += " " + range_text(row.trainable_params, &with_thousands) + " |";
     out += " " + range_text(row.optimizer_state_bytes, &bytes_text) + " |";
-    out += " " + (row.wall_seconds ? cell_text(*row.wall_seconds, 1) : std::string("—")) + " |\n";
+    out += " " + (row.wall_seconds ? interval_text(*row.wall_seconds, 1) : std::string("—")) + " |\n";
   }
   out +=
-      "\nmean ± standard error over runs (seeds); Δ = tuned − base, paired per item within each "
-      "run.\n\n";
+      "\nmean [95% interval over runs (seeds), Student t]; † fewer than 3 seeds: the seeds' values in "
+      "parentheses and a 95% interval conditional on these runs (items as the unit). Δ = tuned − base, paired "
+      "per item within each run. Length x depth grids: means over seeds.\n\n";
   for (const SliceGrid& g : t.grids) out += grid_markdown(g);
   return out;
 }

@@ -1,6 +1,8 @@
 #include "harness/report/method_table.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 
 #include "harness/common/check.h"
@@ -11,34 +13,41 @@ namespace {
 
 const std::string kBaseLabel = "base model";
 
-// One run's stored aggregates by "suite|model|metric".
-using RunEvals = std::map<std::string, double>;
+// One run's stored aggregates (value and item-level SE) by "suite|model|metric".
+using RunEvals = std::map<std::string, SeedValue>;
 
-std::optional<double> find(const RunEvals& e, const std::string& suite, const std::string& model,
-                           const std::string& metric) {
+std::optional<SeedValue> find(const RunEvals& e, const std::string& suite, const std::string& model,
+                              const std::string& metric) {
   const auto it = e.find(suite + "|" + model + "|" + metric);
-  return it == e.end() ? std::nullopt : std::optional<double>(it->second);
+  return it == e.end() ? std::nullopt : std::optional<SeedValue>(it->second);
 }
 
-// The macro-average of a suite's unsliced "<task> accuracy" metrics for one model.
-std::optional<double> mean_task_accuracy(const RunEvals& e, const std::string& suite, const std::string& model) {
+// The macro-average of a suite's unsliced "<task> accuracy" metrics for one model, with
+// SE = sqrt(Σ SE²) / n (the tasks' items are disjoint).
+std::optional<SeedValue> mean_task_accuracy(const RunEvals& e, const std::string& suite, const std::string& model) {
   const std::string prefix = suite + "|" + model + "|";
-  double sum = 0;
+  double sum = 0, variance = 0;
+  bool known_se = true;
   int n = 0;
   for (auto it = e.lower_bound(prefix); it != e.end() && it->first.rfind(prefix, 0) == 0; ++it) {
     const std::string metric = it->first.substr(prefix.size());
     if (metric.find('@') != std::string::npos || metric.size() <= 9 ||
         metric.compare(metric.size() - 9, 9, " accuracy") != 0)
       continue;
-    sum += it->second;
+    sum += it->second.value;
+    if (it->second.stderr_value) variance += *it->second.stderr_value * *it->second.stderr_value;
+    known_se = known_se && it->second.stderr_value.has_value();
     ++n;
   }
-  return n == 0 ? std::nullopt : std::optional<double>(sum / n);
+  if (n == 0) return std::nullopt;
+  SeedValue v{sum / n, std::nullopt};
+  if (known_se) v.stderr_value = std::sqrt(variance) / n;
+  return v;
 }
 
 // The value of evaluation field `id` for one run, of its tuned model or (`base`) of its
 // base model; nullopt where the field does not apply.
-std::optional<double> eval_field(const std::string& id, const RunEvals& e, bool base) {
+std::optional<SeedValue> eval_field(const std::string& id, const RunEvals& e, bool base) {
   const std::string model = base ? "base" : "tuned";
   if (id == "target_accuracy") return find(e, "task_accuracy", model, "accuracy");
   if (id == "delta_held_out_ce") return base ? std::nullopt : find(e, "forgetting", "delta", "held_out_ce");
@@ -49,9 +58,16 @@ std::optional<double> eval_field(const std::string& id, const RunEvals& e, bool 
   return std::nullopt;
 }
 
-FieldValue estimate_of(const std::vector<double>& values) {
+// The range of a field's values: proportions in [0, 1], costs and divergences >= 0.
+ValueRange field_range(const std::string& id) {
+  if (id == "target_accuracy" || id == "long_context_accuracy" || id == "reasoning_accuracy") return {0, 1};
+  if (id == "delta_held_out_ce") return {};
+  return {0, std::numeric_limits<double>::infinity()};
+}
+
+FieldValue estimate_of(const std::string& id, const SeedValues& values) {
   FieldValue v;
-  if (!values.empty()) v.estimate = mean_estimate(values);
+  if (!values.empty()) v.estimate = mean_interval(values, field_range(id));
   return v;
 }
 
@@ -59,27 +75,28 @@ FieldValue estimate_of(const std::vector<double>& values) {
 
 std::vector<TableField> method_table_schema() {
   return {
-      {"method", "method", "method and the hyperparameters its spec entry set", FieldKind::kText, 0, 1},
-      {"runs", "runs", "finished runs (seeds) averaged", FieldKind::kCount, 0, 1},
-      {"target_accuracy", "target accuracy", "task_accuracy accuracy: exact-match accuracy on the fine-tuning task's held-out items", FieldKind::kEstimate, 3, 1},
-      {"delta_held_out_ce", "Δ held-out CE", "forgetting Δ held_out_ce: increase of the cross-entropy on held-out pretraining text (nats/token; lower is better)", FieldKind::kEstimate, 3, 1},
+      {"method", "method", "method and the hyperparameters its spec entry set", FieldKind::kText, 0, 1, true},
+      {"runs", "runs", "finished runs (seeds) averaged", FieldKind::kCount, 0, 1, true},
+      {"target_accuracy", "target accuracy", "task_accuracy accuracy: exact-match accuracy on the fine-tuning task's held-out items", FieldKind::kEstimate, 3, 1, true},
+      {"delta_held_out_ce", "Δ held-out CE", "forgetting Δ held_out_ce: increase of the cross-entropy on held-out pretraining text (nats/token; lower is better)", FieldKind::kEstimate, 3, 1, true},
       {"kl_from_base", "KL from base", "forgetting kl_from_base: mean per-token KL(base ‖ tuned) on held-out pretraining text (lower is better)", FieldKind::kEstimate, 3, 1},
       {"control_retention", "control retention", "forgetting control retention: control-task accuracy after / before fine-tuning", FieldKind::kEstimate, 3, 1},
       {"long_context_accuracy", "long-context accuracy", "long_context: mean over tasks of accuracy over all lengths and depths", FieldKind::kEstimate, 3, 1},
       {"reasoning_accuracy", "reasoning accuracy", "reasoning: mean over tasks of accuracy", FieldKind::kEstimate, 3, 1},
-      {"trainable_params", "trainable params", "parameters the method trains", FieldKind::kCount, 0, 1},
-      {"wall_seconds", "wall s", "wall-clock seconds per run (training, evaluation, spectra)", FieldKind::kEstimate, 1, 1},
-      {"peak_memory_mib", "peak memory MiB", "peak resident memory of the run's worker process", FieldKind::kEstimate, 0, 1.0 / (1024 * 1024)},
+      {"trainable_params", "trainable params", "parameters the method trains", FieldKind::kCount, 0, 1, true},
+      {"wall_seconds", "wall s", "wall-clock seconds per run (training, evaluation, spectra)", FieldKind::kEstimate, 1, 1, true},
+      {"peak_memory_mib", "peak memory MiB", "peak resident memory of the run's worker process", FieldKind::kEstimate, 0, 1.0 / (1024 * 1024), true},
   };
 }
 
-std::optional<Estimate> scaled(const TableField& field, const FieldValue& value) {
+std::optional<Interval> scaled(const TableField& field, const FieldValue& value) {
   if (!value.estimate) return std::nullopt;
-  Estimate e = *value.estimate;
+  Interval e = *value.estimate;
   e.value *= field.scale;
   e.stderr_value *= field.scale;
-  e.ci_low *= field.scale;
-  e.ci_high *= field.scale;
+  e.low *= field.scale;
+  e.high *= field.scale;
+  for (double& v : e.per_seed) v *= field.scale;
   return e;
 }
 
@@ -88,7 +105,8 @@ MethodTable method_table(Store& store, const RunFilter& filter) {
   MethodTable table;
   table.sweep = filter.sweep;
   std::map<std::string, RunEvals> evals;  // by run key
-  for (const EvalRow& e : store.evals(filter)) evals[e.run_key][e.suite + "|" + e.model + "|" + e.metric] = e.value;
+  for (const EvalRow& e : store.evals(filter))
+    evals[e.run_key][e.suite + "|" + e.model + "|" + e.metric] = {e.value, e.stderr_value};
   std::vector<std::string> variants;
   std::map<std::string, std::vector<const RunRecord*>> done;
   const auto runs = store.runs(filter);
@@ -112,15 +130,15 @@ MethodTable method_table(Store& store, const RunFilter& filter) {
         row.push_back({kBaseLabel, {}, {}, {}});
         continue;
       }
-      std::vector<double> values;
+      SeedValues values;  // one per distinct base evaluation
       std::map<std::string, bool> seen;  // identical base evaluations count once
       for (const auto& [key, e] : evals) {
         const auto v = eval_field(f.id, e, true);
         if (!v) continue;
-        const std::string tag = std::to_string(*v);
-        if (seen.emplace(tag, true).second) values.push_back(*v);
+        const std::string tag = std::to_string(v->value);
+        if (seen.emplace(tag, true).second) values[int64_t(values.size())] = *v;
       }
-      row.push_back(estimate_of(values));
+      row.push_back(estimate_of(f.id, values));
     }
     rows.push_back(std::move(row));
   }
@@ -129,7 +147,7 @@ MethodTable method_table(Store& store, const RunFilter& filter) {
     const auto& variant_runs = done.at(variant);
     for (const TableField& f : schema) {
       FieldValue v;
-      std::vector<double> values;
+      SeedValues values;
       if (f.id == "method") {
         v.text = variant;
       } else if (f.id == "runs") {
@@ -141,17 +159,17 @@ MethodTable method_table(Store& store, const RunFilter& filter) {
         }
       } else if (f.id == "wall_seconds" || f.id == "peak_memory_mib") {
         for (const RunRecord* r : variant_runs) {
-          if (f.id == "wall_seconds" && r->wall_seconds) values.push_back(*r->wall_seconds);
-          if (f.id == "peak_memory_mib" && r->peak_rss_bytes > 0) values.push_back(double(r->peak_rss_bytes));
+          if (f.id == "wall_seconds" && r->wall_seconds) values[r->seed] = {*r->wall_seconds, std::nullopt};
+          if (f.id == "peak_memory_mib" && r->peak_rss_bytes > 0) values[r->seed] = {double(r->peak_rss_bytes), std::nullopt};
         }
-        v = estimate_of(values);
+        v = estimate_of(f.id, values);
       } else {
         for (const RunRecord* r : variant_runs) {
           const auto it = evals.find(r->key);
           if (it == evals.end()) continue;
-          if (const auto x = eval_field(f.id, it->second, false)) values.push_back(*x);
+          if (const auto x = eval_field(f.id, it->second, false)) values[r->seed] = *x;
         }
-        v = estimate_of(values);
+        v = estimate_of(f.id, values);
       }
       row.push_back(std::move(v));
     }

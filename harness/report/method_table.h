@@ -1,14 +1,15 @@
 // The report's method table: one row per method variant (the base model first), one
 // column per field of a single schema that every output format renders (Markdown, CSV,
-// LaTeX, HTML; table_formats.h). Scores are means over the variant's runs (seeds) with a
-// Student-t 95% interval; costs are per run.
+// LaTeX, HTML; table_formats.h). Scores are means over the variant's runs (seeds) with the
+// interval of intervals.h (over seeds at 3 or more, else conditional on the runs); costs
+// are per run.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "harness/analysis/stats.h"
+#include "harness/analysis/intervals.h"
 
 namespace tb {
 
@@ -18,7 +19,7 @@ struct RunFilter;
 enum class FieldKind {
   kText,      // the method label
   kCount,     // a whole number, e.g. runs; min–max when runs differ
-  kEstimate,  // mean with a 95% interval over runs
+  kEstimate,  // mean with a 95% interval (intervals.h)
 };
 
 struct TableField {
@@ -28,12 +29,13 @@ struct TableField {
   FieldKind kind = FieldKind::kEstimate;
   int digits = 3;           // decimals shown in text formats
   double scale = 1;         // shown value = stored value × scale (bytes -> MiB)
+  bool headline = false;    // in the HTML page's main table (the rest fold away)
 };
 
 struct FieldValue {
   std::string text;                      // kText
   std::optional<int64_t> min, max;       // kCount
-  std::optional<Estimate> estimate;      // kEstimate
+  std::optional<Interval> estimate;      // kEstimate
   bool empty() const { return text.empty() && !min && !estimate; }
 };
 
@@ -51,6 +53,6 @@ std::vector<TableField> method_table_schema();
 MethodTable method_table(Store& store, const RunFilter& filter);
 
 // The value a field shows (estimate mean × scale, etc.), for charts that plot table values.
-std::optional<Estimate> scaled(const TableField& field, const FieldValue& value);
+std::optional<Interval> scaled(const TableField& field, const FieldValue& value);
 
 }  // namespace tb

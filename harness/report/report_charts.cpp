@@ -37,52 +37,7 @@ std::vector<std::string> variants_in_order(const std::vector<Row>& rows) {
   return out;
 }
 
-std::vector<std::string> words(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && text[i] != ' ') continue;
-    if (i > start) out.push_back(text.substr(start, i - start));
-    start = i + 1;
-  }
-  return out;
-}
-
 }  // namespace
-
-std::map<std::string, std::string> legend_names(const std::vector<std::string>& labels) {
-  // Only the settings before a post-hoc label's " of (...)" are candidates for dropping.
-  auto head_of = [](const std::string& l) { return l.substr(0, l.find(" of ")); };
-  std::map<std::string, std::map<std::string, size_t>> setting_counts;  // method -> setting -> labels
-  std::map<std::string, size_t> method_counts;
-  for (const auto& l : labels) {
-    const auto w = words(head_of(l));
-    if (w.empty()) continue;
-    ++method_counts[w[0]];
-    for (size_t i = 1; i < w.size(); ++i) ++setting_counts[w[0]][w[i]];
-  }
-  std::map<std::string, std::string> out;
-  std::map<std::string, int> uses;
-  for (const auto& l : labels) {
-    const auto w = words(head_of(l));
-    if (w.empty()) {
-      out[l] = l;
-      continue;
-    }
-    std::string name = w[0];
-    for (size_t i = 1; i < w.size(); ++i) {
-      const bool shared = w[i].find('=') != std::string::npos && setting_counts[w[0]][w[i]] == method_counts[w[0]];
-      if (!shared) name += " " + w[i];
-    }
-    if (l.find(" of ") != std::string::npos) name += l.substr(l.find(" of "));
-    out[l] = name;
-    ++uses[name];
-  }
-  for (auto& [label, name] : out) {
-    if (uses[name] > 1) name = label;
-  }
-  return out;
-}
 
 std::vector<Chart> pareto_charts(const MethodTable& t) {
   const auto accuracy = field_index(t, "target_accuracy");
@@ -95,18 +50,15 @@ std::vector<Chart> pareto_charts(const MethodTable& t) {
                      {fy.header + " (higher is better)", false}, {}, 640, 420};
   struct Point { double x, y; };
   std::vector<Point> points;
-  std::vector<std::string> labels;
-  for (const auto& row : t.rows) labels.push_back(row[0].text);
-  const auto names = legend_names(labels);
   for (const auto& row : t.rows) {
     const auto x = scaled(fx, row[*forgetting]), y = scaled(fy, row[*accuracy]);
     if (!x || !y) continue;  // the base model has no forgetting
     svg::Series s;
-    s.name = names.at(row[0].text);
+    s.name = row[0].text;
     s.x = {x->value};
     s.y = {y->value};
-    if (x->n >= 2) s.x_low = {x->ci_low}, s.x_high = {x->ci_high};
-    if (y->n >= 2) s.y_low = {y->ci_low}, s.y_high = {y->ci_high};
+    if (x->has_interval()) s.x_low = {x->low}, s.x_high = {x->high};
+    if (y->has_interval()) s.y_low = {y->low}, s.y_high = {y->high};
     s.line = false;
     s.markers = true;
     chart.series.push_back(s);
@@ -140,7 +92,6 @@ std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter) {
   if (values.empty()) return {};
   svg::XYChart chart{"Training loss", {"step", false}, {"training loss (mean over seeds)", true}, {}, 640, 400};
   const auto variants = variants_in_order(values);
-  const auto names = legend_names(variants);
   for (const std::string& variant : variants) {
     std::map<int64_t, std::pair<double, int>> by_step;  // step -> (sum, runs)
     for (const StepValue& v : values) {
@@ -150,7 +101,7 @@ std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter) {
       ++n;
     }
     svg::Series s;
-    s.name = names.at(variant);
+    s.name = variant;
     for (const auto& [step, sum_n] : by_step) {
       s.x.push_back(double(step));
       s.y.push_back(sum_n.first / sum_n.second);
@@ -165,25 +116,20 @@ std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter) {
 
 std::vector<Chart> slice_heatmaps(const SummaryTable& summary) {
   std::vector<Chart> out;
-  std::vector<std::string> labels;
-  for (const SummaryRow& row : summary.rows) labels.push_back(row.label);
-  const auto names = legend_names(labels);
-  auto short_name = [&](const std::string& l) { return names.count(l) ? names.at(l) : l; };
   for (const SliceGrid& g : summary.grids) {
     svg::Heatmap map;
-    map.title = g.variant.empty() ? g.title
-                                  : g.title.substr(0, g.title.size() - g.variant.size()) + short_name(g.variant);
+    map.title = g.title;
     map.y_label = g.row_header;
     map.x_label = g.title.substr(g.title.find(": ") + 2);
     map.x_label = map.x_label.substr(map.x_label.find(" x ") == std::string::npos ? 0 : map.x_label.find(" x ") + 3);
     map.x_label = map.x_label.substr(0, map.x_label.find(','));
     map.x_labels = g.column_labels;
-    for (const auto& r : g.row_labels) map.y_labels.push_back(short_name(r));
+    for (const auto& r : g.row_labels) map.y_labels.push_back(r);
     for (const auto& r : g.row_labels) {
       std::vector<std::optional<double>> row;
       for (const auto& c : g.column_labels) {
         const auto it = g.cells.find({r, c});
-        row.push_back(it == g.cells.end() ? std::nullopt : std::optional<double>(it->second.mean));
+        row.push_back(it == g.cells.end() ? std::nullopt : std::optional<double>(it->second.value));
       }
       map.values.push_back(row);
     }
@@ -208,7 +154,6 @@ std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter, Spectr
       {"update_erank", "Effective rank of ΔW per layer", "effective rank of ΔW (mean over the layer's matrices)", false},
   };
   std::vector<Chart> out;
-  const auto names = legend_names(compared.variants);
   for (const Metric& m : metrics) {
     svg::XYChart chart{m.title, {"layer", false}, {m.y_label, false}, {}, 640, 380};
     for (const std::string& variant : compared.variants) {
@@ -229,7 +174,7 @@ std::vector<Chart> spectral_charts(Store& store, const RunFilter& filter, Spectr
       }
       if (by_layer.empty()) continue;
       svg::Series s;
-      s.name = names.at(variant);
+      s.name = variant;
       s.markers = true;
       for (const auto& [layer, sum_n] : by_layer) {
         s.x.push_back(layer);

@@ -16,11 +16,6 @@ class Store;
 struct FitRecord;
 struct RunFilter;
 
-// Legend names: each label without the key=value settings that every variant of the same
-// method shares (LoRA's long target_modules list; all of them when a method has one
-// variant), so legends tell variants apart. Labels that would collide stay whole.
-std::map<std::string, std::string> legend_names(const std::vector<std::string>& labels);
-
 struct Chart {
   std::string id;       // HTML anchor, e.g. "pareto"
   std::string title;

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 
 #include "evaluators/metric_names.h"
-#include "harness/analysis/stats.h"
 #include "harness/common/check.h"
 #include "harness/store/store.h"
 
@@ -17,10 +17,7 @@ void CountRange::add(int64_t v) {
 }
 namespace {
 
-SummaryCell cell_of(const std::vector<double>& values) {
-  const Estimate e = mean_estimate(values);
-  return {e.value, e.stderr_value, e.n};
-}
+Interval cell_of(const SeedValues& values, const ValueRange& range = {}) { return mean_interval(values, range); }
 
 std::string column_name(const std::string& suite, const std::string& model,
                         const std::string& metric) {
@@ -44,8 +41,8 @@ class SliceValues {
     g.keys = m.slices;
     remember(g.first_values, m.slices[0].second);
     if (m.slices.size() == 2) remember(g.second_values, m.slices[1].second);
-    g.values[label][{m.slices[0].second, m.slices.size() == 2 ? m.slices[1].second : ""}].push_back(
-        e.value);
+    g.values[label][{m.slices[0].second, m.slices.size() == 2 ? m.slices[1].second : ""}][e.seed] = {
+        e.value, e.stderr_value};
   }
 
   // One grid per metric with one slice key (rows: models); one per metric and model with two.
@@ -60,7 +57,7 @@ class SliceValues {
         for (const auto& label : labels) {
           if (!g.values.count(label)) continue;
           grid.row_labels.push_back(label);
-          for (const auto& [at, v] : g.values.at(label)) grid.cells[{label, at.first}] = cell_of(v);
+          for (const auto& [at, v] : g.values.at(label)) grid.cells[{label, at.first}] = cell_of(v, {0, 1});
         }
         out.push_back(grid);
         continue;
@@ -68,7 +65,7 @@ class SliceValues {
       for (const auto& label : labels) {
         if (!g.values.count(label)) continue;
         SliceGrid grid{id + ", " + label, g.keys[0].first, g.first_values, g.second_values, {}, label};
-        for (const auto& [at, v] : g.values.at(label)) grid.cells[at] = cell_of(v);
+        for (const auto& [at, v] : g.values.at(label)) grid.cells[at] = cell_of(v, {0, 1});
         out.push_back(grid);
       }
     }
@@ -79,8 +76,7 @@ class SliceValues {
   struct Group {
     Slices keys;
     std::vector<std::string> first_values, second_values;
-    std::map<std::string, std::map<std::pair<std::string, std::string>, std::vector<double>>>
-        values;
+    std::map<std::string, std::map<std::pair<std::string, std::string>, SeedValues>> values;
   };
   static void remember(std::vector<std::string>& seen, const std::string& v) {
     if (std::find(seen.begin(), seen.end(), v) == seen.end()) seen.push_back(v);
@@ -109,9 +105,9 @@ SummaryTable summarize_sweep(Store& store, const RunFilter& requested) {
   table.sweep = sweep;
 
   std::vector<std::string> variants;  // in run order
-  std::map<std::string, std::map<std::string, std::vector<double>>>
-      values;  // variant -> column -> per run
-  std::map<std::string, std::vector<double>> base_values;
+  std::map<std::string, std::map<std::string, SeedValues>> values;  // variant -> column -> by seed
+  std::map<std::string, SeedValues> base_values;  // column -> one per distinct base evaluation
+  std::map<std::string, ValueRange> ranges;       // by column
   SliceValues slices;
   for (const EvalRow& e : store.evals(filter)) {
     if (std::find(variants.begin(), variants.end(), e.variant) == variants.end())
@@ -122,13 +118,16 @@ SummaryTable summarize_sweep(Store& store, const RunFilter& requested) {
     }
     const std::string tuned_column = column_name(e.suite, "tuned", e.metric);
     if (e.model == "base") {
-      base_values[tuned_column].push_back(e.value);
+      SeedValues& base = base_values[tuned_column];
+      const bool seen = std::any_of(base.begin(), base.end(), [&](const auto& v) { return v.second.value == e.value; });
+      if (!seen) base[int64_t(base.size())] = {e.value, e.stderr_value};  // identical base evaluations count once
       continue;
     }
     const std::string column = column_name(e.suite, e.model, e.metric);
     if (std::find(table.columns.begin(), table.columns.end(), column) == table.columns.end())
       table.columns.push_back(column);
-    values[e.variant][column].push_back(e.value);
+    values[e.variant][column][e.seed] = {e.value, e.stderr_value};
+    ranges[column] = metric_range(e.metric, e.model);
   }
   // Suites and metrics in alphabetical order, each paired difference right after its metric.
   auto plain = [](const std::string& c) {
@@ -138,23 +137,23 @@ SummaryTable summarize_sweep(Store& store, const RunFilter& requested) {
             [&](const std::string& a, const std::string& b) { return plain(a) < plain(b); });
   if (!base_values.empty()) {
     SummaryRow base{kBaseLabel, 0, {}, {}, {}, std::nullopt};
-    for (const auto& [column, v] : base_values) base.cells[column] = cell_of(v);
+    for (const auto& [column, v] : base_values) base.cells[column] = cell_of(v, ranges[column]);
     base.runs = int64_t(base_values.begin()->second.size());
     table.rows.push_back(base);
   }
   const auto runs = store.runs(filter);
   for (const std::string& variant : variants) {
     SummaryRow row{variant, 0, {}, {}, {}, std::nullopt};
-    for (const auto& [column, v] : values[variant]) row.cells[column] = cell_of(v);
-    std::vector<double> walls;
+    for (const auto& [column, v] : values[variant]) row.cells[column] = cell_of(v, ranges[column]);
+    SeedValues walls;
     for (const RunRecord& r : runs) {
       if (r.variant != variant || r.status != "done") continue;
       ++row.runs;
       row.trainable_params.add(r.trainable_params);
       row.optimizer_state_bytes.add(r.optimizer_state_bytes);
-      if (r.wall_seconds) walls.push_back(*r.wall_seconds);
+      if (r.wall_seconds) walls[r.seed] = {*r.wall_seconds, std::nullopt};
     }
-    if (!walls.empty()) row.wall_seconds = cell_of(walls);
+    if (!walls.empty()) row.wall_seconds = cell_of(walls, {0, std::numeric_limits<double>::infinity()});
     table.rows.push_back(row);
   }
   std::vector<std::string> labels = {kBaseLabel};

@@ -1,6 +1,6 @@
-// The comparison table of a sweep: one row per method variant (method + the values its
-// spec entry set), each evaluation metric as mean ± standard error over seeds, plus the
-// base model's row. One field schema feeds every output format.
+// The comparison table of a sweep: one row per method variant (its label in the sweep), each
+// evaluation metric as a mean over seeds with the interval of intervals.h, plus the base
+// model's row. One field schema feeds every output format.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -8,14 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "harness/analysis/intervals.h"
+
 namespace tb {
 
 class Store;
-
-struct SummaryCell {
-  double mean = 0, stderr_value = 0;
-  int64_t n = 0;  // number of runs (seeds) averaged
-};
 
 // The smallest and largest of a count over a row's runs (they differ when a method's
 // parameter count depends on the seed, as HFT's and EVA's do).
@@ -28,10 +25,10 @@ struct CountRange {
 struct SummaryRow {
   std::string label;
   int64_t runs = 0;
-  std::map<std::string, SummaryCell> cells;  // by column name
+  std::map<std::string, Interval> cells;  // by column name
   CountRange trainable_params;
   CountRange optimizer_state_bytes;
-  std::optional<SummaryCell> wall_seconds;
+  std::optional<Interval> wall_seconds;
 };
 
 // A sliced metric laid out as a grid, e.g. a long-context task's accuracy by length x depth
@@ -40,7 +37,7 @@ struct SliceGrid {
   std::string title;       // "long_context passkey accuracy, full_ft lr=0.001: length x depth"
   std::string row_header;  // "length" or "method"
   std::vector<std::string> row_labels, column_labels;
-  std::map<std::pair<std::string, std::string>, SummaryCell> cells;  // (row, column)
+  std::map<std::pair<std::string, std::string>, Interval> cells;  // (row, column)
   std::string variant;  // the one variant (or "base model") a length x depth grid shows; "" otherwise
 };
 

@@ -202,16 +202,21 @@ std::string axis_svg(const Scale& s, const PlotArea& a, const std::string& label
   return out + "</g>";
 }
 
-// The error bar of point i along one axis, with end caps, when both its ends can be drawn.
+// The error bar of point i along one axis. An end beyond the plot is drawn to the plot's
+// edge without its cap, so the axis can follow the points rather than a wide interval.
 std::string error_bar(const std::vector<double>& low, const std::vector<double>& high, size_t i,
                       const Scale& s, double across, bool vertical, const std::string& colour) {
   if (i >= low.size() || i >= high.size() || !s.drawable(low[i]) || !s.drawable(high[i])) return "";
-  const std::string a = px(s(low[i])), b = px(s(high[i]));
+  const double edge_lo = std::min(s.px_lo, s.px_hi), edge_hi = std::max(s.px_lo, s.px_hi);
+  const double pa = s(low[i]), pb = s(high[i]);
+  const double ca = std::clamp(pa, edge_lo, edge_hi), cb = std::clamp(pb, edge_lo, edge_hi);
+  const std::string a = px(ca), b = px(cb);
   const std::string c = px(across), c0 = px(across - 3), c1 = px(across + 3);
-  const std::string d = vertical ? "M" + c + " " + a + "V" + b + "M" + c0 + " " + a + "H" + c1 +
-                                       "M" + c0 + " " + b + "H" + c1
-                                 : "M" + a + " " + c + "H" + b + "M" + a + " " + c0 + "V" + c1 +
-                                       "M" + b + " " + c0 + "V" + c1;
+  std::string d = vertical ? "M" + c + " " + a + "V" + b : "M" + a + " " + c + "H" + b;
+  for (const auto& [end, clamped] : {std::pair{a, ca != pa}, std::pair{b, cb != pb}}) {
+    if (clamped) continue;
+    d += vertical ? "M" + c0 + " " + end + "H" + c1 : "M" + end + " " + c0 + "V" + c1;
+  }
   return "<path class=\"error-bar\" d=\"" + d + "\" fill=\"none\" stroke=\"" + colour +
          "\" stroke-width=\"1.2\"/>";
 }
@@ -274,21 +279,40 @@ std::string legend_svg(const std::vector<Series>& series, double left, double to
   return out + "</g>";
 }
 
-std::string xy_chart(const XYChart& c, const std::string& kind, bool all_markers) {
-  const PlotArea a = plot_area(c);
+// The axes' data ranges: the points, widened by their error bars by at most the points'
+// own span on each side (an interval far wider than the spread of the points is cut at the
+// plot's edge instead of squeezing every point together).
+std::pair<Extent, Extent> xy_extents(const XYChart& c) {
   Extent ex, ey;
   for (const Series& s : c.series) {
     for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+      if (drawable(s.x[i], c.x.log) && drawable(s.y[i], c.y.log)) ex.add(s.x[i]), ey.add(s.y[i]);
+    }
+  }
+  auto widen = [](Extent& e, const Extent& points, double v, bool log) {
+    if (!drawable(v, log)) return;
+    const double span = points.hi - points.lo;
+    if (span <= 0 || log) return e.add(v);  // one point, or a log axis: the bar sets the scale
+    e.add(std::clamp(v, points.lo - span, points.hi + span));
+  };
+  const Extent px = ex, py = ey;
+  for (const Series& s : c.series) {
+    for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
       if (!drawable(s.x[i], c.x.log) || !drawable(s.y[i], c.y.log)) continue;
-      ex.add(s.x[i]), ey.add(s.y[i]);
       for (const auto* end : {&s.x_low, &s.x_high}) {
-        if (i < end->size() && drawable((*end)[i], c.x.log)) ex.add((*end)[i]);
+        if (i < end->size()) widen(ex, px, (*end)[i], c.x.log);
       }
       for (const auto* end : {&s.y_low, &s.y_high}) {
-        if (i < end->size() && drawable((*end)[i], c.y.log)) ey.add((*end)[i]);
+        if (i < end->size()) widen(ey, py, (*end)[i], c.y.log);
       }
     }
   }
+  return {ex, ey};
+}
+
+std::string xy_chart(const XYChart& c, const std::string& kind, bool all_markers) {
+  const PlotArea a = plot_area(c);
+  const auto [ex, ey] = xy_extents(c);
   const Scale x = make_scale(ex, c.x.log, a.left, a.left + a.width);
   const Scale y = make_scale(ey, c.y.log, a.top + a.height, a.top);
   const bool legend = c.series.size() > 1;

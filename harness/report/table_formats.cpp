@@ -24,7 +24,18 @@ std::string exact(double v) {
 }
 
 const char* kLegend =
-    "mean [95% interval] over runs (seeds; Student t); base model: its evaluations before fine-tuning.";
+    "mean [95% interval over runs (seeds), Student t]; † fewer than 3 seeds: the seeds' values in parentheses and a "
+    "95% interval conditional on these runs (items as the unit), which says nothing about other seeds. Intervals are "
+    "clipped to the metric's range. Base model: its evaluations before fine-tuning.";
+
+std::string basis_id(const Interval& e) {
+  switch (e.basis) {
+    case IntervalBasis::kOverSeeds: return "seeds";
+    case IntervalBasis::kConditional: return "conditional";
+    case IntervalBasis::kNone: return "";
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -37,6 +48,18 @@ std::string with_thousands(int64_t v) {
   return out;
 }
 
+std::string interval_text(const Interval& e, int digits) {
+  std::string text = fixed(e.value, digits);
+  if (e.basis != IntervalBasis::kOverSeeds && e.per_seed.size() >= 2) {
+    std::string seeds;
+    for (double v : e.per_seed) seeds += (seeds.empty() ? "" : ", ") + fixed(v, digits);
+    text += " (" + seeds + ")";
+  }
+  if (e.has_interval()) text += " [" + fixed(e.low, digits) + ", " + fixed(e.high, digits) + "]";
+  if (e.basis == IntervalBasis::kConditional) text += "†";
+  return text;
+}
+
 std::string field_text(const TableField& field, const FieldValue& value) {
   switch (field.kind) {
     case FieldKind::kText:
@@ -47,10 +70,7 @@ std::string field_text(const TableField& field, const FieldValue& value) {
                                       : with_thousands(*value.min) + "–" + with_thousands(*value.max);
     case FieldKind::kEstimate: {
       const auto e = scaled(field, value);
-      if (!e) return "—";
-      std::string text = fixed(e->value, field.digits);
-      if (e->n >= 2) text += " [" + fixed(e->ci_low, field.digits) + ", " + fixed(e->ci_high, field.digits) + "]";
-      return text;
+      return e ? interval_text(*e, field.digits) : "—";
     }
   }
   return "";
@@ -76,7 +96,7 @@ std::string method_table_csv(const MethodTable& t) {
   auto add = [&](const std::string& cell) { out += (out.empty() || out.back() == '\n' ? "" : ",") + csv_field(cell); };
   for (const TableField& f : t.fields) {
     if (f.kind == FieldKind::kEstimate) {
-      for (const char* part : {"_mean", "_ci_low", "_ci_high", "_n"}) add(f.id + part);
+      for (const char* part : {"_mean", "_ci_low", "_ci_high", "_n", "_interval"}) add(f.id + part);
     } else if (f.kind == FieldKind::kCount) {
       add(f.id);
       add(f.id + "_max");
@@ -92,9 +112,10 @@ std::string method_table_csv(const MethodTable& t) {
       if (f.kind == FieldKind::kEstimate) {
         const auto e = scaled(f, v);
         add(e ? exact(e->value) : "");
-        add(e && e->n >= 2 ? exact(e->ci_low) : "");
-        add(e && e->n >= 2 ? exact(e->ci_high) : "");
-        add(e ? std::to_string(e->n) : "");
+        add(e && e->has_interval() ? exact(e->low) : "");
+        add(e && e->has_interval() ? exact(e->high) : "");
+        add(e ? std::to_string(e->seeds) : "");
+        add(e ? basis_id(*e) : "");
       } else if (f.kind == FieldKind::kCount) {
         add(v.min ? std::to_string(*v.min) : "");
         add(v.max ? std::to_string(*v.max) : "");
@@ -126,22 +147,46 @@ std::string method_table_latex(const MethodTable& t) {
   return out + "\\bottomrule\n\\end{tabular}\n";
 }
 
-std::string method_table_html(const MethodTable& t) {
+namespace {
+
+// One HTML table of the fields at `columns`.
+std::string html_table(const MethodTable& t, const std::vector<size_t>& columns) {
   std::string out = "<table class=\"methods\">\n<thead><tr>";
-  for (const TableField& f : t.fields) {
-    out += "<th title=\"" + html_escape(f.description) + "\"" + (f.kind == FieldKind::kText ? "" : " class=\"num\"") +
-           ">" + html_escape(f.header) + "</th>";
+  for (size_t f : columns) {
+    out += "<th title=\"" + html_escape(t.fields[f].description) + "\"" +
+           (t.fields[f].kind == FieldKind::kText ? "" : " class=\"num\"") + ">" + html_escape(t.fields[f].header) +
+           "</th>";
   }
   out += "</tr></thead>\n<tbody>\n";
   for (const auto& row : t.rows) {
     out += "<tr>";
-    for (size_t f = 0; f < t.fields.size(); ++f) {
+    for (size_t f : columns) {
       out += std::string(t.fields[f].kind == FieldKind::kText ? "<td>" : "<td class=\"num\">") +
              html_escape(field_text(t.fields[f], row[f])) + "</td>";
     }
     out += "</tr>\n";
   }
-  return out + "</tbody>\n</table>\n<p class=\"note\">" + html_escape(kLegend) + "</p>\n";
+  return out + "</tbody>\n</table>\n";
+}
+
+}  // namespace
+
+std::string method_table_html(const MethodTable& t) {
+  // The headline columns (scores, costs, wall time, memory) fit a 1400 px page; the other
+  // metrics fold into a second table under them, each row again named by its method.
+  std::vector<size_t> headline, folded;
+  for (size_t f = 0; f < t.fields.size(); ++f) {
+    const bool head = t.fields[f].headline || t.fields[f].kind == FieldKind::kText;
+    (head ? headline : folded).push_back(f);
+  }
+  std::string out = html_table(t, headline);
+  if (!folded.empty()) {
+    std::vector<size_t> more = {0};  // the method column
+    more.insert(more.end(), folded.begin(), folded.end());
+    out += "<details class=\"more-columns\"><summary>More columns (" + std::to_string(folded.size()) +
+           ")</summary>\n" + html_table(t, more) + "</details>\n";
+  }
+  return out + "<p class=\"note\">" + html_escape(kLegend) + "</p>\n";
 }
 
 }  // namespace tb

@@ -10,11 +10,16 @@
 
 namespace tb {
 
-// A cell as text: "0.998 [0.990, 1.000]" (mean [95% interval]; the mean alone for one run),
-// "853,888" or "77,824–80,000" for counts, "—" when empty.
 // 853888 -> "853,888".
 std::string with_thousands(int64_t v);
 
+// An interval as every table prints it: "0.998 [0.990, 1.000]" over seeds; with fewer than 3
+// seeds the seeds' values and the conditional interval marked †, "0.515 (0.500, 0.530)
+// [0.489, 0.541]†"; the value (and the seeds' values) alone when there is no interval.
+std::string interval_text(const Interval& interval, int digits);
+
+// A cell as text: interval_text for estimates, "853,888" or "77,824–80,000" for counts, "—"
+// when empty.
 std::string field_text(const TableField& field, const FieldValue& value);
 
 std::string method_table_markdown(const MethodTable& table);

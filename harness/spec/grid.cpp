@@ -1,25 +1,17 @@
 #include "harness/spec/grid.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_set>
 
 #include "harness/common/check.h"
 #include "harness/common/sha256.h"
+#include "harness/spec/variant_labels.h"
 #include "harness/train/training_options.h"
 #include "methods/registry.h"
 
 namespace tb {
 namespace {
-
-std::string short_value(const nlohmann::json& v) {
-  if (v.is_array()) {
-    std::string out;
-    for (const auto& e : v) out += (out.empty() ? "" : ",") + short_value(e);
-    return out;
-  }
-  if (v.is_string()) return v.get<std::string>();
-  return v.dump();
-}
 
 // A list naming every allowed choice reads "all" (e.g. LoRA on every projection).
 std::string variant_value(const nlohmann::json& v, const Schema& schema, const std::string& key) {
@@ -30,7 +22,42 @@ std::string variant_value(const nlohmann::json& v, const Schema& schema, const s
     });
     if (all) return "all";
   }
-  return short_value(v);
+  return setting_text(v);
+}
+
+// What tells a trained variant apart: its hyperparameters and its sweepable training options.
+VariantSettings settings_of(size_t entry, const std::string& method, const nlohmann::json& method_section,
+                            const nlohmann::json& training, const Schema& schema) {
+  VariantSettings out{entry, method, {}};
+  for (const auto& [key, value] : method_section.items()) {
+    if (key != "name" && key != "revision") out.values[key] = variant_value(value, schema, key);
+  }
+  for (const Field& f : training_schema()) {
+    if (f.sweepable) out.values[f.name] = variant_value(training.value(f.name, f.default_value), schema, f.name);
+  }
+  return out;
+}
+
+// Gives runs[first..] their labels (variant_labels.h), settings[i] being run i's; a post-hoc
+// run's variant holds " of <parents>" until then, which its label keeps. UserError when two
+// variants would share a label (entries labelled alike).
+void label_runs(std::vector<RunConfig>& runs, size_t first, const std::vector<VariantSettings>& all_settings,
+                const Spec& spec) {
+  std::vector<std::string> entry_labels;
+  for (const MethodEntry& m : spec.methods) entry_labels.push_back(m.label);
+  const std::vector<VariantSettings> settings(all_settings.begin() + long(first), all_settings.end());
+  std::vector<std::string> labels = variant_labels(settings, entry_labels);
+  std::map<std::string, const VariantSettings*> settings_of_label;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    labels[i] += runs[first + i].variant;
+    runs[first + i].variant = labels[i];
+    const auto [it, added] = settings_of_label.emplace(labels[i], &settings[i]);
+    if (!added && it->second->values != settings[i].values) {
+      throw UserError(spec.file + ": methods[" + std::to_string(settings[i].entry) + "]: its variant label \"" +
+                      labels[i] + "\" also names a different variant of methods[" + std::to_string(it->second->entry) +
+                      "]; give the entries different \"label\"s");
+    }
+  }
 }
 
 }  // namespace
@@ -76,12 +103,16 @@ std::string base_model_key(const nlohmann::json& base_model) {
 std::vector<RunConfig> expand_grid(const Spec& spec) {
   std::vector<RunConfig> runs;
   std::vector<std::vector<size_t>> runs_of_entry(spec.methods.size());  // indices into `runs`
+  std::vector<VariantSettings> settings;                                // of each run, in order
   auto entry_label = [&](size_t j) {
     return spec.methods[j].id.empty() ? spec.methods[j].values.at("method").get<std::string>() : spec.methods[j].id;
   };
   for (bool posthoc : {false, true}) {
+    if (posthoc) label_runs(runs, 0, settings, spec);  // post-hoc labels name their parents'
+    const size_t first = runs.size();
     for (size_t e = 0; e < spec.methods.size(); ++e) {
-      const auto& [entry, given, id, of] = spec.methods[e];
+      const nlohmann::json& entry = spec.methods[e].values;
+      const std::vector<size_t>& of = spec.methods[e].of;
       const std::string method = entry.at("method").get<std::string>();
       const MethodInfo* info = find_method(method);
       if (info->posthoc() != posthoc) continue;
@@ -90,7 +121,6 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
         nlohmann::json method_section = {{"name", method}};
         if (info->revision > 0) method_section["revision"] = info->revision;
         nlohmann::json training = spec.training;
-        std::string variant = method;
         for (const auto& [key, value] : combo.items()) {
           if (key == "method") continue;
           const bool is_hyperparameter = std::any_of(
@@ -98,17 +128,16 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
               [&](const Field& f) { return f.name == key; });
           (is_hyperparameter ? method_section : training)[key] = value;
         }
+        const VariantSettings variant_settings = settings_of(e, method, method_section, training, entry_schema);
         for (const std::string& key : training_keys_omitted_at_default()) {
           const auto field = std::find_if(training_schema().begin(), training_schema().end(),
                                           [&](const Field& f) { return f.name == key; });
           if (training.contains(key) && training.at(key) == field->default_value) training.erase(key);
         }
-        // The variant names what the entry set explicitly, so rows read like the spec.
-        for (const auto& key : given) variant += " " + key + "=" + variant_value(combo.at(key), entry_schema, key);
         auto add = [&](int64_t seed, const std::vector<const RunConfig*>& parents, const std::string& of_label) {
           RunConfig run;
           run.method = method;
-          run.variant = of_label.empty() ? variant : variant + " of " + of_label;
+          run.variant = of_label.empty() ? "" : " of " + of_label;  // the label's head comes in label_runs
           run.seed = seed;
           run.config = {{"base_model", spec.base_model}, {"task", spec.task},
                         {"method", method_section},      {"evaluation", spec.evaluation},
@@ -122,6 +151,7 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
           run.key = run_key(run.config);
           runs_of_entry[e].push_back(runs.size());
           runs.push_back(std::move(run));
+          settings.push_back(variant_settings);
         };
         if (!posthoc) {
           for (int64_t seed : spec.seeds) add(seed, {}, "");
@@ -152,6 +182,7 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
         }
       }
     }
+    if (posthoc) label_runs(runs, first, settings, spec);
   }
   return runs;
 }

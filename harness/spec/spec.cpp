@@ -130,6 +130,19 @@ nlohmann::json parse_task(const nlohmann::json& section, const JsonLocation& at,
   return out;
 }
 
+// A method entry's label: 1 to 100 printable ASCII characters, no space at either end (it is
+// typed back on command lines: `compare`, `regress --map`, `report --method`).
+std::string parse_label(const nlohmann::json& value, const JsonLocation& at) {
+  const auto printable = [](char c) { return c >= 0x20 && c < 0x7f; };
+  if (!value.is_string()) at.fail("expected a string naming this entry's variants in tables and commands");
+  const std::string label = value.get<std::string>();
+  if (label.empty() || label.size() > 100 || !std::all_of(label.begin(), label.end(), printable) ||
+      label.front() == ' ' || label.back() == ' ') {
+    at.fail("expected 1 to 100 printable ASCII characters without a space at either end");
+  }
+  return label;
+}
+
 MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& at, const LlamaConfig& model) {
   if (!entry.is_object()) at.fail("expected an object such as {\"method\": \"lora\", \"rank\": 8}");
   const auto& name = required(entry, "method", at, "one of: " + method_names());
@@ -140,11 +153,11 @@ MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& 
   }
   const Schema entry_schema = method_entry_schema(info->name);
   for (const auto& [key, value] : entry.items()) {
-    const bool known = key == "method" || key == "id" || (key == "of" && info->posthoc()) || key[0] == '_' ||
+    const bool known = key == "method" || key == "id" || key == "label" || (key == "of" && info->posthoc()) || key[0] == '_' ||
                        std::any_of(entry_schema.begin(), entry_schema.end(), [&](const Field& f) { return f.name == key; });
     if (!known) {
       at.key(key).fail("unknown key; expected one of: " + field_names(entry_schema) +
-                       (info->posthoc() ? ", id, of" : ", id") +
+                       (info->posthoc() ? ", id, label, of" : ", id, label") +
                        (info->posthoc() ? " (a post-hoc method trains nothing: no training options)" : ""));
     }
   }
@@ -152,25 +165,24 @@ MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& 
     at.key("of").fail("missing required key (the id, or the method name, of the entry or entries whose runs " +
                       info->name + " combines)");
   }
-  std::vector<std::string> extra_keys = {"method", "id", "of"};
+  std::vector<std::string> extra_keys = {"method", "id", "label", "of"};
   for (const Field& f : training_schema()) {
     if (f.sweepable && !info->posthoc()) extra_keys.push_back(f.name);
   }
   MethodEntry out;
   out.values = validate_object(entry, info->hyperparameters, at, extra_keys);
   out.values.erase("id");
+  out.values.erase("label");
   out.values.erase("of");
   for (const Field& f : training_schema()) {
     if (f.sweepable && entry.contains(f.name)) out.values[f.name] = validate_field(entry.at(f.name), f, at.key(f.name));
-  }
-  for (const auto& [key, value] : entry.items()) {
-    if (key != "method" && key != "id" && key != "of" && key[0] != '_') out.given.push_back(key);
   }
   if (entry.contains("id")) {
     if (!entry.at("id").is_string() || entry.at("id").get<std::string>().empty())
       at.key("id").fail("expected a non-empty string naming this entry");
     out.id = entry.at("id").get<std::string>();
   }
+  if (entry.contains("label")) out.label = parse_label(entry.at("label"), at.key("label"));
   out.values["method"] = name;
   if (info->check != nullptr) {
     for (const auto& combo : expand_sweeps(out.values, entry_schema)) {

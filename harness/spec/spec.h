@@ -14,8 +14,8 @@ namespace tb {
 
 struct MethodEntry {
   nlohmann::json values;           // {"method": name, hyperparameters (defaults filled), training overrides}
-  std::vector<std::string> given;  // keys the spec set explicitly (sorted), "id" and "of" excluded
   std::string id;                  // the entry's optional "id", by which post-hoc entries name it
+  std::string label;               // the entry's optional "label" for its variants ("" = a default)
   std::vector<size_t> of;          // post-hoc entries: the indices of their parent entries
 };
 

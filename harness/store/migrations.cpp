@@ -133,6 +133,11 @@ CREATE INDEX run_parents_parent ON run_parents(parent_key);
       R"sql(
 ALTER TABLE runs ADD COLUMN peak_rss_bytes INTEGER;
 )sql",
+      // 6: each sweep's own label for a run's variant (a run reused by a later sweep shows
+      // that sweep's label); older links fall back to runs.variant.
+      R"sql(
+ALTER TABLE sweep_runs ADD COLUMN label TEXT;
+)sql",
   };
   return migrations;
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "evaluators/metric_names.h"
 #include "harness/common/check.h"
 #include "harness/store/migrations.h"
 #include "harness/store/sqlite.h"
@@ -68,9 +69,11 @@ void Store::add_run(int64_t sweep_id, const std::string& key, const std::string&
                    "INSERT OR IGNORE INTO runs (key, method, variant, seed, config_json, status) "
                    "VALUES (?, ?, ?, ?, ?, 'pending')");
   insert.bind(1, key).bind(2, method).bind(3, variant).bind(4, seed).bind(5, config_json).run();
+  // The label is the sweep's: a run another sweep ran first keeps its key, not that label.
   Statement link(db_->handle(),
-                 "INSERT OR IGNORE INTO sweep_runs (sweep_id, run_key) VALUES (?, ?)");
-  link.bind(1, sweep_id).bind(2, key).run();
+                 "INSERT INTO sweep_runs (sweep_id, run_key, label) VALUES (?, ?, ?) "
+                 "ON CONFLICT (sweep_id, run_key) DO UPDATE SET label = excluded.label");
+  link.bind(1, sweep_id).bind(2, key).bind(3, variant).run();
   const auto config = nlohmann::json::parse(config_json);
   Statement param(db_->handle(),
                   "INSERT OR IGNORE INTO params (run_key, name, value_json) VALUES (?, ?, ?)");
@@ -319,12 +322,15 @@ Store::ReadSnapshot::~ReadSnapshot() {
 
 namespace {
 // ?1: the sweep name ("" = every run); ?2: a JSON array of method names or variant labels
-// ("[]" = every method).
+// ("[]" = every method). Joins `sl`, the run's link to that sweep, for kLabel.
 const char* kRunFilter =
-    " WHERE (?1 = '' OR r.key IN (SELECT run_key FROM sweep_runs "
-    "WHERE sweep_id = (SELECT MAX(id) FROM sweeps WHERE name = ?1))) "
+    " LEFT JOIN sweep_runs sl ON sl.run_key = r.key AND sl.sweep_id = (SELECT MAX(id) FROM sweeps WHERE name = ?1)"
+    " WHERE (?1 = '' OR sl.run_key IS NOT NULL) "
     "AND (?2 = '[]' OR r.method IN (SELECT value FROM json_each(?2)) "
-    "OR r.variant IN (SELECT value FROM json_each(?2)))";
+    "OR COALESCE(sl.label, r.variant) IN (SELECT value FROM json_each(?2)))";
+
+// A run's variant label: the one the filter's sweep gave it, else the one it was first run under.
+const std::string kLabel = "COALESCE(sl.label, r.variant)";
 
 void bind_filter(Statement& s, const RunFilter& f) {
   s.bind(1, f.sweep).bind(2, nlohmann::json(f.methods).dump());
@@ -337,7 +343,7 @@ std::vector<EvalRow> Store::evals(const std::string& sweep) { return evals(RunFi
 std::vector<RunRecord> Store::runs(const RunFilter& filter) {
   Statement s(
       db_->handle(),
-      std::string("SELECT r.key, r.method, r.variant, r.config_json, r.status, r.seed, r.attempts, "
+      "SELECT r.key, r.method, " + kLabel + ", r.config_json, r.status, r.seed, r.attempts, " + std::string(
                   "r.wall_seconds, r.failure_reason, r.finished_at, r.trainable_params, "
                   "r.optimizer_state_bytes, COALESCE(r.failure_kind, ''), COALESCE(r.started_at, ''), "
                   "COALESCE(r.owner, ''), (julianday('now') - julianday(r.heartbeat_at)) * 86400, "
@@ -380,7 +386,7 @@ std::vector<EvalRow> Store::evals(const RunFilter& filter) {
   Statement s(
       db_->handle(),
       std::string(
-          "SELECT e.run_key, r.variant, r.seed, e.suite, e.model, e.metric, e.value, e.stderr, e.n "
+          "SELECT e.run_key, " + kLabel + ", r.seed, e.suite, e.model, e.metric, e.value, e.stderr, e.n "
           "FROM evals e JOIN runs r ON r.key = e.run_key") +
           kRunFilter + " AND r.status = 'done' ORDER BY r.rowid, e.suite, e.model, e.metric");
   bind_filter(s, filter);
@@ -483,8 +489,8 @@ std::string Store::resolve_sweep(const std::string& requested) {
 
 std::vector<ItemScore> Store::items(const RunFilter& filter, const std::string& model) {
   Statement s(db_->handle(),
-              std::string("SELECT i.run_key, r.variant, r.seed, i.suite, i.item_id, i.score, i.logprob "
-                          "FROM eval_items i JOIN runs r ON r.key = i.run_key") +
+              std::string("SELECT i.run_key, ") + kLabel + ", r.seed, i.suite, i.item_id, i.score, i.logprob "
+                          "FROM eval_items i JOIN runs r ON r.key = i.run_key" +
                   kRunFilter + " AND r.status = 'done' AND i.model = ?3 ORDER BY r.rowid, i.rowid");
   bind_filter(s, filter);
   s.bind(3, model);
@@ -505,8 +511,8 @@ std::vector<ItemScore> Store::items(const RunFilter& filter, const std::string& 
 
 std::vector<StepValue> Store::step_values(const RunFilter& filter, const std::string& name) {
   Statement s(db_->handle(),
-              std::string("SELECT m.run_key, r.variant, r.seed, m.step, m.value "
-                          "FROM metrics m JOIN runs r ON r.key = m.run_key") +
+              std::string("SELECT m.run_key, ") + kLabel + ", r.seed, m.step, m.value "
+                          "FROM metrics m JOIN runs r ON r.key = m.run_key" +
                   kRunFilter + " AND r.status = 'done' AND m.name = ?3 ORDER BY r.rowid, m.step");
   bind_filter(s, filter);
   s.bind(3, name);
@@ -519,8 +525,8 @@ std::vector<StepValue> Store::step_values(const RunFilter& filter, const std::st
 
 std::vector<RunSpectrumValue> Store::run_spectra(const RunFilter& filter) {
   Statement s(db_->handle(),
-              std::string("SELECT p.run_key, r.variant, p.matrix, p.metric, p.value "
-                          "FROM spectra p JOIN runs r ON r.key = p.run_key") +
+              std::string("SELECT p.run_key, ") + kLabel + ", p.matrix, p.metric, p.value "
+                          "FROM spectra p JOIN runs r ON r.key = p.run_key" +
                   kRunFilter + " AND r.status = 'done' ORDER BY r.rowid, p.rowid");
   bind_filter(s, filter);
   std::vector<RunSpectrumValue> out;
@@ -534,7 +540,7 @@ namespace {
 
 // The SELECT of each exportable table; `r` is the run. Only these fixed texts reach SQL.
 std::string export_select(const std::string& table) {
-  const std::string run = "r.key AS run_key, r.method, r.variant, r.seed";
+  const std::string run = "r.key AS run_key, r.method, " + kLabel + " AS variant, r.seed";
   if (table == "runs") {
     return "SELECT " + run +
            ", r.status, r.attempts, r.failure_kind, r.failure_reason, r.started_at, r.finished_at, "
@@ -548,10 +554,11 @@ std::string export_select(const std::string& table) {
            ", t.suite, t.model, t.metric, t.value, t.stderr, t.n, t.ci_low, t.ci_high "
            "FROM evals t JOIN runs r ON r.key = t.run_key";
   }
-  if (table == "items") {
+  if (table == "items") {  // the metric column is filled in by export_table
     return "SELECT " + run +
-           ", t.suite, t.model, t.item_id, t.score, t.logprob, t.meta_json "
-           "FROM eval_items t JOIN runs r ON r.key = t.run_key";
+           ", t.suite, t.model, t.item_id, NULL AS metric, t.score, t.logprob, "
+           "json_extract(t.meta_json, '$.gold') AS gold, json_extract(t.meta_json, '$.output') AS output, "
+           "t.meta_json FROM eval_items t JOIN runs r ON r.key = t.run_key";
   }
   if (table == "metrics")
     return "SELECT " + run + ", t.name, t.step, t.value FROM metrics t JOIN runs r ON r.key = t.run_key";
@@ -563,6 +570,17 @@ std::string export_select(const std::string& table) {
            "t.peak_rss_bytes FROM attempts t JOIN runs r ON r.key = t.run_key";
   }
   throw std::invalid_argument("no exportable table named " + table);
+}
+
+// Fills the items table's "metric" column: the metric each item's score counts towards.
+void name_item_metrics(StoredTable& items) {
+  const auto column = [&](const std::string& name) {
+    return size_t(std::find(items.columns.begin(), items.columns.end(), name) - items.columns.begin());
+  };
+  const size_t suite = column("suite"), item_id = column("item_id"), metric = column("metric");
+  for (auto& row : items.rows) {
+    row[metric] = item_metric(std::get<std::string>(row[suite]), std::get<std::string>(row[item_id]));
+  }
 }
 
 }  // namespace
@@ -587,6 +605,7 @@ StoredTable Store::export_table(const std::string& table, const RunFilter& filte
     }
     out.rows.push_back(std::move(row));
   }
+  if (table == "items") name_item_metrics(out);
   return out;
 }
 

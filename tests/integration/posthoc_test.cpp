@@ -55,7 +55,9 @@ TEST(PosthocSweep, CellsRunAfterTheirParentsAndAFailedParentSkipsItsChildren) {
             0);
 
   // LiNeS with alpha = 1 (beta = 1 - alpha = 0) is its parent, bit for bit.
-  const std::string lines_key = sql_text(db, "SELECT key FROM runs WHERE variant = 'lines alpha=1.0 of (full_ft lr=0.001)'");
+  // Labels name what differs: alpha among the LiNeS cells; lr, grad_clip and warmup among full_ft's.
+  const std::string lines_key = sql_text(
+      db, "SELECT key FROM runs WHERE variant LIKE 'lines alpha=1 of (full_ft grad_clip=1 lr=1e-3 warmup_steps=%)'");
   const std::string parent_key = sql_text(db, "SELECT parent_key FROM run_parents WHERE run_key = '" + lines_key + "'");
   ASSERT_FALSE(lines_key.empty());
   EXPECT_EQ(read_file(out / "runs" / lines_key / "model.safetensors"),

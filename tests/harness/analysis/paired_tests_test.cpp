@@ -37,46 +37,5 @@ TEST(McNemar, LargeCountsStayExact) {
   EXPECT_NEAR(mcnemar(a, b).p_value, 0.0017305360849763176, 1e-9);
 }
 
-TEST(PairedBootstrap, ConstantDifferencesGiveAPointInterval) {
-  const auto r = paired_bootstrap({repeat(0.25, 40), repeat(0.25, 40)}, 2000, 1);
-  EXPECT_DOUBLE_EQ(r.mean, 0.25);
-  EXPECT_DOUBLE_EQ(r.low, 0.25);
-  EXPECT_DOUBLE_EQ(r.high, 0.25);
-  EXPECT_EQ(r.pairs, 80);
-  EXPECT_EQ(r.seeds, 2);
-}
-
-TEST(PairedBootstrap, OneSeedMatchesTheClosedFormStandardError) {
-  // Resampling n items: the SD of the mean is sqrt(plug-in variance / n). Differences of
-  // 0/1 scores: 30 of +1, 10 of -1, 60 of 0 -> mean 0.2, plug-in variance 0.4 - 0.04 = 0.36.
-  std::vector<double> d;
-  for (int i = 0; i < 30; ++i) d.push_back(1);
-  for (int i = 0; i < 10; ++i) d.push_back(-1);
-  for (int i = 0; i < 60; ++i) d.push_back(0);
-  const auto r = paired_bootstrap({d}, 40000, 7);
-  EXPECT_NEAR(r.mean, 0.2, 1e-12);
-  EXPECT_NEAR(r.stderr_value, std::sqrt(0.36 / 100), 0.003);
-  // The percentile interval is close to mean ± 1.96 SE for a sum of 100 draws.
-  EXPECT_NEAR(r.low, 0.2 - 1.96 * 0.06, 0.015);
-  EXPECT_NEAR(r.high, 0.2 + 1.96 * 0.06, 0.015);
-}
-
-TEST(PairedBootstrap, SeedToSeedVariationWidensTheInterval) {
-  // Within each seed the differences are constant, so only seed resampling varies them.
-  const auto r = paired_bootstrap({repeat(0.0, 20), repeat(1.0, 20)}, 4000, 3);
-  EXPECT_DOUBLE_EQ(r.mean, 0.5);
-  EXPECT_DOUBLE_EQ(r.low, 0.0);   // both draws from seed 0 happen in a quarter of replicates
-  EXPECT_DOUBLE_EQ(r.high, 1.0);
-  EXPECT_NEAR(r.stderr_value, std::sqrt(0.25 / 2), 0.02);  // SD of the mean of 2 fair 0/1 draws
-}
-
-TEST(PairedBootstrap, DeterministicGivenTheSeed) {
-  const std::vector<std::vector<double>> d = {{0, 1, 0, 1, 1}, {1, 1, 0}};
-  const auto a = paired_bootstrap(d, 500, 9), b = paired_bootstrap(d, 500, 9);
-  EXPECT_EQ(a.low, b.low);
-  EXPECT_EQ(a.high, b.high);
-  EXPECT_TRUE(paired_bootstrap({{}, {}}, 500, 9).pairs == 0);
-}
-
 }  // namespace
 }  // namespace tb

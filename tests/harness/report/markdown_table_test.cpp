@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "harness/common/check.h"
 #include "harness/report/summary.h"
 #include "harness/store/store.h"
@@ -22,7 +24,7 @@ RunResult result(const std::string& key, double accuracy, double wall, int64_t t
   return r;
 }
 
-TEST(Report, MeanAndStandardErrorOverSeeds) {
+TEST(Report, TwoSeedsShowEachSeedAndTheConditionalInterval) {
   testing::ScratchDir dir("report");
   Store store(dir.path() / "db.sqlite");
   const int64_t sweep = store.create_sweep("s", "s.json", "{}");
@@ -37,15 +39,18 @@ TEST(Report, MeanAndStandardErrorOverSeeds) {
   EXPECT_EQ(t.sweep, "s");
   ASSERT_EQ(t.rows.size(), 2u) << "base model + one variant; the failed run has no results";
   EXPECT_EQ(t.rows[0].label, "base model");
-  EXPECT_DOUBLE_EQ(t.rows[0].cells.at("task_accuracy accuracy").mean, 0.1);
-  EXPECT_DOUBLE_EQ(t.rows[1].cells.at("task_accuracy accuracy").mean, 0.6);
-  EXPECT_NEAR(t.rows[1].cells.at("task_accuracy accuracy").stderr_value, 0.1,
-              1e-12);  // sd 0.1414 / sqrt 2
+  EXPECT_DOUBLE_EQ(t.rows[0].cells.at("task_accuracy accuracy").value, 0.1);
+  const Interval& acc = t.rows[1].cells.at("task_accuracy accuracy");
+  EXPECT_DOUBLE_EQ(acc.value, 0.6);
+  // Two seeds: no t interval with 1 df; the items' SEs (0.01 each) give sqrt(2)·0.01 / 2.
+  EXPECT_EQ(acc.basis, IntervalBasis::kConditional);
+  EXPECT_NEAR(acc.stderr_value, std::sqrt(2.0) * 0.01 / 2, 1e-12);
   const std::string md = to_markdown(t);
   EXPECT_NE(md.find("### task_accuracy\n\n| method | runs | accuracy |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| lora rank=8 | 2 | 0.600 ± 0.100 |\n"), std::string::npos) << md;
-  EXPECT_NE(md.find("| base model | 2 | 0.100 ± 0.000 |\n"), std::string::npos) << md;
-  EXPECT_NE(md.find("| lora rank=8 | 2 | 1,000–300,000 | 8 KiB–2.3 MiB | 15.0 ± 5.0 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| lora rank=8 | 2 | 0.600 (0.500, 0.700) [0.586, 0.614]† |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("| base model | 1 | 0.100 [0.080, 0.120]† |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("| lora rank=8 | 2 | 1,000–300,000 | 8 KiB–2.3 MiB | 15.0 (10.0, 20.0) |"), std::string::npos)
+      << md;
   EXPECT_THROW(summarize_sweep(store, "nope"), UserError);
 }
 
@@ -89,9 +94,9 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
   const SliceGrid lora = grid("long_context passkey accuracy: length x depth, lora");
   EXPECT_EQ(lora.row_labels, (std::vector<std::string>{"96", "128", "256"}));  // numeric, not string, order
   EXPECT_EQ(lora.column_labels, (std::vector<std::string>{"0", "0.5"}));
-  EXPECT_NEAR(lora.cells.at({"128", "0.5"}).mean, 1.0, 1e-12);  // (0.9 + 1.1) / 2
-  EXPECT_NEAR(lora.cells.at({"256", "0"}).mean, 0.4, 1e-12);
-  EXPECT_NE(to_markdown(t).find("| 128 | 1.00 ± 0.10 | 1.00 ± 0.10 |"), std::string::npos) << to_markdown(t);
+  EXPECT_NEAR(lora.cells.at({"128", "0.5"}).value, 1.0, 1e-12);  // (0.9 + 1.1) / 2
+  EXPECT_NEAR(lora.cells.at({"256", "0"}).value, 0.4, 1e-12);
+  EXPECT_NE(to_markdown(t).find("| 128 | 1.00 | 1.00 |"), std::string::npos) << to_markdown(t);
 }
 
 }  // namespace

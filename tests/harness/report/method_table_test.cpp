@@ -34,24 +34,30 @@ TEST_F(MethodTableTest, MeansAndIntervalsEqualHandComputedValues) {
   EXPECT_EQ(t.rows[0][0].text, "base model");
   EXPECT_EQ(t.rows[1][0].text, "full_ft lr=0.001");
   EXPECT_EQ(t.rows[2][0].text, testing::kHostileVariant);
-  // full_ft accuracy {0.8, 0.9, 1.0}: mean 0.9, SD 0.1, SE 0.1/sqrt(3), t(2) = 4.303.
-  const Estimate acc = *t.rows[1][column(t, "target_accuracy")].estimate;
+  // full_ft accuracy {0.8, 0.9, 1.0}: mean 0.9, SD 0.1, SE 0.1/sqrt(3), t(2) = 4.303; the
+  // upper end, 1.148, is clipped to a proportion's 1.
+  const Interval acc = *t.rows[1][column(t, "target_accuracy")].estimate;
+  EXPECT_EQ(acc.basis, IntervalBasis::kOverSeeds);
   EXPECT_NEAR(acc.value, 0.9, 1e-12);
-  EXPECT_NEAR(acc.ci_low, 0.9 - 4.303 * 0.1 / std::sqrt(3.0), 1e-9);
-  EXPECT_NEAR(acc.ci_high, 0.9 + 4.303 * 0.1 / std::sqrt(3.0), 1e-9);
-  EXPECT_EQ(acc.n, 3);
-  // lora Δ held-out CE {1, 1.5, 2}: mean 1.5, SD 0.5.
-  const Estimate ce = *t.rows[2][column(t, "delta_held_out_ce")].estimate;
+  EXPECT_NEAR(acc.low, 0.9 - 4.303 * 0.1 / std::sqrt(3.0), 1e-9);
+  EXPECT_DOUBLE_EQ(acc.high, 1.0);
+  EXPECT_EQ(acc.seeds, 3);
+  // lora Δ held-out CE {1, 1.5, 2}: mean 1.5, SD 0.5 (a difference: not clipped at 0).
+  const Interval ce = *t.rows[2][column(t, "delta_held_out_ce")].estimate;
   EXPECT_NEAR(ce.value, 1.5, 1e-12);
-  EXPECT_NEAR(ce.ci_high - ce.value, 4.303 * 0.5 / std::sqrt(3.0), 1e-9);
+  EXPECT_NEAR(ce.high - ce.value, 4.303 * 0.5 / std::sqrt(3.0), 1e-9);
   // Costs: lora's trainable parameters differ per seed (1000..1002); peak memory in MiB.
   EXPECT_EQ(*t.rows[2][column(t, "trainable_params")].min, 1000);
   EXPECT_EQ(*t.rows[2][column(t, "trainable_params")].max, 1002);
   const size_t mem = column(t, "peak_memory_mib");
   EXPECT_NEAR(scaled(t.fields[mem], t.rows[2][mem])->value, 101.0, 1e-9);  // 100, 101, 102 MiB
   EXPECT_NEAR(t.rows[1][column(t, "wall_seconds")].estimate->value, 11.0, 1e-12);
-  // The base model: its accuracy once (identical in every run), no forgetting of its own.
-  EXPECT_NEAR(t.rows[0][column(t, "target_accuracy")].estimate->value, 0.1, 1e-12);
+  // The base model: its accuracy once (identical in every run), with the interval of its
+  // items (SE 0.01), conditional on that one evaluation; no forgetting of its own.
+  const Interval base = *t.rows[0][column(t, "target_accuracy")].estimate;
+  EXPECT_NEAR(base.value, 0.1, 1e-12);
+  EXPECT_EQ(base.basis, IntervalBasis::kConditional);
+  EXPECT_NEAR(base.high, 0.1 + 1.959964 * 0.01, 1e-9);
   EXPECT_FALSE(t.rows[0][column(t, "delta_held_out_ce")].estimate.has_value());
 }
 
@@ -67,11 +73,13 @@ TEST_F(MethodTableTest, EveryFormatCarriesTheSameNumbersAndEscapesLabels) {
   const MethodTable t = table();
   const std::string md = method_table_markdown(t), csv = method_table_csv(t), tex = method_table_latex(t),
                     html = method_table_html(t);
-  EXPECT_NE(md.find("0.900 [0.652, 1.148]"), std::string::npos) << md;
-  EXPECT_NE(html.find("0.900 [0.652, 1.148]"), std::string::npos);
-  EXPECT_NE(tex.find("0.900 [0.652, 1.148]"), std::string::npos);
-  EXPECT_NE(csv.find("target_accuracy_mean,target_accuracy_ci_low,target_accuracy_ci_high,target_accuracy_n"),
+  EXPECT_NE(md.find("0.900 [0.652, 1.000]"), std::string::npos) << md;
+  EXPECT_NE(html.find("0.900 [0.652, 1.000]"), std::string::npos);
+  EXPECT_NE(tex.find("0.900 [0.652, 1.000]"), std::string::npos);
+  EXPECT_NE(csv.find("target_accuracy_mean,target_accuracy_ci_low,target_accuracy_ci_high,target_accuracy_n,"
+                     "target_accuracy_interval"),
             std::string::npos);
+  EXPECT_NE(csv.find(",3,seeds,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\"lora <b>&\"\"x_y% {a}$ |\""), std::string::npos) << csv;  // RFC 4180 quoting
   EXPECT_EQ(html.find("<b>"), std::string::npos);
   EXPECT_NE(html.find("lora &lt;b&gt;&amp;&quot;x_y% {a}$ |"), std::string::npos);

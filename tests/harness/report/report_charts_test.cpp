@@ -5,22 +5,6 @@
 namespace tb {
 namespace {
 
-TEST(LegendNames, DropSettingsEveryVariantOfAMethodShares) {
-  const auto one_each = legend_names({"base model", "full_ft lr=0.001",
-                                      "lora alpha=16.0 lr=0.005 rank=8 target_modules=q_proj,v_proj"});
-  EXPECT_EQ(one_each.at("base model"), "base model");
-  EXPECT_EQ(one_each.at("full_ft lr=0.001"), "full_ft");
-  EXPECT_EQ(one_each.at("lora alpha=16.0 lr=0.005 rank=8 target_modules=q_proj,v_proj"), "lora");
-
-  const auto ranks = legend_names({"lora rank=8 target_modules=all", "lora rank=16 target_modules=all"});
-  EXPECT_EQ(ranks.at("lora rank=8 target_modules=all"), "lora rank=8");
-  EXPECT_EQ(ranks.at("lora rank=16 target_modules=all"), "lora rank=16");
-
-  // A post-hoc label keeps what it was made of.
-  const auto lines = legend_names({"lines alpha=0.2 of (full_ft lr=0.001)", "lines alpha=0.4 of (full_ft lr=0.001)"});
-  EXPECT_EQ(lines.at("lines alpha=0.2 of (full_ft lr=0.001)"), "lines alpha=0.2 of (full_ft lr=0.001)");
-}
-
 TEST(ParetoChart, TheFrontierJoinsTheUndominatedVariants) {
   MethodTable t;
   t.fields = {{"method", "method", "", FieldKind::kText, 0, 1},
@@ -30,8 +14,8 @@ TEST(ParetoChart, TheFrontierJoinsTheUndominatedVariants) {
     FieldValue label;
     label.text = name;
     FieldValue a, f;
-    a.estimate = mean_estimate({accuracy});
-    f.estimate = mean_estimate({forgetting});
+    a.estimate = mean_interval({{0, {accuracy, std::nullopt}}}, {0, 1});
+    f.estimate = mean_interval({{0, {forgetting, std::nullopt}}}, {});
     return std::vector<FieldValue>{label, a, f};
   };
   t.rows = {row("a x=1", 0.9, 1.0), row("b x=1", 0.95, 2.0), row("c x=1", 0.8, 3.0)};  // c is dominated by a

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "harness/common/check.h"
+#include "harness/spec/variant_labels.h"
 #include "tests/test_util.h"
 
 namespace tb {
@@ -18,11 +20,66 @@ TEST(Grid, CartesianProductTimesSeeds) {
   std::set<std::string> keys;
   for (const auto& r : runs) keys.insert(r.key);
   EXPECT_EQ(keys.size(), runs.size()) << "every cell has its own key";
-  EXPECT_EQ(runs[2].variant, "lora alpha=8.0 lr=0.001 rank=2");
+  EXPECT_EQ(runs[0].variant, "full_ft");  // one full_ft variant: the method name says it all
+  EXPECT_EQ(runs[2].variant, "lora lr=1e-3 rank=2");  // alpha is the same for every lora variant
   EXPECT_EQ(runs[2].config.at("method").at("rank").get<int64_t>(), 2);
   EXPECT_EQ(runs[2].config.at("training").at("lr").get<double>(), 1e-3);
   EXPECT_EQ(runs[2].config.at("training").at("steps").get<int64_t>(), 10) << "spec-level training kept";
   EXPECT_FALSE(runs[2].config.at("method").contains("lr")) << "training options leave the method section";
+}
+
+TEST(Grid, DefaultLabelsNameOnlyTheSettingsThatDifferWithinTheSweep) {
+  auto doc = testing::small_spec();
+  doc["methods"] = nlohmann::json::parse(R"([
+    {"method": "lora", "rank": 2, "target_modules": ["q_proj", "v_proj"], "lr": 0.005},
+    {"method": "lora", "rank": 2, "target_modules": ["q_proj", "v_proj"], "lr": 0.01},
+    {"method": "lora", "rank": 8, "target_modules": ["q_proj", "v_proj"], "lr": 0.005},
+    {"method": "full_ft", "lr": 0.0001}])");
+  std::vector<std::string> labels;
+  for (const auto& r : expand_grid(parse_spec(doc, "s.json"))) {
+    if (r.seed == 0) labels.push_back(r.variant);
+  }
+  EXPECT_EQ(labels, (std::vector<std::string>{"lora lr=5e-3 rank=2", "lora lr=0.01 rank=2", "lora lr=5e-3 rank=8",
+                                              "full_ft"}));
+}
+
+TEST(Grid, AnEntrysLabelNamesItsVariantsAndClashesAreRefused) {
+  auto doc = testing::small_spec();
+  doc["methods"][1]["label"] = "small lora";
+  doc["methods"][1]["lr"] = {1e-3, 2.5e-3};
+  auto runs = expand_grid(parse_spec(doc, "s.json"));
+  std::set<std::string> labels;
+  for (const auto& r : runs) labels.insert(r.variant);
+  EXPECT_EQ(labels, (std::set<std::string>{"full_ft", "small lora lr=1e-3 rank=2", "small lora lr=1e-3 rank=4",
+                                           "small lora lr=2.5e-3 rank=2", "small lora lr=2.5e-3 rank=4"}));
+
+  doc = testing::small_spec();
+  doc["methods"][0]["label"] = "same";
+  doc["methods"][1]["label"] = "same";
+  doc["methods"][1]["rank"] = 2;
+  try {
+    expand_grid(parse_spec(doc, "s.json"));
+    ADD_FAILURE() << "two variants labelled alike";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("s.json: methods[1]: its variant label \"same\""), std::string::npos)
+        << e.what();
+  }
+  for (const nlohmann::json bad : {nlohmann::json(""), nlohmann::json(3), nlohmann::json(" x"), nlohmann::json("a\tb")}) {
+    doc = testing::small_spec();
+    doc["methods"][1]["label"] = bad;
+    EXPECT_NE(testing::spec_error(doc).find("methods[1].label: expected"), std::string::npos) << bad;
+  }
+}
+
+TEST(Grid, SettingsReadShort) {
+  EXPECT_EQ(setting_text(0.005), "5e-3");
+  EXPECT_EQ(setting_text(0.05), "0.05");
+  EXPECT_EQ(setting_text(2.5e-4), "2.5e-4");
+  EXPECT_EQ(setting_text(0.1), "0.1");
+  EXPECT_EQ(setting_text(16.0), "16");
+  EXPECT_EQ(setting_text(8), "8");
+  EXPECT_EQ(setting_text(1e-10), "1e-10");
+  EXPECT_EQ(setting_text(nlohmann::json::parse(R"(["q_proj", "v_proj"])")), "q_proj,v_proj");
 }
 
 // A fix that changes what a method computes raises its revision, which enters the run

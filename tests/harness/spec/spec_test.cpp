@@ -23,7 +23,6 @@ TEST(Spec, AcceptsAValidSpecAndFillsDefaults) {
   EXPECT_EQ(spec.training.at("lr").get<double>(), 1e-3);  // default
   EXPECT_EQ(spec.base_model.at("architecture").at("rope_theta").get<double>(), 10000.0);
   EXPECT_EQ(spec.methods[1].values.at("dropout").get<double>(), 0.0);
-  EXPECT_EQ(spec.methods[1].given, (std::vector<std::string>{"alpha", "rank"}));
   EXPECT_EQ(spec.threads, 1);
 }
 
