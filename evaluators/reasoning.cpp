@@ -314,7 +314,7 @@ EvalOutput Reasoning::evaluate(Responder& base, Responder& tuned) const {
                std::string(name) + "/line=" + std::to_string(item.line),
                score,
                responses[i].answer_logprob,
-               {{"task", name}, {"line", item.line}, {"gold", item.answer}, {"output", escape_bytes(answer)}}});
+               {{"task", name}, {"line", item.line}, {"gold", escape_bytes(item.answer)}, {"output", escape_bytes(answer)}}});
         }
       }
     }

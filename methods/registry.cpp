@@ -18,12 +18,33 @@
 #include "methods/task_arithmetic.h"
 
 namespace tb {
+namespace {
+
+MethodInfo with_budget_knob(MethodInfo info, const char* knob) {
+  info.budget_knob = knob;
+  return info;
+}
+
+}  // namespace
 
 const std::vector<MethodInfo>& all_methods() {
   static const std::vector<MethodInfo> methods = {
-      full_ft_info(), lora_info(),   dora_info(),          pissa_info(), eva_info(),    ia3_info(),
-      ssf_info(),     bitfit_info(), prompt_tuning_info(), hft_info(),   sparse_info(), lift_info(),
-      mezo_info(),    lines_info(),  soup_info(),          task_arithmetic_info(),
+      full_ft_info(),
+      with_budget_knob(lora_info(), "rank"),
+      with_budget_knob(dora_info(), "rank"),
+      with_budget_knob(pissa_info(), "rank"),
+      eva_info(),  // no budget: its count depends on the base model's activations (cached or not)
+      ia3_info(),
+      ssf_info(),
+      bitfit_info(),
+      prompt_tuning_info(),
+      hft_info(),
+      with_budget_knob(sparse_info(), "density"),
+      with_budget_knob(lift_info(), "rank"),
+      mezo_info(),
+      lines_info(),
+      soup_info(),
+      task_arithmetic_info(),
   };
   return methods;
 }
@@ -33,6 +54,14 @@ const MethodInfo* find_method(const std::string& name) {
     if (m.name == name) return &m;
   }
   return nullptr;
+}
+
+std::string budget_method_names() {
+  std::string out;
+  for (const auto& m : all_methods()) {
+    if (m.budget_knob != nullptr) out += (out.empty() ? "" : ", ") + m.name + " (" + m.budget_knob + ")";
+  }
+  return out;
 }
 
 std::string method_names() {

@@ -44,6 +44,9 @@ struct MethodInfo {
   // revision above 0 is part of every run config ("revision" in its method section), so a
   // sweep never reuses the results of an earlier revision as if they were current.
   int64_t revision = 0;
+  // The hyperparameter that sizes what the method trains ("rank", "density"), which a
+  // method entry may give as a budget instead ("trainable_params": N); null: none.
+  const char* budget_knob = nullptr;
 
   bool posthoc() const { return make_posthoc != nullptr; }
 };
@@ -51,5 +54,6 @@ struct MethodInfo {
 const std::vector<MethodInfo>& all_methods();
 const MethodInfo* find_method(const std::string& name);
 std::string method_names();  // "full_ft, lora" for messages
+std::string budget_method_names();  // the methods with a budget_knob, for messages
 
 }  // namespace tb

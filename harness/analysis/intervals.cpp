@@ -145,7 +145,7 @@ Interval difference_interval(const SeedValues& a, const SeedValues& b, const Val
     d.high = d.value + half;
     d.basis = IntervalBasis::kOverSeeds;
     d.seeds = std::min(ka, kb);
-    d.pairing = "unpaired (Welch, " + std::to_string(ka) + " vs " + std::to_string(kb) + " seeds)";
+    d.pairing = "unpaired (Welch SE, min(k) − 1 df, " + std::to_string(ka) + " vs " + std::to_string(kb) + " seeds)";
   } else if (kp > 0) {
     d = conditional(paired, paired_se);
     d.pairing = (by_item ? "paired by item within " : "paired by seed, items unpaired, within ") +
@@ -179,7 +179,7 @@ std::string basis_text(const Interval& i, int digits) {
       std::string seeds;
       for (double v : i.per_seed) seeds += (seeds.empty() ? "" : ", ") + number(v, digits);
       return "95% interval conditional on these " + std::to_string(i.seeds) + " run" + (i.seeds == 1 ? "" : "s") +
-             " (items as the unit; fewer than 3 seeds; per seed: " + seeds + ")";
+             " (items as the unit; fewer than 3 seeds" + (seeds.empty() ? "" : "; per seed: " + seeds) + ")";
     }
   }
   return "";

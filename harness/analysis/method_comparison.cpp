@@ -131,7 +131,7 @@ Comparison compare_runs(Store& store, const std::string& a_selector, const std::
   }
   for (const auto& [metric, a_samples] : a) {
     const auto b_samples = b.find(metric);
-    if (b_samples == b.end()) continue;
+    if (b_samples == b.end() || metric.find('@') != std::string::npos) continue;  // slices: see the report
     const std::string plain = metric.rfind("Δ ", 0) == 0 ? metric.substr(std::string("Δ ").size()) : metric;
     if (!o.suite.empty() && plain.substr(0, plain.find(' ')) != o.suite) continue;
     MetricComparison m;
@@ -160,7 +160,9 @@ std::string comparison_text(const Comparison& c) {
   for (const auto& m : c.metrics) {
     const auto& d = m.difference;
     out += "\n" + m.metric + " (" + (m.lower_is_better ? "lower" : "higher") + " is better)\n";
-    out += "  A " + interval_text(m.a) + ", B " + interval_text(m.b) + "; each " + basis_text(m.b) + "\n";
+    const std::string a_basis = basis_text(m.a), b_basis = basis_text(m.b);
+    out += "  A " + interval_text(m.a) + ", B " + interval_text(m.b) + "; " +
+           (a_basis == b_basis ? "each " + b_basis : "A " + a_basis + ", B " + b_basis) + "\n";
     out += "  B − A " + signed_number(d.value) +
            (d.has_interval() ? " [" + signed_number(d.low) + ", " + signed_number(d.high) + "]" : "") + ": " +
            basis_text(d) + (d.pairing.empty() ? "" : ", " + d.pairing) + "\n";

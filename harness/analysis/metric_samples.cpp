@@ -35,7 +35,7 @@ std::map<std::string, Samples> read_grouped(Store& store, const RunFilter& filte
   std::map<std::string, Samples> out;
   for (const EvalRow& e : store.evals(filter)) {
     const auto group = group_of.find(e.run_key);
-    if (group == group_of.end() || e.model == "base" || e.metric.find('@') != std::string::npos) continue;
+    if (group == group_of.end() || e.model == "base") continue;
     MetricSamples& m = out[group->second][sample_name(e)];
     m.seeds[e.seed] = {e.value, e.stderr_value};
     m.range = metric_range(e.metric, e.model);

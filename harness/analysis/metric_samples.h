@@ -22,8 +22,9 @@ struct MetricSamples {
   ValueRange range;
 };
 
-// By metric name: "suite metric" for the tuned model ("task_accuracy accuracy") and
-// "Δ suite metric" for its paired difference to the base model. Unsliced metrics only.
+// By metric name: "suite metric" for the tuned model ("task_accuracy accuracy", sliced ones
+// too: "long_context passkey accuracy@length=64") and "Δ suite metric" for its paired
+// difference to the base model. Item scores are attached to unsliced metrics only.
 using Samples = std::map<std::string, MetricSamples>;
 
 // The samples of the filter's done runs whose key is in `runs` (every done run when empty).

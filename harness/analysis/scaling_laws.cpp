@@ -9,6 +9,8 @@
 // point estimate (their §3), reported as percentiles.
 #include "harness/analysis/scaling_laws.h"
 
+#include "harness/analysis/fit_diagnostics.h"
+
 #include <algorithm>
 #include <cmath>
 #include <thread>
@@ -207,6 +209,8 @@ LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const Fit
   fit.objective = results[best].value;
   fit.points = int64_t(points.y.size());
   fit.starts = starts;
+  fit.warnings = fit_warnings(law, points, options.bootstrap);
+  fit.ols_log_slope = ols_log_slope(points);
   for (const auto& r : results) {
     if (r.value <= fit.objective + 1e-6 * std::abs(fit.objective)) ++fit.starts_at_best;
   }
@@ -298,6 +302,8 @@ nlohmann::json LawFit::to_json() const {
     j["held_out_abs_error"] = *held_out_abs_error;
     j["held_out_rel_error"] = *held_out_rel_error;
   }
+  if (!warnings.empty()) j["warnings"] = warnings;
+  if (ols_log_slope) j["ols_log_slope"] = *ols_log_slope;
   return j;
 }
 

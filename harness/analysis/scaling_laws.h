@@ -65,6 +65,8 @@ struct LawFit {
   std::vector<HeldOutPoint> held_out;
   // Extrapolation error on held-out points: mean |L̂ - L| and mean |L̂ - L| / L.
   std::optional<double> held_out_abs_error, held_out_rel_error;
+  std::vector<std::string> warnings;    // what the data cannot support (fit_diagnostics.h)
+  std::optional<double> ols_log_slope;  // one-variable laws: OLS slope of log y on log x
 
   nlohmann::json to_json() const;
 };

@@ -9,6 +9,7 @@
 #include "harness/common/terminal_text.h"
 #include "harness/exec/executor.h"
 #include "harness/exec/progress.h"
+#include "harness/exec/budget_resolution.h"
 #include "harness/exec/training_budget.h"
 #include "harness/report/fit_summary.h"
 #include "harness/report/markdown_table.h"
@@ -129,7 +130,9 @@ int run_command(const Args& given) {
   ExecutorOptions options;
   options.out_dir = out;
   if (workers_given) options.workers = parse_count("--workers", workers, 1, kMaxWorkers);
-  const Spec spec = load_spec(spec_file, overrides);  // validates everything before any write
+  Spec spec = load_spec(spec_file, overrides);  // validates everything before any write
+  for (const ResolvedBudget& b : resolve_budgets(spec, std::filesystem::path(out) / "models"))
+    std::cerr << "budget: " << terminal_safe(budget_text(b)) << "\n";
   auto runs = expand_grid(spec);
   const size_t merged = drop_duplicate_runs(runs);
   const std::string merged_note =

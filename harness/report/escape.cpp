@@ -25,7 +25,8 @@ std::string html_escape(const std::string& text) {
 std::string latex_escape(const std::string& text) {
   static const std::vector<std::pair<std::string, std::string>> kSymbols = {
       {"Δ", "$\\Delta$"}, {"±", "$\\pm$"},  {"×", "$\\times$"}, {"−", "$-$"}, {"–", "--"},
-      {"—", "---"},       {"‖", "$\\|$"}, {"≤", "$\\le$"},     {"≥", "$\\ge$"}};
+      {"—", "---"},       {"‖", "$\\|$"}, {"≤", "$\\le$"},     {"≥", "$\\ge$"},
+      {"†", "$^\\dagger$"}};
   std::string out;
   for (size_t i = 0; i < text.size();) {
     bool replaced = false;

@@ -23,6 +23,11 @@ std::string fit_to_markdown(const LawFit& fit) {
          " (sum of Huber losses of log residuals), log RMSE " + num(fit.log_rmse) + "; " +
          std::to_string(fit.starts_at_best) + " of " + std::to_string(fit.starts) +
          " L-BFGS starts reached the best objective\n\n";
+  for (const std::string& w : fit.warnings) out += "**warning:** " + markdown_cell(w) + "\n\n";
+  if (fit.ols_log_slope) {
+    out += "ordinary least-squares slope of log y on log " + markdown_cell(fit.variables[0]) + ": " +
+           num(*fit.ols_log_slope) + " (the robust fit's exponent is its negative when the offset is small)\n\n";
+  }
   const bool intervals = fit.bootstrap > 0;
   out += intervals ? "| parameter | value | SE | 95% CI (bootstrap, " +
                          std::to_string(fit.bootstrap) + ") |\n|---|---|---|---|\n"

@@ -23,7 +23,9 @@ std::optional<SeedValue> find(const RunEvals& e, const std::string& suite, const
 }
 
 // The macro-average of a suite's unsliced "<task> accuracy" metrics for one model, with
-// SE = sqrt(Σ SE²) / n (the tasks' items are disjoint).
+// SE = sqrt(Σ SE²) / n where the tasks' items are disjoint (long context). Reasoning's
+// metrics share items (an extrapolation subset, gsm8k's strict and flexible scores of the
+// same answers), so its average has no item-level SE.
 std::optional<SeedValue> mean_task_accuracy(const RunEvals& e, const std::string& suite, const std::string& model) {
   const std::string prefix = suite + "|" + model + "|";
   double sum = 0, variance = 0;
@@ -41,7 +43,7 @@ std::optional<SeedValue> mean_task_accuracy(const RunEvals& e, const std::string
   }
   if (n == 0) return std::nullopt;
   SeedValue v{sum / n, std::nullopt};
-  if (known_se) v.stderr_value = std::sqrt(variance) / n;
+  if (known_se && suite != "reasoning") v.stderr_value = std::sqrt(variance) / n;
   return v;
 }
 

@@ -26,6 +26,7 @@ figure { margin: 8px 0; }
 figcaption { color: #5b6475; font-size: 13px; max-width: 640px; }
 .failed td { color: #8a1c1c; }
 .wide { overflow-x: auto; }
+details.more-columns summary { cursor: pointer; color: #2a4d8f; margin: 8px 0; }
 )css";
 
 std::string text_table_html(const TextTable& t) {

@@ -52,7 +52,7 @@ void label_runs(std::vector<RunConfig>& runs, size_t first, const std::vector<Va
     labels[i] += runs[first + i].variant;
     runs[first + i].variant = labels[i];
     const auto [it, added] = settings_of_label.emplace(labels[i], &settings[i]);
-    if (!added && it->second->values != settings[i].values) {
+    if (!added && (it->second->values != settings[i].values || it->second->method != settings[i].method)) {
       throw UserError(spec.file + ": methods[" + std::to_string(settings[i].entry) + "]: its variant label \"" +
                       labels[i] + "\" also names a different variant of methods[" + std::to_string(it->second->entry) +
                       "]; give the entries different \"label\"s");
@@ -120,6 +120,8 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
       for (const auto& combo : expand_sweeps(entry, entry_schema)) {
         nlohmann::json method_section = {{"name", method}};
         if (info->revision > 0) method_section["revision"] = info->revision;
+        // The budget the knob was resolved from (exec/budget_resolution.h) stays on record.
+        if (spec.methods[e].trainable_params > 0) method_section["trainable_params"] = spec.methods[e].trainable_params;
         nlohmann::json training = spec.training;
         for (const auto& [key, value] : combo.items()) {
           if (key == "method") continue;

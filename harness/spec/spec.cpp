@@ -143,6 +143,24 @@ std::string parse_label(const nlohmann::json& value, const JsonLocation& at) {
   return label;
 }
 
+// "trainable_params": a whole number from 1 to 10^12, for a method that has a budget knob the
+// entry does not also set.
+int64_t parse_budget(const nlohmann::json& entry, const MethodInfo& info, const JsonLocation& at) {
+  const JsonLocation where = at.key("trainable_params");
+  if (info.budget_knob == nullptr) {
+    where.fail(info.name + " has no rank or density to size to a budget; methods that take one: " +
+               budget_method_names());
+  }
+  if (entry.contains(info.budget_knob)) {
+    where.fail("give either " + std::string(info.budget_knob) + " or trainable_params, not both");
+  }
+  const nlohmann::json& value = entry.at("trainable_params");
+  if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 1000000000000) {
+    where.fail("expected a whole number of parameters from 1 to 10^12 (one budget per entry)");
+  }
+  return value.get<int64_t>();
+}
+
 MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& at, const LlamaConfig& model) {
   if (!entry.is_object()) at.fail("expected an object such as {\"method\": \"lora\", \"rank\": 8}");
   const auto& name = required(entry, "method", at, "one of: " + method_names());
@@ -153,7 +171,8 @@ MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& 
   }
   const Schema entry_schema = method_entry_schema(info->name);
   for (const auto& [key, value] : entry.items()) {
-    const bool known = key == "method" || key == "id" || key == "label" || (key == "of" && info->posthoc()) || key[0] == '_' ||
+    const bool known = key == "method" || key == "id" || key == "label" || key == "trainable_params" ||
+                       (key == "of" && info->posthoc()) || key[0] == '_' ||
                        std::any_of(entry_schema.begin(), entry_schema.end(), [&](const Field& f) { return f.name == key; });
     if (!known) {
       at.key(key).fail("unknown key; expected one of: " + field_names(entry_schema) +
@@ -165,7 +184,7 @@ MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& 
     at.key("of").fail("missing required key (the id, or the method name, of the entry or entries whose runs " +
                       info->name + " combines)");
   }
-  std::vector<std::string> extra_keys = {"method", "id", "label", "of"};
+  std::vector<std::string> extra_keys = {"method", "id", "label", "trainable_params", "of"};
   for (const Field& f : training_schema()) {
     if (f.sweepable && !info->posthoc()) extra_keys.push_back(f.name);
   }
@@ -173,6 +192,7 @@ MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& 
   out.values = validate_object(entry, info->hyperparameters, at, extra_keys);
   out.values.erase("id");
   out.values.erase("label");
+  out.values.erase("trainable_params");
   out.values.erase("of");
   for (const Field& f : training_schema()) {
     if (f.sweepable && entry.contains(f.name)) out.values[f.name] = validate_field(entry.at(f.name), f, at.key(f.name));
@@ -183,6 +203,7 @@ MethodEntry parse_method_entry(const nlohmann::json& entry, const JsonLocation& 
     out.id = entry.at("id").get<std::string>();
   }
   if (entry.contains("label")) out.label = parse_label(entry.at("label"), at.key("label"));
+  if (entry.contains("trainable_params")) out.trainable_params = parse_budget(entry, *info, at);
   out.values["method"] = name;
   if (info->check != nullptr) {
     for (const auto& combo : expand_sweeps(out.values, entry_schema)) {

@@ -16,6 +16,9 @@ struct MethodEntry {
   nlohmann::json values;           // {"method": name, hyperparameters (defaults filled), training overrides}
   std::string id;                  // the entry's optional "id", by which post-hoc entries name it
   std::string label;               // the entry's optional "label" for its variants ("" = a default)
+  // "trainable_params": a budget the run command resolves to the method's budget_knob
+  // (rank or density) before the grid is expanded (exec/budget_resolution.h); 0 = none.
+  int64_t trainable_params = 0;
   std::vector<size_t> of;          // post-hoc entries: the indices of their parent entries
 };
 

@@ -154,6 +154,9 @@ TEST_F(ReportCli, CompareExportAndRegressOnTheFixture) {
   const auto first = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
   EXPECT_EQ(first.at("score").get<double>(), 1.0);
   EXPECT_EQ(first.at("item_id"), "reverse/0");
+  EXPECT_EQ(first.at("metric"), "accuracy");  // which metric the score counts towards
+  EXPECT_TRUE(first.contains("gold"));
+  EXPECT_TRUE(first.contains("output"));
   r = tunebench({"export", "--out", out_.string(), "--method", "lora", "--to", (dir_.path() / "runs.csv").string()},
                 dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -177,6 +180,18 @@ TEST_F(ReportCli, CompareExportAndRegressOnTheFixture) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("REGRESSED " + kHostileVariant + " · task_accuracy accuracy"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("worse by 0.3000"), std::string::npos) << r.out;
+
+  // A candidate without lora runs: missing, not regressed, exit 3.
+  auto no_lora = fixture_runs();
+  std::erase_if(no_lora, [](const auto& run) { return run.method == "lora"; });
+  fs::create_directories(dir_.path() / "partial");
+  write_fixture_sweep(dir_.path() / "partial" / "tunebench.sqlite", "fixture", no_lora);
+  r = tunebench({"regress", "--baseline", out_.string(), "--candidate", (dir_.path() / "partial").string(),
+                 "--tolerances", tolerances.string()},
+                dir_.path());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("MISSING   " + kHostileVariant), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("REGRESSED"), std::string::npos) << r.out;
 }
 
 TEST_F(ReportCli, AnUnknownSweepIsOneErrorForEveryCommand) {

@@ -68,7 +68,7 @@ TEST(Intervals, DifferencesPairBySeedAndTheVerdictFollowsTheInterval) {
   // Different seeds on each side, 3 or more each: Welch over seeds.
   SeedValues shifted;
   for (const auto& [seed, v] : seeds({0.6, 0.7, 0.9})) shifted[seed + 10] = v;
-  EXPECT_EQ(difference_interval(seeds({0.5, 0.6, 0.7}), shifted, {-1, 1}).pairing, "unpaired (Welch, 3 vs 3 seeds)");
+  EXPECT_EQ(difference_interval(seeds({0.5, 0.6, 0.7}), shifted, {-1, 1}).pairing, "unpaired (Welch SE, min(k) − 1 df, 3 vs 3 seeds)");
   // One seed each: conditional, with the items' paired standard error when known.
   const Interval one = difference_interval(seeds({0.5}), seeds({0.7}), {-1, 1}, {{0, 0.01}});
   EXPECT_EQ(one.basis, IntervalBasis::kConditional);

@@ -274,5 +274,20 @@ TEST(Store, ASweepListsTheRunsItSkipped) {
   EXPECT_EQ(store.sweep_names(), std::vector<std::string>{"s"});
 }
 
+// A run reused by a later sweep shows that sweep's label, and filters by it.
+TEST(Store, LabelsBelongToTheSweep) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  const std::string config = R"({"method":{"name":"lora"},"training":{},"seed":0})";
+  store.add_run(store.create_sweep("first", "a.json", "{}"), "k1", "lora", "lora rank=8 lr=5e-3", 0, config);
+  store.add_run(store.create_sweep("second", "b.json", "{}"), "k1", "lora", "lora", 0, config);
+  EXPECT_EQ(store.runs("first").at(0).variant, "lora rank=8 lr=5e-3");
+  EXPECT_EQ(store.runs("second").at(0).variant, "lora");
+  EXPECT_EQ(store.runs(RunFilter{"second", {"lora"}}).size(), 1u);
+  EXPECT_TRUE(store.runs(RunFilter{"second", {"lora rank=8 lr=5e-3"}}).empty());
+  EXPECT_EQ(store.export_table("runs", RunFilter{"second", {}}).rows.at(0).at(2), StoredCell(std::string("lora")));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM runs"), 1);
+}
+
 }  // namespace
 }  // namespace tb
