@@ -17,7 +17,8 @@ struct ScalingLaw;
 // Sentences, empty when the data can support the law. A law of P parameters needs at least
 // P + 2 distinct values of each variable (two degrees of freedom left to see misfit); a
 // bootstrap of fewer than 10 points mostly redraws the same few.
-std::vector<std::string> fit_warnings(const ScalingLaw& law, const FitPoints& points, int64_t bootstrap);
+std::vector<std::string> fit_warnings(const ScalingLaw& law, const FitPoints& points,
+                                      int64_t bootstrap);
 
 // The OLS slope of log y on log x over points with one variable; nullopt for other laws or
 // fewer than 2 distinct x values.

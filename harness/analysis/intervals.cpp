@@ -7,8 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "harness/analysis/stats.h"
 #include "evaluators/metric_names.h"
+#include "harness/analysis/stats.h"
 
 namespace tb {
 namespace {
@@ -52,7 +52,8 @@ Interval over_seeds(const std::vector<double>& values) {
 }
 
 // The mean of `values` with SE = sqrt(Σ se²) / k; no interval when some se is unknown.
-Interval conditional(const std::vector<double>& values, const std::vector<std::optional<double>>& se) {
+Interval conditional(const std::vector<double>& values,
+                     const std::vector<std::optional<double>>& se) {
   Interval i;
   i.value = mean_of(values);
   i.low = i.high = i.value;
@@ -91,7 +92,8 @@ ValueRange metric_range(const std::string& metric, const std::string& model) {
   const bool delta = model == "delta";
   if (last == "accuracy") return delta ? ValueRange{-1, 1} : ValueRange{0, 1};
   if (delta) return {};
-  if (last == "retention" || last == "ce" || ends_with(last, "_ce") || last.rfind("kl", 0) == 0) return {0, kInf};
+  if (last == "retention" || last == "ce" || ends_with(last, "_ce") || last.rfind("kl", 0) == 0)
+    return {0, kInf};
   if (last == "answer_logprob") return {-kInf, 0};
   return {};
 }
@@ -105,7 +107,8 @@ Interval mean_interval(const SeedValues& seeds, const ValueRange& range) {
     values.push_back(v.value);
     se.push_back(v.stderr_value);
   }
-  Interval i = int64_t(values.size()) >= kMinSeedsForSeedInterval ? over_seeds(values) : conditional(values, se);
+  Interval i = int64_t(values.size()) >= kMinSeedsForSeedInterval ? over_seeds(values)
+                                                                  : conditional(values, se);
   clip(i, range);
   return i;
 }
@@ -145,7 +148,8 @@ Interval difference_interval(const SeedValues& a, const SeedValues& b, const Val
     d.high = d.value + half;
     d.basis = IntervalBasis::kOverSeeds;
     d.seeds = std::min(ka, kb);
-    d.pairing = "unpaired (Welch SE, min(k) − 1 df, " + std::to_string(ka) + " vs " + std::to_string(kb) + " seeds)";
+    d.pairing = "unpaired (Welch SE, min(k) − 1 df, " + std::to_string(ka) + " vs " +
+                std::to_string(kb) + " seeds)";
   } else if (kp > 0) {
     d = conditional(paired, paired_se);
     d.pairing = (by_item ? "paired by item within " : "paired by seed, items unpaired, within ") +
@@ -173,13 +177,14 @@ std::string basis_text(const Interval& i, int digits) {
     case IntervalBasis::kNone:
       return "no interval (one run without item-level standard errors)";
     case IntervalBasis::kOverSeeds:
-      return "95% interval over " + std::to_string(i.seeds) + " seeds (Student t, " + std::to_string(i.seeds - 1) +
-             " df)";
+      return "95% interval over " + std::to_string(i.seeds) + " seeds (Student t, " +
+             std::to_string(i.seeds - 1) + " df)";
     case IntervalBasis::kConditional: {
       std::string seeds;
       for (double v : i.per_seed) seeds += (seeds.empty() ? "" : ", ") + number(v, digits);
-      return "95% interval conditional on these " + std::to_string(i.seeds) + " run" + (i.seeds == 1 ? "" : "s") +
-             " (items as the unit; fewer than 3 seeds" + (seeds.empty() ? "" : "; per seed: " + seeds) + ")";
+      return "95% interval conditional on these " + std::to_string(i.seeds) + " run" +
+             (i.seeds == 1 ? "" : "s") + " (items as the unit; fewer than 3 seeds" +
+             (seeds.empty() ? "" : "; per seed: " + seeds) + ")";
     }
   }
   return "";
@@ -190,12 +195,14 @@ std::string difference_verdict(const Interval& d) {
     case IntervalBasis::kNone:
       return "no interval, so no verdict.";
     case IntervalBasis::kOverSeeds:
-      return d.excludes_zero() ? "the difference is distinguishable from seed-to-seed noise."
-                               : "the interval includes 0, so the difference is not distinguishable from "
-                                 "seed-to-seed noise.";
+      return d.excludes_zero()
+                 ? "the difference is distinguishable from seed-to-seed noise."
+                 : "the interval includes 0, so the difference is not distinguishable from "
+                   "seed-to-seed noise.";
     case IntervalBasis::kConditional:
       return d.excludes_zero()
-                 ? "these runs differ beyond their item noise; with fewer than 3 seeds this says nothing about "
+                 ? "these runs differ beyond their item noise; with fewer than 3 seeds this says "
+                   "nothing about "
                    "other seeds (run 3 or more to compare the methods)."
                  : "the interval includes 0: these runs do not differ beyond their item noise.";
   }

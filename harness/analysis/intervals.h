@@ -61,7 +61,7 @@ struct Interval {
   IntervalBasis basis = IntervalBasis::kNone;
   int64_t seeds = 0;             // seeds (runs, or paired seeds for a difference) it rests on
   std::vector<double> per_seed;  // the seeds' values (differences), listed when conditional
-  std::string pairing;           // differences: "paired by seed", "paired by item within N seeds", ...
+  std::string pairing;  // differences: "paired by seed", "paired by item within N seeds", ...
   bool has_interval() const { return basis != IntervalBasis::kNone; }
   bool excludes_zero() const { return has_interval() && (low > 0 || high < 0); }
 };

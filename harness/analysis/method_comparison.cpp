@@ -8,8 +8,8 @@
 #include <map>
 #include <set>
 
-#include "harness/common/check.h"
 #include "harness/analysis/metric_samples.h"
+#include "harness/common/check.h"
 #include "harness/common/strings.h"
 #include "harness/store/store.h"
 
@@ -39,8 +39,8 @@ std::string interval_text(const Interval& i) {
 std::string sentence_of(const MetricComparison& m, const std::string& a, const std::string& b) {
   const auto& d = m.difference;
   const bool better = m.lower_is_better ? d.value < 0 : d.value > 0;
-  std::string s = "\"" + b + "\" is " + number(std::fabs(d.value)) + (d.value >= 0 ? " higher" : " lower") + " than \"" +
-                  a + "\"";
+  std::string s = "\"" + b + "\" is " + number(std::fabs(d.value)) +
+                  (d.value >= 0 ? " higher" : " lower") + " than \"" + a + "\"";
   if (d.value != 0) s += std::string(" (") + (better ? "better" : "worse") + ")";
   return s + "; " + difference_verdict(d);
 }
@@ -73,7 +73,8 @@ MetricSamples with_seed_zero(const MetricSamples& m) {
 }
 
 Samples samples_of(Store& store, const std::string& sweep, const RunSelection& s) {
-  return read_samples(store, RunFilter{sweep, {}}, std::set<std::string>(s.keys.begin(), s.keys.end()));
+  return read_samples(store, RunFilter{sweep, {}},
+                      std::set<std::string>(s.keys.begin(), s.keys.end()));
 }
 
 }  // namespace
@@ -82,37 +83,46 @@ RunSelection select_runs(Store& store, const std::string& sweep, const std::stri
   const auto runs = store.runs(RunFilter{sweep, {}});
   std::vector<std::string> variants;  // in run order
   for (const auto& r : runs) {
-    if (std::find(variants.begin(), variants.end(), r.variant) == variants.end()) variants.push_back(r.variant);
+    if (std::find(variants.begin(), variants.end(), r.variant) == variants.end())
+      variants.push_back(r.variant);
   }
   auto done_runs_of = [&](const std::string& variant) {
     RunSelection s{variant, {}, false};
     for (const auto& r : runs) {
       if (r.variant == variant && r.status == "done") s.keys.push_back(r.key);
     }
-    if (s.keys.empty()) throw UserError("\"" + variant + "\" has no finished runs in sweep " + sweep);
+    if (s.keys.empty())
+      throw UserError("\"" + variant + "\" has no finished runs in sweep " + sweep);
     return s;
   };
-  if (std::find(variants.begin(), variants.end(), selector) != variants.end()) return done_runs_of(selector);
+  if (std::find(variants.begin(), variants.end(), selector) != variants.end())
+    return done_runs_of(selector);
   std::set<std::string> of_method;
   for (const auto& r : runs) {
-    if (r.method == selector && r.status == "done") of_method.insert(r.variant);  // variants with results
+    if (r.method == selector && r.status == "done")
+      of_method.insert(r.variant);  // variants with results
   }
   if (of_method.size() == 1) return done_runs_of(*of_method.begin());
   if (of_method.size() > 1) {
-    throw UserError("\"" + selector + "\" names " + std::to_string(of_method.size()) + " variants in sweep " + sweep +
-                    "; pass one of: " + joined(of_method, "; "));
+    throw UserError("\"" + selector + "\" names " + std::to_string(of_method.size()) +
+                    " variants in sweep " + sweep + "; pass one of: " + joined(of_method, "; "));
   }
   std::vector<const RunRecord*> keyed;
   for (const auto& r : runs) {
-    if (r.key == selector || (selector.size() >= 6 && r.key.rfind(selector, 0) == 0)) keyed.push_back(&r);
+    if (r.key == selector || (selector.size() >= 6 && r.key.rfind(selector, 0) == 0))
+      keyed.push_back(&r);
   }
   if (keyed.size() == 1) {
-    if (keyed[0]->status != "done") throw UserError("run " + keyed[0]->key + " is " + keyed[0]->status + ", not done");
-    return {"run " + keyed[0]->key + " (" + keyed[0]->variant + " seed=" + std::to_string(keyed[0]->seed) + ")",
-            {keyed[0]->key}, true};
+    if (keyed[0]->status != "done")
+      throw UserError("run " + keyed[0]->key + " is " + keyed[0]->status + ", not done");
+    return {"run " + keyed[0]->key + " (" + keyed[0]->variant +
+                " seed=" + std::to_string(keyed[0]->seed) + ")",
+            {keyed[0]->key},
+            true};
   }
   throw UserError("\"" + selector + "\" is not a variant, method or run of sweep " + sweep +
-                  (keyed.size() > 1 ? " (the key prefix is ambiguous)" : "") + "; variants: " + joined(variants, "; "));
+                  (keyed.size() > 1 ? " (the key prefix is ambiguous)" : "") +
+                  "; variants: " + joined(variants, "; "));
 }
 
 Comparison compare_runs(Store& store, const std::string& a_selector, const std::string& b_selector,
@@ -124,15 +134,18 @@ Comparison compare_runs(Store& store, const std::string& a_selector, const std::
   c.b = select_runs(store, c.sweep, b_selector);
   if (c.a.keys == c.b.keys) throw UserError("A and B are the same runs (" + c.a.label + ")");
   Samples a = samples_of(store, c.sweep, c.a), b = samples_of(store, c.sweep, c.b);
-  if (c.a.single_run && c.b.single_run) {  // two runs: the same items, paired by item whatever their seeds
+  if (c.a.single_run &&
+      c.b.single_run) {  // two runs: the same items, paired by item whatever their seeds
     for (Samples* side : {&a, &b}) {
       for (auto& [metric, m] : *side) m = with_seed_zero(m);
     }
   }
   for (const auto& [metric, a_samples] : a) {
     const auto b_samples = b.find(metric);
-    if (b_samples == b.end() || metric.find('@') != std::string::npos) continue;  // slices: see the report
-    const std::string plain = metric.rfind("Δ ", 0) == 0 ? metric.substr(std::string("Δ ").size()) : metric;
+    if (b_samples == b.end() || metric.find('@') != std::string::npos)
+      continue;  // slices: see the report
+    const std::string plain =
+        metric.rfind("Δ ", 0) == 0 ? metric.substr(std::string("Δ ").size()) : metric;
     if (!o.suite.empty() && plain.substr(0, plain.find(' ')) != o.suite) continue;
     MetricComparison m;
     m.metric = metric;
@@ -163,13 +176,14 @@ std::string comparison_text(const Comparison& c) {
     const std::string a_basis = basis_text(m.a), b_basis = basis_text(m.b);
     out += "  A " + interval_text(m.a) + ", B " + interval_text(m.b) + "; " +
            (a_basis == b_basis ? "each " + b_basis : "A " + a_basis + ", B " + b_basis) + "\n";
-    out += "  B − A " + signed_number(d.value) +
-           (d.has_interval() ? " [" + signed_number(d.low) + ", " + signed_number(d.high) + "]" : "") + ": " +
-           basis_text(d) + (d.pairing.empty() ? "" : ", " + d.pairing) + "\n";
+    out +=
+        "  B − A " + signed_number(d.value) +
+        (d.has_interval() ? " [" + signed_number(d.low) + ", " + signed_number(d.high) + "]" : "") +
+        ": " + basis_text(d) + (d.pairing.empty() ? "" : ", " + d.pairing) + "\n";
     if (m.mcnemar) {
       out += "  McNemar on these runs' 0/1 items (conditional on these runs): A right only " +
-             std::to_string(m.mcnemar->only_a) + ", B right only " + std::to_string(m.mcnemar->only_b) +
-             ", exact p " + p_text(m.mcnemar->p_value) + "\n";
+             std::to_string(m.mcnemar->only_a) + ", B right only " +
+             std::to_string(m.mcnemar->only_b) + ", exact p " + p_text(m.mcnemar->p_value) + "\n";
     }
     out += "  " + m.sentence + "\n";
   }

@@ -48,7 +48,8 @@ struct CompareOptions {
 };
 
 // Throws UserError when the two share no measured metric.
-Comparison compare_runs(Store& store, const std::string& a, const std::string& b, const CompareOptions& options);
+Comparison compare_runs(Store& store, const std::string& a, const std::string& b,
+                        const CompareOptions& options);
 
 // The comparison as text: one block per metric.
 std::string comparison_text(const Comparison& c);

@@ -8,11 +8,14 @@
 namespace tb {
 namespace {
 
-std::string sample_name(const EvalRow& e) { return (e.model == "delta" ? "Δ " : "") + e.suite + " " + e.metric; }
+std::string sample_name(const EvalRow& e) {
+  return (e.model == "delta" ? "Δ " : "") + e.suite + " " + e.metric;
+}
 
 // Standard error of the mean of the item-by-item differences b − a over shared items; none
 // below 2 shared items.
-std::optional<double> paired_item_se(const std::map<std::string, double>& a, const std::map<std::string, double>& b) {
+std::optional<double> paired_item_se(const std::map<std::string, double>& a,
+                                     const std::map<std::string, double>& b) {
   std::vector<double> d;
   for (const auto& [id, score] : a) {
     const auto other = b.find(id);

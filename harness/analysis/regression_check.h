@@ -55,8 +55,8 @@ struct StoreSweep {
 using VariantMap = std::vector<std::string>;
 
 struct RegressionResult {
-  std::vector<MetricCheck> checks;        // regressions first, then missing, then ok
-  std::vector<std::string> unmatched;     // candidate variants no check used
+  std::vector<MetricCheck> checks;     // regressions first, then missing, then ok
+  std::vector<std::string> unmatched;  // candidate variants no check used
   bool regressed() const;
   bool missing() const;
 };
@@ -64,7 +64,8 @@ struct RegressionResult {
 // Checks every variant of the baseline against its candidate. UserError when a tolerance
 // names a metric the baseline never recorded, or a --map entry names no variant.
 RegressionResult check_regressions(const StoreSweep& baseline, const StoreSweep& candidate,
-                                   const std::vector<MetricTolerance>& tolerances, const VariantMap& map = {});
+                                   const std::vector<MetricTolerance>& tolerances,
+                                   const VariantMap& map = {});
 
 // One line per check, the unmatched candidate variants, and a verdict line.
 std::string regression_text(const RegressionResult& result);

@@ -17,7 +17,9 @@ namespace {
 class BudgetCounter {
  public:
   BudgetCounter(const Spec& spec, size_t e, const std::filesystem::path& models_dir)
-      : spec_(spec), entry_(e), models_dir_(models_dir),
+      : spec_(spec),
+        entry_(e),
+        models_dir_(models_dir),
         info_(*find_method(spec.methods[e].values.at("method").get<std::string>())),
         model_(LlamaConfig::from_json(spec.base_model.at("architecture"))) {}
 
@@ -79,7 +81,8 @@ ResolvedBudget nearest_rank(const BudgetCounter& c, int64_t budget) {
   for (int64_t r : {guess - 1, guess, guess + 1}) {
     if (r < 1 || !c.allowed(r)) continue;
     const int64_t n = c.count(r);
-    if (best.trainable_params < 0 || std::llabs(n - budget) < std::llabs(best.trainable_params - budget)) {
+    if (best.trainable_params < 0 ||
+        std::llabs(n - budget) < std::llabs(best.trainable_params - budget)) {
       best.value = double(r);
       best.trainable_params = n;
     }
@@ -112,10 +115,12 @@ std::vector<ResolvedBudget> resolve_budgets(Spec& spec, const std::filesystem::p
     if (budget <= 0) continue;
     const BudgetCounter counter(spec, e, models_dir);
     const std::string knob = counter.info().budget_knob;
-    ResolvedBudget r = knob == "rank" ? nearest_rank(counter, budget) : nearest_density(counter, budget);
+    ResolvedBudget r =
+        knob == "rank" ? nearest_rank(counter, budget) : nearest_density(counter, budget);
     if (r.trainable_params < 0) {
-      throw UserError(spec.file + ": methods[" + std::to_string(e) + "].trainable_params: no rank of " +
-                      counter.info().name + " fits this model's shape");
+      throw UserError(spec.file + ": methods[" + std::to_string(e) +
+                      "].trainable_params: no rank of " + counter.info().name +
+                      " fits this model's shape");
     }
     r.entry = e;
     r.method = counter.info().name;
@@ -134,8 +139,9 @@ std::vector<ResolvedBudget> resolve_budgets(Spec& spec, const std::filesystem::p
 std::string budget_text(const ResolvedBudget& r) {
   char value[32];
   std::snprintf(value, sizeof value, "%g", r.value);
-  return "methods[" + std::to_string(r.entry) + "] " + r.method + ": trainable_params " + std::to_string(r.budget) +
-         " -> " + r.knob + "=" + value + " (" + std::to_string(r.trainable_params) + " trainable)";
+  return "methods[" + std::to_string(r.entry) + "] " + r.method + ": trainable_params " +
+         std::to_string(r.budget) + " -> " + r.knob + "=" + value + " (" +
+         std::to_string(r.trainable_params) + " trainable)";
 }
 
 }  // namespace tb

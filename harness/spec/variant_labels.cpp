@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -23,7 +23,9 @@ std::string shortest_g(double v) {
 // "1e-05" -> "1e-5", "2e+10" -> "2e10".
 std::string tidy_exponent(const std::string& s) {
   const size_t e = s.find('e');
-  return e == std::string::npos ? s : s.substr(0, e) + "e" + std::to_string(std::atoi(s.c_str() + e + 1));
+  return e == std::string::npos
+             ? s
+             : s.substr(0, e) + "e" + std::to_string(std::atoi(s.c_str() + e + 1));
 }
 
 // The fewest "%e" digits that read back to the same double, exponent tidied: "2.5e-3".
@@ -44,15 +46,17 @@ std::string number_text(double v) {
 }
 
 // The keys whose text differs among `members` (indices into variants).
-std::set<std::string> differing_keys(const std::vector<VariantSettings>& variants, const std::vector<size_t>& members) {
+std::set<std::string> differing_keys(const std::vector<VariantSettings>& variants,
+                                     const std::vector<size_t>& members) {
   std::set<std::string> out;
   std::map<std::string, std::set<std::string>> seen;
   for (size_t i : members) {
     for (const auto& [key, text] : variants[i].values) seen[key].insert(text);
   }
   for (const auto& [key, texts] : seen) {
-    const bool everywhere = std::all_of(members.begin(), members.end(),
-                                        [&](size_t i) { return variants[i].values.count(key) > 0; });
+    const bool everywhere = std::all_of(members.begin(), members.end(), [&](size_t i) {
+      return variants[i].values.count(key) > 0;
+    });
     if (texts.size() > 1 || !everywhere) out.insert(key);
   }
   return out;
@@ -73,10 +77,13 @@ std::string setting_text(const nlohmann::json& v) {
 
 std::vector<std::string> variant_labels(const std::vector<VariantSettings>& variants,
                                         const std::vector<std::string>& entry_labels) {
-  std::map<std::string, std::vector<size_t>> groups;  // "label:<entry>" or "method:<name>" -> variants
+  std::map<std::string, std::vector<size_t>>
+      groups;  // "label:<entry>" or "method:<name>" -> variants
   for (size_t i = 0; i < variants.size(); ++i) {
     const std::string& given = entry_labels.at(variants[i].entry);
-    groups[given.empty() ? "method:" + variants[i].method : "label:" + std::to_string(variants[i].entry)].push_back(i);
+    groups[given.empty() ? "method:" + variants[i].method
+                         : "label:" + std::to_string(variants[i].entry)]
+        .push_back(i);
   }
   std::vector<std::string> labels(variants.size());
   for (const auto& [group, members] : groups) {

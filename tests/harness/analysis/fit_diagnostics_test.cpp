@@ -22,7 +22,8 @@ TEST(FitDiagnostics, TooFewDistinctValuesForTheLawAreSaid) {
   const ScalingLaw law = parse_scaling_law("E + A*N^-alpha");  // 3 parameters: 5 distinct N needed
   const auto warnings = fit_warnings(law, power_law({1e3, 1e3, 1e4, 1e4, 1e5, 1e5}), 0);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("3 distinct values of N for a law of 3 parameters (at least 5"), std::string::npos)
+  EXPECT_NE(warnings[0].find("3 distinct values of N for a law of 3 parameters (at least 5"),
+            std::string::npos)
       << warnings[0];
   EXPECT_TRUE(fit_warnings(law, power_law({1e2, 1e3, 1e4, 1e5, 1e6}), 0).empty());
 }

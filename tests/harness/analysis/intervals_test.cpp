@@ -43,7 +43,8 @@ TEST(Intervals, FewerThanThreeSeedsAreConditionalOnTheRunsWithEachSeedsValue) {
 }
 
 TEST(Intervals, ProportionsStayInZeroToOne) {
-  const Interval i = mean_interval(seeds({0.95, 1.0, 0.7}), metric_range("passkey accuracy@length=64", "tuned"));
+  const Interval i =
+      mean_interval(seeds({0.95, 1.0, 0.7}), metric_range("passkey accuracy@length=64", "tuned"));
   EXPECT_DOUBLE_EQ(i.high, 1.0);
   const Interval low = mean_interval(seeds({0.0, 0.02}, 0.1), metric_range("accuracy", "tuned"));
   EXPECT_DOUBLE_EQ(low.low, 0.0);
@@ -61,14 +62,17 @@ TEST(Intervals, DifferencesPairBySeedAndTheVerdictFollowsTheInterval) {
   EXPECT_EQ(d.pairing, "paired by seed");
   EXPECT_NEAR(d.value, 0.35 / 3, 1e-12);
   EXPECT_TRUE(d.excludes_zero());  // differences {0.1, 0.1, 0.15}: SE 0.0167, t(2) = 4.303
-  EXPECT_NE(difference_verdict(d).find("distinguishable from seed-to-seed noise"), std::string::npos);
-  const Interval wide = difference_interval(seeds({0.5, 0.6, 0.7}), seeds({0.9, 0.3, 0.8}), {-1, 1});
+  EXPECT_NE(difference_verdict(d).find("distinguishable from seed-to-seed noise"),
+            std::string::npos);
+  const Interval wide =
+      difference_interval(seeds({0.5, 0.6, 0.7}), seeds({0.9, 0.3, 0.8}), {-1, 1});
   EXPECT_FALSE(wide.excludes_zero());
   EXPECT_NE(difference_verdict(wide).find("not distinguishable"), std::string::npos);
   // Different seeds on each side, 3 or more each: Welch over seeds.
   SeedValues shifted;
   for (const auto& [seed, v] : seeds({0.6, 0.7, 0.9})) shifted[seed + 10] = v;
-  EXPECT_EQ(difference_interval(seeds({0.5, 0.6, 0.7}), shifted, {-1, 1}).pairing, "unpaired (Welch SE, min(k) − 1 df, 3 vs 3 seeds)");
+  EXPECT_EQ(difference_interval(seeds({0.5, 0.6, 0.7}), shifted, {-1, 1}).pairing,
+            "unpaired (Welch SE, min(k) − 1 df, 3 vs 3 seeds)");
   // One seed each: conditional, with the items' paired standard error when known.
   const Interval one = difference_interval(seeds({0.5}), seeds({0.7}), {-1, 1}, {{0, 0.01}});
   EXPECT_EQ(one.basis, IntervalBasis::kConditional);
@@ -100,7 +104,8 @@ TEST_P(SameIntervalEverywhere, RunReportCompareAndRegressAgree) {
   const MethodTable report = method_table(store, RunFilter{"fixture", {}});
   const Interval& in_report = *report.rows[1][2].estimate;  // full_ft's target accuracy
   ASSERT_EQ(report.fields[2].id, "target_accuracy");
-  const Interval& in_run = summarize_sweep(store, "fixture").rows[1].cells.at("task_accuracy accuracy");
+  const Interval& in_run =
+      summarize_sweep(store, "fixture").rows[1].cells.at("task_accuracy accuracy");
   for (const Interval* i : {&in_report, &in_run}) {
     EXPECT_EQ(i->basis, accuracy->a.basis);
     EXPECT_DOUBLE_EQ(i->value, accuracy->a.value);
@@ -108,9 +113,11 @@ TEST_P(SameIntervalEverywhere, RunReportCompareAndRegressAgree) {
     EXPECT_DOUBLE_EQ(i->high, accuracy->a.high);
   }
 
-  const auto regress = check_regressions({&store, "fixture"}, {&store, "fixture"},
-                                         {{"task_accuracy accuracy", 0.0, true}}, {full + "=" + lora});
-  const MetricCheck& check = regress.checks.front().variant == full ? regress.checks.front() : regress.checks.back();
+  const auto regress =
+      check_regressions({&store, "fixture"}, {&store, "fixture"},
+                        {{"task_accuracy accuracy", 0.0, true}}, {full + "=" + lora});
+  const MetricCheck& check =
+      regress.checks.front().variant == full ? regress.checks.front() : regress.checks.back();
   ASSERT_EQ(check.candidate_variant, lora);
   // worse by = −(lora − full_ft): the same interval, mirrored.
   EXPECT_EQ(check.worse.basis, accuracy->difference.basis);

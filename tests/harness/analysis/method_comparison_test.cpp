@@ -14,7 +14,9 @@ namespace {
 
 class CompareTest : public ::testing::Test {
  protected:
-  void SetUp() override { testing::write_fixture_sweep(dir_.path() / "db.sqlite", "fixture", testing::fixture_runs()); }
+  void SetUp() override {
+    testing::write_fixture_sweep(dir_.path() / "db.sqlite", "fixture", testing::fixture_runs());
+  }
   const MetricComparison& metric(const Comparison& c, const std::string& name) {
     for (const auto& m : c.metrics) {
       if (m.metric == name) return m;
@@ -41,8 +43,10 @@ TEST_F(CompareTest, ThreeSeedsGiveAnIntervalOverSeedsAndAVerdictThatFollowsIt) {
   ASSERT_TRUE(m.mcnemar.has_value());
   EXPECT_EQ(m.mcnemar->only_a, 12);
   EXPECT_NEAR(m.mcnemar->p_value, 2.0 / 4096, 1e-12);
-  EXPECT_NE(m.sentence.find("lower than \"full_ft lr=0.001\" (worse)"), std::string::npos) << m.sentence;
-  EXPECT_NE(m.sentence.find("not distinguishable from seed-to-seed noise"), std::string::npos) << m.sentence;
+  EXPECT_NE(m.sentence.find("lower than \"full_ft lr=0.001\" (worse)"), std::string::npos)
+      << m.sentence;
+  EXPECT_NE(m.sentence.find("not distinguishable from seed-to-seed noise"), std::string::npos)
+      << m.sentence;
   EXPECT_NEAR(m.a.value, 0.9, 1e-12);
   EXPECT_LE(m.a.high, 1.0) << "a proportion's interval stays in [0, 1]";
 
@@ -54,7 +58,9 @@ TEST_F(CompareTest, ThreeSeedsGiveAnIntervalOverSeedsAndAVerdictThatFollowsIt) {
   EXPECT_NE(text.find("task_accuracy accuracy (higher is better)"), std::string::npos) << text;
   EXPECT_NE(text.find("Δ forgetting held_out_ce (lower is better)"), std::string::npos) << text;
   EXPECT_NE(text.find("over 3 seeds (Student t, 2 df)"), std::string::npos) << text;
-  EXPECT_NE(text.find("McNemar on these runs' 0/1 items (conditional on these runs)"), std::string::npos) << text;
+  EXPECT_NE(text.find("McNemar on these runs' 0/1 items (conditional on these runs)"),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(CompareTest, TwoSeedsGiveAConditionalIntervalPairedByItemWithEachSeedsValue) {
@@ -69,7 +75,8 @@ TEST_F(CompareTest, TwoSeedsGiveAConditionalIntervalPairedByItemWithEachSeedsVal
   // Item differences: seed 0 three -1 of 10 (SE sqrt(0.2333/10)), seed 1 four (SE sqrt(0.2667/10)):
   // SE = sqrt(0.02333 + 0.02667) / 2.
   EXPECT_NEAR(m.difference.stderr_value, std::sqrt(0.05) / 2, 1e-9);
-  EXPECT_NE(m.difference.pairing.find("paired by item within 2 seeds"), std::string::npos) << m.difference.pairing;
+  EXPECT_NE(m.difference.pairing.find("paired by item within 2 seeds"), std::string::npos)
+      << m.difference.pairing;
   EXPECT_NE(comparison_text(c).find("conditional on these 2 runs"), std::string::npos);
 }
 
@@ -81,15 +88,17 @@ TEST_F(CompareTest, TwoSingleRunsPairByItem) {
   EXPECT_NEAR(m.difference.value, -0.2, 1e-12);
   EXPECT_EQ(m.difference.basis, IntervalBasis::kConditional);
   EXPECT_NEAR(m.difference.stderr_value, std::sqrt(1.6 / 9 / 10), 1e-9);  // items 8, 9 lost
-  EXPECT_NEAR(m.mcnemar->p_value, 0.5, 1e-12);  // b = 2, c = 0: 2 * 1/4
-  EXPECT_NE(m.sentence.find("do not differ beyond their item noise"), std::string::npos) << m.sentence;
+  EXPECT_NEAR(m.mcnemar->p_value, 0.5, 1e-12);                            // b = 2, c = 0: 2 * 1/4
+  EXPECT_NE(m.sentence.find("do not differ beyond their item noise"), std::string::npos)
+      << m.sentence;
 }
 
 TEST_F(CompareTest, UnknownAndAmbiguousNamesAreUserErrorsListingTheChoices) {
   Store store(dir_.path() / "db.sqlite");
   EXPECT_THROW(compare_runs(store, "full_ft", "dora", {}), UserError);
   EXPECT_THROW(compare_runs(store, "full_ft", "full_ft", {}), UserError);
-  EXPECT_THROW(compare_runs(store, "full_ft", "lora", {"", "reasoning"}), UserError);  // no such metrics
+  EXPECT_THROW(compare_runs(store, "full_ft", "lora", {"", "reasoning"}),
+               UserError);  // no such metrics
   EXPECT_THROW(compare_runs(store, "full_ft", "lora", {"nope", ""}), UserError);
   // "full_ft" also names a variant whose only run failed: as a method name it means the
   // variant with results, as a label it has nothing to compare.

@@ -33,7 +33,8 @@ TEST(BudgetResolution, HitsTheNearestRankOnHandComputedCounts) {
   // DoRA adds a magnitude per output row: 224 r + 2 (32 + 16); rank 4 gives 992.
   EXPECT_EQ(resolved[1].value, 4);
   EXPECT_EQ(resolved[1].trainable_params, 992);
-  EXPECT_NE(budget_text(resolved[0]).find("trainable_params 1000 -> rank=4 (896 trainable)"), std::string::npos);
+  EXPECT_NE(budget_text(resolved[0]).find("trainable_params 1000 -> rank=4 (896 trainable)"),
+            std::string::npos);
   // The budget is on record in the run config and the label names the resolved rank.
   const auto runs = expand_grid(spec);
   EXPECT_EQ(runs[0].config.at("method").at("trainable_params"), 1000);
@@ -53,13 +54,18 @@ TEST(BudgetResolution, HitsADensityWithinRoundingOfTheBudget) {
 TEST(BudgetResolution, MethodsWithoutAKnobAndDoubleSizesAreRefusedAtValidation) {
   nlohmann::json doc = testing::small_spec();
   doc["methods"] = nlohmann::json::parse(R"([{"method": "ia3", "trainable_params": 1000}])");
-  EXPECT_NE(testing::spec_error(doc).find("methods[0].trainable_params: ia3 has no rank or density"),
-            std::string::npos)
+  EXPECT_NE(
+      testing::spec_error(doc).find("methods[0].trainable_params: ia3 has no rank or density"),
+      std::string::npos)
       << testing::spec_error(doc);
-  doc["methods"] = nlohmann::json::parse(R"([{"method": "lora", "rank": 4, "trainable_params": 1000}])");
-  EXPECT_NE(testing::spec_error(doc).find("give either rank or trainable_params"), std::string::npos);
-  doc["methods"] = nlohmann::json::parse(R"([{"method": "lora", "trainable_params": [1000, 2000]}])");
-  EXPECT_NE(testing::spec_error(doc).find("expected a whole number of parameters"), std::string::npos);
+  doc["methods"] =
+      nlohmann::json::parse(R"([{"method": "lora", "rank": 4, "trainable_params": 1000}])");
+  EXPECT_NE(testing::spec_error(doc).find("give either rank or trainable_params"),
+            std::string::npos);
+  doc["methods"] =
+      nlohmann::json::parse(R"([{"method": "lora", "trainable_params": [1000, 2000]}])");
+  EXPECT_NE(testing::spec_error(doc).find("expected a whole number of parameters"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <regex>
+#include <set>
 
 namespace tb::svg {
 namespace {
@@ -302,13 +303,24 @@ TEST(LineChart, DegenerateRangeStillGivesACentredPoint) {
   EXPECT_GE(count(svg, "text-anchor=\"end\" dy=\"0.32em\">0.3"), 1u) << "a y tick at 0.3";
 }
 
-TEST(LineChart, ErrorBarEndsWidenTheAxis) {
+// Error bars widen an axis by at most the points' own span: a bar far wider than the spread
+// of the points runs to the plot's edge (without its end cap) instead of squeezing them.
+TEST(LineChart, ErrorBarEndsWidenTheAxisByAtMostThePointsSpan) {
   XYChart c = chart_of({series("s", {0, 1}, {0, 1})});
   c.series[0].y_low = {-0.1, 0.9};
-  c.series[0].y_high = {0.1, 10};
-  const std::string svg = line_chart(c);
-  EXPECT_NE(svg.find(">10</text>"), std::string::npos) << "the y axis reaches the bar's top";
+  c.series[0].y_high = {0.1, 1.5};
+  std::string svg = line_chart(c);
+  EXPECT_NE(svg.find(">1.5</text>"), std::string::npos) << "the y axis reaches the bar's top";
   EXPECT_EQ(count(svg, "class=\"error-bar\""), 2u);
+  c.series[0].y_high = {0.1, 10};
+  svg = line_chart(c);
+  EXPECT_EQ(svg.find(">10</text>"), std::string::npos) << "a bar 10 times the points' span does not set the axis";
+  EXPECT_EQ(count(svg, "class=\"error-bar\""), 2u);
+  std::multiset<size_t> caps;  // horizontal end caps of each vertical bar
+  const std::regex bar("class=\"error-bar\" d=\"([^\"]*)\"");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), bar); it != std::sregex_iterator(); ++it)
+    caps.insert(count((*it)[1], "H"));
+  EXPECT_EQ(caps, (std::multiset<size_t>{1, 2})) << "the end cut at the plot's edge has no cap";
 }
 
 TEST(LineChart, LegendOnlyForSeveralSeriesAndOutsideThePlot) {
