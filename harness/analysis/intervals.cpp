@@ -9,6 +9,7 @@
 
 #include "evaluators/metric_names.h"
 #include "harness/analysis/stats.h"
+#include "harness/common/strings.h"
 
 namespace tb {
 namespace {
@@ -16,9 +17,6 @@ namespace {
 constexpr double kZ975 = 1.959964;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
 
 // The metric's last word: "passkey accuracy@length=64" -> "accuracy".
 std::string last_word(const std::string& metric) {

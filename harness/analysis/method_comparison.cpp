@@ -72,9 +72,14 @@ MetricSamples with_seed_zero(const MetricSamples& m) {
   return out;
 }
 
-Samples samples_of(Store& store, const std::string& sweep, const RunSelection& s) {
-  return read_samples(store, RunFilter{sweep, {}},
-                      std::set<std::string>(s.keys.begin(), s.keys.end()));
+// Both sides' samples from one read of the store: A's under "A", B's under "B".
+std::pair<Samples, Samples> samples_of(Store& store, const std::string& sweep, const RunSelection& a,
+                                       const RunSelection& b) {
+  RunGroups groups;
+  for (const auto& key : a.keys) groups.emplace(key, "A");
+  for (const auto& key : b.keys) groups.emplace(key, "B");
+  auto read = read_grouped_samples(store, RunFilter{sweep, {}}, groups);
+  return {std::move(read["A"]), std::move(read["B"])};
 }
 
 }  // namespace
@@ -133,7 +138,7 @@ Comparison compare_runs(Store& store, const std::string& a_selector, const std::
   c.a = select_runs(store, c.sweep, a_selector);
   c.b = select_runs(store, c.sweep, b_selector);
   if (c.a.keys == c.b.keys) throw UserError("A and B are the same runs (" + c.a.label + ")");
-  Samples a = samples_of(store, c.sweep, c.a), b = samples_of(store, c.sweep, c.b);
+  auto [a, b] = samples_of(store, c.sweep, c.a, c.b);
   if (c.a.single_run &&
       c.b.single_run) {  // two runs: the same items, paired by item whatever their seeds
     for (Samples* side : {&a, &b}) {

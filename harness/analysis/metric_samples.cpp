@@ -30,48 +30,34 @@ std::optional<double> paired_item_se(const std::map<std::string, double>& a,
 
 }  // namespace
 
-namespace {
-
-// Samples of the filter's done runs, grouped by `group_of[run key]` (runs not in it are left out).
-std::map<std::string, Samples> read_grouped(Store& store, const RunFilter& filter,
-                                            const std::map<std::string, std::string>& group_of) {
+std::map<std::string, Samples> read_grouped_samples(Store& store, const RunFilter& filter, const RunGroups& groups) {
+  const auto snapshot = store.snapshot();
   std::map<std::string, Samples> out;
   for (const EvalRow& e : store.evals(filter)) {
-    const auto group = group_of.find(e.run_key);
-    if (group == group_of.end() || e.model == "base") continue;
-    MetricSamples& m = out[group->second][sample_name(e)];
-    m.seeds[e.seed] = {e.value, e.stderr_value};
-    m.range = metric_range(e.metric, e.model);
+    if (e.model == "base") continue;
+    for (auto [g, end] = groups.equal_range(e.run_key); g != end; ++g) {
+      MetricSamples& m = out[g->second][sample_name(e)];
+      m.seeds[e.seed] = {e.value, e.stderr_value};
+      m.range = metric_range(e.metric, e.model);
+    }
   }
   for (const ItemScore& i : store.items(filter, "tuned")) {
-    const auto group = group_of.find(i.run_key);
-    if (group == group_of.end()) continue;
-    Samples& samples = out[group->second];
-    const auto m = samples.find(i.suite + " " + item_metric(i.suite, i.item_id));
-    if (m != samples.end()) m->second.items[i.seed][i.item_id] = i.score;
+    for (auto [g, end] = groups.equal_range(i.run_key); g != end; ++g) {
+      Samples& samples = out[g->second];
+      const auto m = samples.find(i.suite + " " + item_metric(i.suite, i.item_id));
+      if (m != samples.end()) m->second.items[i.seed][i.item_id] = i.score;
+    }
   }
   return out;
 }
 
-}  // namespace
-
-Samples read_samples(Store& store, const RunFilter& filter, const std::set<std::string>& runs) {
-  const auto snapshot = store.snapshot();
-  std::map<std::string, std::string> group_of;
-  for (const RunRecord& r : store.runs(filter)) {
-    if (r.status == "done" && (runs.empty() || runs.count(r.key))) group_of[r.key] = "";
-  }
-  auto grouped = read_grouped(store, filter, group_of);
-  return grouped.empty() ? Samples{} : grouped.begin()->second;
-}
-
 std::map<std::string, Samples> read_variant_samples(Store& store, const RunFilter& filter) {
   const auto snapshot = store.snapshot();
-  std::map<std::string, std::string> group_of;
+  RunGroups groups;
   for (const RunRecord& r : store.runs(filter)) {
-    if (r.status == "done") group_of[r.key] = r.variant;
+    if (r.status == "done") groups.emplace(r.key, r.variant);
   }
-  return read_grouped(store, filter, group_of);
+  return read_grouped_samples(store, filter, groups);
 }
 
 Interval difference_of(const MetricSamples& a, const MetricSamples& b) {

@@ -5,7 +5,6 @@
 #pragma once
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -27,8 +26,12 @@ struct MetricSamples {
 // difference to the base model. Item scores are attached to unsliced metrics only.
 using Samples = std::map<std::string, MetricSamples>;
 
-// The samples of the filter's done runs whose key is in `runs` (every done run when empty).
-Samples read_samples(Store& store, const RunFilter& filter, const std::set<std::string>& runs = {});
+// Run key -> the group(s) its samples go to (a run may be in several, e.g. `compare` of a
+// variant against one of its own runs).
+using RunGroups = std::multimap<std::string, std::string>;
+
+// The samples of the filter's done runs in `groups`, by group, from one read of the store.
+std::map<std::string, Samples> read_grouped_samples(Store& store, const RunFilter& filter, const RunGroups& groups);
 
 // The samples of each variant label of the filter's done runs.
 std::map<std::string, Samples> read_variant_samples(Store& store, const RunFilter& filter);

@@ -14,6 +14,10 @@ inline std::string trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
+inline bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 // The strings of `items` (any range of std::string) with `separator` between them.
 template <typename Range>
 std::string joined(const Range& items, const std::string& separator = ", ") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "harness/common/strings.h"
 #include "harness/report/escape.h"
 #include "harness/report/table_formats.h"
 
@@ -41,9 +42,6 @@ std::string header_of(const std::string& column, const std::string& suite) {
   return (delta ? "Δ " : "") + rest;
 }
 
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
 
 std::string grid_markdown(const SliceGrid& g) {
   std::string out =
