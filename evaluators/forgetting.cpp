@@ -161,7 +161,7 @@ EvalOutput Forgetting::control_retention(Responder& base, Responder& tuned, uint
     }
     // Undefined when the base model cannot do the task at all: then nothing is retained or lost.
     if (const auto r = paired_ratio_estimate(before, after, 2000, seed)) {
-      out.aggregates.push_back(make_aggregate(suite, "tuned", name + " retention", *r));
+      out.aggregates.push_back(make_aggregate(suite, "tuned", name + "_retention", *r));
     }
   };
   std::vector<size_t> all;

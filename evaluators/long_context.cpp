@@ -194,7 +194,7 @@ EvalOutput LongContext::evaluate(Responder& base, Responder& tuned) const {
     for (int m = 0; m < 2; ++m) {
       const double value =
           double(effective_length(options_.lengths, by_length[m], options_.effective_fraction));
-      out.aggregates.push_back({suite, m == 0 ? "base" : "tuned", name + " effective_length", value,
+      out.aggregates.push_back({suite, m == 0 ? "base" : "tuned", name + "_effective_length", value,
                                 std::nullopt, std::nullopt, std::nullopt, int64_t(all.size())});
     }
   }

@@ -30,7 +30,7 @@ std::string item_metric(const std::string& suite, const std::string& item_id) {
   if (suite == "forgetting" && item_id.rfind("seq-", 0) == 0) return "held_out_ce";
   const size_t slash = item_id.find('/');
   if (slash == std::string::npos) return "accuracy";
-  return (suite == "forgetting" ? "control_" : "") + item_id.substr(0, slash) + " accuracy";
+  return (suite == "forgetting" ? "control_" : "") + item_id.substr(0, slash) + "_accuracy";
 }
 
 std::string slice_value(double value) {

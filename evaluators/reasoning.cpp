@@ -273,7 +273,7 @@ EvalOutput Reasoning::evaluate(Responder& base, Responder& tuned) const {
         gain.push_back(s.score[i + 1] - s.score[i]);
       }
       out.aggregates.push_back(
-          make_aggregate(suite, m == 0 ? "base" : "tuned", "chain cot_gain", mean_estimate(gain)));
+          make_aggregate(suite, m == 0 ? "base" : "tuned", "chain_cot_gain", mean_estimate(gain)));
     }
   }
   for (AdditionFormat format : options_.addition_formats) {

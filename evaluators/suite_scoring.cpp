@@ -38,7 +38,7 @@ Estimate score_estimate(const std::vector<double>& scores) {
 void add_score_aggregates(EvalOutput& out, const std::string& suite, const std::string& name,
                           const Slices& slices, const SuiteScores& scores,
                           const std::vector<size_t>& subset) {
-  const std::string prefix = name.empty() ? "" : name + " ";
+  const std::string prefix = name.empty() ? "" : name + "_";
   const std::string accuracy = sliced_metric_name(prefix + "accuracy", slices);
   const std::string logprob = sliced_metric_name(prefix + "answer_logprob", slices);
   std::vector<double> values[2][2], diff[2];  // [model][metric]

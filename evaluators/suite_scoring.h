@@ -32,7 +32,7 @@ struct SuiteScores {
 SuiteScores score_suite_items(const std::string& suite, const std::vector<SuiteItem>& items,
                               Responder& base, Responder& tuned, EvalOutput& out);
 
-// "<name> accuracy" and "<name> answer_logprob" (just "accuracy" and "answer_logprob" when
+// "<name>_accuracy" and "<name>_answer_logprob" (just "accuracy" and "answer_logprob" when
 // `name` is empty; sliced by `slices`) for base and tuned,
 // and their paired tuned - base differences, over the items in `subset`. Accuracy carries
 // the Wilson interval when every score is 0 or 1, else the mean's t interval.

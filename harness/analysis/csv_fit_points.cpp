@@ -32,15 +32,18 @@ double column_expression_value(const CsvTable& table, const std::string& express
 }
 
 FitPoints csv_fit_points(const CsvTable& table, const ScalingLaw& law,
-                         const std::map<std::string, std::string>& x, const std::string& y) {
+                         const std::map<std::string, std::string>& x, const std::string& y,
+                         const std::string& group_column) {
   check_variable_sources(law, x);
   FitPoints points;
+  const size_t group = group_column.empty() ? 0 : table.column(group_column);
   for (size_t row = 0; row < table.rows(); ++row) {
     std::vector<double> xs;
     for (const auto& v : law.variables) xs.push_back(column_expression_value(table, x.at(v), row));
     points.x.push_back(xs);
     points.y.push_back(column_expression_value(table, y, row));
     points.labels.push_back(table.where(row));
+    if (!group_column.empty()) points.groups.push_back(table.text(row, group));
   }
   return points;
 }

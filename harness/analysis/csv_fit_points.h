@@ -15,9 +15,11 @@ namespace tb {
 double column_expression_value(const CsvTable& table, const std::string& expression, size_t row);
 
 // One point per row, labelled file:line. `x` maps every variable of `law` to an
-// expression; UserError when one is missing or names no variable of the law.
+// expression; UserError when one is missing or names no variable of the law. `group_column`,
+// when not empty, names the column whose text is each point's group.
 FitPoints csv_fit_points(const CsvTable& table, const ScalingLaw& law,
-                         const std::map<std::string, std::string>& x, const std::string& y);
+                         const std::map<std::string, std::string>& x, const std::string& y,
+                         const std::string& group_column = "");
 
 // Removes the `count` points with the highest y (Besiroglu et al. drop Chinchilla's 5
 // highest-loss points as outliers).

@@ -21,7 +21,50 @@ FitPoints take_largest(FitPoints& points, size_t variable) {
   return held_points;
 }
 
+void check_grouping(const FitRequest& r, const ScalingLaw& law) {
+  if (r.by.empty()) {
+    if (!r.shared.empty()) throw UserError("shared parameters need groups to share them across (by)");
+    return;
+  }
+  if (!r.sweep.empty() && r.by != "method")
+    throw UserError("a sweep's points are grouped by \"method\", not \"" + r.by + "\"");
+  if (!r.method.empty()) throw UserError("a joint fit by method takes every method's runs; drop the method filter");
+  if (!r.holdout_largest.empty())
+    throw UserError("a joint fit does not hold out points yet; fit each group on its own for extrapolation errors");
+  const auto shared = r.shared.empty() ? law_exponents(law) : r.shared;
+  if (shared.empty()) throw UserError(law.formula + " has no exponent to share; name the shared parameters");
+  for (const auto& name : shared) {
+    if (law.parameter_index(name) < 0)
+      throw UserError("cannot share \"" + name + "\": not a parameter of " + law.formula);
+  }
+}
+
+// The record's "points": each fitted point with the law's prediction (and its group).
+nlohmann::json fitted_points(const ScalingLaw& law, const FitPoints& points, const FitOutcome& outcome) {
+  nlohmann::json fitted = {{"x", points.x}, {"y", points.y}, {"labels", points.labels}};
+  fitted["predicted"] = nlohmann::json::array();
+  for (size_t i = 0; i < points.y.size(); ++i) {
+    fitted["predicted"].push_back(outcome.joint ? outcome.joint->predict_shared(law, points.groups[i], points.x[i])
+                                                : predict(law, outcome.fit.theta, points.x[i]));
+  }
+  if (outcome.joint) fitted["groups"] = points.groups;
+  return fitted;
+}
+
 }  // namespace
+
+FitRequest spec_fit_request(const nlohmann::json& fit, const std::string& sweep) {
+  FitRequest request;
+  request.law = fit.at("law").get<std::string>();
+  request.sweep = sweep;
+  request.method = fit.at("method").get<std::string>();
+  request.x = fit.at("x").get<std::map<std::string, std::string>>();
+  request.y = fit.at("y").get<std::string>();
+  request.holdout_largest = fit.at("holdout_largest").get<std::string>();
+  request.by = fit.at("by").get<std::string>();
+  request.shared = fit.at("shared").get<std::vector<std::string>>();
+  return request;
+}
 
 void check_fit_request(const FitRequest& r) {
   if (r.law.empty()) throw UserError("no law given (a name such as chinchilla, or a formula)");
@@ -42,6 +85,7 @@ void check_fit_request(const FitRequest& r) {
                     "\": not a variable of " + law.formula);
   }
   if (r.drop_highest < 0) throw UserError("the number of points to drop must be >= 0");
+  check_grouping(r, law);
 }
 
 FitOutcome run_fit_request(const FitRequest& r, const FitOptions& options, Store* store) {
@@ -52,7 +96,7 @@ FitOutcome run_fit_request(const FitRequest& r, const FitOptions& options, Store
     TB_CHECK(store != nullptr, "a sweep fit needs the store");
     points = store_fit_points(*store, r.sweep, law, r.x, r.y, r.method);
   } else {
-    points = csv_fit_points(CsvTable::read(r.data), law, r.x, r.y);
+    points = csv_fit_points(CsvTable::read(r.data), law, r.x, r.y, r.by);
   }
   drop_highest(points, size_t(r.drop_highest));
   FitPoints held_out;
@@ -63,10 +107,16 @@ FitOutcome run_fit_request(const FitRequest& r, const FitOptions& options, Store
     held_out = take_largest(points, v);
   }
   FitOutcome outcome;
-  outcome.fit = fit_scaling_law(law, points, options, held_out);
+  if (r.by.empty()) {
+    outcome.fit = fit_scaling_law(law, points, options, held_out);
+  } else {
+    outcome.joint = fit_jointly(law, points, r.shared.empty() ? law_exponents(law) : r.shared, options);
+    outcome.fit = outcome.joint->shared_fit;
+  }
   outcome.source = r.sweep.empty()
                        ? "csv:" + r.data
                        : "sweep:" + r.sweep + (r.method.empty() ? "" : " method=" + r.method);
+  if (!r.by.empty()) outcome.source += " by=" + r.by;
   outcome.record = {{"law", r.law},
                     {"source", outcome.source},
                     {"x", r.x},
@@ -76,11 +126,12 @@ FitOutcome run_fit_request(const FitRequest& r, const FitOptions& options, Store
                     {"huber_delta", options.huber_delta},
                     {"bootstrap_seed", options.seed},
                     {"fit", outcome.fit.to_json()}};
+  if (outcome.joint) {
+    outcome.record["by"] = r.by;
+    outcome.record["joint"] = outcome.joint->to_json();
+  }
   // The fitted points with the law's prediction at each, so reports can plot data and fit.
-  nlohmann::json fitted = {{"x", points.x}, {"y", points.y}, {"labels", points.labels}};
-  fitted["predicted"] = nlohmann::json::array();
-  for (const auto& x : points.x) fitted["predicted"].push_back(predict(law, outcome.fit.theta, x));
-  outcome.record["points"] = fitted;
+  outcome.record["points"] = fitted_points(law, points, outcome);
   return outcome;
 }
 

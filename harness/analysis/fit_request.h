@@ -5,8 +5,11 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "harness/analysis/joint_fit.h"
 #include "harness/analysis/scaling_laws.h"
 
 namespace tb {
@@ -23,16 +26,26 @@ struct FitRequest {
   std::string y;
   std::string holdout_largest;  // a variable: fit without the points at its largest value
   int64_t drop_highest = 0;     // drop the points with the highest y first
+  // A joint fit (joint_fit.h) of the groups the points fall into: "method" for a sweep, a
+  // column for a CSV file; "" for one fit of all points.
+  std::string by;
+  std::vector<std::string> shared;  // with `by`: the common parameters ({}: every exponent)
 };
+
+// The request of one entry of a spec's "fits" list (keys as the spec's fit schema fills
+// them: law, x, y, method, holdout_largest, by, shared) on the runs of `sweep`.
+FitRequest spec_fit_request(const nlohmann::json& fit, const std::string& sweep);
 
 // Everything that can be checked without data: one source of points, a law that parses,
 // x naming exactly the law's variables, sweep sources of a known kind, a y, a held-out
-// variable of the law. Throws UserError.
+// variable of the law, groups of a kind the source has and shared names the law has.
+// Throws UserError.
 void check_fit_request(const FitRequest& request);
 
 struct FitOutcome {
-  LawFit fit;
-  std::string source;     // "csv:FILE" or "sweep:NAME[ method=M]"
+  LawFit fit;  // with `by`, the shared model of the joint fit
+  std::optional<JointLawFit> joint;
+  std::string source;     // "csv:FILE" or "sweep:NAME[ method=M]", then " by=GROUP" for a joint fit
   nlohmann::json record;  // the request, the options and the fit, as stored in `fits`
 };
 

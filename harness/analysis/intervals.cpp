@@ -18,12 +18,16 @@ constexpr double kZ975 = 1.959964;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 
-// The metric's last word: "passkey accuracy@length=64" -> "accuracy".
-std::string last_word(const std::string& metric) {
+// The stored metric's name without suite and slices: "long_context passkey_accuracy@length=64"
+// -> "passkey_accuracy".
+std::string plain_name(const std::string& metric) {
   const std::string plain = parse_metric_name(metric).metric;
   const auto space = plain.rfind(' ');
   return space == std::string::npos ? plain : plain.substr(space + 1);
 }
+
+bool is_cross_entropy(const std::string& name) { return name == "ce" || ends_with(name, "_ce"); }
+bool is_kl(const std::string& name) { return name.rfind("kl", 0) == 0; }
 
 void clip(Interval& i, const ValueRange& r) {
   i.low = std::clamp(i.low, r.low, r.high);
@@ -79,20 +83,18 @@ std::string number(double v, int digits) {
 }  // namespace
 
 bool lower_is_better(const std::string& metric) {
-  const std::string last = last_word(metric);
-  const bool cross_entropy = last == "ce" || ends_with(last, "_ce");
-  return cross_entropy || last.rfind("kl", 0) == 0 || last.find("loss") != std::string::npos ||
-         last.find("perplexity") != std::string::npos;
+  const std::string name = plain_name(metric);
+  return is_cross_entropy(name) || is_kl(name) || name.find("loss") != std::string::npos ||
+         name.find("perplexity") != std::string::npos;
 }
 
 ValueRange metric_range(const std::string& metric, const std::string& model) {
-  const std::string last = last_word(metric);
+  const std::string name = plain_name(metric);
   const bool delta = model == "delta";
-  if (last == "accuracy") return delta ? ValueRange{-1, 1} : ValueRange{0, 1};
+  if (ends_with(name, "accuracy")) return delta ? ValueRange{-1, 1} : ValueRange{0, 1};
   if (delta) return {};
-  if (last == "retention" || last == "ce" || ends_with(last, "_ce") || last.rfind("kl", 0) == 0)
-    return {0, kInf};
-  if (last == "answer_logprob") return {-kInf, 0};
+  if (ends_with(name, "retention") || is_cross_entropy(name) || is_kl(name)) return {0, kInf};
+  if (ends_with(name, "answer_logprob")) return {-kInf, 0};
   return {};
 }
 

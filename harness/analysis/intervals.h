@@ -34,7 +34,7 @@ struct ValueRange {
 
 // The range of a stored metric: accuracies and retention-free proportions [0, 1]; the paired
 // "Δ" of an accuracy [−1, 1]; cross-entropies and KL [0, ∞); anything else unbounded.
-// `metric` is the stored name ("passkey accuracy@length=64"), `model` "base", "tuned" or "delta".
+// `metric` is the stored name ("passkey_accuracy@length=64"), `model` "base", "tuned" or "delta".
 ValueRange metric_range(const std::string& metric, const std::string& model = "tuned");
 
 // The range of B − A for values in `r`.

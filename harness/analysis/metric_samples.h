@@ -22,7 +22,7 @@ struct MetricSamples {
 };
 
 // By metric name: "suite metric" for the tuned model ("task_accuracy accuracy", sliced ones
-// too: "long_context passkey accuracy@length=64") and "Δ suite metric" for its paired
+// too: "long_context passkey_accuracy@length=64") and "Δ suite metric" for its paired
 // difference to the base model. Item scores are attached to unsliced metrics only.
 using Samples = std::map<std::string, MetricSamples>;
 

@@ -17,20 +17,25 @@
 
 #include "harness/analysis/stats.h"
 #include "harness/common/check.h"
+#include "harness/common/parallel_for.h"
 #include "harness/data/rng.h"
 
 namespace tb {
 namespace {
 
-// Log-space copy of the points, laid out for the objective's inner loop.
-struct LogPoints {
-  size_t variables = 0;
-  std::vector<double> log_x;  // n × variables
-  std::vector<double> log_y;
-  size_t size() const { return log_y.size(); }
-};
+LbfgsResult minimize_from(const ScalingLaw& law, const LogPoints& p,
+                          const std::vector<size_t>* sample, std::vector<double> start,
+                          const FitOptions& options) {
+  return minimize_lbfgs(
+      [&](const std::vector<double>& theta, std::vector<double>& grad) {
+        return huber_log_objective(law, p, sample, theta, options.huber_delta, &grad);
+      },
+      std::move(start), options.lbfgs);
+}
 
-LogPoints to_log(const FitPoints& points, size_t variables) {
+}  // namespace
+
+LogPoints to_log_points(const FitPoints& points, size_t variables) {
   LogPoints lp;
   lp.variables = variables;
   for (size_t i = 0; i < points.y.size(); ++i) {
@@ -40,8 +45,9 @@ LogPoints to_log(const FitPoints& points, size_t variables) {
   return lp;
 }
 
-double objective(const ScalingLaw& law, const LogPoints& p, const std::vector<size_t>* sample,
-                 const std::vector<double>& theta, double delta, std::vector<double>* gradient) {
+double huber_log_objective(const ScalingLaw& law, const LogPoints& p,
+                           const std::vector<size_t>* sample, const std::vector<double>& theta,
+                           double delta, std::vector<double>* gradient) {
   const size_t n = sample != nullptr ? sample->size() : p.size();
   const size_t k = theta.size();
   std::vector<double> dlog(k);
@@ -62,33 +68,28 @@ double objective(const ScalingLaw& law, const LogPoints& p, const std::vector<si
   return total;
 }
 
-LbfgsResult minimize_from(const ScalingLaw& law, const LogPoints& p,
-                          const std::vector<size_t>* sample, std::vector<double> start,
-                          const FitOptions& options) {
-  return minimize_lbfgs(
-      [&](const std::vector<double>& theta, std::vector<double>& grad) {
-        return objective(law, p, sample, theta, options.huber_delta, &grad);
-      },
-      std::move(start), options.lbfgs);
+double log_residual_sum_of_squares(const ScalingLaw& law, const LogPoints& p,
+                                   const std::vector<double>& theta) {
+  double sq = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const double r = law.log_predict(&p.log_x[i * p.variables], theta) - p.log_y[i];
+    sq += r * r;
+  }
+  return sq;
 }
 
-// Runs body(i) for i in [0, n) on `threads` threads, each taking every threads-th index.
-template <typename Body>
-void parallel_for(int64_t n, int threads, const Body& body) {
-  if (threads <= 1 || n < 2) {
-    for (int64_t i = 0; i < n; ++i) body(i);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      for (int64_t i = t; i < n; i += threads) body(i);
-    });
-  }
-  for (auto& th : pool) th.join();
+void set_bootstrap_interval(ParameterFit& parameter, std::vector<double> v) {
+  double mean = 0, var = 0;
+  for (double x : v) mean += x;
+  mean /= double(v.size());
+  for (double x : v) var += (x - mean) * (x - mean);
+  parameter.stderr_value = v.size() > 1 ? std::sqrt(var / double(v.size() - 1)) : 0.0;
+  std::sort(v.begin(), v.end());
+  parameter.ci_low = percentile(v, 0.025);
+  parameter.ci_high = percentile(v, 0.975);
 }
 
-void check_points(const ScalingLaw& law, const FitPoints& points, const std::string& what) {
+void check_fit_points(const ScalingLaw& law, const FitPoints& points, const std::string& what) {
   auto where = [&](size_t i) {
     return what + " point " + (i < points.labels.size() ? points.labels[i] : std::to_string(i + 1));
   };
@@ -112,12 +113,11 @@ void check_points(const ScalingLaw& law, const FitPoints& points, const std::str
   }
 }
 
-}  // namespace
-
 double huber_log_objective(const ScalingLaw& law, const FitPoints& points,
                            const std::vector<double>& theta, double delta,
                            std::vector<double>* gradient) {
-  return objective(law, to_log(points, law.variables.size()), nullptr, theta, delta, gradient);
+  return huber_log_objective(law, to_log_points(points, law.variables.size()), nullptr, theta,
+                             delta, gradient);
 }
 
 std::vector<std::vector<double>> default_start_values(const ScalingLaw& law) {
@@ -140,6 +140,7 @@ FitPoints select_points(const FitPoints& points, const std::vector<size_t>& indi
     out.x.push_back(points.x[i]);
     out.y.push_back(points.y[i]);
     if (i < points.labels.size()) out.labels.push_back(points.labels[i]);
+    if (i < points.groups.size()) out.groups.push_back(points.groups[i]);
   }
   return out;
 }
@@ -162,8 +163,8 @@ double predict(const ScalingLaw& law, const std::vector<double>& theta,
 
 LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const FitOptions& options,
                        const FitPoints& held_out) {
-  check_points(law, points, "fitted");
-  check_points(law, held_out, "held-out");
+  check_fit_points(law, points, "fitted");
+  check_fit_points(law, held_out, "held-out");
   const size_t k = law.parameters.size();
   if (points.y.size() <= k) {
     throw UserError("the law has " + std::to_string(k) + " parameters but only " +
@@ -183,7 +184,7 @@ LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const Fit
   for (const auto& g : grid) starts *= int64_t(g.size());
   const int threads =
       options.threads > 0 ? options.threads : std::max(1, int(std::thread::hardware_concurrency()));
-  const LogPoints lp = to_log(points, law.variables.size());
+  const LogPoints lp = to_log_points(points, law.variables.size());
 
   // Every start, in grid order (the last parameter varies fastest).
   std::vector<LbfgsResult> results(static_cast<size_t>(starts));
@@ -214,12 +215,7 @@ LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const Fit
   for (const auto& r : results) {
     if (r.value <= fit.objective + 1e-6 * std::abs(fit.objective)) ++fit.starts_at_best;
   }
-  double sq = 0;
-  for (size_t i = 0; i < lp.size(); ++i) {
-    const double r = law.log_predict(&lp.log_x[i * lp.variables], fit.theta) - lp.log_y[i];
-    sq += r * r;
-  }
-  fit.log_rmse = std::sqrt(sq / double(lp.size()));
+  fit.log_rmse = std::sqrt(log_residual_sum_of_squares(law, lp, fit.theta) / double(lp.size()));
   const auto natural = law.natural_values(fit.theta);
   for (size_t j = 0; j < k; ++j)
     fit.parameters.push_back({law.parameters[j].name, natural[j], {}, {}, {}});
@@ -251,15 +247,9 @@ LawFit fit_scaling_law(const ScalingLaw& law, const FitPoints& points, const Fit
       if (!identified[j]) continue;  // an interval would only echo the start point
       std::vector<double> v;
       for (const auto& d : draws) v.push_back(d[j]);
-      double mean = 0, var = 0;
-      for (double x : v) mean += x;
-      mean /= double(v.size());
-      for (double x : v) var += (x - mean) * (x - mean);
-      fit.parameters[j].stderr_value = v.size() > 1 ? std::sqrt(var / double(v.size() - 1)) : 0.0;
-      std::sort(v.begin(), v.end());
-      fit.parameters[j].ci_low = percentile(v, 0.025);
-      fit.parameters[j].ci_high = percentile(v, 0.975);
+      set_bootstrap_interval(fit.parameters[j], std::move(v));
     }
+    fit.bootstrap_draws = std::move(draws);
   }
 
   if (!held_out.y.empty()) {

@@ -20,6 +20,7 @@ struct FitPoints {
   std::vector<std::vector<double>> x;
   std::vector<double> y;
   std::vector<std::string> labels;  // optional: where each point came from (run key, file:line)
+  std::vector<std::string> groups;  // optional: the method (or CSV column value) of each point
 };
 
 // The points at `indices`, in that order, labels included.
@@ -67,6 +68,9 @@ struct LawFit {
   std::optional<double> held_out_abs_error, held_out_rel_error;
   std::vector<std::string> warnings;    // what the data cannot support (fit_diagnostics.h)
   std::optional<double> ols_log_slope;  // one-variable laws: OLS slope of log y on log x
+  // Each bootstrap resample's parameters in natural units (not recorded; joint fits
+  // difference them across groups).
+  std::vector<std::vector<double>> bootstrap_draws;
 
   nlohmann::json to_json() const;
 };
@@ -75,6 +79,31 @@ struct LawFit {
 double huber_log_objective(const ScalingLaw& law, const FitPoints& points,
                            const std::vector<double>& theta, double delta,
                            std::vector<double>* gradient = nullptr);
+
+// The points in log space, laid out for the objective's inner loop.
+struct LogPoints {
+  size_t variables = 0;
+  std::vector<double> log_x;  // n × variables
+  std::vector<double> log_y;
+  size_t size() const { return log_y.size(); }
+};
+LogPoints to_log_points(const FitPoints& points, size_t variables);
+
+// huber_log_objective over the points at `sample` (all points when null; repeats count).
+double huber_log_objective(const ScalingLaw& law, const LogPoints& points,
+                           const std::vector<size_t>* sample, const std::vector<double>& theta,
+                           double delta, std::vector<double>* gradient);
+
+// Σ_i (log L̂(x_i) - log y_i)²: the residual sum of squares in log space.
+double log_residual_sum_of_squares(const ScalingLaw& law, const LogPoints& points,
+                                   const std::vector<double>& theta);
+
+// UserError unless every point has the law's variables, all positive and finite, and a
+// positive finite y; `what` names the points in the message ("fitted", "group lora").
+void check_fit_points(const ScalingLaw& law, const FitPoints& points, const std::string& what);
+
+// A parameter's bootstrap SE (SD of the draws) and 95% percentile interval.
+void set_bootstrap_interval(ParameterFit& parameter, std::vector<double> draws);
 
 // Hoffmann et al.'s grid: exponents {0, 0.5, ..., 2}; the log of a coefficient that
 // multiplies variables {0, 5, ..., 25}; the log of the constant offset {-1, -0.5, ..., 1}.

@@ -95,6 +95,7 @@ FitPoints store_fit_points(Store& store, const std::string& sweep, const Scaling
     points.x.push_back(xs);
     points.y.push_back(source_value(store, values, y));
     points.labels.push_back(run.key + " (" + run.variant + " seed=" + std::to_string(run.seed) + ")");
+    points.groups.push_back(run.method);
   }
   if (points.y.empty()) {
     throw UserError("sweep \"" + sweep + "\" has no finished runs" + (method.empty() ? "" : " of method " + method) +

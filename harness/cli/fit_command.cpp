@@ -28,6 +28,13 @@ log residuals, L-BFGS from a grid of starts, the best objective kept; bootstrap 
                        (param:training.steps, param:method.r), eval:SUITE/MODEL/METRIC
                        (eval:forgetting/delta/held_out_ce), metric:NAME (last value)
   --method NAME        with --sweep: only the runs of this method
+  --by GROUP           fit the groups jointly: "method" with --sweep, a column with --data.
+                       Prints each group's own fit, the fit with shared parameters (the
+                       others per group), the extra-sum-of-squares F test of shared against
+                       separate, and each shared parameter's difference between groups with
+                       a bootstrap interval
+  --shared P,...       with --by: the parameters common to all groups (default: every
+                       exponent of the law)
   --x VAR=SOURCE       where each variable of the law comes from (repeat per variable)
   --y SOURCE           the fitted quantity (positive, e.g. a loss)
   --drop-highest K     drop the K points with the highest y before fitting
@@ -44,6 +51,18 @@ log residuals, L-BFGS from a grid of starts, the best objective kept; bootstrap 
   --json               print the fit as JSON instead of markdown
   --list               print the fits recorded in the store
 )";
+
+// "a,b,c" -> {"a", "b", "c"}.
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != ',') continue;
+    out.push_back(text.substr(start, i - start));
+    start = i + 1;
+  }
+  return out;
+}
 
 std::pair<std::string, std::string> split_assignment(const std::string& flag,
                                                      const std::string& text) {
@@ -95,6 +114,8 @@ int fit_command(const Args& args_in) {
   take_flag(args, "--y", request.y);
   take_flag(args, "--holdout-largest", request.holdout_largest);
   take_flag(args, "--method", request.method);
+  take_flag(args, "--by", request.by);
+  if (take_flag(args, "--shared", value)) request.shared = split_list(value);
   while (take_flag(args, "--x", value)) {
     const auto [var, source] = split_assignment("--x", value);
     if (!request.x.emplace(var, source).second) throw UserError("--x " + var + " given twice");
@@ -104,12 +125,7 @@ int fit_command(const Args& args_in) {
   while (take_flag(args, "--start", value)) {
     const auto [param, list] = split_assignment("--start", value);
     std::vector<double> values;
-    size_t start = 0;
-    for (size_t i = 0; i <= list.size(); ++i) {
-      if (i < list.size() && list[i] != ',') continue;
-      values.push_back(parse_number("--start " + param + "=", list.substr(start, i - start)));
-      start = i + 1;
-    }
+    for (const auto& item : split_list(list)) values.push_back(parse_number("--start " + param + "=", item));
     options.start_values[param] = values;
   }
   if (take_flag(args, "--delta", value))
@@ -149,7 +165,7 @@ int fit_command(const Args& args_in) {
   if (as_json) {
     std::cout << outcome.record.dump(2) << "\n";
   } else {
-    std::cout << terminal_safe(fit_to_markdown(outcome.fit), true);
+    std::cout << terminal_safe(fit_outcome_markdown(outcome), true);
     if (id > 0) std::cout << "\nrecorded as fit " << id << " in " << out << "\n";
   }
   return 0;

@@ -82,13 +82,7 @@ void print_dry_run(const std::vector<RunConfig>& runs, const std::filesystem::pa
 void run_spec_fits(const Spec& spec, Store& store) {
   for (size_t i = 0; i < spec.fits.size(); ++i) {
     const auto& f = spec.fits[i];
-    FitRequest request;
-    request.law = f.at("law").get<std::string>();
-    request.sweep = spec.name;
-    request.method = f.at("method").get<std::string>();
-    request.x = f.at("x").get<std::map<std::string, std::string>>();
-    request.y = f.at("y").get<std::string>();
-    request.holdout_largest = f.at("holdout_largest").get<std::string>();
+    const FitRequest request = spec_fit_request(f, spec.name);
     FitOptions options;
     options.bootstrap = f.at("bootstrap").get<int64_t>();
     options.seed = f.at("seed").get<uint64_t>();
@@ -100,7 +94,7 @@ void run_spec_fits(const Spec& spec, Store& store) {
       const FitOutcome outcome = run_fit_request(request, options, &store);
       const int64_t id = store.record_fit(request.law, outcome.source, outcome.fit.points,
                                           outcome.fit.objective, outcome.record.dump());
-      std::cout << terminal_safe(fit_to_markdown(outcome.fit), true) << "\nrecorded as fit " << id
+      std::cout << terminal_safe(fit_outcome_markdown(outcome), true) << "\nrecorded as fit " << id
                 << "\n";
     } catch (const UserError& e) {
       std::cout << "not fitted: " << terminal_safe(e.what(), true) << "\n";

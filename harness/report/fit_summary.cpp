@@ -60,4 +60,47 @@ std::string fit_to_markdown(const LawFit& fit) {
   return out;
 }
 
+namespace {
+
+// "< 1e-4" or the value to 2 significant digits.
+std::string p_value_text(double p) { return p < 1e-4 ? "< 1e-4" : significant(p, 2); }
+
+std::string differences_table(const JointLawFit& fit) {
+  std::string out = "| parameter | difference | value | 95% CI (bootstrap) | p (bootstrap) |\n|---|---|---|---|---|\n";
+  for (const auto& d : fit.differences) {
+    out += "| " + markdown_cell(d.parameter) + " | " + markdown_cell(d.group) + " − " +
+           markdown_cell(d.reference) + " | " + num(d.value) + " | ";
+    out += d.ci_low ? "[" + num(*d.ci_low) + ", " + num(*d.ci_high) + "] | " + p_value_text(*d.p_value)
+                    : "— | —";
+    out += " |\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string joint_fit_to_markdown(const JointLawFit& fit) {
+  std::string groups, shared;
+  for (const auto& g : fit.groups) groups += (groups.empty() ? "" : ", ") + markdown_cell(g);
+  for (const auto& s : fit.shared) shared += (shared.empty() ? "" : ", ") + markdown_cell(s);
+  std::string out = "joint fit of L = " + fit.formula + " over " + std::to_string(fit.groups.size()) +
+                    " groups (" + groups + ")\n\n";
+  for (const std::string& w : fit.warnings) out += "**warning:** " + markdown_cell(w) + "\n\n";
+  for (const auto& g : fit.separate)
+    out += "#### " + markdown_cell(g.group) + " alone\n\n" + fit_to_markdown(g.fit) + "\n";
+  out += "#### shared " + shared + ", the other parameters per group\n\n" + fit_to_markdown(fit.shared_fit) + "\n";
+  out += "#### do the groups share " + shared + "?\n\n";
+  if (fit.f_statistic) {
+    out += "extra-sum-of-squares F test of the least-squares refits (log space): RSS " + num(fit.shared_rss) +
+           " shared, " + num(fit.separate_rss) + " separate; F(" + std::to_string(fit.restrictions) + ", " +
+           std::to_string(fit.residual_df) + ") = " + num(*fit.f_statistic) + ", p " +
+           (*fit.p_value < 1e-4 ? "" : "= ") + p_value_text(*fit.p_value) + " (assumes normal log residuals; the bootstrap below does not)\n\n";
+  }
+  return out + differences_table(fit);
+}
+
+std::string fit_outcome_markdown(const FitOutcome& outcome) {
+  return outcome.joint ? joint_fit_to_markdown(*outcome.joint) : fit_to_markdown(outcome.fit);
+}
+
 }  // namespace tb

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "harness/common/check.h"
+#include "harness/common/strings.h"
 #include "harness/store/store.h"
 
 namespace tb {
@@ -22,7 +23,7 @@ std::optional<SeedValue> find(const RunEvals& e, const std::string& suite, const
   return it == e.end() ? std::nullopt : std::optional<SeedValue>(it->second);
 }
 
-// The macro-average of a suite's unsliced "<task> accuracy" metrics for one model, with
+// The macro-average of a suite's unsliced "<task>_accuracy" metrics for one model, with
 // SE = sqrt(Σ SE²) / n where the tasks' items are disjoint (long context). Reasoning's
 // metrics share items (an extrapolation subset, gsm8k's strict and flexible scores of the
 // same answers), so its average has no item-level SE.
@@ -33,9 +34,7 @@ std::optional<SeedValue> mean_task_accuracy(const RunEvals& e, const std::string
   int n = 0;
   for (auto it = e.lower_bound(prefix); it != e.end() && it->first.rfind(prefix, 0) == 0; ++it) {
     const std::string metric = it->first.substr(prefix.size());
-    if (metric.find('@') != std::string::npos || metric.size() <= 9 ||
-        metric.compare(metric.size() - 9, 9, " accuracy") != 0)
-      continue;
+    if (metric.find('@') != std::string::npos || !ends_with(metric, "_accuracy")) continue;
     sum += it->second.value;
     if (it->second.stderr_value) variance += *it->second.stderr_value * *it->second.stderr_value;
     known_se = known_se && it->second.stderr_value.has_value();
@@ -54,7 +53,7 @@ std::optional<SeedValue> eval_field(const std::string& id, const RunEvals& e, bo
   if (id == "target_accuracy") return find(e, "task_accuracy", model, "accuracy");
   if (id == "delta_held_out_ce") return base ? std::nullopt : find(e, "forgetting", "delta", "held_out_ce");
   if (id == "kl_from_base") return base ? std::nullopt : find(e, "forgetting", "tuned", "kl_from_base");
-  if (id == "control_retention") return base ? std::nullopt : find(e, "forgetting", "tuned", "control retention");
+  if (id == "control_retention") return base ? std::nullopt : find(e, "forgetting", "tuned", "control_retention");
   if (id == "long_context_accuracy") return mean_task_accuracy(e, "long_context", model);
   if (id == "reasoning_accuracy") return mean_task_accuracy(e, "reasoning", model);
   return std::nullopt;
@@ -82,7 +81,7 @@ std::vector<TableField> method_table_schema() {
       {"target_accuracy", "target accuracy", "task_accuracy accuracy: exact-match accuracy on the fine-tuning task's held-out items", FieldKind::kEstimate, 3, 1, true},
       {"delta_held_out_ce", "Δ held-out CE", "forgetting Δ held_out_ce: increase of the cross-entropy on held-out pretraining text (nats/token; lower is better)", FieldKind::kEstimate, 3, 1, true},
       {"kl_from_base", "KL from base", "forgetting kl_from_base: mean per-token KL(base ‖ tuned) on held-out pretraining text (lower is better)", FieldKind::kEstimate, 3, 1},
-      {"control_retention", "control retention", "forgetting control retention: control-task accuracy after / before fine-tuning", FieldKind::kEstimate, 3, 1},
+      {"control_retention", "control retention", "forgetting control_retention: control-task accuracy after / before fine-tuning", FieldKind::kEstimate, 3, 1},
       {"long_context_accuracy", "long-context accuracy", "long_context: mean over tasks of accuracy over all lengths and depths", FieldKind::kEstimate, 3, 1},
       {"reasoning_accuracy", "reasoning accuracy", "reasoning: mean over tasks of accuracy", FieldKind::kEstimate, 3, 1},
       {"trainable_params", "trainable params", "parameters the method trains", FieldKind::kCount, 0, 1, true},

@@ -73,6 +73,18 @@ TextTable spectral_summary(Store& store, const RunFilter& filter, SpectralMatric
   return t;
 }
 
+// For a joint fit's record: which parameters its groups share and the F test's p-value.
+std::string joint_fit_test_text(const nlohmann::json& record) {
+  if (!record.contains("joint")) return "";
+  const auto& joint = record.at("joint");
+  std::string shared;
+  for (const auto& s : joint.at("shared")) shared += (shared.empty() ? "" : ", ") + s.get<std::string>();
+  std::string out = "; " + shared + " shared by the " + std::to_string(joint.at("groups").size()) + " groups";
+  if (joint.contains("p_value"))
+    out += ", F test of shared against separate: p = " + number(joint.at("p_value").get<double>(), "%.2g");
+  return out;
+}
+
 std::vector<TextTable> fit_parameter_tables(Store& store, const std::string& sweep) {
   std::vector<TextTable> out;
   for (const FitRecord& f : store.fits()) {
@@ -81,7 +93,8 @@ std::vector<TextTable> fit_parameter_tables(Store& store, const std::string& swe
     if (!record.is_object() || !record.contains("fit")) continue;
     const auto& fit = record.at("fit");
     TextTable t{"fit " + std::to_string(f.id) + ": " + fit.value("formula", f.law) + " (" + f.source + ", " +
-                    std::to_string(f.points) + " points, log RMSE " + number(fit.value("log_rmse", 0.0), "%.3g") + ")",
+                    std::to_string(f.points) + " points, log RMSE " + number(fit.value("log_rmse", 0.0), "%.3g") +
+                    joint_fit_test_text(record) + ")",
                 {"parameter", "value", "95% interval", "bootstrap SE"},
                 {}};
     for (const auto& p : fit.at("parameters")) {

@@ -200,6 +200,39 @@ bool fit_of_sweep(const FitRecord& f, const std::string& sweep) {
   return f.source == "sweep:" + sweep || f.source.rfind("sweep:" + sweep + " ", 0) == 0;
 }
 
+namespace {
+
+// Per group (one unnamed group for a plain fit): the measured points and the fitted law
+// through them, over the group's own range of x.
+std::vector<svg::Series> one_variable_fit_series(const std::vector<std::vector<double>>& x,
+                                                 const std::vector<double>& y,
+                                                 const std::vector<double>& predicted,
+                                                 const std::vector<std::string>& groups) {
+  std::vector<std::string> order;
+  for (const auto& g : groups)
+    if (std::find(order.begin(), order.end(), g) == order.end()) order.push_back(g);
+  std::vector<svg::Series> out;
+  for (const auto& group : order) {
+    const std::string prefix = group.empty() ? "" : group + ": ";
+    svg::Series data{prefix + "measured", {}, {}, {}, {}, {}, {}, false, true, false};
+    std::vector<std::pair<double, double>> curve;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (groups[i] != group) continue;
+      data.x.push_back(x[i][0]);
+      data.y.push_back(y[i]);
+      curve.emplace_back(x[i][0], predicted[i]);
+    }
+    std::sort(curve.begin(), curve.end());
+    svg::Series fitted{prefix + "fitted law", {}, {}, {}, {}, {}, {}, true, false, false};
+    for (const auto& [cx, cy] : curve) fitted.x.push_back(cx), fitted.y.push_back(cy);
+    out.push_back(data);
+    out.push_back(fitted);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<Chart> fit_charts(Store& store, const std::string& sweep) {
   std::vector<Chart> out;
   for (const FitRecord& f : store.fits()) {
@@ -218,16 +251,9 @@ std::vector<Chart> fit_charts(Store& store, const std::string& sweep) {
     if (variables.size() == 1) {
       chart.x = {variables[0], true};
       chart.y = {y_name, true};
-      svg::Series data{"measured", {}, y, {}, {}, {}, {}, false, true, false};
-      std::vector<std::pair<double, double>> curve;
-      for (size_t i = 0; i < x.size(); ++i) {
-        data.x.push_back(x[i][0]);
-        curve.emplace_back(x[i][0], predicted[i]);
-      }
-      std::sort(curve.begin(), curve.end());
-      svg::Series fitted{"fitted law", {}, {}, {}, {}, {}, {}, true, false, false};
-      for (const auto& [cx, cy] : curve) fitted.x.push_back(cx), fitted.y.push_back(cy);
-      chart.series = {data, fitted};
+      const auto groups = p.contains("groups") ? p.at("groups").get<std::vector<std::string>>()
+                                               : std::vector<std::string>(y.size());
+      chart.series = one_variable_fit_series(x, y, predicted, groups);
     } else {
       chart.x = {"predicted " + y_name, true};
       chart.y = {"measured " + y_name, true};

@@ -6,6 +6,7 @@
 
 #include "evaluators/metric_names.h"
 #include "harness/common/check.h"
+#include "harness/common/strings.h"
 #include "harness/store/store.h"
 
 namespace tb {
@@ -31,7 +32,7 @@ class SliceValues {
  public:
   void add(const EvalRow& e, const std::string& label) {
     const SlicedMetric m = parse_metric_name(e.metric);
-    if (m.metric.size() < 8 || m.metric.compare(m.metric.size() - 8, 8, "accuracy") != 0) return;
+    if (!ends_with(m.metric, "accuracy")) return;
     if (m.slices.empty() || m.slices.size() > 2) return;
     std::string keys;
     for (const auto& [k, v] : m.slices) keys += (keys.empty() ? "" : " x ") + k;

@@ -34,7 +34,7 @@ struct SummaryRow {
 // A sliced metric laid out as a grid, e.g. a long-context task's accuracy by length x depth
 // for one variant, or by variant x hop count. Cells are means over runs (seeds).
 struct SliceGrid {
-  std::string title;       // "long_context passkey accuracy, full_ft lr=0.001: length x depth"
+  std::string title;       // "long_context passkey_accuracy, full_ft lr=0.001: length x depth"
   std::string row_header;  // "length" or "method"
   std::vector<std::string> row_labels, column_labels;
   std::map<std::pair<std::string, std::string>, Interval> cells;  // (row, column)

@@ -325,6 +325,16 @@ const Schema& fit_schema() {
        .default_value = "",
        .help = "a variable: fit without the points at its largest value, report extrapolation "
                "error on them"},
+      {.name = "by",
+       .type = FieldType::kString,
+       .default_value = "",
+       .choices = {"", "method"},
+       .help = "\"method\": fit every method's runs jointly, with shared and with separate "
+               "exponents, and test whether the exponents differ"},
+      {.name = "shared",
+       .type = FieldType::kStringList,
+       .default_value = nlohmann::json::array(),
+       .help = "with by: the parameters common to all methods (default: every exponent)"},
       {.name = "bootstrap",
        .type = FieldType::kInt,
        .default_value = 4000,
@@ -353,18 +363,12 @@ nlohmann::json parse_fits(const nlohmann::json& fits, const JsonLocation& at,
         required(fits[i], "x", where, "an object mapping each variable of the law to a source");
     if (!x.is_object() || x.empty())
       where.key("x").fail("expected an object such as {\"P\": \"trainable_params\"}");
-    FitRequest request;
     for (const auto& [var, source] : x.items()) {
       if (!source.is_string())
         where.key("x").key(var).fail("expected a source string, e.g. param:training.steps");
-      request.x[var] = source.get<std::string>();
     }
     fit["x"] = x;
-    request.law = fit.at("law").get<std::string>();
-    request.y = fit.at("y").get<std::string>();
-    request.method = fit.at("method").get<std::string>();
-    request.holdout_largest = fit.at("holdout_largest").get<std::string>();
-    request.sweep = sweep;
+    const FitRequest request = spec_fit_request(fit, sweep);
     if (!request.method.empty() &&
         std::none_of(methods.begin(), methods.end(), [&](const MethodEntry& m) {
           return m.values.at("method") == request.method;

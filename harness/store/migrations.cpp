@@ -138,6 +138,12 @@ ALTER TABLE runs ADD COLUMN peak_rss_bytes INTEGER;
       R"sql(
 ALTER TABLE sweep_runs ADD COLUMN label TEXT;
 )sql",
+      // 7: metric names in one style, snake_case: "passkey accuracy@length=64" becomes
+      // "passkey_accuracy@length=64", "control retention" "control_retention". Slices
+      // ("@length=64,depth=0.5") hold no spaces, so every space was a word break.
+      R"sql(
+UPDATE evals SET metric = replace(metric, ' ', '_') WHERE instr(metric, ' ') > 0;
+)sql",
   };
   return migrations;
 }

@@ -17,7 +17,7 @@ namespace tb {
 
 class Database;
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // How an attempt at a run ended (attempts.outcome; runs.failure_kind for the last failed
 // one): done; failed (the worker reported the failure: bad config, non-finite loss; not

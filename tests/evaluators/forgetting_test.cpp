@@ -89,19 +89,19 @@ TEST(Forgetting, ControlRetentionIsAccuracyAfterOverBefore) {
   EvalOutput out = Forgetting(o).control_retention(oracle, oracle, 0);
   auto by = aggregates(out);
   for (const char* task : {"copy", "addition", "reversed_addition", "chain", "passkey"}) {
-    EXPECT_EQ(by.at(std::string("base/control_") + task + " accuracy").value, 1.0) << task;
-    EXPECT_EQ(by.at(std::string("tuned/control_") + task + " retention").value, 1.0);
-    EXPECT_EQ(*by.at(std::string("tuned/control_") + task + " retention").ci_low, 1.0);
+    EXPECT_EQ(by.at(std::string("base/control_") + task + "_accuracy").value, 1.0) << task;
+    EXPECT_EQ(by.at(std::string("tuned/control_") + task + "_retention").value, 1.0);
+    EXPECT_EQ(*by.at(std::string("tuned/control_") + task + "_retention").ci_low, 1.0);
   }
   // A tuned model that forgot everything retains nothing; one that could do nothing before
   // has no retention at all.
   testing::ConstantResponder nothing("?");
   by = aggregates(Forgetting(o).control_retention(oracle, nothing, 0));
-  EXPECT_EQ(by.at("tuned/control retention").value, 0.0);
-  EXPECT_EQ(by.at("tuned/control retention").n, 5 * 40);
-  EXPECT_EQ(by.at("delta/control_copy accuracy").value, -1.0);
+  EXPECT_EQ(by.at("tuned/control_retention").value, 0.0);
+  EXPECT_EQ(by.at("tuned/control_retention").n, 5 * 40);
+  EXPECT_EQ(by.at("delta/control_copy_accuracy").value, -1.0);
   by = aggregates(Forgetting(o).control_retention(nothing, oracle, 0));
-  EXPECT_EQ(by.count("tuned/control retention"), 0u);
+  EXPECT_EQ(by.count("tuned/control_retention"), 0u);
 }
 
 // Held-out log-probabilities (for the cross-entropy and the KL) and control-task answers.

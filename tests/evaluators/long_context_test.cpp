@@ -39,18 +39,18 @@ TEST(LongContext, AnOracleScoresEveryCellPerfectlyAndAConstantAnswerScoresNothin
   EXPECT_EQ(out.items.size(), 2u * 7 * 2 * 3 * 4);
   for (const auto& task : kAllTasks) {
     const std::string t = task.get<std::string>();
-    EXPECT_EQ(by.at("tuned/" + t + " accuracy").value, 1.0) << t;
-    EXPECT_EQ(by.at("tuned/" + t + " accuracy").n, 2 * 3 * 4);
-    EXPECT_EQ(by.at("base/" + t + " accuracy").value, 0.0) << t;
-    EXPECT_EQ(by.at("delta/" + t + " accuracy").value, 1.0);
-    EXPECT_EQ(by.at("tuned/" + t + " accuracy@length=400,depth=0.5").value, 1.0);
-    EXPECT_EQ(by.at("tuned/" + t + " accuracy@length=400,depth=0.5").n, 4);
-    EXPECT_EQ(by.at("tuned/" + t + " accuracy@length=300").n, 12);
-    EXPECT_EQ(by.at("tuned/" + t + " effective_length").value, 400.0);
-    EXPECT_EQ(by.at("base/" + t + " effective_length").value, 0.0)
+    EXPECT_EQ(by.at("tuned/" + t + "_accuracy").value, 1.0) << t;
+    EXPECT_EQ(by.at("tuned/" + t + "_accuracy").n, 2 * 3 * 4);
+    EXPECT_EQ(by.at("base/" + t + "_accuracy").value, 0.0) << t;
+    EXPECT_EQ(by.at("delta/" + t + "_accuracy").value, 1.0);
+    EXPECT_EQ(by.at("tuned/" + t + "_accuracy@length=400,depth=0.5").value, 1.0);
+    EXPECT_EQ(by.at("tuned/" + t + "_accuracy@length=400,depth=0.5").n, 4);
+    EXPECT_EQ(by.at("tuned/" + t + "_accuracy@length=300").n, 12);
+    EXPECT_EQ(by.at("tuned/" + t + "_effective_length").value, 400.0);
+    EXPECT_EQ(by.at("base/" + t + "_effective_length").value, 0.0)
         << "nothing at the shortest length";
     // Wilson interval at 0/12: [0, 0.2425].
-    EXPECT_NEAR(*by.at("base/" + t + " accuracy@length=300").ci_high, 0.24249, 1e-4);
+    EXPECT_NEAR(*by.at("base/" + t + "_accuracy@length=300").ci_high, 0.24249, 1e-4);
   }
 }
 

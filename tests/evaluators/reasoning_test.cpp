@@ -31,20 +31,20 @@ TEST(Reasoning, AnOracleScoresEverythingAndAConstantDigitScoresAtChance) {
   const EvalOutput out = Reasoning(o).evaluate(constant, oracle);
   auto by = by_name(out);
   for (const char* task : {"chain_direct", "chain_cot", "addition_plain", "addition_reversed"}) {
-    EXPECT_EQ(by.at(std::string("tuned/") + task + " accuracy").value, 1.0) << task;
+    EXPECT_EQ(by.at(std::string("tuned/") + task + "_accuracy").value, 1.0) << task;
   }
-  EXPECT_EQ(by.at("tuned/chain_direct accuracy").n, 4 * 300);
-  EXPECT_EQ(by.at("tuned/chain_direct_extrapolation accuracy").n, 300) << "hops 8 > trained 4";
-  EXPECT_EQ(by.at("tuned/chain_direct accuracy@hops=8").n, 300);
-  EXPECT_EQ(by.at("tuned/addition_reversed accuracy@digits=3").n, 300);
+  EXPECT_EQ(by.at("tuned/chain_direct_accuracy").n, 4 * 300);
+  EXPECT_EQ(by.at("tuned/chain_direct_extrapolation_accuracy").n, 300) << "hops 8 > trained 4";
+  EXPECT_EQ(by.at("tuned/chain_direct_accuracy@hops=8").n, 300);
+  EXPECT_EQ(by.at("tuned/addition_reversed_accuracy@digits=3").n, 300);
   // Values are uniform mod 10: a constant digit is right 1 time in 10.
-  const auto& chance = by.at("base/chain_direct accuracy");
+  const auto& chance = by.at("base/chain_direct_accuracy");
   EXPECT_LT(*chance.ci_low, 0.1);
   EXPECT_GT(*chance.ci_high, 0.1);
-  EXPECT_EQ(by.at("base/chain_cot accuracy").value, 0.0) << "\"3\" has no \"so \"";
-  EXPECT_EQ(by.at("base/addition_plain accuracy").value, 0.0);
-  EXPECT_EQ(by.at("tuned/chain cot_gain").value, 0.0);
-  EXPECT_NEAR(by.at("base/chain cot_gain").value, -chance.value, 1e-12) << "paired per problem";
+  EXPECT_EQ(by.at("base/chain_cot_accuracy").value, 0.0) << "\"3\" has no \"so \"";
+  EXPECT_EQ(by.at("base/addition_plain_accuracy").value, 0.0);
+  EXPECT_EQ(by.at("tuned/chain_cot_gain").value, 0.0);
+  EXPECT_NEAR(by.at("base/chain_cot_gain").value, -chance.value, 1e-12) << "paired per problem";
 }
 
 TEST(Reasoning, Gsm8kFromAFileIsScoredStrictAndFlexible) {
@@ -62,10 +62,10 @@ TEST(Reasoning, Gsm8kFromAFileIsScoredStrictAndFlexible) {
   testing::ConstantResponder loose("The total is 7 apples.\nQuestion: next");
   const EvalOutput out = Reasoning(o).evaluate(loose, oracle);
   auto by = by_name(out);
-  EXPECT_EQ(by.at("tuned/gsm8k_strict accuracy").value, 1.0);
-  EXPECT_EQ(by.at("tuned/gsm8k_flexible accuracy").value, 1.0);
-  EXPECT_EQ(by.at("base/gsm8k_strict accuracy").value, 0.0) << "no \"#### \"";
-  EXPECT_EQ(by.at("base/gsm8k_flexible accuracy").value, 0.5)
+  EXPECT_EQ(by.at("tuned/gsm8k_strict_accuracy").value, 1.0);
+  EXPECT_EQ(by.at("tuned/gsm8k_flexible_accuracy").value, 1.0);
+  EXPECT_EQ(by.at("base/gsm8k_strict_accuracy").value, 0.0) << "no \"#### \"";
+  EXPECT_EQ(by.at("base/gsm8k_flexible_accuracy").value, 0.5)
       << "the last number, 7, is right once";
   EXPECT_EQ(out.items.size(), 8u);
 }

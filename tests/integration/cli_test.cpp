@@ -171,6 +171,21 @@ TEST(Cli, RunsRecordsSkipsAndRecovers) {
   EXPECT_NE(missing_metric.err.find("has no eval \"forgetting/tuned/nope\""), std::string::npos)
       << missing_metric.err;
   EXPECT_EQ(sql_int(db, "SELECT count(*) FROM fits"), 4);  // the failed fit recorded nothing
+  // A sweep's runs are grouped by method, and each method needs points enough for the law.
+  const CliResult by_variant =
+      tunebench({"fit", "--sweep", "small", "--out", out.string(), "--law", "power_law", "--x",
+                 "x=trainable_params", "--y", "eval:forgetting/tuned/held_out_ce", "--by", "variant"},
+                dir.path());
+  EXPECT_EQ(by_variant.exit_code, 2);
+  EXPECT_NE(by_variant.err.find("grouped by \"method\""), std::string::npos) << by_variant.err;
+  const CliResult by_method =
+      tunebench({"fit", "--sweep", "small", "--out", out.string(), "--law", "power_law", "--x",
+                 "x=trainable_params", "--y", "eval:forgetting/tuned/held_out_ce", "--by", "method"},
+                dir.path());
+  EXPECT_EQ(by_method.exit_code, 2);
+  EXPECT_NE(by_method.err.find("needs at least 2 groups with more points than the law's 3 parameters; "),
+            std::string::npos)
+      << by_method.err;
 
   // New runs of the same base model say that they reuse it.
   const CliResult more =
@@ -400,6 +415,51 @@ TEST(Cli, FitReadsACsvRecordsOnlyWhenAskedAndRejectsBadInput) {
     const CliResult r = tunebench(args, dir.path());
     EXPECT_EQ(r.exit_code, 2) << extra[0] << " " << r.err;
     EXPECT_NE(r.err.find("tunebench: error: " + message), std::string::npos) << r.err;
+  }
+}
+
+// Two methods' points in one CSV, fitted jointly: each alone, with a shared exponent, and
+// the tests of whether they share it (exponents 0.3 and 0.6 here: they do not).
+TEST(Cli, FitsGroupsJointlyAndTestsTheSharedExponent) {
+  testing::ScratchDir dir("cli-joint-fit");
+  const fs::path csv = dir.path() / "points.csv";
+  {
+    std::ofstream f(csv);
+    f << "method,params,loss\n";
+    for (int k = 0; k < 8; ++k) {
+      const double n = std::pow(4.0, k + 1), wobble = 1 + 0.01 * ((k * 7) % 5 - 2);
+      f << "lora," << n << "," << (0.2 + 3 * std::pow(n, -0.3)) * wobble << "\n";
+      f << "full_ft," << n << "," << (0.1 + 5 * std::pow(n, -0.6)) * wobble << "\n";
+    }
+  }
+  const fs::path out = dir.path() / "out";
+  const std::vector<std::string> args{"fit", "--law", "power_law", "--data", csv.string(),
+                                      "--x", "x=params", "--y", "loss", "--by", "method",
+                                      "--bootstrap", "100", "--out", out.string()};
+  const CliResult joint = tunebench(args, dir.path());
+  ASSERT_EQ(joint.exit_code, 0) << joint.err;
+  for (const char* part : {"#### lora alone", "#### full_ft alone", "#### shared alpha", "| E[full_ft] |",
+                           "F(1, 10) = ", "| alpha | full_ft − lora | "})
+    EXPECT_NE(joint.out.find(part), std::string::npos) << part << "\n" << joint.out;
+  const auto record = nlohmann::json::parse(sql_text(out / "tunebench.sqlite", "SELECT result_json FROM fits"));
+  EXPECT_EQ(record.at("by"), "method");
+  EXPECT_LT(record.at("joint").at("p_value").get<double>(), 1e-3);
+  EXPECT_EQ(record.at("points").at("groups").size(), 16u);
+  EXPECT_NEAR(record.at("joint").at("differences").at(0).at("value").get<double>(), 0.3, 0.05);
+
+  const std::string data = csv.string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{"--by", "nope"}, "no column \"nope\""},
+      {{"--by", "method", "--shared", "gamma"}, "cannot share \"gamma\""},
+      {{"--shared", "alpha"}, "shared parameters need groups"},
+      {{"--by", "method", "--holdout-largest", "x"}, "a joint fit does not hold out points"},
+  };
+  for (const auto& [extra, message] : bad) {
+    std::vector<std::string> a{"fit", "--law", "power_law", "--data", data, "--x", "x=params", "--y", "loss"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    const CliResult r = tunebench(a, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << extra[0] << " " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
   }
 }
 

@@ -44,7 +44,7 @@ TEST(Intervals, FewerThanThreeSeedsAreConditionalOnTheRunsWithEachSeedsValue) {
 
 TEST(Intervals, ProportionsStayInZeroToOne) {
   const Interval i =
-      mean_interval(seeds({0.95, 1.0, 0.7}), metric_range("passkey accuracy@length=64", "tuned"));
+      mean_interval(seeds({0.95, 1.0, 0.7}), metric_range("passkey_accuracy@length=64", "tuned"));
   EXPECT_DOUBLE_EQ(i.high, 1.0);
   const Interval low = mean_interval(seeds({0.0, 0.02}, 0.1), metric_range("accuracy", "tuned"));
   EXPECT_DOUBLE_EQ(low.low, 0.0);

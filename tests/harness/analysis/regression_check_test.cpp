@@ -166,8 +166,8 @@ TEST(Regress, DirectionFromTheMetricName) {
   EXPECT_TRUE(lower_is_better("forgetting kl_from_base"));
   EXPECT_TRUE(lower_is_better("train_loss"));
   EXPECT_FALSE(lower_is_better("task_accuracy accuracy"));
-  EXPECT_FALSE(lower_is_better("forgetting control retention"));
-  EXPECT_FALSE(lower_is_better("reasoning sequence accuracy"));
+  EXPECT_FALSE(lower_is_better("forgetting control_retention"));
+  EXPECT_FALSE(lower_is_better("reasoning sequence_accuracy"));
 }
 
 }  // namespace

@@ -71,12 +71,12 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
     RunResult r = result(key, 0.5, 10);
     for (const char* length : {"96", "128", "256"}) {
       for (const char* depth : {"0", "0.5"}) {
-        const std::string cell = std::string("passkey accuracy@length=") + length + ",depth=" + depth;
+        const std::string cell = std::string("passkey_accuracy@length=") + length + ",depth=" + depth;
         r.evals.push_back({"long_context", "tuned", cell, shift + (length[0] == '1' ? 0.9 : 0.3), 0.1, 0, 1, 4});
         r.evals.push_back({"long_context", "base", cell, 0.5, 0.1, 0, 1, 4});
         r.evals.push_back({"long_context", "delta", cell, 0.0, 0.1, 0, 1, 4});
       }
-      r.evals.push_back({"long_context", "tuned", std::string("passkey accuracy@length=") + length, shift, 0.1, 0, 1, 8});
+      r.evals.push_back({"long_context", "tuned", std::string("passkey_accuracy@length=") + length, shift, 0.1, 0, 1, 8});
     }
     store.record_success(r);
   }
@@ -90,8 +90,8 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
     ADD_FAILURE() << "no grid " << title;
     return SliceGrid{};
   };
-  EXPECT_EQ(grid("long_context passkey accuracy: length").row_labels, (std::vector<std::string>{"lora"}));
-  const SliceGrid lora = grid("long_context passkey accuracy: length x depth, lora");
+  EXPECT_EQ(grid("long_context passkey_accuracy: length").row_labels, (std::vector<std::string>{"lora"}));
+  const SliceGrid lora = grid("long_context passkey_accuracy: length x depth, lora");
   EXPECT_EQ(lora.row_labels, (std::vector<std::string>{"96", "128", "256"}));  // numeric, not string, order
   EXPECT_EQ(lora.column_labels, (std::vector<std::string>{"0", "0.5"}));
   EXPECT_NEAR(lora.cells.at({"128", "0.5"}).value, 1.0, 1e-12);  // (0.9 + 1.1) / 2

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/store/store.h"
+#include "tests/test_util.h"
+
 namespace tb {
 namespace {
 
@@ -28,6 +31,27 @@ TEST(ParetoChart, TheFrontierJoinsTheUndominatedVariants) {
   t.fields.pop_back();
   for (auto& r : t.rows) r.pop_back();
   EXPECT_TRUE(pareto_charts(t).empty());
+}
+
+// A joint fit's chart draws each group's points and its own fitted curve, each over the
+// group's own range.
+TEST(FitCharts, AJointFitDrawsEachGroupWithItsCurve) {
+  testing::ScratchDir dir("fit-charts");
+  Store store(dir.path() / "db.sqlite");
+  const nlohmann::json record = {
+      {"y", "loss"},
+      {"fit", {{"formula", "E + A*x^-alpha"}, {"variables", {"x"}}}},
+      {"joint", {{"groups", {"lora", "full_ft"}}, {"shared", {"alpha"}}, {"p_value", 0.5}}},
+      {"points",
+       {{"x", {{1.0}, {2.0}, {4.0}, {8.0}}},
+        {"y", {3.0, 2.0, 5.0, 4.0}},
+        {"predicted", {3.1, 1.9, 5.1, 3.9}},
+        {"groups", {"lora", "lora", "full_ft", "full_ft"}}}}};
+  store.record_fit("power_law", "sweep:s by=method", 4, 1e-3, record.dump());
+  const auto charts = fit_charts(store, "s");
+  ASSERT_EQ(charts.size(), 1u);
+  for (const char* series : {"lora: measured", "lora: fitted law", "full_ft: measured", "full_ft: fitted law"})
+    EXPECT_NE(charts[0].svg.find(series), std::string::npos) << series;
 }
 
 }  // namespace

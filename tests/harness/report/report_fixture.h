@@ -53,10 +53,10 @@ inline RunResult fixture_result(const FixtureRun& f) {
              {"task_accuracy", "base", "accuracy", 0.1, 0.01, std::nullopt, std::nullopt, 10},
              {"forgetting", "delta", "held_out_ce", f.delta_ce, 0.1, std::nullopt, std::nullopt, 8},
              {"forgetting", "tuned", "held_out_ce", 1.0 + f.delta_ce, 0.1, std::nullopt, std::nullopt, 8},
-             {"long_context", "tuned", "passkey accuracy@length=64,depth=0", f.accuracy, 0.1, std::nullopt, std::nullopt, 4},
-             {"long_context", "tuned", "passkey accuracy@length=64,depth=1", 1 - f.accuracy, 0.1, std::nullopt, std::nullopt, 4},
-             {"long_context", "tuned", "passkey accuracy@length=128,depth=0", 0.5, 0.1, std::nullopt, std::nullopt, 4},
-             {"long_context", "tuned", "passkey accuracy@length=128,depth=1", 0.25, 0.1, std::nullopt, std::nullopt, 4}};
+             {"long_context", "tuned", "passkey_accuracy@length=64,depth=0", f.accuracy, 0.1, std::nullopt, std::nullopt, 4},
+             {"long_context", "tuned", "passkey_accuracy@length=64,depth=1", 1 - f.accuracy, 0.1, std::nullopt, std::nullopt, 4},
+             {"long_context", "tuned", "passkey_accuracy@length=128,depth=0", 0.5, 0.1, std::nullopt, std::nullopt, 4},
+             {"long_context", "tuned", "passkey_accuracy@length=128,depth=1", 0.25, 0.1, std::nullopt, std::nullopt, 4}};
   for (size_t i = 0; i < f.items.size(); ++i)
     r.items.push_back({"task_accuracy", "tuned", "reverse/" + std::to_string(i), f.items[i], -1.0, {}});
   for (int layer = 0; layer < 2; ++layer) {

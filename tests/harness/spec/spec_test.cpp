@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "harness/analysis/fit_request.h"
 #include "harness/common/check.h"
 #include "methods/registry.h"
 #include "tests/test_util.h"
@@ -379,6 +380,11 @@ TEST(Spec, FitsAreCheckedBeforeAnythingRuns) {
   ASSERT_EQ(ok.fits.size(), 1u);
   EXPECT_EQ(ok.fits[0].at("bootstrap").get<int64_t>(), 4000);  // default
   EXPECT_EQ(ok.fits[0].at("x").at("N").get<std::string>(), "param:training.steps");
+  const Spec joint = parse_spec(
+      with_fit(R"({"law": "power_law", "x": {"x": "param:training.steps"}, "y": "eval:a/b/c", "by": "method"})"),
+      "spec.json");
+  EXPECT_EQ(spec_fit_request(joint.fits[0], "s").by, "method");
+  EXPECT_TRUE(spec_fit_request(joint.fits[0], "s").shared.empty()) << "every exponent, by default";
 
   const std::vector<std::pair<std::string, std::string>> bad = {
       {R"({"law": "forgetting", "x": {"P": "trainable_params"}, "y": "eval:a/b/c"})",
@@ -394,6 +400,13 @@ TEST(Spec, FitsAreCheckedBeforeAnythingRuns) {
        "spec.json: fits[0].x.x: expected a source string"},
       {R"({"law": "power_law", "x": {"x": "trainable_params"}, "y": "eval:a/b/c", "holdout_largest": "N"})",
        "spec.json: fits[0]: cannot hold out the largest \"N\""},
+      {R"({"law": "power_law", "x": {"x": "trainable_params"}, "y": "eval:a/b/c", "by": "variant"})",
+       "spec.json: fits[0].by: "},
+      {R"({"law": "power_law", "x": {"x": "trainable_params"}, "y": "eval:a/b/c", "by": "method",
+           "shared": ["beta"]})",
+       "spec.json: fits[0]: cannot share \"beta\""},
+      {R"({"law": "power_law", "x": {"x": "trainable_params"}, "y": "eval:a/b/c", "shared": ["alpha"]})",
+       "spec.json: fits[0]: shared parameters need groups"},
   };
   for (const auto& [fit, expected] : bad) {
     EXPECT_EQ(error_of(with_fit(fit)).rfind(expected, 0), 0u) << fit << "\n"

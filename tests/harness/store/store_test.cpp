@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "harness/store/sqlite.h"
 #include "tests/test_util.h"
 
@@ -57,6 +59,34 @@ TEST(Store, ReopeningKeepsDataAndVersion) {
   EXPECT_EQ(again.schema_version(), kSchemaVersion);
   EXPECT_EQ(again.run_status("k1"), "pending");
   EXPECT_EQ(count(again, "SELECT count(*) FROM params WHERE run_key='k1'"), 4);  // method.name, method.rank, training.lr, seed
+}
+
+// Schema 7 renamed metrics to snake_case; a store written before keeps its results under
+// the new names, slices untouched.
+TEST(Store, MigratesMetricNamesToSnakeCase) {
+  testing::ScratchDir dir("store");
+  {
+    Store store(dir.path() / "db.sqlite");
+    const int64_t sweep = store.create_sweep("s", "s.json", "{}");
+    store.add_run(sweep, "k1", "lora", "lora", 3, R"({"method":{"name":"lora"},"seed":3})");
+    ASSERT_TRUE(store.claim_run("k1", "me", 20));
+    RunResult r = sample_result("k1");
+    r.evals = {{"long_context", "tuned", "passkey_accuracy@length=64,depth=0.5", 0.5, 0.1, 0.3, 0.7, 8},
+               {"forgetting", "tuned", "control_retention", 0.9, 0.05, 0.8, 1.0, 40},
+               {"long_context", "base", "passkey_effective_length", 128, std::nullopt, std::nullopt, std::nullopt, 40}};
+    store.record_success(r);
+    store.database().exec(
+        "UPDATE evals SET metric = 'passkey accuracy@length=64,depth=0.5' WHERE model = 'tuned' AND suite = 'long_context';"
+        "UPDATE evals SET metric = 'passkey effective_length' WHERE model = 'base';"
+        "UPDATE evals SET metric = 'control retention' WHERE suite = 'forgetting';"
+        "PRAGMA user_version = 6;");
+  }
+  Store again(dir.path() / "db.sqlite");
+  EXPECT_EQ(again.schema_version(), kSchemaVersion);
+  std::set<std::string> metrics;
+  for (const auto& e : again.evals("s")) metrics.insert(e.metric);
+  EXPECT_EQ(metrics, (std::set<std::string>{"control_retention", "passkey_accuracy@length=64,depth=0.5",
+                                            "passkey_effective_length"}));
 }
 
 TEST(Store, RefusesANewerSchema) {
