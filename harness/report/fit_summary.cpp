@@ -26,7 +26,7 @@ std::string fit_to_markdown(const LawFit& fit) {
   for (const std::string& w : fit.warnings) out += "**warning:** " + markdown_cell(w) + "\n\n";
   if (fit.ols_log_slope) {
     out += "ordinary least-squares slope of log y on log " + markdown_cell(fit.variables[0]) + ": " +
-           num(*fit.ols_log_slope) + " (the robust fit's exponent is its negative when the offset is small)\n\n";
+           num(*fit.ols_log_slope) + " (with a small offset, the robust fit's exponent e of x^e is about this slope, and of x^-e about its negative)\n\n";
   }
   const bool intervals = fit.bootstrap > 0;
   out += intervals ? "| parameter | value | SE | 95% CI (bootstrap, " +

@@ -265,7 +265,9 @@ std::vector<Chart> fit_charts(Store& store, const std::string& sweep) {
     out.push_back({"fit-" + std::to_string(f.id), chart.title,
                    "Fit " + std::to_string(f.id) + " (" + f.law + ", " + std::to_string(f.points) +
                        " points, recorded " + f.created_at + "): " +
-                       (variables.size() == 1 ? "the measured points and the fitted law."
+                       (variables.size() == 1
+                            ? (record.contains("joint") ? "each group's measured points and the shared model's curve for it."
+                                                        : "the measured points and the fitted law.")
                                               : "measured against predicted; on the dashed line the law is exact."),
                    svg::scatter_chart(chart)});
   }
