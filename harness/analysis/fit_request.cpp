@@ -39,8 +39,16 @@ void check_grouping(const FitRequest& r, const ScalingLaw& law) {
   }
 }
 
-// The record's "points": each fitted point with the law's prediction (and its group).
-nlohmann::json fitted_points(const ScalingLaw& law, const FitPoints& points, const FitOutcome& outcome) {
+// The record's "points": each fitted point with the law's prediction (and its group; the
+// points of a group the joint fit left out are not among them).
+nlohmann::json fitted_points(const ScalingLaw& law, const FitPoints& all, const FitOutcome& outcome) {
+  std::vector<size_t> fitted_indices;
+  for (size_t i = 0; i < all.y.size(); ++i) {
+    const auto& groups = outcome.joint ? outcome.joint->groups : std::vector<std::string>{};
+    if (!outcome.joint || std::find(groups.begin(), groups.end(), all.groups[i]) != groups.end())
+      fitted_indices.push_back(i);
+  }
+  const FitPoints points = select_points(all, fitted_indices);
   nlohmann::json fitted = {{"x", points.x}, {"y", points.y}, {"labels", points.labels}};
   fitted["predicted"] = nlohmann::json::array();
   for (size_t i = 0; i < points.y.size(); ++i) {

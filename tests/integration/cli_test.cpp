@@ -431,6 +431,7 @@ TEST(Cli, FitsGroupsJointlyAndTestsTheSharedExponent) {
       f << "lora," << n << "," << (0.2 + 3 * std::pow(n, -0.3)) * wobble << "\n";
       f << "full_ft," << n << "," << (0.1 + 5 * std::pow(n, -0.6)) * wobble << "\n";
     }
+    f << "soup,4,1.5\nsoup,16,1.2\n";  // too few points for the law: left out, with a warning
   }
   const fs::path out = dir.path() / "out";
   const std::vector<std::string> args{"fit", "--law", "power_law", "--data", csv.string(),
@@ -438,7 +439,8 @@ TEST(Cli, FitsGroupsJointlyAndTestsTheSharedExponent) {
                                       "--bootstrap", "100", "--out", out.string()};
   const CliResult joint = tunebench(args, dir.path());
   ASSERT_EQ(joint.exit_code, 0) << joint.err;
-  for (const char* part : {"#### lora alone", "#### full_ft alone", "#### shared alpha", "| E[full_ft] |",
+  for (const char* part : {"**warning:** group \"soup\" left out: 2 points", "#### lora alone",
+                           "#### full_ft alone", "#### shared alpha", "| E[full_ft] |",
                            "F(1, 10) = ", "| alpha | full_ft − lora | "})
     EXPECT_NE(joint.out.find(part), std::string::npos) << part << "\n" << joint.out;
   const auto record = nlohmann::json::parse(sql_text(out / "tunebench.sqlite", "SELECT result_json FROM fits"));
