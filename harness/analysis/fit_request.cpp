@@ -21,6 +21,11 @@ FitPoints take_largest(FitPoints& points, size_t variable) {
   return held_points;
 }
 
+// The parameters a joint fit shares: those asked for, or every exponent of the law.
+std::vector<std::string> shared_parameters(const FitRequest& r, const ScalingLaw& law) {
+  return r.shared.empty() ? law_exponents(law) : r.shared;
+}
+
 void check_grouping(const FitRequest& r, const ScalingLaw& law) {
   if (r.by.empty()) {
     if (!r.shared.empty()) throw UserError("shared parameters need groups to share them across (by)");
@@ -31,7 +36,7 @@ void check_grouping(const FitRequest& r, const ScalingLaw& law) {
   if (!r.method.empty()) throw UserError("a joint fit by method takes every method's runs; drop the method filter");
   if (!r.holdout_largest.empty())
     throw UserError("a joint fit does not hold out points yet; fit each group on its own for extrapolation errors");
-  const auto shared = r.shared.empty() ? law_exponents(law) : r.shared;
+  const auto shared = shared_parameters(r, law);
   if (shared.empty()) throw UserError(law.formula + " has no exponent to share; name the shared parameters");
   for (const auto& name : shared) {
     if (law.parameter_index(name) < 0)
@@ -44,8 +49,8 @@ void check_grouping(const FitRequest& r, const ScalingLaw& law) {
 nlohmann::json fitted_points(const ScalingLaw& law, const FitPoints& all, const FitOutcome& outcome) {
   std::vector<size_t> fitted_indices;
   for (size_t i = 0; i < all.y.size(); ++i) {
-    const auto& groups = outcome.joint ? outcome.joint->groups : std::vector<std::string>{};
-    if (!outcome.joint || std::find(groups.begin(), groups.end(), all.groups[i]) != groups.end())
+    if (!outcome.joint || std::find(outcome.joint->groups.begin(), outcome.joint->groups.end(),
+                                    all.groups[i]) != outcome.joint->groups.end())
       fitted_indices.push_back(i);
   }
   const FitPoints points = select_points(all, fitted_indices);
@@ -118,7 +123,7 @@ FitOutcome run_fit_request(const FitRequest& r, const FitOptions& options, Store
   if (r.by.empty()) {
     outcome.fit = fit_scaling_law(law, points, options, held_out);
   } else {
-    outcome.joint = fit_jointly(law, points, r.shared.empty() ? law_exponents(law) : r.shared, options);
+    outcome.joint = fit_jointly(law, points, shared_parameters(r, law), options);
     outcome.fit = outcome.joint->shared_fit;
   }
   outcome.source = r.sweep.empty()

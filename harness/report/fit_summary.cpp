@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "harness/common/strings.h"
 #include "harness/report/escape.h"
 
 namespace tb {
@@ -80,9 +81,8 @@ std::string differences_table(const JointLawFit& fit) {
 }  // namespace
 
 std::string joint_fit_to_markdown(const JointLawFit& fit) {
-  std::string groups, shared;
-  for (const auto& g : fit.groups) groups += (groups.empty() ? "" : ", ") + markdown_cell(g);
-  for (const auto& s : fit.shared) shared += (shared.empty() ? "" : ", ") + markdown_cell(s);
+  const std::string groups = markdown_cell(joined(fit.groups));
+  const std::string shared = markdown_cell(joined(fit.shared));
   std::string out = "joint fit of L = " + fit.formula + " over " + std::to_string(fit.groups.size()) +
                     " groups (" + groups + ")\n\n";
   for (const std::string& w : fit.warnings) out += "**warning:** " + markdown_cell(w) + "\n\n";

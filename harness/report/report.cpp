@@ -16,6 +16,7 @@
 
 #include "harness/common/check.h"
 #include "harness/common/files.h"
+#include "harness/common/strings.h"
 #include "harness/report/report_html.h"
 #include "harness/report/report_markdown.h"
 #include "harness/report/table_formats.h"
@@ -77,8 +78,7 @@ TextTable spectral_summary(Store& store, const RunFilter& filter, SpectralMatric
 std::string joint_fit_test_text(const nlohmann::json& record) {
   if (!record.contains("joint")) return "";
   const auto& joint = record.at("joint");
-  std::string shared;
-  for (const auto& s : joint.at("shared")) shared += (shared.empty() ? "" : ", ") + s.get<std::string>();
+  const std::string shared = joined(joint.at("shared").get<std::vector<std::string>>());
   std::string out = "; " + shared + " shared by the " + std::to_string(joint.at("groups").size()) + " groups";
   if (joint.contains("p_value"))
     out += ", F test of shared against separate: p = " + number(joint.at("p_value").get<double>(), "%.2g");
