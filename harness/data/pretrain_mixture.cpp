@@ -69,6 +69,14 @@ ControlItem copy_item(Rng& rng, Split split) {
   }
 }
 
+std::string repeat_document(Rng& rng, Split split) {
+  while (true) {
+    const std::string w = ReverseTask::random_word(rng, 8, 24);
+    // Split by the word: the hash of "w w" is always odd (each byte twice), never held out.
+    if (in_split(w, split)) return w + " " + w;
+  }
+}
+
 ControlItem addition_item(Rng& rng, Split split) {
   while (true) {
     const int64_t a = rng.between(0, 99), b = rng.between(0, 99);
@@ -81,10 +89,14 @@ ControlItem reasoning_item(const ReasoningItem& item) { return {item.prompt, ite
 
 std::string document(const ControlItem& item) { return item.prompt + item.answer; }
 
-ControlItem long_context_item(LongContextTask task, Rng& rng, Split split, int64_t max_tokens) {
+// An item of up to max_tokens tokens: BOS and the prompt, and the answer too when the item
+// is a training document (whose answer must fit its row).
+ControlItem long_context_item(LongContextTask task, Rng& rng, Split split, int64_t max_tokens,
+                              bool with_answer) {
   const LongContextShape shape{.multi = 2, .vt_hops = rng.between(1, 2)};
   const int64_t lo = long_context_min_length(task, shape);
-  const int64_t length = rng.between(lo, std::max(lo, max_tokens));
+  const int64_t hi = max_tokens - (with_answer ? long_context_max_answer_tokens(task, shape) : 0);
+  const int64_t length = rng.between(lo, std::max(lo, hi));
   const double depth = rng.uniform();
   const LongContextItem item = make_long_context_item(task, shape, length, depth, rng, split);
   return {item.prompt, item.answer};
@@ -100,7 +112,7 @@ ControlItem chain_item(Rng& rng, Split split, int64_t max_hops) {
 
 std::string sample_mixture_document(Rng& rng, const MixtureWeights& w, Split split) {
   const double total =
-      w.prose + w.copy + w.arithmetic + w.reversed_arithmetic + w.chain + w.long_context;
+      w.prose + w.copy + w.arithmetic + w.reversed_arithmetic + w.chain + w.long_context + w.repeat;
   double u = rng.uniform() * total;
   if ((u -= w.prose) < 0) {
     while (true) {
@@ -116,8 +128,9 @@ std::string sample_mixture_document(Rng& rng, const MixtureWeights& w, Split spl
         reasoning_item(make_addition_item(digits, AdditionFormat::kReversed, rng, split)));
   }
   if ((u -= w.chain) < 0) return document(chain_item(rng, split, 4));
+  if ((u -= w.repeat) < 0) return repeat_document(rng, split);
   const auto task = LongContextTask(rng.below(long_context_task_names().size()));
-  return document(long_context_item(task, rng, split, w.long_context_max_tokens));
+  return document(long_context_item(task, rng, split, w.long_context_max_tokens, true));
 }
 
 const std::vector<std::string>& control_task_names() {
@@ -138,7 +151,7 @@ ControlItem make_control_item(ControlTask task, Rng& rng, Split split, int64_t m
     case ControlTask::kChain:
       return chain_item(rng, split, 2);
     case ControlTask::kPasskey:
-      return long_context_item(LongContextTask::kPasskey, rng, split, max_tokens);
+      return long_context_item(LongContextTask::kPasskey, rng, split, max_tokens, false);
   }
   TB_CHECK(false, "unhandled control task");
 }

@@ -1,5 +1,5 @@
 // The synthetic pretraining mixture of tunebench's own base models: templated prose,
-// copying ("copy(abc)=abc"), addition ("12+7=19" and reversed "r21+7=91"), chained
+// copying ("copy(abc)=abc"), repeated random strings ("qhzkvtrwe qhzkvtrwe", off by default), addition ("12+7=19" and reversed "r21+7=91"), chained
 // arithmetic ("q=3;x=q+4;x=?" -> "7") and short long-context items (passkey, needles,
 // variable tracking, key-value retrieval). No model hub is reachable, so the base model
 // learns language-like structure and every format the evaluation suites use here, in
@@ -15,7 +15,7 @@
 namespace tb {
 
 // Bumped whenever the generated text changes, so cached base models are not reused.
-inline constexpr int kPretrainMixtureVersion = 3;
+inline constexpr int kPretrainMixtureVersion = 4;
 
 struct MixtureWeights {
   double prose = 0.35;
@@ -24,7 +24,10 @@ struct MixtureWeights {
   double reversed_arithmetic = 0.05;     // reversed-digit addition of 1-3 digits
   double chain = 0.15;                   // chained arithmetic, 1-4 hops, direct or chain of thought
   double long_context = 0.2;             // every long-context task, lengths up to the cap below
-  int64_t long_context_max_tokens = 64;  // longest long-context document (BOS + prompt)
+  int64_t long_context_max_tokens = 64;  // longest long-context document (BOS + prompt + answer)
+  // A random string of 8-24 letters written twice: half its bytes can only be predicted by
+  // finding the first copy, the in-context lookup (induction) every retrieval task needs.
+  double repeat = 0;  // off by default, see repeat_weight
 };
 
 // One document (no BOS/EOS) from the requested split; the split is decided by a hash of

@@ -28,10 +28,13 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 // Workers get exactly `threads` threads from every pool (LibTorch, OpenMP, OpenBLAS),
-// so that several workers never oversubscribe the cores.
+// so that several workers never oversubscribe the cores. OpenMP's threads sleep rather
+// than spin between parallel regions: spinning, they took the cores from OpenBLAS's own
+// threads and two threads trained at half the speed of one.
 std::map<std::string, std::string> worker_env(int64_t threads) {
   const std::string n = std::to_string(threads);
-  return {{"OMP_NUM_THREADS", n}, {"OPENBLAS_NUM_THREADS", n}, {"MKL_NUM_THREADS", n}};
+  return {{"OMP_NUM_THREADS", n}, {"OPENBLAS_NUM_THREADS", n}, {"MKL_NUM_THREADS", n},
+          {"OMP_WAIT_POLICY", "PASSIVE"}};
 }
 
 std::string log_tail(const fs::path& dir) {
@@ -108,7 +111,7 @@ std::string worker_report(const fs::path& dir) {
 }
 
 // Pretrains every base model the pending runs need and is not cached yet, one after the
-// other with the spec's threads. Returns the failure reason per base-model key.
+// other with `threads` threads. Returns the failure reason per base-model key.
 std::map<std::string, std::string> ensure_base_models(const std::vector<const RunConfig*>& pending,
                                                       const ExecutorOptions& o, int64_t threads, Progress& progress) {
   std::map<std::string, std::string> failures;
@@ -172,6 +175,13 @@ std::map<std::string, std::string> ensure_base_models(const std::vector<const Ru
 
 std::string label_of(const RunConfig& run) { return run.variant + " seed=" + std::to_string(run.seed); }
 
+// Pretraining runs alone: it gets the threads of all the workers, at most one per core and
+// never fewer than a worker has.
+int64_t pretraining_threads(int64_t threads, int64_t workers) {
+  const int64_t cores = std::max<int64_t>(1, int64_t(std::thread::hardware_concurrency()));
+  return std::max(threads, std::min(threads * workers, cores));
+}
+
 }  // namespace
 
 int64_t resolve_workers(int64_t requested, int64_t threads) {
@@ -224,7 +234,7 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
   if (pending.empty()) return outcome;
 
   const InterruptGuard interrupt_guard;
-  const auto base_failures = ensure_base_models(pending, o, spec.threads, progress);
+  const auto base_failures = ensure_base_models(pending, o, pretraining_threads(spec.threads, outcome.workers), progress);
   std::vector<PoolTask> tasks;
   std::set<std::string> pending_keys;
   for (const RunConfig* run : pending) pending_keys.insert(run->key);

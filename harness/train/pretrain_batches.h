@@ -1,5 +1,9 @@
 // Language-model batches from the pretraining mixture: documents as BOS text EOS,
-// packed back to back into rows of seq_len + 1 tokens; loss on every position.
+// packed back to back into rows of seq_len + 1 tokens; loss on every position. A document
+// that does not fit in the rest of a row starts the next row instead, so that documents
+// whose answer is at their end (long-context retrieval) are seen whole; while one waits, a
+// further document that does not fit is cut at the row's end, as are documents longer
+// than a row.
 #pragma once
 #include "harness/data/pretrain_mixture.h"
 #include "harness/train/batch.h"

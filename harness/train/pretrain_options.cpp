@@ -17,6 +17,7 @@ PretrainOptions PretrainOptions::from_json(const nlohmann::json& j) {
   o.mixture.reversed_arithmetic = j.at("reversed_arithmetic_weight").get<double>();
   o.mixture.chain = j.at("chain_weight").get<double>();
   o.mixture.long_context = j.at("long_context_weight").get<double>();
+  o.mixture.repeat = j.at("repeat_weight").get<double>();
   // Long-context documents as long as a training row: longer lengths are for evaluation.
   o.mixture.long_context_max_tokens = o.seq_len;
   return o;
@@ -44,6 +45,8 @@ const Schema& pretrain_schema() {
        .help = "chained arithmetic mod 10, 1-4 hops, direct and chain of thought"},
       {.name = "long_context_weight", .type = FieldType::kNumber, .default_value = 0.2, .min = 0,
        .help = "short long-context items (every task of the long_context suite) up to seq_len tokens"},
+      {.name = "repeat_weight", .type = FieldType::kNumber, .default_value = 0.0, .min = 0,
+       .help = "a random string of 8-24 letters written twice (in-context lookup); off by default"},
   };
   return schema;
 }

@@ -28,7 +28,8 @@ inline LlamaForCausalLM pretrained_tiny_model() {
     pre["prose_weight"] = 0.5;
     pre["copy_weight"] = 0.3;
     pre["arithmetic_weight"] = 0.2;
-    for (const char* w : {"reversed_arithmetic_weight", "chain_weight", "long_context_weight"}) pre[w] = 0.0;
+    for (const char* w : {"reversed_arithmetic_weight", "chain_weight", "long_context_weight", "repeat_weight"})
+      pre[w] = 0.0;
     const nlohmann::json base = {{"architecture", tiny_config().to_json()}, {"pretraining", pre}};
     auto model = pretrain_base_model(base, [](int64_t, const std::string&, double) {});
     TensorMap s;

@@ -24,7 +24,8 @@ const MixtureWeights kCopyAndSums{.prose = 0,
                                   .arithmetic = 0.25,
                                   .reversed_arithmetic = 0,
                                   .chain = 0,
-                                  .long_context = 0};
+                                  .long_context = 0,
+                                  .repeat = 0};
 
 TEST(PretrainMixture, FollowsTheWeightsAndIsDeterministic) {
   Rng a(3), b(3);
@@ -53,12 +54,12 @@ TEST(PretrainMixture, GeneratedTextIsPinned) {
   std::vector<std::string> docs;
   for (int i = 0; i < 4; ++i)
     docs.push_back(sample_mixture_document(rng, MixtureWeights{}, Split::kTrain));
-  EXPECT_EQ(kPretrainMixtureVersion, 3);
+  EXPECT_EQ(kPretrainMixtureVersion, 4);
   EXPECT_EQ(docs, (std::vector<std::string>{
                       "q=4;u=q*8;x=u*2;m=x*3;r=m*1;r=?2",
                       "A fox carries the cold teacher behind a small fox. The city holds the book "
                       "beside a green bird.",
-                      "The pass key is 15445. The grass is green. \nThe pass key is 15445",
+                      "The pass key is 15445. The grass \nThe pass key is 15445",
                       "The quiet fox likes the king.",
                   }));
 }
@@ -93,7 +94,7 @@ TEST(PretrainMixture, ContainsShortVersionsOfEverySuiteFormat) {
     const bool long_context =
         doc.find("The grass") != std::string::npos || doc.find("\nKey: ") != std::string::npos;
     if (long_context)
-      EXPECT_LE(doc.size(), 96u + 40u) << "long-context documents stay short: " << doc;
+      EXPECT_LE(doc.size() + 1, 96u) << "BOS, prompt and answer fit the cap: " << doc;
   }
   for (const auto& m : markers) EXPECT_GT(seen[m], 20) << m;
 }

@@ -166,9 +166,9 @@ TEST(Spec, ImpossibleRequestsAreCaughtBeforeAnythingRuns) {
       << error_of(doc);
 
   doc = small_spec();
-  doc["base_model"]["pretraining"]["prose_weight"] = 0;
-  doc["base_model"]["pretraining"]["copy_weight"] = 0;
-  doc["base_model"]["pretraining"]["arithmetic_weight"] = 0;
+  for (const char* w : {"prose_weight", "copy_weight", "arithmetic_weight", "reversed_arithmetic_weight",
+                        "chain_weight", "long_context_weight", "repeat_weight"})
+    doc["base_model"]["pretraining"][w] = 0;
   EXPECT_NE(error_of(doc).find("base_model.pretraining: the mixture weights"), std::string::npos);
 
   doc = small_spec();

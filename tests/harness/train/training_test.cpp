@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/data/reverse_task.h"
+#include "harness/model/tokenizer.h"
 #include "harness/train/pretrain_batches.h"
 #include "harness/train/sft_batches.h"
 #include "harness/train/trainer.h"
@@ -29,6 +30,43 @@ TEST(PretrainBatches, LabelsAreInputsShiftedByOne) {
   const Batch b = make_pretrain_batch(rng, MixtureWeights{}, Split::kTrain, 3, 20);
   EXPECT_TRUE(torch::equal(b.input_ids.narrow(1, 1, 19), b.labels.narrow(1, 0, 19)));
   EXPECT_EQ(b.input_ids[0][0].item<int64_t>(), 256) << "rows start at a document boundary";
+}
+
+// Whole documents of a token row: the spans from a BOS to the next EOS.
+int64_t whole_documents(const torch::Tensor& row) {
+  int64_t whole = 0;
+  bool open = false;
+  for (int64_t i = 0; i < row.size(0); ++i) {
+    const int64_t t = row[i].item<int64_t>();
+    if (t == kBosToken) open = true;
+    if (t == kEosToken && open) ++whole, open = false;
+  }
+  return whole;
+}
+
+TEST(PretrainBatches, ADocumentThatDoesNotFitStartsTheNextRow) {
+  MixtureWeights w{.prose = 0.5, .copy = 0, .arithmetic = 0, .reversed_arithmetic = 0,
+                   .chain = 0, .long_context = 0.5, .long_context_max_tokens = 128, .repeat = 0};
+  const int64_t rows = 200, width = 129;
+  Rng rng(3);
+  const Batch b = make_pretrain_batch(rng, w, Split::kTrain, rows, width - 1);
+  const auto tokens = torch::cat({b.input_ids, b.labels.narrow(1, width - 2, 1)}, 1);
+  // The same documents packed back to back, each cut where its row ends.
+  Rng replay(3);
+  int64_t whole_cutting = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t filled = 0; filled < width;) {
+      const auto doc = int64_t(sample_mixture_document(replay, w, Split::kTrain).size()) + 2;
+      whole_cutting += filled + doc <= width;
+      filled += doc;
+    }
+  }
+  int64_t whole = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    EXPECT_EQ(tokens[r][0].item<int64_t>(), kBosToken);
+    whole += whole_documents(tokens[r]);
+  }
+  EXPECT_GT(whole, whole_cutting + rows / 10) << "documents deferred, not cut";
 }
 
 TEST(LearningRate, WarmupThenCosine) {
