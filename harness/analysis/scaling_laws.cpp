@@ -10,6 +10,7 @@
 #include "harness/analysis/scaling_laws.h"
 
 #include "harness/analysis/fit_diagnostics.h"
+#include "harness/analysis/huber_log_objective.h"
 
 #include <algorithm>
 #include <cmath>
@@ -26,9 +27,10 @@ namespace {
 LbfgsResult minimize_from(const ScalingLaw& law, const LogPoints& p,
                           const std::vector<size_t>* sample, std::vector<double> start,
                           const FitOptions& options) {
+  HuberLogObjective objective(law, p, sample, options.huber_delta);
   return minimize_lbfgs(
       [&](const std::vector<double>& theta, std::vector<double>& grad) {
-        return huber_log_objective(law, p, sample, theta, options.huber_delta, &grad);
+        return objective(theta, &grad);
       },
       std::move(start), options.lbfgs);
 }
@@ -48,24 +50,7 @@ LogPoints to_log_points(const FitPoints& points, size_t variables) {
 double huber_log_objective(const ScalingLaw& law, const LogPoints& p,
                            const std::vector<size_t>* sample, const std::vector<double>& theta,
                            double delta, std::vector<double>* gradient) {
-  const size_t n = sample != nullptr ? sample->size() : p.size();
-  const size_t k = theta.size();
-  std::vector<double> dlog(k);
-  double total = 0;
-  for (size_t s = 0; s < n; ++s) {
-    const size_t i = sample != nullptr ? (*sample)[s] : s;
-    if (gradient != nullptr) std::fill(dlog.begin(), dlog.end(), 0.0);
-    const double r = law.log_predict(&p.log_x[i * p.variables], theta,
-                                     gradient != nullptr ? dlog.data() : nullptr) -
-                     p.log_y[i];
-    const double a = std::abs(r);
-    total += a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
-    if (gradient != nullptr) {
-      const double dh = a <= delta ? r : std::copysign(delta, r);
-      for (size_t j = 0; j < k; ++j) (*gradient)[j] += dh * dlog[j];
-    }
-  }
-  return total;
+  return HuberLogObjective(law, p, sample, delta)(theta, gradient);
 }
 
 double log_residual_sum_of_squares(const ScalingLaw& law, const LogPoints& p,

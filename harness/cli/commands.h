@@ -2,6 +2,7 @@
 // name), prints --help, and returns the process exit code.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -27,6 +28,15 @@ int status_command(const Args& args);
 int compare_command(const Args& args);
 int regress_command(const Args& args);
 int export_command(const Args& args);
+
+// Runs `command` and turns what it throws into an exit code: UserError → a message and
+// kUserErrorExitCode, anything else → a message and 1. Both executables' main use it.
+int exit_code_of(const std::function<int()>& command);
+
+// Replaces this process by tunebench-torch, the executable beside this one that holds the
+// commands needing LibTorch (run, worker, spectrum), with the same arguments; returns only
+// by throwing, when it cannot be started.
+[[noreturn]] void exec_torch_commands(char** argv);
 
 // Shared by the subcommands (cli_common.cpp). Flag parsing: "--name value" or "--name=value"; throws UserError if the value
 // is missing. Removes the flag from `args`.

@@ -1,11 +1,11 @@
-// tunebench: compare LLM fine-tuning methods. Dispatches to one file per subcommand.
+// tunebench: compare LLM fine-tuning methods. Dispatches to one file per subcommand. The
+// commands that read results run here, without LibTorch; run, worker and spectrum are
+// handed to tunebench-torch (torch_main.cpp), which this process becomes.
 #include <cstdio>
-#include <exception>
-#include <iostream>
+#include <string>
 
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
-#include "harness/common/terminal_text.h"
 
 namespace {
 
@@ -36,24 +36,17 @@ int main(int argc, char** argv) {
     return argc < 2 ? tb::kUserErrorExitCode : 0;
   }
   const std::string command = argv[1];
-  tb::cli::Args args(argv + 2, argv + argc);
-  try {
-    if (command == "run") return tb::cli::run_command(args);
+  const tb::cli::Args args(argv + 2, argv + argc);
+  return tb::cli::exit_code_of([&] {
+    if (command == "run" || command == "worker" || command == "spectrum")
+      tb::cli::exec_torch_commands(argv);
     if (command == "runs") return tb::cli::runs_command(args);
     if (command == "report") return tb::cli::report_command(args);
-    if (command == "worker") return tb::cli::worker_command(args);
-    if (command == "spectrum") return tb::cli::spectrum_command(args);
     if (command == "fit") return tb::cli::fit_command(args);
     if (command == "status") return tb::cli::status_command(args);
     if (command == "compare") return tb::cli::compare_command(args);
     if (command == "regress") return tb::cli::regress_command(args);
     if (command == "export") return tb::cli::export_command(args);
     throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, status, report, compare, regress, export, spectrum, fit (see tunebench --help)");
-  } catch (const tb::UserError& e) {
-    std::cerr << "tunebench: error: " << tb::terminal_safe(e.what(), true) << std::endl;
-    return tb::kUserErrorExitCode;
-  } catch (const std::exception& e) {
-    std::cerr << "tunebench: " << tb::terminal_safe(e.what(), true) << std::endl;
-    return 1;
-  }
+  });
 }

@@ -221,6 +221,38 @@ TEST(Cli, BadInputExitsWithTwoAndWritesNothing) {
   }
 }
 
+// The commands that read results run in tunebench, which does not link LibTorch (so they
+// start at once); run, worker and spectrum are handed to tunebench-torch beside it, and
+// without it the message says where it was looked for.
+TEST(Cli, ReadingCommandsLinkNoLibTorchAndTheOthersAreHandedOver) {
+  testing::ScratchDir dir("cli_torch_half");
+  const CliResult dynamic = [&] {
+    const fs::path out = dir.path() / "readelf.txt";
+    const int rc = bp::system(bp::search_path("readelf"), "-d", TUNEBENCH_BINARY,
+                              bp::std_out > out.string(), bp::std_err > bp::null);
+    return CliResult{rc, read_file(out), ""};
+  }();
+  ASSERT_EQ(dynamic.exit_code, 0);
+  EXPECT_NE(dynamic.out.find("libsqlite3"), std::string::npos) << dynamic.out;
+  EXPECT_EQ(dynamic.out.find("libtorch"), std::string::npos) << dynamic.out;
+  EXPECT_EQ(dynamic.out.find("libc10"), std::string::npos) << dynamic.out;
+
+  const CliResult spectrum = tunebench({"spectrum", "--help"}, dir.path());
+  EXPECT_EQ(spectrum.exit_code, 0);
+  EXPECT_NE(spectrum.out.find("usage: tunebench spectrum"), std::string::npos) << spectrum.out;
+
+  const fs::path alone = dir.path() / "alone" / "tunebench";
+  fs::create_directories(alone.parent_path());
+  fs::copy_file(TUNEBENCH_BINARY, alone);
+  const fs::path err = dir.path() / "err.txt";
+  const int rc = bp::system(alone.string(), "run", "--help", bp::std_out > bp::null,
+                            bp::std_err > err.string());
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(read_file(err).find("cannot start " + (alone.parent_path() / "tunebench-torch").string()),
+            std::string::npos)
+      << read_file(err);
+}
+
 // A spec that is well-formed JSON but cannot be taken as written: 1e999, a key given twice.
 TEST(Cli, SpecJsonThatCannotBeTakenAsWrittenExitsWithTwo) {
   testing::ScratchDir dir("cli-json");
