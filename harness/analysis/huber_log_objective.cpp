@@ -31,6 +31,7 @@ HuberLogObjective::HuberLogObjective(const ScalingLaw& law, const LogPoints& poi
   }
   term_.resize(law.terms.size() * n_);
   top_.resize(n_);
+  sum_.resize(n_);
   slope_.resize(n_);
 }
 
@@ -46,10 +47,12 @@ void HuberLogObjective::fill_term_exponents(const std::vector<double>& theta) {
     }
     for (size_t i = 0; i < n_; ++i) top_[i] = std::max(top_[i], t[i]);
   }
+  std::fill(sum_.begin(), sum_.end(), 0.0);
   for (size_t k = 0; k < law_.terms.size(); ++k) {
     double* t = &term_[k * n_];
     // The largest term is e^0 = 1: skipping its exp saves a third of them on Chinchilla.
     for (size_t i = 0; i < n_; ++i) t[i] = t[i] == top_[i] ? 1.0 : std::exp(t[i] - top_[i]);
+    for (size_t i = 0; i < n_; ++i) sum_[i] += t[i];
   }
 }
 
@@ -57,8 +60,7 @@ void HuberLogObjective::fill_term_exponents(const std::vector<double>& theta) {
 double HuberLogObjective::huber_and_slopes() {
   double total = 0;
   for (size_t i = 0; i < n_; ++i) {
-    double sum = 0;
-    for (size_t k = 0; k < law_.terms.size(); ++k) sum += term_[k * n_ + i];
+    const double sum = sum_[i];
     const double r = top_[i] + std::log(sum) - log_y_[i];
     const double a = std::abs(r);
     total += weight_[i] * (a <= delta_ ? 0.5 * r * r : delta_ * (a - 0.5 * delta_));

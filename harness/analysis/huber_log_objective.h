@@ -33,9 +33,9 @@ class HuberLogObjective {
   size_t n_ = 0;
   std::vector<double> log_x_;  // variables × n, one column per variable
   std::vector<double> log_y_, weight_;
-  // Scratch, per evaluation: exp(t_k − max_k t_k) (terms × n), the max, and
-  // w_i dHuber/dr_i / Σ_k exp(t_k − max) (the factor every gradient entry shares).
-  std::vector<double> term_, top_, slope_;
+  // Scratch, per evaluation: exp(t_k − max_k t_k) (terms × n), the max, the sum over k,
+  // and w_i dHuber/dr_i / Σ_k exp(t_k − max) (the factor every gradient entry shares).
+  std::vector<double> term_, top_, sum_, slope_;
 };
 
 }  // namespace tb
