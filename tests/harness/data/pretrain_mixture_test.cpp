@@ -93,8 +93,9 @@ TEST(PretrainMixture, ContainsShortVersionsOfEverySuiteFormat) {
                           : doc.find(m) != std::string::npos;
     const bool long_context =
         doc.find("The grass") != std::string::npos || doc.find("\nKey: ") != std::string::npos;
-    if (long_context)
+    if (long_context) {
       EXPECT_LE(doc.size() + 1, 96u) << "BOS, prompt and answer fit the cap: " << doc;
+    }
   }
   for (const auto& m : markers) EXPECT_GT(seen[m], 20) << m;
 }

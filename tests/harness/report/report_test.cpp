@@ -119,7 +119,7 @@ TEST_F(WriteReportFolder, RefusesWhatItDidNotWriteAndTouchesNothing) {
 TEST_F(WriteReportFolder, NeverRemovesAFolderBesideTheTarget) {
   const fs::path to = dir_.path() / "r";
   const std::string pid = std::to_string(::getpid());
-  for (const std::string& what : {".tmp.", ".old."}) {
+  for (const std::string what : {".tmp.", ".old."}) {
     fs::create_directories(dir_.path() / ("r" + what + pid));
     write_file_atomically(dir_.path() / ("r" + what + pid) / "keep.txt", "mine");
   }

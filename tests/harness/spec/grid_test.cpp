@@ -64,7 +64,7 @@ TEST(Grid, AnEntrysLabelNamesItsVariantsAndClashesAreRefused) {
     EXPECT_NE(std::string(e.what()).find("s.json: methods[1]: its variant label \"same\""), std::string::npos)
         << e.what();
   }
-  for (const nlohmann::json bad : {nlohmann::json(""), nlohmann::json(3), nlohmann::json(" x"), nlohmann::json("a\tb")}) {
+  for (const nlohmann::json& bad : {nlohmann::json(""), nlohmann::json(3), nlohmann::json(" x"), nlohmann::json("a\tb")}) {
     doc = testing::small_spec();
     doc["methods"][1]["label"] = bad;
     EXPECT_NE(testing::spec_error(doc).find("methods[1].label: expected"), std::string::npos) << bad;
