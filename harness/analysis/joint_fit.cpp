@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness/analysis/f_distribution.h"
+#include "harness/analysis/huber_log_objective.h"
 #include "harness/analysis/stats.h"
 #include "harness/common/check.h"
 #include "harness/common/parallel_for.h"
@@ -116,20 +117,27 @@ std::vector<double> group_theta(const JointLayout& layout, size_t g,
   return out;
 }
 
-// Σ over groups of each group's objective at its slice of `theta`; `samples` (one per group,
-// or null for every point) as in huber_log_objective.
+// One objective per group over its points at `samples` (one per group, or null for every
+// point), built once per minimisation: each keeps its points laid out for evaluation.
+std::vector<HuberLogObjective> group_objectives(const ScalingLaw& law,
+                                                const std::vector<LogPoints>& points,
+                                                const std::vector<std::vector<size_t>>* samples,
+                                                double delta) {
+  std::vector<HuberLogObjective> objectives;
+  for (size_t g = 0; g < points.size(); ++g)
+    objectives.emplace_back(law, points[g], samples ? &(*samples)[g] : nullptr, delta);
+  return objectives;
+}
+
+// Σ over groups of each group's objective at its slice of `theta`.
 double joint_objective(const ScalingLaw& law, const JointLayout& layout,
-                       const std::vector<LogPoints>& points,
-                       const std::vector<std::vector<size_t>>* samples,
-                       const std::vector<double>& theta, double delta,
-                       std::vector<double>* gradient) {
+                       std::vector<HuberLogObjective>& objectives,
+                       const std::vector<double>& theta, std::vector<double>* gradient) {
   double total = 0;
   std::vector<double> group_gradient;
-  for (size_t g = 0; g < points.size(); ++g) {
+  for (size_t g = 0; g < objectives.size(); ++g) {
     group_gradient.assign(law.parameters.size(), 0.0);
-    total += huber_log_objective(law, points[g], samples ? &(*samples)[g] : nullptr,
-                                 group_theta(layout, g, theta), delta,
-                                 gradient ? &group_gradient : nullptr);
+    total += objectives[g](group_theta(layout, g, theta), gradient ? &group_gradient : nullptr);
     if (gradient == nullptr) continue;
     for (size_t j = 0; j < law.parameters.size(); ++j)
       (*gradient)[layout.index[g][j]] += group_gradient[j];
@@ -141,9 +149,10 @@ LbfgsResult minimize_joint(const ScalingLaw& law, const JointLayout& layout,
                            const std::vector<LogPoints>& points,
                            const std::vector<std::vector<size_t>>* samples,
                            std::vector<double> start, double delta, const LbfgsOptions& lbfgs) {
+  auto objectives = group_objectives(law, points, samples, delta);
   return minimize_lbfgs(
       [&](const std::vector<double>& theta, std::vector<double>& grad) {
-        return joint_objective(law, layout, points, samples, theta, delta, &grad);
+        return joint_objective(law, layout, objectives, theta, &grad);
       },
       std::move(start), lbfgs);
 }
@@ -278,8 +287,8 @@ double least_squares_rss(const ScalingLaw& law, const JointLayout& layout,
                          const LbfgsOptions& lbfgs) {
   constexpr double kNoHuberKink = std::numeric_limits<double>::infinity();
   const auto r = minimize_joint(law, layout, points, nullptr, start, kNoHuberKink, lbfgs);
-  return 2 * std::min(r.value,
-                      joint_objective(law, layout, points, nullptr, start, kNoHuberKink, nullptr));
+  auto objectives = group_objectives(law, points, nullptr, kNoHuberKink);
+  return 2 * std::min(r.value, joint_objective(law, layout, objectives, start, nullptr));
 }
 
 // Group g's value of law parameter j minus group 0's, with the bootstrap's interval and
