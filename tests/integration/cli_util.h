@@ -33,14 +33,22 @@ inline CliResult tunebench(const std::vector<std::string>& args, const fs::path&
 
 // Runs tunebench as a user whom file permissions bind: this process's user, or "nobody"
 // when that is root (root reads and writes whatever the permissions say). nullopt when
-// root cannot switch users (no setpriv).
+// root cannot switch users (no setpriv). The binaries are copied into `scratch` first: the
+// build folder may sit in a checkout only its owner can enter.
 inline std::optional<CliResult> tunebench_unprivileged(const std::vector<std::string>& args,
                                                        const fs::path& scratch) {
   if (::geteuid() != 0) return tunebench(args, scratch);
   const fs::path setpriv = "/usr/bin/setpriv";
   if (!fs::exists(setpriv)) return std::nullopt;
+  const fs::path bin = scratch / "unprivileged-bin", binary = fs::path(TUNEBENCH_BINARY);
+  fs::create_directories(bin);
+  fs::permissions(bin, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
+  for (const fs::path& f : {binary, binary.parent_path() / "tunebench-torch"}) {
+    fs::copy_file(f, bin / f.filename(), fs::copy_options::overwrite_existing);
+  }
   std::vector<std::string> all = {"--reuid=65534", "--regid=65534", "--clear-groups",
-                                  TUNEBENCH_BINARY};
+                                  (bin / binary.filename()).string()};
   all.insert(all.end(), args.begin(), args.end());
   const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
   const int rc = boost::process::system(
