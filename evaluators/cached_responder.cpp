@@ -18,6 +18,7 @@ std::string queries_digest(const std::vector<Query>& queries) {
     field(q.answer);
     field(std::to_string(q.max_new_tokens));
     field(q.stop_text);
+    if (!q.rendered_reply.empty()) field("\x1e" + q.rendered_reply);  // conversations only
   }
   return sha256_hex(bytes);
 }
@@ -80,7 +81,7 @@ std::vector<Response> CachedResponder::respond(const std::vector<Query>& queries
 
 std::unique_ptr<Responder> base_responder(const EvalContext& ctx, const std::string& suite,
                                           int64_t batch_size) {
-  auto model = std::make_unique<ModelResponder>(ctx.base, batch_size);
+  auto model = std::make_unique<ModelResponder>(ctx.base, ctx.tokenizer(), batch_size);
   if (ctx.base_cache == nullptr) return model;
   return std::make_unique<CachedResponder>(
       std::move(model), *ctx.base_cache,

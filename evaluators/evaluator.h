@@ -10,6 +10,8 @@
 #include "harness/data/task.h"
 #include "harness/model/llama.h"
 #include "harness/store/run_result.h"
+#include "harness/text/byte_tokenizer.h"
+#include "harness/text/model_text.h"
 #include "harness/train/pretrain_options.h"
 
 namespace tb {
@@ -23,6 +25,9 @@ struct EvalContext {
   const PretrainOptions* pretraining = nullptr;  // the base model's pretraining mixture
   uint64_t seed = 0;
   const BaseCache* base_cache = nullptr;  // the base model's results of earlier runs; may be null
+  // The base model's tokenizer and chat template; null: the synthetic models' byte tokenizer.
+  const ModelText* text = nullptr;
+  const Tokenizer& tokenizer() const { return text != nullptr ? text->tokenizer() : byte_tokenizer(); }
 };
 
 struct EvalOutput {

@@ -18,6 +18,7 @@
 #include "harness/analysis/stats.h"
 #include "harness/common/check.h"
 #include "harness/common/sha256.h"
+#include "harness/data/heldout_text.h"
 #include "harness/data/long_context_items.h"
 #include "harness/model/llama_config.h"
 #include "harness/train/pretrain_batches.h"
@@ -59,6 +60,22 @@ torch::Tensor base_log_probs(EvalContext& ctx, const torch::Tensor& input_ids) {
 
 }  // namespace
 
+// The held-out sequences: from the file when there is one, else the mixture's held-out split
+// (the same sequences for every run of a base model).
+Batch Forgetting::heldout_batch(const EvalContext& ctx) const {
+  if (options_.heldout_file.empty()) {
+    Rng rng(0x5eed0f0f ^ ctx.pretraining->seed);
+    return make_pretrain_batch(rng, ctx.pretraining->mixture, Split::kHeldOut, options_.sequences,
+                               options_.seq_len, ctx.tokenizer());
+  }
+  const auto rows = heldout_text_rows(options_.heldout_file, ctx.tokenizer(), options_.sequences, options_.seq_len);
+  auto tokens = torch::empty({options_.sequences, options_.seq_len + 1}, torch::kInt64);
+  for (int64_t r = 0; r < options_.sequences; ++r) {
+    std::copy(rows[size_t(r)].begin(), rows[size_t(r)].end(), tokens[r].data_ptr<int64_t>());
+  }
+  return {tokens.narrow(1, 0, options_.seq_len).contiguous(), tokens.narrow(1, 1, options_.seq_len).contiguous()};
+}
+
 ForgettingOptions ForgettingOptions::from_json(const nlohmann::json& j) {
   ForgettingOptions o;
   o.sequences = j.at("sequences").get<int64_t>();
@@ -71,6 +88,7 @@ ForgettingOptions ForgettingOptions::from_json(const nlohmann::json& j) {
   o.control_items = j.at("control_items").get<int64_t>();
   o.control_max_tokens = j.at("control_max_tokens").get<int64_t>();
   o.batch_size = j.at("batch_size").get<int64_t>();
+  if (j.contains("heldout_file")) o.heldout_file = checked_file_path(j.at("heldout_file"));
   return o;
 }
 
@@ -107,16 +125,29 @@ const Schema& forgetting_schema() {
        .min = 1,
        .max = 4096,
        .help = "items decoded together (equal lengths)"},
+      {.name = "heldout_file",
+       .type = FieldType::kFile,
+       .help = "held-out text instead of the pretraining mixture's: JSON Lines ({\"text\"} per line, "
+               "\".jsonl\") or plain text",
+       .omit_when_absent = true},
   };
   return schema;
 }
 
-void check_forgetting(const nlohmann::json& o, const LlamaConfig& model,
+void check_forgetting(const nlohmann::json& o, const LlamaConfig& model, const Tokenizer& tok,
                       const JsonLocation& where) {
   const int64_t context = model.max_position_embeddings;
   if (o.at("seq_len").get<int64_t>() > context) {
     where.key("seq_len").fail("must be <= the model's max_position_embeddings (" +
                               std::to_string(context) + ")");
+  }
+  if (o.contains("heldout_file")) {
+    try {
+      heldout_text_rows(o.at("heldout_file").at("path").get<std::string>(), tok, o.at("sequences").get<int64_t>(),
+                        o.at("seq_len").get<int64_t>());
+    } catch (const UserError& e) {
+      where.key("heldout_file").fail(e.what());
+    }
   }
   // A passkey control item needs room for its 5-digit answer and EOS after the prompt.
   const auto& tasks = o.at("control_tasks");
@@ -181,9 +212,7 @@ EvalOutput Forgetting::control_retention(Responder& base, Responder& tuned, uint
 
 EvalOutput Forgetting::evaluate(EvalContext& ctx) {
   const std::string suite = "forgetting";
-  Rng rng(0x5eed0f0f ^ ctx.pretraining->seed);  // the same sequences for every run of a base model
-  const auto batch = make_pretrain_batch(rng, ctx.pretraining->mixture, Split::kHeldOut,
-                                         options_.sequences, options_.seq_len);
+  const Batch batch = heldout_batch(ctx);
   EvalOutput out;
   std::vector<double> ce[2], kl;
   const torch::Tensor log_probs[2] = {base_log_probs(ctx, batch.input_ids),
@@ -216,7 +245,7 @@ EvalOutput Forgetting::evaluate(EvalContext& ctx) {
 
   if (!options_.control_tasks.empty()) {
     const auto base = base_responder(ctx, suite, options_.batch_size);
-    ModelResponder tuned(ctx.tuned, options_.batch_size);
+    ModelResponder tuned(ctx.tuned, ctx.tokenizer(), options_.batch_size);
     EvalOutput control =
         control_retention(*base, tuned, 0x5eed0f0f ^ uint64_t(ctx.pretraining->seed));
     out.aggregates.insert(out.aggregates.end(), control.aggregates.begin(),

@@ -5,6 +5,7 @@
 #include "evaluators/suite_scoring.h"
 #include "harness/data/pretrain_mixture.h"
 #include "harness/spec/schema.h"
+#include "harness/train/batch.h"
 
 namespace tb {
 
@@ -15,12 +16,13 @@ struct ForgettingOptions {
   int64_t control_items = 100;      // per control task
   int64_t control_max_tokens = 64;  // longest passkey control item
   int64_t batch_size = 32;
+  std::string heldout_file;  // held-out text from this file instead of the mixture ("": mixture)
 
   static ForgettingOptions from_json(const nlohmann::json& j);
 };
 
 const Schema& forgetting_schema();
-void check_forgetting(const nlohmann::json& options, const LlamaConfig& model,
+void check_forgetting(const nlohmann::json& options, const LlamaConfig& model, const Tokenizer& tok,
                       const JsonLocation& where);
 
 // Held-out items of the control tasks (formats of the pretraining mixture).
@@ -34,6 +36,8 @@ class Forgetting : public Evaluator {
   EvalOutput control_retention(Responder& base, Responder& tuned, uint64_t seed) const;
 
  private:
+  Batch heldout_batch(const EvalContext& ctx) const;
+
   ForgettingOptions options_;
 };
 

@@ -88,14 +88,14 @@ const Schema& long_context_schema() {
   return schema;
 }
 
-void check_long_context(const nlohmann::json& j, const LlamaConfig& model,
+void check_long_context(const nlohmann::json& j, const LlamaConfig& model, const Tokenizer& tok,
                         const JsonLocation& where) {
   const LongContextOptions o = LongContextOptions::from_json(j);
   const auto& lengths = j.at("lengths");
   for (size_t i = 0; i < lengths.size(); ++i) {
     const int64_t length = lengths[i].get<int64_t>();
     for (LongContextTask task : o.tasks) {
-      const int64_t answer = long_context_max_answer_tokens(task, o.shape);
+      const int64_t answer = long_context_answer_token_bound(task, o.shape, tok);
       if (length + answer + 1 > model.max_position_embeddings) {
         where.key("lengths").index(i).fail(
             std::to_string(length) + " tokens plus the " + long_context_task_name(task) +
@@ -103,7 +103,7 @@ void check_long_context(const nlohmann::json& j, const LlamaConfig& model,
             " tokens with EOS) exceed the model's max_position_embeddings (" +
             std::to_string(model.max_position_embeddings) + ")");
       }
-      const int64_t shortest = long_context_min_length(task, o.shape);
+      const int64_t shortest = long_context_min_tokens(task, o.shape, tok);
       if (length < shortest) {
         where.key("lengths").index(i).fail(
             std::to_string(length) + " tokens is too short for " + long_context_task_name(task) +
@@ -114,11 +114,11 @@ void check_long_context(const nlohmann::json& j, const LlamaConfig& model,
   }
 }
 
-std::vector<SuiteItem> long_context_items(const LongContextOptions& o) {
+std::vector<SuiteItem> long_context_items(const LongContextOptions& o, const Tokenizer& tok) {
   std::vector<SuiteItem> items;
   for (LongContextTask task : o.tasks) {
     const std::string& name = long_context_task_name(task);
-    const int64_t budget = long_context_max_answer_tokens(task, o.shape) + 1;
+    const int64_t budget = long_context_answer_token_bound(task, o.shape, tok) + 1;
     for (int64_t length : o.lengths) {
       for (double depth : o.depths) {
         for (int64_t i = 0; i < o.items_per_cell; ++i) {
@@ -126,7 +126,7 @@ std::vector<SuiteItem> long_context_items(const LongContextOptions& o) {
               name + "/length=" + std::to_string(length) + "/depth=" + slice_value(depth);
           Rng rng(o.seed ^ fnv1a(cell + "/" + std::to_string(i)));
           auto item = std::make_shared<LongContextItem>(
-              make_long_context_item(task, o.shape, length, depth, rng, Split::kHeldOut));
+              make_long_context_item_in_tokens(task, o.shape, length, depth, rng, Split::kHeldOut, tok));
           items.push_back({cell + "/" + std::to_string(i),
                            {item->prompt, item->answer, budget, ""},
                            [task, item](const std::string& output) {
@@ -152,13 +152,13 @@ int64_t effective_length(const std::vector<int64_t>& lengths, const std::vector<
 
 EvalOutput LongContext::evaluate(EvalContext& ctx) {
   const auto base = base_responder(ctx, "long_context", options_.batch_size);
-  ModelResponder tuned(ctx.tuned, options_.batch_size);
-  return evaluate(*base, tuned);
+  ModelResponder tuned(ctx.tuned, ctx.tokenizer(), options_.batch_size);
+  return evaluate(*base, tuned, ctx.tokenizer());
 }
 
-EvalOutput LongContext::evaluate(Responder& base, Responder& tuned) const {
+EvalOutput LongContext::evaluate(Responder& base, Responder& tuned, const Tokenizer& tok) const {
   const std::string suite = "long_context";
-  const std::vector<SuiteItem> items = long_context_items(options_);
+  const std::vector<SuiteItem> items = long_context_items(options_, tok);
   EvalOutput out;
   const SuiteScores scores = score_suite_items(suite, items, base, tuned, out);
   for (LongContextTask task : options_.tasks) {

@@ -3,7 +3,7 @@
 
 #include "evaluators/evaluator.h"
 #include "evaluators/suite_scoring.h"
-#include "harness/data/long_context_items.h"
+#include "harness/data/long_context_in_tokens.h"
 #include "harness/spec/schema.h"
 
 namespace tb {
@@ -24,12 +24,12 @@ struct LongContextOptions {
 const Schema& long_context_schema();
 // Rules that need the model: every length fits the context with the answer after it, and
 // is long enough for every task's needles and query.
-void check_long_context(const nlohmann::json& options, const LlamaConfig& model,
+void check_long_context(const nlohmann::json& options, const LlamaConfig& model, const Tokenizer& tok,
                         const JsonLocation& where);
 
 // Every item of the grid task x length x depth x items_per_cell, held-out split. Item i of a
 // cell depends only on (seed, task, length, depth, i), so growing the grid keeps old items.
-std::vector<SuiteItem> long_context_items(const LongContextOptions& o);
+std::vector<SuiteItem> long_context_items(const LongContextOptions& o, const Tokenizer& tok);
 
 // The largest length up to which every score stays at or above `fraction` times the score at
 // the shortest length; 0 when the shortest length scores 0. `lengths` ascending.
@@ -40,7 +40,7 @@ class LongContext : public Evaluator {
  public:
   explicit LongContext(LongContextOptions o) : options_(std::move(o)) {}
   EvalOutput evaluate(EvalContext& ctx) override;
-  EvalOutput evaluate(Responder& base, Responder& tuned) const;
+  EvalOutput evaluate(Responder& base, Responder& tuned, const Tokenizer& tok) const;
 
  private:
   LongContextOptions options_;

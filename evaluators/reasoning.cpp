@@ -14,7 +14,7 @@
 #include "evaluators/cached_responder.h"
 #include "harness/common/check.h"
 #include "harness/model/llama_config.h"
-#include "harness/model/tokenizer.h"
+#include "harness/common/terminal_text.h"
 
 namespace tb {
 namespace {
@@ -133,12 +133,13 @@ const Schema& reasoning_schema() {
   return schema;
 }
 
-void check_reasoning(const nlohmann::json& j, const LlamaConfig& model, const JsonLocation& where) {
+void check_reasoning(const nlohmann::json& j, const LlamaConfig& model, const Tokenizer& tok, const JsonLocation& where) {
   const auto& tasks = j.at("tasks");
   if (tasks.empty()) where.key("tasks").fail("expected at least one of: chain, addition, gsm8k");
   const int64_t context = model.max_position_embeddings;
-  auto fits = [&](const ReasoningItem& item) {
-    return 1 + int64_t(item.prompt.size() + item.answer.size()) + 1 <= context;
+  auto fits = [&](const ReasoningItem& item) {  // BOS prompt answer EOS
+    const auto ids = tok.encode_prompt_target(item.prompt, item.answer, true, true);
+    return int64_t(ids.prompt.size() + ids.target.size()) <= context;
   };
   if (has(tasks, "chain")) {
     const auto hops = j.at("chain_hops");
@@ -231,7 +232,7 @@ std::vector<SuiteItem> reasoning_items(const ReasoningOptions& o) {
 
 EvalOutput Reasoning::evaluate(EvalContext& ctx) {
   const auto base = base_responder(ctx, "reasoning", options_.batch_size);
-  ModelResponder tuned(ctx.tuned, options_.batch_size);
+  ModelResponder tuned(ctx.tuned, ctx.tokenizer(), options_.batch_size);
   return evaluate(*base, tuned);
 }
 
@@ -314,7 +315,7 @@ EvalOutput Reasoning::evaluate(Responder& base, Responder& tuned) const {
                std::string(name) + "/line=" + std::to_string(item.line),
                score,
                responses[i].answer_logprob,
-               {{"task", name}, {"line", item.line}, {"gold", escape_bytes(item.answer)}, {"output", escape_bytes(answer)}}});
+               {{"task", name}, {"line", item.line}, {"gold", terminal_safe(item.answer)}, {"output", terminal_safe(answer)}}});
         }
       }
     }

@@ -27,7 +27,7 @@ struct ReasoningOptions {
 };
 
 const Schema& reasoning_schema();
-void check_reasoning(const nlohmann::json& options, const LlamaConfig& model,
+void check_reasoning(const nlohmann::json& options, const LlamaConfig& model, const Tokenizer& tok,
                      const JsonLocation& where);
 
 // The chain and addition items (held-out split). Chain item i of a hop count is the same

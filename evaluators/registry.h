@@ -7,6 +7,7 @@
 
 #include "harness/model/llama_config.h"
 #include "harness/spec/schema.h"
+#include "harness/text/tokenizer.h"
 
 namespace tb {
 
@@ -16,8 +17,10 @@ struct EvaluatorInfo {
   std::string name;
   std::string summary;
   Schema options;
-  // Rules that need the model shape (e.g. a context length); may be null.
-  void (*check)(const nlohmann::json& options, const LlamaConfig& model, const JsonLocation& where);
+  // Rules that need the model shape (e.g. a context length) or the tokenizer (lengths in its
+  // tokens); may be null.
+  void (*check)(const nlohmann::json& options, const LlamaConfig& model, const Tokenizer& tok,
+                const JsonLocation& where);
   std::unique_ptr<Evaluator> (*make)(const nlohmann::json& options);
 };
 

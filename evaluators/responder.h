@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/model/llama.h"
+#include "harness/text/tokenizer.h"
 
 namespace tb {
 
@@ -15,10 +16,13 @@ struct Query {
   std::string answer;          // gold continuation; scored teacher-forced with EOS after it
   int64_t max_new_tokens = 0;  // generation budget (enough for the answer and one more token)
   std::string stop_text;       // generation also stops once this appears (kept in the output)
+  // Conversations: the reply as the chat template renders it, scored instead of answer +
+  // EOS; the prompt, rendered by the template, gets no BOS (TaskItem::rendered_reply).
+  std::string rendered_reply;
 };
 
 struct Response {
-  std::string output;         // decoded greedy output, EOS excluded
+  std::string output;         // decoded greedy output, stop token excluded
   double answer_logprob = 0;  // log p(answer + EOS | BOS + prompt), nats
 };
 
@@ -30,17 +34,20 @@ class Responder {
 
 inline constexpr int64_t kDefaultResponderBatch = 32;
 
-// A model in eval mode. Queries whose prompts have the same token count are decoded
-// together, `batch_size` at a time, with one KV cache; teacher-forced scoring is batched
-// the same way. A prompt too long for the context keeps its last tokens (lm-evaluation-
-// harness truncates on the left too).
+// A model in eval mode, reading and writing through `tokenizer` (which must outlive it).
+// Queries whose prompts have the same token count are decoded together, `batch_size` at a
+// time, with one KV cache, until one of the tokenizer's stop tokens; teacher-forced scoring
+// is batched the same way. A prompt too long for the context keeps its last tokens
+// (lm-evaluation-harness truncates on the left too).
 class ModelResponder final : public Responder {
  public:
-  explicit ModelResponder(LlamaForCausalLM model, int64_t batch_size = kDefaultResponderBatch);
+  ModelResponder(LlamaForCausalLM model, const Tokenizer& tokenizer,
+                 int64_t batch_size = kDefaultResponderBatch);
   std::vector<Response> respond(const std::vector<Query>& queries) override;
 
  private:
   LlamaForCausalLM model_;
+  const Tokenizer& tokenizer_;
   int64_t batch_size_;
 };
 

@@ -1,6 +1,6 @@
 #include "evaluators/suite_scoring.h"
 
-#include "harness/model/tokenizer.h"
+#include "harness/common/terminal_text.h"
 
 namespace tb {
 
@@ -17,8 +17,8 @@ SuiteScores score_suite_items(const std::string& suite, const std::vector<SuiteI
       s.score.push_back(items[i].score(responses[i].output));
       s.logprob.push_back(responses[i].answer_logprob);
       nlohmann::json meta = items[i].meta;
-      meta["gold"] = escape_bytes(items[i].query.answer);
-      meta["output"] = escape_bytes(responses[i].output);
+      meta["gold"] = terminal_safe(items[i].query.answer);  // valid UTF-8 whatever the bytes
+      meta["output"] = terminal_safe(responses[i].output);
       out.items.push_back(
           {suite, model, items[i].id, s.score.back(), s.logprob.back(), std::move(meta)});
     }

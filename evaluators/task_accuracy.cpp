@@ -1,27 +1,32 @@
-// Target-task accuracy: greedy decoding, then exact match of the whole answer followed by
-// EOS (the "exact_match" rule of lm-evaluation-harness without normalisation). Every item
-// also gets the teacher-forced log-probability of the gold answer + EOS, which separates
-// models even when accuracy is near 0% or 100%. Accuracy carries the Wilson 95% interval;
-// the tuned-minus-base accuracy is paired per item (mean difference ± SE).
+// Target-task accuracy: greedy decoding, then exact match of the whole output with the gold
+// answer (the "exact_match" rule of lm-evaluation-harness; the task may name a normaliser,
+// harness/data/answer_normalizer.h). For a conversation the expected output is the rendered
+// reply up to the stop token. Every item also gets the teacher-forced log-probability of the
+// gold answer + EOS (a conversation: of the rendered reply), which separates models even
+// when accuracy is near 0% or 100%. Accuracy carries the Wilson 95% interval; the
+// tuned-minus-base accuracy is paired per item (mean difference ± SE).
 #include "evaluators/task_accuracy.h"
 
 #include "evaluators/cached_responder.h"
 #include "evaluators/suite_scoring.h"
+#include "harness/train/item_encoding.h"
 
 namespace tb {
 
 EvalOutput TaskAccuracy::evaluate(EvalContext& ctx) {
   std::vector<SuiteItem> items;
+  const AnswerNormalizer match = ctx.task->answer_match;
   for (const TaskItem& item : ctx.task->eval) {
+    const std::string expected = expected_output(ctx.tokenizer(), item);
     // One token past the answer is enough to see whether the model stops there.
     items.push_back(
         {item.id,
-         {item.prompt, item.answer, int64_t(item.answer.size()) + 1, ""},
-         [answer = item.answer](const std::string& out) { return out == answer ? 1.0 : 0.0; },
+         {item.prompt, item.answer, int64_t(expected.size()) + 1, "", item.rendered_reply},
+         [expected, match](const std::string& out) { return answer_match(match, out, expected); },
          {{"answer_chars", int64_t(item.answer.size())}}});
   }
   const auto base = base_responder(ctx, "task_accuracy");
-  ModelResponder tuned(ctx.tuned);
+  ModelResponder tuned(ctx.tuned, ctx.tokenizer());
   EvalOutput out;
   const SuiteScores scores = score_suite_items("task_accuracy", items, *base, tuned, out);
   std::vector<size_t> all(items.size());

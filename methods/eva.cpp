@@ -25,7 +25,6 @@
 #include <numeric>
 
 #include "harness/analysis/incremental_pca.h"
-#include "harness/model/tokenizer.h"
 #include "methods/registry.h"
 #include "methods/target_modules.h"
 
@@ -34,7 +33,8 @@ namespace tb {
 EvaPcaInputs eva_pca_inputs(const Batch& batch, int64_t max_positions) {
   const auto counted = batch.labels != kIgnoreLabel;  // (B, T), shifted: label t follows input t
   const int64_t rows = batch.input_ids.size(0), t = batch.input_ids.size(1);
-  auto ids = torch::cat({batch.input_ids, torch::full({rows, 1}, kPadToken, torch::kInt64)}, 1);
+  // The appended column's filler (token 0) is overwritten by a label or never read: causal.
+  auto ids = torch::cat({batch.input_ids, torch::zeros({rows, 1}, torch::kInt64)}, 1);
   // Each row's last counted label goes right after the input it follows.
   const auto last = (counted * torch::arange(1, t + 1)).argmax(1);  // (B) last counted t
   const auto has_label = counted.any(1);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "harness/model/llama.h"
+#include "harness/text/tokenizer.h"
 #include "harness/train/batch.h"
 #include "harness/train/training_options.h"
 
@@ -23,6 +24,8 @@ struct MethodContext {
   // Training batches for methods that initialise from data (EVA). They come from
   // their own seeded stream, so the trainer's batches are the same with or without.
   std::function<Batch(int64_t)> batches;
+  // The run's tokenizer (prompt tuning's text initialisation); may be null in tests.
+  const Tokenizer* tokenizer = nullptr;
 };
 
 class Method {

@@ -3,18 +3,18 @@
 // embedded input, [P_e; X_e], and only P_e is trained. Initialisations as PEFT's
 // PromptTuningInit: "random" = nn.Embedding's N(0, 1); "sample_vocab" = embeddings of
 // uniformly drawn vocabulary ids (the paper's §3.2 "sampled vocab"); "text" = the
-// embeddings of init_text's tokens, repeated or cut to n. The prompt cannot fold into
+// embeddings of init_text's tokens, repeated or cut to n (without the BOS that PEFT's
+// tokenizer call adds, so that the byte tokenizer's prompts stay as they were). The prompt cannot fold into
 // the weights: it stays with the tuned model (config num_virtual_tokens, tensor
 // model.prompt_embeddings) and precedes every sequence the model reads, evaluation
 // included; the dense weights stay the base model's.
 #include "methods/prompt_tuning.h"
 
-#include "harness/model/tokenizer.h"
 #include "methods/registry.h"
 
 namespace tb {
 
-std::vector<torch::Tensor> PromptTuning::prepare(LlamaForCausalLM& model, const MethodContext&) {
+std::vector<torch::Tensor> PromptTuning::prepare(LlamaForCausalLM& model, const MethodContext& context) {
   freeze_all(*model);
   const int64_t n = options_.num_virtual_tokens;
   const auto& embeddings = model->model->embed_tokens->weight;
@@ -24,7 +24,8 @@ std::vector<torch::Tensor> PromptTuning::prepare(LlamaForCausalLM& model, const 
                  .index_select(0, torch::randint(0, embeddings.size(0), {n}, torch::kInt64))
                  .clone();
   } else if (options_.init == "text") {
-    const auto ids = encode_bytes(options_.init_text);
+    TORCH_CHECK(context.tokenizer != nullptr, "prompt_tuning: init \"text\" needs the run's tokenizer");
+    const auto ids = context.tokenizer->encode(options_.init_text);
     TORCH_CHECK(!ids.empty(), "prompt_tuning: init_text is empty");
     std::vector<int64_t> repeated;
     for (int64_t i = 0; i < n; ++i) repeated.push_back(ids[size_t(i) % ids.size()]);

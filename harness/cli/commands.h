@@ -28,6 +28,7 @@ int status_command(const Args& args);
 int compare_command(const Args& args);
 int regress_command(const Args& args);
 int export_command(const Args& args);
+int tokenize_command(const Args& args);
 
 // Runs `command` and turns what it throws into an exit code: UserError → a message and
 // kUserErrorExitCode, anything else → a message and 1. Both executables' main use it.

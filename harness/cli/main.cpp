@@ -23,6 +23,7 @@ commands:
   export [TABLE]             a sweep's runs, evals, items, metrics ... as CSV or JSON Lines
   spectrum RUN [RUN2]        spectral analysis of a run's tuned weights (or --sweep NAME)
   fit                        fit a scaling law to a CSV file or a sweep's runs
+  tokenize                   token ids of text with a tokenizer folder (and its chat template)
   worker DIR                 (internal) execute the job in a run folder
 
 `tunebench <command> --help` describes each command.
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     if (command == "compare") return tb::cli::compare_command(args);
     if (command == "regress") return tb::cli::regress_command(args);
     if (command == "export") return tb::cli::export_command(args);
-    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, status, report, compare, regress, export, spectrum, fit (see tunebench --help)");
+    if (command == "tokenize") return tb::cli::tokenize_command(args);
+    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, status, report, compare, regress, export, spectrum, fit, tokenize (see tunebench --help)");
   });
 }

@@ -1,7 +1,7 @@
 // Filler text for long-context items and the placement of needles in it, following
 // RULER's "noise" haystack (Hsieh et al. 2024, arXiv 2404.06654, scripts/data/synthetic):
-// the same five sentences repeated. The tokenizer is byte-level, so a haystack of n bytes
-// is exactly n tokens, and every item can be built to an exact length.
+// the same five sentences repeated, cut to the byte: with the byte tokenizer a haystack of n
+// bytes is n tokens; long_context_in_tokens.h fits items to other tokenizers' tokens.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -1,6 +1,7 @@
 // Seeded generators of long-context items, each built to an exact token length with its
 // gold needle at a requested depth. The formats follow the reference benchmarks, with
-// shorter wording because the tokenizer is byte-level (every character is a token):
+// shorter wording, laid out to a length in bytes (the byte tokenizer's tokens;
+// long_context_in_tokens.h measures other tokenizers):
 // - passkey (Mohtashami & Jaggi 2023, landmark-attention run_test.py): noise filler,
 //   "The pass key is 48213. ", then the answer prefix "The pass key is " -> "48213" (the
 //   question before the prefix is dropped: the prefix alone asks it).

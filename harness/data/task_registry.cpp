@@ -2,10 +2,12 @@
 #include <unordered_set>
 
 #include "harness/common/check.h"
+#include "harness/data/jsonl_task.h"
 #include "harness/data/kv_retrieval_task.h"
 #include "harness/data/long_context_items.h"
 #include "harness/data/reverse_task.h"
 #include "harness/data/task.h"
+#include "harness/text/model_text.h"
 
 namespace tb {
 namespace {
@@ -26,7 +28,7 @@ Schema with_split_sizes(Schema s) {
   return s;
 }
 
-std::unique_ptr<Task> make_reverse(const nlohmann::json& o) {
+std::unique_ptr<Task> make_reverse(const nlohmann::json& o, const ModelText&) {
   return std::make_unique<ReverseTask>(o.at("min_len").get<int64_t>(), o.at("max_len").get<int64_t>());
 }
 
@@ -40,7 +42,7 @@ int64_t reverse_max_tokens(const nlohmann::json& o) {
   return 1 + 6 + 2 * o.at("max_len").get<int64_t>() + 1;  // BOS rev( w )= w' EOS
 }
 
-std::unique_ptr<Task> make_kv_retrieval(const nlohmann::json& o) {
+std::unique_ptr<Task> make_kv_retrieval(const nlohmann::json& o, const ModelText&) {
   return std::make_unique<KvRetrievalTask>(o.at("min_length").get<int64_t>(), o.at("max_length").get<int64_t>());
 }
 
@@ -58,7 +60,51 @@ int64_t kv_retrieval_max_tokens(const nlohmann::json& o) {
   return o.at("max_length").get<int64_t>() + long_context_max_answer_tokens(LongContextTask::kKvRetrieval, {}) + 1;
 }
 
+std::unique_ptr<Task> make_jsonl(const nlohmann::json& o, const ModelText& text) {
+  JsonlTaskOptions options;
+  options.train_file = checked_file_path(o.at("train_file"));
+  if (o.contains("eval_file")) options.eval_file = checked_file_path(o.at("eval_file"));
+  options.format = *parse_data_format(o.at("format").get<std::string>());
+  options.eval_fraction = o.at("eval_fraction").get<double>();
+  options.train_items = o.at("train_items").get<int64_t>();
+  options.eval_items = o.at("eval_items").get<int64_t>();
+  options.answer_match = *parse_answer_normalizer(o.at("answer_match").get<std::string>());
+  return std::make_unique<JsonlTask>(options, [&text](const nlohmann::ordered_json& messages, bool prompt) {
+    return text.render_chat(messages, prompt);
+  });
+}
+
+void check_jsonl(const nlohmann::json&, const JsonLocation&) {}
+
+int64_t jsonl_max_tokens(const nlohmann::json&) { return 0; }
+
+Schema jsonl_schema() {
+  return {
+      {.name = "train_file", .type = FieldType::kFile, .help = "JSON Lines file, relative to the spec's folder"},
+      {.name = "eval_file", .type = FieldType::kFile,
+       .help = "held-out JSON Lines file; none: eval_fraction of train_file, chosen by hash",
+       .omit_when_absent = true},
+      {.name = "format", .type = FieldType::kString, .default_value = "prompt_completion",
+       .choices = data_format_names(), .help = "what each line holds (see the README's data formats)"},
+      {.name = "eval_fraction", .type = FieldType::kNumber, .default_value = 0.1, .min = 0,
+       .min_exclusive = true, .max = 0.9, .help = "share of train_file held out when there is no eval_file"},
+      {.name = "train_items", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = kMaxTrainItems,
+       .help = "the first N training examples; 0: all"},
+      {.name = "eval_items", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = kMaxEvalItems,
+       .help = "the first N held-out examples; 0: all"},
+      {.name = "answer_match", .type = FieldType::kString, .default_value = "exact",
+       .choices = answer_normalizer_names(),
+       .help = "task_accuracy's comparison: exact, strip, lower_strip or squad (SQuAD's normalize_answer)"},
+  };
+}
+
 }  // namespace
+
+TaskItem Task::sample(Rng&) const { TB_CHECK(false, "only generated tasks sample items"); }
+
+TaskData Task::data(int64_t train_items, int64_t eval_items, uint64_t seed, int64_t validation_items) const {
+  return make_task_data(*this, train_items, eval_items, seed, validation_items);
+}
 
 const std::vector<TaskInfo>& all_tasks() {
   static const std::vector<TaskInfo> tasks = {
@@ -84,6 +130,8 @@ const std::vector<TaskInfo>& all_tasks() {
             .help = "BOS + prompt tokens"},
        }),
        &make_kv_retrieval, &check_kv_retrieval, &kv_retrieval_max_tokens},
+      {"jsonl", "your own data from JSON Lines files: prompt_completion, alpaca, messages or text",
+       jsonl_schema(), &make_jsonl, &check_jsonl, &jsonl_max_tokens},
   };
   return tasks;
 }
@@ -95,10 +143,10 @@ const TaskInfo* find_task(const std::string& name) {
   return nullptr;
 }
 
-std::unique_ptr<Task> make_task(const nlohmann::json& section) {
+std::unique_ptr<Task> make_task(const nlohmann::json& section, const ModelText& text) {
   const TaskInfo* info = find_task(section.at("name").get<std::string>());
   TB_CHECK(info != nullptr, "task validated by the spec");
-  return info->make(section);
+  return info->make(section, text);
 }
 
 TaskData make_task_data(const Task& task, int64_t train_items, int64_t eval_items, uint64_t seed,

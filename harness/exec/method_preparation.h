@@ -24,16 +24,18 @@ struct PreparedMethod {
   TrainingOptions options;
 };
 
-// Batches of `batch_size` training items of `data`, drawn from `rng`.
+// Batches of `batch_size` training items of `data`, drawn from `rng`, encoded with `tok`
+// and cut to `max_tokens` inputs.
 std::function<Batch(int64_t)> training_batches_from(const TaskData& data, int64_t batch_size,
-                                                    std::shared_ptr<Rng> rng);
+                                                    std::shared_ptr<Rng> rng, const Tokenizer& tok,
+                                                    int64_t max_tokens);
 
 // Makes the method of `config` and prepares `tuned` with it; methods that initialise from
 // data get batches from a stream of their own. Call after torch::manual_seed(run seed) and
 // loading the base and tuned models, as the worker does. Throws when the method selects
 // no trainable parameters.
 PreparedMethod prepare_method(const nlohmann::json& config, LlamaForCausalLM& tuned,
-                              const TaskData& data);
+                              const TaskData& data, const Tokenizer& tok);
 
 // The number of elements of `params`.
 int64_t element_count(const std::vector<torch::Tensor>& params);

@@ -11,6 +11,7 @@
 #include "harness/exec/run_dir.h"
 #include "harness/exec/run_evaluation.h"
 #include "harness/model/model_io.h"
+#include "harness/train/item_encoding.h"
 #include "methods/posthoc.h"
 #include "methods/registry.h"
 
@@ -19,14 +20,19 @@ namespace {
 
 // Exact-match accuracy and mean gold-answer log-probability on the validation items.
 ValidationScore validation_score(LlamaForCausalLM& scratch, const TensorMap& weights,
-                                 const std::vector<TaskItem>& items) {
+                                 const std::vector<TaskItem>& items, const Tokenizer& tok,
+                                 AnswerNormalizer match) {
   load_model_state(*scratch, weights);
   std::vector<Query> queries;
-  for (const TaskItem& item : items) queries.push_back({item.prompt, item.answer, int64_t(item.answer.size()) + 1, ""});
-  const auto responses = ModelResponder(scratch).respond(queries);
+  std::vector<std::string> expected;
+  for (const TaskItem& item : items) {
+    expected.push_back(expected_output(tok, item));
+    queries.push_back({item.prompt, item.answer, int64_t(expected.back().size()) + 1, "", item.rendered_reply});
+  }
+  const auto responses = ModelResponder(scratch, tok).respond(queries);
   ValidationScore score;
   for (size_t i = 0; i < items.size(); ++i) {
-    score.accuracy += responses[i].output == items[i].answer ? 1.0 : 0.0;
+    score.accuracy += answer_match(match, responses[i].output, expected[i]);
     score.answer_logprob += responses[i].answer_logprob;
   }
   score.accuracy /= double(items.size());
@@ -62,10 +68,13 @@ void run_posthoc(const std::filesystem::path& dir, const nlohmann::json& job) {
   if (int64_t(inputs.parents.size()) < info->min_parents)
     throw std::runtime_error(info->name + " needs at least " + std::to_string(info->min_parents) + " parent runs");
 
-  const TaskData data = task_data_of(config, method->validation_items());
+  const ModelText text(config.at("base_model"));
+  const TaskData data = task_data_of(config, text, method->validation_items());
   LlamaForCausalLM scratch = load_model(base_model_of(job));
   scratch->eval();
-  inputs.validation_score = [&](const TensorMap& weights) { return validation_score(scratch, weights, data.validation); };
+  inputs.validation_score = [&](const TensorMap& weights) {
+    return validation_score(scratch, weights, data.validation, text.tokenizer(), data.answer_match);
+  };
 
   LlamaForCausalLM tuned = load_model(base_model_of(job));
   load_model_state(*tuned, method->combine(inputs));
@@ -76,7 +85,7 @@ void run_posthoc(const std::filesystem::path& dir, const nlohmann::json& job) {
   MetricLog log(run_files::metrics(dir));
   RunResult result;
   result.trainable_params = trainable;
-  evaluate_and_write_result(dir, job, base, tuned, data, log, 0, start, result);
+  evaluate_and_write_result(dir, job, base, tuned, data, text, log, 0, start, result);
 }
 
 }  // namespace tb

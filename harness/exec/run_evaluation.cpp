@@ -38,12 +38,11 @@ std::vector<SpectrumValue> spectra_of(const LlamaForCausalLM& base, const LlamaF
 
 }  // namespace
 
-TaskData task_data_of(const nlohmann::json& config, int64_t validation_items) {
+TaskData task_data_of(const nlohmann::json& config, const ModelText& text, int64_t validation_items) {
   const auto& task_section = config.at("task");
-  const auto task = make_task(task_section);
-  return make_task_data(*task, task_section.at("train_items").get<int64_t>(),
-                        task_section.at("eval_items").get<int64_t>(), fnv1a(task_section.dump()),
-                        validation_items);
+  const auto task = make_task(task_section, text);
+  return task->data(task_section.at("train_items").get<int64_t>(), task_section.at("eval_items").get<int64_t>(),
+                    fnv1a(task_section.dump()), validation_items);
 }
 
 std::filesystem::path base_model_of(const nlohmann::json& job) {
@@ -52,14 +51,14 @@ std::filesystem::path base_model_of(const nlohmann::json& job) {
 
 void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann::json& job,
                                LlamaForCausalLM& base, LlamaForCausalLM& tuned, const TaskData& data,
-                               MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
+                               const ModelText& text, MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
                                RunResult& result) {
   const nlohmann::json& config = job.at("config");
   result.run_key = job.at("run_key").get<std::string>();
   const PretrainOptions pretraining = PretrainOptions::from_json(config.at("base_model").at("pretraining"));
   // The base model's results come from the runs before this one that shared its base model.
   const BaseCache base_cache = base_cache_beside(base_model_of(job), base);
-  EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache};
+  EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache, &text};
   const auto evaluation_start = std::chrono::steady_clock::now();
   for (const auto& [suite, suite_options] : config.at("evaluation").items()) {
     auto evaluator = find_evaluator(suite)->make(suite_options);

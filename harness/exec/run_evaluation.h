@@ -10,12 +10,13 @@
 #include "harness/exec/metric_log.h"
 #include "harness/model/llama.h"
 #include "harness/store/run_result.h"
+#include "harness/text/model_text.h"
 
 namespace tb {
 
 // The run's task items (the same for every run of a task, so evaluations pair across
-// runs), plus `validation_items` validation items.
-TaskData task_data_of(const nlohmann::json& config, int64_t validation_items = 0);
+// runs), plus `validation_items` validation items. `text` renders conversations.
+TaskData task_data_of(const nlohmann::json& config, const ModelText& text, int64_t validation_items = 0);
 
 // The base model of a job (cached by the coordinator).
 std::filesystem::path base_model_of(const nlohmann::json& job);
@@ -25,7 +26,7 @@ std::filesystem::path base_model_of(const nlohmann::json& job);
 // (from `started`), then writes it; `step` labels the metrics logged here.
 void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann::json& job,
                                LlamaForCausalLM& base, LlamaForCausalLM& tuned, const TaskData& data,
-                               MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
+                               const ModelText& text, MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
                                RunResult& result);
 
 }  // namespace tb

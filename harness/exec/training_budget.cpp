@@ -26,8 +26,9 @@ TrainingBudget training_budget(const nlohmann::json& config,
   };
   load();
   LlamaForCausalLM tuned = load();
-  const TaskData data = task_data_of(config);
-  const PreparedMethod prepared = prepare_method(config, tuned, data);
+  const ModelText text(config.at("base_model"));
+  const TaskData data = task_data_of(config, text);
+  const PreparedMethod prepared = prepare_method(config, tuned, data, text.tokenizer());
   budget.trainable_params = element_count(prepared.params);
   const auto optimizer = prepared.method->make_optimizer(prepared.params, prepared.options);
   if (!prepared.method->zeroth_order()) {  // MeZO's optimiser keeps no state

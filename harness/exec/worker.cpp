@@ -17,12 +17,19 @@
 #include "harness/train/checkpoint.h"
 #include "harness/train/masked_thought.h"
 #include "harness/train/pretrain.h"
+#include "harness/train/item_encoding.h"
 #include "harness/train/sft_batches.h"
 #include "methods/method.h"
 #include "methods/registry.h"
 
 namespace tb {
 namespace {
+
+int64_t count_truncated(const std::vector<TaskItem>& items, const Tokenizer& tok, int64_t max_tokens) {
+  int64_t n = 0;
+  for (const TaskItem& item : items) n += item_truncated(tok, item, max_tokens);
+  return n;
+}
 
 void run_pretrain(const std::filesystem::path& dir, const nlohmann::json& job) {
   MetricLog log(run_files::metrics(dir));
@@ -45,8 +52,13 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   LlamaForCausalLM base = load_model(base_model_of(job));
   LlamaForCausalLM tuned = load_model(base_model_of(job));
   // The run's seed only orders the training batches and initialises the method.
-  const TaskData data = task_data_of(config);
-  const PreparedMethod prepared = prepare_method(config, tuned, data);
+  const ModelText text(config.at("base_model"));
+  const Tokenizer& tok = text.tokenizer();
+  const TaskData data = task_data_of(config, text);
+  const PreparedMethod prepared = prepare_method(config, tuned, data, tok);
+  // Positions left for text once the method has prepared the model (prompt tuning's take some).
+  const int64_t max_tokens = tuned->config.max_position_embeddings - tuned->config.num_virtual_tokens;
+  const int64_t truncated = count_truncated(data.train, tok, max_tokens);
   Method* method = prepared.method.get();
   const std::vector<torch::Tensor>& params = prepared.params;
   const TrainingOptions& options = prepared.options;
@@ -55,6 +67,10 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
             << " trainable parameters, " << options.steps << " steps" << std::endl;
 
   MetricLog log(run_files::metrics(dir));
+  if (truncated > 0) {
+    std::cout << truncated << " of " << data.train.size() << " training items are longer than the context ("
+              << max_tokens << " tokens) and are cut at its end" << std::endl;
+  }
   const auto batch_rng = std::make_shared<Rng>(uint64_t(seed) ^ 0xba7c4e5ULL);
   const std::string run_key = job.at("run_key").get<std::string>();
   const StopGuard stop_guard;  // SIGTERM / SIGINT: checkpoint at the next step and stop
@@ -76,13 +92,13 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   };
   // Masked Thought corrupts the training batches' response inputs, from a stream of its own
   // per step (so a resumed run masks exactly as an uninterrupted one).
-  auto training_batches = [&, plain = training_batches_from(data, options.batch_size, batch_rng)](
+  auto training_batches = [&, plain = training_batches_from(data, options.batch_size, batch_rng, tok, max_tokens)](
                               int64_t step) {
     Batch batch = plain(step);
     if (options.masked_thought_rate <= 0) return batch;
     Rng mask_rng(uint64_t(seed) ^ 0x3a5c7ULL ^ (uint64_t(step) * 0x9e3779b97f4a7c15ULL));
     return mask_response_inputs(batch, masked_thought_rate_at(options, step),
-                                options.masked_thought_replace == "random", mask_rng);
+                                options.masked_thought_replace == "random", mask_rng, tok);
   };
   const TrainSummary summary =
       train(tuned, params, options, training_batches, method,
@@ -96,6 +112,7 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
     return false;
   }
   log.add(summary.steps, "train_tokens_per_second", double(summary.tokens) / summary.seconds);
+  log.add(summary.steps, "truncated_train_items", double(truncated));
   write_file_atomically(run_files::method_details(dir), method->details().dump(2));
   method->merge(tuned);
   save_model(tuned, run_files::model(dir));
@@ -105,7 +122,7 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   result.optimizer_state_bytes = summary.optimizer_state_bytes;
   result.train_seconds = summary.seconds;
   std::cout << "trained in " << summary.seconds << " s; evaluating" << std::endl;
-  evaluate_and_write_result(dir, job, base, tuned, data, log, summary.steps, start, result);
+  evaluate_and_write_result(dir, job, base, tuned, data, text, log, summary.steps, start, result);
   std::cout << "result written after " << result.wall_seconds << " s" << std::endl;
   std::filesystem::remove(run_files::checkpoint(dir));  // the result is final
   return true;

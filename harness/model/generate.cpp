@@ -1,12 +1,13 @@
 #include "harness/model/generate.h"
 
-#include "harness/model/tokenizer.h"
+#include <algorithm>
 
 namespace tb {
 
 std::vector<int64_t> greedy_generate(LlamaForCausalLM& model, const std::vector<int64_t>& prompt,
-                                     int64_t max_new_tokens, bool use_cache, int64_t stop_token) {
-  if (use_cache) return greedy_generate_batch(model, {prompt}, max_new_tokens, stop_token)[0];
+                                     int64_t max_new_tokens, bool use_cache,
+                                     const std::vector<int64_t>& stop_tokens) {
+  if (use_cache) return greedy_generate_batch(model, {prompt}, max_new_tokens, {.tokens = stop_tokens})[0];
   // The reference the cached path is tested against: the whole prefix, every step.
   torch::NoGradGuard no_grad;
   const int64_t max_len = model->config.max_position_embeddings - model->config.num_virtual_tokens;
@@ -15,7 +16,7 @@ std::vector<int64_t> greedy_generate(LlamaForCausalLM& model, const std::vector<
   for (int64_t step = 0; step < max_new_tokens && int64_t(tokens.size()) < max_len; ++step) {
     const auto logits = model->forward(torch::tensor(tokens, torch::kInt64).unsqueeze(0));
     const int64_t next = logits.select(1, logits.size(1) - 1).argmax(-1).item<int64_t>();
-    if (next == stop_token) break;
+    if (std::find(stop_tokens.begin(), stop_tokens.end(), next) != stop_tokens.end()) break;
     out.push_back(next);
     tokens.push_back(next);
   }
@@ -29,7 +30,7 @@ double continuation_logprob(LlamaForCausalLM& model, const std::vector<int64_t>&
 
 std::vector<std::vector<int64_t>> greedy_generate_batch(
     LlamaForCausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
-    int64_t max_new_tokens, int64_t stop_token, const std::string& stop_text) {
+    int64_t max_new_tokens, const StopRule& stop) {
   torch::NoGradGuard no_grad;
   const auto rows = int64_t(prompts.size());
   std::vector<std::vector<int64_t>> out(prompts.size());
@@ -52,14 +53,16 @@ std::vector<std::vector<int64_t>> greedy_generate_batch(
     const int64_t* ids = next.data_ptr<int64_t>();
     for (size_t r = 0; r < out.size(); ++r) {
       if (done[r]) continue;
-      if (ids[r] == stop_token) {
+      if (std::find(stop.tokens.begin(), stop.tokens.end(), ids[r]) != stop.tokens.end()) {
         done[r] = true;
       } else {
         out[r].push_back(ids[r]);
-        // Only the newest tokens can complete the stop text.
-        const size_t tail = std::min(out[r].size(), stop_text.size());
-        if (!stop_text.empty() &&
-            decode_bytes({out[r].end() - long(tail), out[r].end()}).find(stop_text) !=
+        // Only the newest tokens can complete the stop text (a token is at least a byte, or a
+        // special token that decodes to nothing); one more, so that a decoder's handling of a
+        // text's first token (SentencePiece drops its leading space) cannot hide it.
+        const size_t tail = std::min(out[r].size(), stop.text.size() + 1);
+        if (!stop.text.empty() &&
+            stop.tokenizer->decode({out[r].end() - long(tail), out[r].end()}).find(stop.text) !=
                 std::string::npos)
           done[r] = true;
       }
@@ -72,7 +75,8 @@ std::vector<std::vector<int64_t>> greedy_generate_batch(
 
 std::vector<double> continuation_logprobs(LlamaForCausalLM& model,
                                           const std::vector<std::vector<int64_t>>& prompts,
-                                          const std::vector<std::vector<int64_t>>& continuations) {
+                                          const std::vector<std::vector<int64_t>>& continuations,
+                                          int64_t pad_token) {
   torch::NoGradGuard no_grad;
   TORCH_CHECK(prompts.size() == continuations.size(), "one continuation per prompt");
   std::vector<double> out(prompts.size(), 0.0);
@@ -81,7 +85,7 @@ std::vector<double> continuation_logprobs(LlamaForCausalLM& model,
   for (size_t r = 0; r < prompts.size(); ++r)
     width = std::max(width, prompts[r].size() + continuations[r].size());
   const auto rows = int64_t(prompts.size());
-  auto input = torch::full({rows, int64_t(width)}, kPadToken, torch::kInt64);
+  auto input = torch::full({rows, int64_t(width)}, pad_token, torch::kInt64);
   auto targets = torch::zeros({rows, int64_t(width)}, torch::kInt64);
   auto mask = torch::zeros({rows, int64_t(width)}, torch::kFloat32);
   for (size_t r = 0; r < prompts.size(); ++r) {

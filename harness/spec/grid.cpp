@@ -94,10 +94,22 @@ std::vector<nlohmann::json> expand_sweeps(const nlohmann::json& entry, const Sch
   return combos;
 }
 
-std::string run_key(const nlohmann::json& config) { return sha256_hex(config.dump()).substr(0, 16); }
+nlohmann::json content_identity(const nlohmann::json& j) {
+  if (j.is_object() && j.size() == 2 && j.contains("path") && j.contains("sha256")) {
+    return "sha256:" + j.at("sha256").get<std::string>();
+  }
+  if (!j.is_structured()) return j;
+  nlohmann::json out = j;
+  for (auto& [key, value] : out.items()) value = content_identity(value);
+  return out;
+}
+
+std::string run_key(const nlohmann::json& config) {
+  return sha256_hex(content_identity(config).dump()).substr(0, 16);
+}
 
 std::string base_model_key(const nlohmann::json& base_model) {
-  return sha256_hex(base_model.dump()).substr(0, 16);
+  return sha256_hex(content_identity(base_model).dump()).substr(0, 16);
 }
 
 std::vector<RunConfig> expand_grid(const Spec& spec) {

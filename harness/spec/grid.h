@@ -36,7 +36,12 @@ std::vector<RunConfig> expand_grid(const Spec& spec);
 // a sweep value listed twice): a sweep runs each key once. Returns how many were dropped.
 size_t drop_duplicate_runs(std::vector<RunConfig>& runs);
 
-// 16 hex digits of SHA-256 over the canonical (sorted-key) JSON of a resolved config.
+// `j` with every file entry {"path", "sha256"} (tokenizer folders, data files) replaced by
+// "sha256:<hash>": what a run depends on is the files' contents, not where they lie.
+nlohmann::json content_identity(const nlohmann::json& j);
+
+// 16 hex digits of SHA-256 over the canonical (sorted-key) JSON of a resolved config's
+// content identity.
 std::string run_key(const nlohmann::json& config);
 
 // Cache key of a base model: hash of its resolved section (architecture, pretraining and

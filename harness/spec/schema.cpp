@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 #include "harness/common/check.h"
+#include "harness/common/files.h"
+#include "harness/common/sha256.h"
 
 namespace tb {
 
@@ -65,7 +68,42 @@ void check_choice(const std::string& s, const Field& f, const JsonLocation& wher
   }
 }
 
+// A file named relative to the spec's folder: its absolute path and the hash of its bytes.
+nlohmann::json validate_file(const nlohmann::json& value, const JsonLocation& where) {
+  if (!value.is_string() || value.get<std::string>().empty()) {
+    where.fail("expected a file name (relative to the spec's folder), got " + describe_json(value));
+  }
+  const std::filesystem::path spec_dir = std::filesystem::path(where.file()).parent_path();
+  const std::filesystem::path path = std::filesystem::absolute(spec_dir / value.get<std::string>()).lexically_normal();
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    where.fail("no such file: " + path.string() + " (file names are relative to the spec's folder)");
+  }
+  std::string bytes;
+  try {
+    bytes = read_file(path);
+  } catch (const std::exception& e) {
+    where.fail("cannot read " + path.string() + ": " + e.what());
+  }
+  return {{"path", path.string()}, {"sha256", sha256_hex(bytes)}};
+}
+
 }  // namespace
+
+std::string checked_file_path(const nlohmann::json& entry) {
+  const std::string path = entry.at("path").get<std::string>();
+  std::string bytes;
+  try {
+    bytes = read_file(path);
+  } catch (const std::exception& e) {
+    throw UserError(path + ": cannot be read (" + e.what() + ")");
+  }
+  if (sha256_hex(bytes) != entry.at("sha256").get<std::string>()) {
+    throw UserError(path + ": the file changed since the sweep was validated (its runs are keyed by its "
+                    "contents); restore it or start a new sweep");
+  }
+  return path;
+}
 
 nlohmann::json validate_value(const nlohmann::json& value, const Field& f,
                               const JsonLocation& where) {
@@ -109,6 +147,8 @@ nlohmann::json validate_value(const nlohmann::json& value, const Field& f,
       }
       return value;
     }
+    case FieldType::kFile:
+      return validate_file(value, where);
     case FieldType::kIntList:
     case FieldType::kNumberList: {
       const bool ints = f.type == FieldType::kIntList;
@@ -161,7 +201,7 @@ nlohmann::json validate_object(const nlohmann::json& object, const Schema& schem
     out[key] = validate_field(value, *it, where.key(key));
   }
   for (const auto& f : schema) {
-    if (out.contains(f.name)) continue;
+    if (out.contains(f.name) || f.omit_when_absent) continue;
     if (f.default_value.is_null()) where.key(f.name).fail("missing required key (" + f.help + ")");
     out[f.name] = f.default_value;
   }

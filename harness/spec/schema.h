@@ -9,7 +9,9 @@
 
 namespace tb {
 
-enum class FieldType { kInt, kNumber, kBool, kString, kStringList, kIntList, kNumberList };
+// kFile: a path relative to the spec file's folder, validated to {"path": absolute path,
+// "sha256": its contents' hash}; run keys hash the contents, not the path (grid.h).
+enum class FieldType { kInt, kNumber, kBool, kString, kStringList, kIntList, kNumberList, kFile };
 
 // List types: a non-empty list whose elements obey min, max and choices.
 inline bool is_list_type(FieldType t) {
@@ -26,6 +28,9 @@ struct Field {
   std::vector<std::string> choices;  // allowed strings (for kString and kStringList elements)
   bool sweepable = false;  // a list of values (a list of lists for kStringList) is a grid axis
   std::string help;
+  // Optional without a default: a missing key stays missing (for keys added after specs were
+  // written, so that those specs keep their run keys).
+  bool omit_when_absent = false;
 };
 using Schema = std::vector<Field>;
 
@@ -48,6 +53,7 @@ class JsonLocation {
   }
   JsonLocation index(size_t i) const { return {file_, path_ + "[" + std::to_string(i) + "]"}; }
   const std::string& path() const { return path_; }
+  const std::string& file() const { return file_; }
   // Throws UserError "<file>: <path>: <message>".
   [[noreturn]] void fail(const std::string& message) const;
 
@@ -55,6 +61,10 @@ class JsonLocation {
   std::string file_;
   std::string path_;
 };
+
+// The path of a validated kFile entry {"path", "sha256"}, after checking that the file still
+// has the contents the sweep was validated with (UserError naming it otherwise).
+std::string checked_file_path(const nlohmann::json& entry);
 
 // Short JSON rendering of a value for messages (truncated when long).
 std::string describe_json(const nlohmann::json& value);

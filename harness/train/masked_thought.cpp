@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "harness/model/tokenizer.h"
 
 namespace tb {
 
@@ -14,7 +13,17 @@ double masked_thought_rate_at(const TrainingOptions& o, int64_t step) {
   return std::min(p_max * double(step) / (o.masked_thought_warmup * double(o.steps) + 1.0), p_max);
 }
 
-Batch mask_response_inputs(const Batch& batch, double rate, bool random_tokens, Rng& rng) {
+int64_t random_ordinary_token(Rng& rng, const Tokenizer& tok) {
+  int64_t ordinary = tok.vocab_size();
+  while (ordinary > 1 && tok.is_special(ordinary - 1)) --ordinary;
+  int64_t id = 0;
+  do {
+    id = int64_t(rng.below(uint64_t(ordinary)));
+  } while (tok.is_special(id));
+  return id;
+}
+
+Batch mask_response_inputs(const Batch& batch, double rate, bool random_tokens, Rng& rng, const Tokenizer& tok) {
   Batch out{batch.input_ids.clone(), batch.labels, batch.response};
   if (rate <= 0) return out;
   auto ids = out.input_ids.accessor<int64_t, 2>();
@@ -30,7 +39,7 @@ Batch mask_response_inputs(const Batch& batch, double rate, bool random_tokens, 
     for (int64_t i = 0; i < n; ++i) {
       const size_t j = size_t(i) + rng.below(candidates.size() - size_t(i));
       std::swap(candidates[size_t(i)], candidates[j]);
-      ids[r][candidates[size_t(i)]] = random_tokens ? int64_t(rng.below(256)) : kPadToken;
+      ids[r][candidates[size_t(i)]] = random_tokens ? random_ordinary_token(rng, tok) : tok.special().pad;
     }
   }
   return out;

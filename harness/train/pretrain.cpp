@@ -1,6 +1,7 @@
 #include "harness/train/pretrain.h"
 
 #include "harness/spec/grid.h"
+#include "harness/text/model_text.h"
 #include "harness/train/pretrain_batches.h"
 #include "harness/train/pretrain_options.h"
 
@@ -23,7 +24,10 @@ LlamaForCausalLM pretrain_base_model(const nlohmann::json& base_model, const Met
   o.schedule = "cosine";
   o.log_every = std::max<int64_t>(1, p.steps / 20);
   Rng rng(uint64_t(p.seed) * 0x9e3779b97f4a7c15ULL + 1);
-  auto next_batch = [&](int64_t) { return make_pretrain_batch(rng, p.mixture, Split::kTrain, p.batch_size, p.seq_len); };
+  const ModelText text(base_model);
+  auto next_batch = [&](int64_t) {
+    return make_pretrain_batch(rng, p.mixture, Split::kTrain, p.batch_size, p.seq_len, text.tokenizer());
+  };
   train(model, model->parameters(), o, next_batch, nullptr, sink);
   return model;
 }

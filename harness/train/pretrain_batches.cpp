@@ -4,21 +4,18 @@
 
 #include <optional>
 
-#include "harness/model/tokenizer.h"
 
 namespace tb {
 namespace {
 
-std::vector<int64_t> next_document(Rng& rng, const MixtureWeights& weights, Split split) {
-  std::vector<int64_t> doc = {kBosToken};
-  for (int64_t t : encode_bytes(sample_mixture_document(rng, weights, split))) doc.push_back(t);
-  doc.push_back(kEosToken);
-  return doc;
+std::vector<int64_t> next_document(Rng& rng, const MixtureWeights& weights, Split split, const Tokenizer& tok) {
+  return tok.encode_document(sample_mixture_document(rng, weights, split));
 }
 
 }  // namespace
 
-Batch make_pretrain_batch(Rng& rng, const MixtureWeights& weights, Split split, int64_t rows, int64_t seq_len) {
+Batch make_pretrain_batch(Rng& rng, const MixtureWeights& weights, Split split, int64_t rows, int64_t seq_len,
+                          const Tokenizer& tok) {
   const int64_t width = seq_len + 1;
   auto tokens = torch::empty({rows, width}, torch::kInt64);
   auto a = tokens.accessor<int64_t, 2>();
@@ -31,7 +28,7 @@ Batch make_pretrain_batch(Rng& rng, const MixtureWeights& weights, Split split, 
         doc = std::move(*deferred);
         deferred.reset();
       } else {
-        doc = next_document(rng, weights, split);
+        doc = next_document(rng, weights, split, tok);
       }
       const auto room = size_t(width - filled);
       if (doc.size() > room && filled > 0 && !deferred && int64_t(doc.size()) <= width) {

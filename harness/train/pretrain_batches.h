@@ -6,10 +6,12 @@
 // than a row.
 #pragma once
 #include "harness/data/pretrain_mixture.h"
+#include "harness/text/tokenizer.h"
 #include "harness/train/batch.h"
 
 namespace tb {
 
-Batch make_pretrain_batch(Rng& rng, const MixtureWeights& weights, Split split, int64_t rows, int64_t seq_len);
+Batch make_pretrain_batch(Rng& rng, const MixtureWeights& weights, Split split, int64_t rows, int64_t seq_len,
+                          const Tokenizer& tok);
 
 }  // namespace tb

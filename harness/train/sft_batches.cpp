@@ -3,25 +3,25 @@
 #include <torch/torch.h>
 
 #include "harness/model/llama.h"
-#include "harness/model/tokenizer.h"
+#include "harness/train/item_encoding.h"
 
 namespace tb {
 
-Batch make_sft_batch(const std::vector<TaskItem>& items, const std::vector<size_t>& indices) {
+Batch make_sft_batch(const std::vector<TaskItem>& items, const std::vector<size_t>& indices,
+                     const Tokenizer& tok, int64_t max_tokens) {
   std::vector<std::vector<int64_t>> seqs;
   std::vector<size_t> answer_start;  // index in the sequence of the answer's first token
   size_t longest = 0;
   for (size_t i : indices) {
-    std::vector<int64_t> s = {kBosToken};
-    for (int64_t t : encode_bytes(items[i].prompt)) s.push_back(t);
+    auto [s, target] = item_ids(tok, items[i]);
     answer_start.push_back(s.size());
-    for (int64_t t : encode_bytes(items[i].answer)) s.push_back(t);
-    s.push_back(kEosToken);
+    s.insert(s.end(), target.begin(), target.end());
+    if (int64_t(s.size()) > max_tokens + 1) s.resize(size_t(max_tokens + 1));
     longest = std::max(longest, s.size() - 1);
     seqs.push_back(std::move(s));
   }
   const int64_t b = int64_t(seqs.size()), t = int64_t(longest);
-  auto input = torch::full({b, t}, kPadToken, torch::kInt64);
+  auto input = torch::full({b, t}, tok.special().pad, torch::kInt64);
   auto labels = torch::full({b, t}, kIgnoreLabel, torch::kInt64);
   auto response = torch::zeros({b, t}, torch::kBool);
   auto in_a = input.accessor<int64_t, 2>();

@@ -34,7 +34,7 @@ TEST(LongContext, AnOracleScoresEveryCellPerfectlyAndAConstantAnswerScoresNothin
                                                         {"items_per_cell", 4}}));
   testing::OracleResponder oracle;
   testing::ConstantResponder constant("1234567");
-  const EvalOutput out = LongContext(o).evaluate(constant, oracle);
+  const EvalOutput out = LongContext(o).evaluate(constant, oracle, byte_tokenizer());
   auto by = by_name(out);
   EXPECT_EQ(out.items.size(), 2u * 7 * 2 * 3 * 4);
   for (const auto& task : kAllTasks) {
@@ -60,15 +60,15 @@ TEST(LongContext, ItemsAreFixedBySeedAndGrowingTheGridKeepsThem) {
   auto large =
       LongContextOptions::from_json(options({{"lengths", {128, 160, 224}}, {"items_per_cell", 3}}));
   std::map<std::string, std::string> prompts;
-  for (const auto& item : long_context_items(large)) prompts[item.id] = item.query.prompt;
-  const auto items = long_context_items(small);
+  for (const auto& item : long_context_items(large, byte_tokenizer())) prompts[item.id] = item.query.prompt;
+  const auto items = long_context_items(small, byte_tokenizer());
   ASSERT_EQ(items.size(), 4u * 2 * 5 * 3);
   for (const auto& item : items) {
     EXPECT_EQ(prompts.at(item.id), item.query.prompt) << item.id;
     EXPECT_EQ(int64_t(item.query.prompt.size()) + 1, item.meta.at("length").get<int64_t>());
   }
   small.seed = 1;
-  EXPECT_NE(long_context_items(small)[0].query.prompt, items[0].query.prompt);
+  EXPECT_NE(long_context_items(small, byte_tokenizer())[0].query.prompt, items[0].query.prompt);
 }
 
 TEST(LongContext, EffectiveLengthIsTheLastLengthBeforeTheScoreFallsBelowTheFraction) {
@@ -85,7 +85,7 @@ TEST(LongContext, OptionsThatCannotRunAreRejectedWithTheirPath) {
   const JsonLocation at("spec.json", "evaluation.long_context");
   auto message = [&](nlohmann::json overrides) -> std::string {
     try {
-      check_long_context(validate_object(overrides, long_context_schema(), at), model, at);
+      check_long_context(validate_object(overrides, long_context_schema(), at), model, byte_tokenizer(), at);
     } catch (const UserError& e) {
       return e.what();
     }

@@ -76,7 +76,7 @@ TEST(Reasoning, OptionsThatCannotRunAreRejectedWithTheirPath) {
   const JsonLocation at("spec.json", "evaluation.reasoning");
   auto message = [&](nlohmann::json overrides) -> std::string {
     try {
-      check_reasoning(validate_object(overrides, reasoning_schema(), at), model, at);
+      check_reasoning(validate_object(overrides, reasoning_schema(), at), model, byte_tokenizer(), at);
     } catch (const UserError& e) {
       return e.what();
     }

@@ -5,7 +5,7 @@
 #include "harness/data/reverse_task.h"
 #include "harness/model/generate.h"
 #include "harness/model/model_io.h"
-#include "harness/model/tokenizer.h"
+#include "harness/text/byte_tokenizer.h"
 #include "tests/evaluators/base_cache_check.h"
 #include "tests/test_util.h"
 

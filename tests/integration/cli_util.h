@@ -26,6 +26,8 @@ struct CliResult {
 
 inline CliResult tunebench(const std::vector<std::string>& args, const fs::path& scratch) {
   const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
+  fs::remove(out);  // redirection writes over an existing file without truncating it
+  fs::remove(err);
   const int rc = boost::process::system(boost::process::exe = TUNEBENCH_BINARY, boost::process::args = args, boost::process::std_out > out.string(),
                             boost::process::std_err > err.string());
   return {rc, read_file(out), read_file(err)};
@@ -51,6 +53,8 @@ inline std::optional<CliResult> tunebench_unprivileged(const std::vector<std::st
                                   (bin / binary.filename()).string()};
   all.insert(all.end(), args.begin(), args.end());
   const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
+  fs::remove(out);
+  fs::remove(err);
   const int rc = boost::process::system(
       boost::process::exe = setpriv.string(), boost::process::args = all,
       boost::process::std_out > out.string(), boost::process::std_err > err.string());

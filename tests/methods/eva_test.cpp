@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/model/tokenizer.h"
+#include "harness/text/byte_tokenizer.h"
 #include "harness/train/sft_batches.h"
 #include "tests/methods/method_test_util.h"
 
@@ -13,7 +13,7 @@ namespace {
 // whose (unshifted) label is not -100: the answer tokens and the EOS, never the prompt.
 TEST(Eva, PcaSeesTheAnswerAndEosInputsAsPeftDoes) {
   const std::vector<TaskItem> items = {{"ab=", "ab=", "cd"}, {"x=", "x=", "y"}};
-  const Batch batch = make_sft_batch(items, {0, 1});  // inputs: 6 and 4 positions
+  const Batch batch = make_sft_batch(items, {0, 1}, byte_tokenizer(), 1 << 20);  // inputs: 6 and 4 positions
   const EvaPcaInputs in = eva_pca_inputs(batch, 64);
   // Row 0: BOS a b = c d EOS; row 1: BOS x = y EOS PAD PAD.
   const auto ids = torch::tensor({kBosToken, int64_t('a'), int64_t('b'), int64_t('='), int64_t('c'),

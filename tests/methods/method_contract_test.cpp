@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/model/model_io.h"
+#include "harness/text/byte_tokenizer.h"
 #include "harness/train/checkpoint.h"
 #include "methods/registry.h"
 #include "tests/methods/method_test_util.h"
@@ -245,7 +246,7 @@ TEST_P(MethodContract, CheckpointResumeGivesBitIdenticalWeights) {
     auto batches = [rng](int64_t) {
       std::vector<size_t> idx;
       for (int i = 0; i < kBatch; ++i) idx.push_back(rng->below(task_data().train.size()));
-      return make_sft_batch(task_data().train, idx);
+      return make_sft_batch(task_data().train, idx, byte_tokenizer(), 1 << 20);
     };
     auto sink = [&](int64_t, const std::string& name, double v) {
       if (name == "train_loss") losses.push_back(v);

@@ -7,6 +7,7 @@
 #include "harness/spec/schema.h"
 #include "harness/train/pretrain.h"
 #include "harness/train/pretrain_options.h"
+#include "harness/text/byte_tokenizer.h"
 #include "harness/train/sft_batches.h"
 #include "harness/train/trainer.h"
 #include "methods/method.h"
@@ -46,7 +47,7 @@ inline std::function<Batch(int64_t)> reverse_batches(const TaskData& data, uint6
   return [&data, rng](int64_t) {
     std::vector<size_t> idx;
     for (int i = 0; i < 16; ++i) idx.push_back(rng->below(data.train.size()));
-    return make_sft_batch(data.train, idx);
+    return make_sft_batch(data.train, idx, byte_tokenizer(), 1 << 20);
   };
 }
 

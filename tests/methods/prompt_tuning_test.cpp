@@ -1,5 +1,7 @@
 #include "methods/prompt_tuning.h"
 
+#include "harness/text/byte_tokenizer.h"
+
 #include <gtest/gtest.h>
 
 #include "harness/model/generate.h"
@@ -20,7 +22,7 @@ TEST(PromptTuning, TrainsExactlyTheVirtualTokens) {
 TEST(PromptTuning, TextInitRepeatsTheTextsTokenEmbeddings) {
   LlamaForCausalLM model(testing::tiny_config());
   PromptTuning method(PromptTuningOptions{5, "text", "ab"});
-  method.prepare(model, {});
+  method.prepare(model, {.tokenizer = &byte_tokenizer()});
   const auto& emb = model->model->embed_tokens->weight;
   const auto ids = torch::tensor({'a', 'b', 'a', 'b', 'a'}, torch::kInt64);
   EXPECT_TRUE(torch::equal(model->model->virtual_tokens, emb.index_select(0, ids)));

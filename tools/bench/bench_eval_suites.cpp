@@ -5,6 +5,7 @@
 //   OMP_NUM_THREADS=1 build/bench_eval_suites
 #include <benchmark/benchmark.h>
 
+#include "harness/text/byte_tokenizer.h"
 #include "evaluators/forgetting.h"
 #include "evaluators/long_context.h"
 #include "evaluators/reasoning.h"
@@ -18,7 +19,7 @@ const JsonLocation kAt("bench", "evaluation");
 std::vector<SuiteItem> long_context_suite() {
   // The quickstart's grid with 2 items per cell: 4 tasks x 4 lengths x 5 depths x 2.
   return long_context_items(LongContextOptions::from_json(validate_object(
-      {{"lengths", {112, 160, 224, 288}}, {"items_per_cell", 2}}, long_context_schema(), kAt)));
+      {{"lengths", {112, 160, 224, 288}}, {"items_per_cell", 2}}, long_context_schema(), kAt)), byte_tokenizer());
 }
 
 std::vector<SuiteItem> reasoning_suite() {
@@ -36,7 +37,7 @@ void score(benchmark::State& state, const std::vector<SuiteItem>& items) {
   torch::set_num_threads(1);
   torch::manual_seed(0);
   LlamaForCausalLM model(bench::quickstart_config());
-  ModelResponder responder(model, state.range(0));
+  ModelResponder responder(model, byte_tokenizer(), state.range(0));
   std::vector<Query> queries;
   for (const auto& item : items) queries.push_back(item.query);
   for (auto _ : state) benchmark::DoNotOptimize(responder.respond(queries));

@@ -18,7 +18,7 @@ void generate(benchmark::State& state, bool use_cache) {
   const std::vector<int64_t> prompt = {256, 'r', 'e', 'v', '(', 'a', 'b', 'c', ')', '='};
   const int64_t new_tokens = state.range(0);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(greedy_generate(model, prompt, new_tokens, use_cache, /*stop_token=*/-1));
+    benchmark::DoNotOptimize(greedy_generate(model, prompt, new_tokens, use_cache, /*stop_tokens=*/{}));
   }
   state.counters["tokens/s"] = benchmark::Counter(double(new_tokens), benchmark::Counter::kIsIterationInvariantRate);
 }

@@ -9,6 +9,7 @@
 #include "harness/common/peak_memory.h"
 #include "harness/data/reverse_task.h"
 #include "harness/model/llama.h"
+#include "harness/text/byte_tokenizer.h"
 #include "harness/train/sft_batches.h"
 
 namespace tb::bench {
@@ -36,7 +37,7 @@ inline Batch quickstart_batch() {
   const TaskData data = make_task_data(task, 256, 1, 0);
   std::vector<size_t> idx;
   for (size_t i = 0; i < 32; ++i) idx.push_back(i);
-  return make_sft_batch(data.train, idx);
+  return make_sft_batch(data.train, idx, byte_tokenizer(), 1 << 20);
 }
 
 // The process's peak resident memory (VmHWM) in MiB.

@@ -21,7 +21,8 @@ nlohmann::json evaluations(const fs::path& dir, const nlohmann::json& job, Llama
   fs::create_directories(dir);
   MetricLog log(run_files::metrics(dir));
   RunResult result;
-  evaluate_and_write_result(dir, job, base, tuned, task_data_of(job.at("config")), log, 0,
+  const ModelText text(job.at("config").at("base_model"));
+  evaluate_and_write_result(dir, job, base, tuned, task_data_of(job.at("config"), text), text, log, 0,
                             std::chrono::steady_clock::now(), result);
   const auto stored = nlohmann::json::parse(read_file(run_files::result(dir)));
   return {{"evals", stored.at("evals")}, {"items", stored.at("items")}};

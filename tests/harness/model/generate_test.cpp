@@ -13,8 +13,8 @@ TEST(Generate, CachedGreedyEqualsRecomputingFromScratch) {
     LlamaForCausalLM model(testing::tiny_config());
     model->eval();
     const std::vector<int64_t> prompt = {256, 'r', 'e', 'v', '('};
-    const auto cached = greedy_generate(model, prompt, 30, /*use_cache=*/true, /*stop_token=*/-1);
-    const auto fresh = greedy_generate(model, prompt, 30, /*use_cache=*/false, /*stop_token=*/-1);
+    const auto cached = greedy_generate(model, prompt, 30, /*use_cache=*/true, /*stop_tokens=*/{});
+    const auto fresh = greedy_generate(model, prompt, 30, /*use_cache=*/false, /*stop_tokens=*/{});
     EXPECT_EQ(cached.size(), 30u);
     EXPECT_EQ(cached, fresh) << "seed " << seed;
   }
@@ -22,7 +22,7 @@ TEST(Generate, CachedGreedyEqualsRecomputingFromScratch) {
 
 TEST(Generate, StopsAtMaxPositions) {
   LlamaForCausalLM model(testing::tiny_config());  // 64 positions
-  const auto out = greedy_generate(model, std::vector<int64_t>(60, 'a'), 100, true, -1);
+  const auto out = greedy_generate(model, std::vector<int64_t>(60, 'a'), 100, true, {});
   EXPECT_EQ(out.size(), 4u);
 }
 
@@ -62,15 +62,15 @@ TEST(Generate, BatchedGreedyEqualsOneSequenceAtATime) {
   LlamaForCausalLM model = peaked_model(2);
   std::vector<std::vector<int64_t>> prompts;
   for (int r = 0; r < 5; ++r) prompts.push_back({256, 'a' + r, 'b', 'c' + 2 * r, '(', 'x' - r});
-  const auto batched = greedy_generate_batch(model, prompts, 12, /*stop_token=*/-1);
+  const auto batched = greedy_generate_batch(model, prompts, 12, /*stop_tokens=*/{});
   for (size_t r = 0; r < prompts.size(); ++r) {
-    EXPECT_EQ(batched[r], greedy_generate(model, prompts[r], 12, true, -1)) << "row " << r;
+    EXPECT_EQ(batched[r], greedy_generate(model, prompts[r], 12, true, {})) << "row " << r;
   }
   EXPECT_NE(batched[0], batched[1]) << "the rows see their own prompts";
   // Stopping: a row that emits the stop token ends there, others go on.
   const int64_t stop = batched[0][3];
-  const auto stopped = greedy_generate_batch(model, prompts, 12, stop);
-  for (size_t r = 0; r < prompts.size(); ++r) EXPECT_EQ(stopped[r], greedy_generate(model, prompts[r], 12, true, stop));
+  const auto stopped = greedy_generate_batch(model, prompts, 12, {.tokens = {stop}});
+  for (size_t r = 0; r < prompts.size(); ++r) EXPECT_EQ(stopped[r], greedy_generate(model, prompts[r], 12, true, {stop}));
 }
 
 TEST(Generate, BatchedLogprobsEqualOneAtATimeWithUnequalLengths) {

@@ -6,7 +6,10 @@
 
 #include "harness/analysis/fit_request.h"
 #include "harness/common/check.h"
+#include "harness/common/files.h"
+#include "harness/spec/grid.h"
 #include "methods/registry.h"
+#include "tests/reference_tokenizers.h"
 #include "tests/test_util.h"
 
 namespace tb {
@@ -412,6 +415,85 @@ TEST(Spec, FitsAreCheckedBeforeAnythingRuns) {
     EXPECT_EQ(error_of(with_fit(fit)).rfind(expected, 0), 0u) << fit << "\n"
                                                               << error_of(with_fit(fit));
   }
+}
+
+}  // namespace
+}  // namespace tb
+
+namespace tb {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Files a spec names (tokenizer folders, data files): resolved against the spec's folder,
+// checked at validation with the JSON path, and keyed by their contents.
+nlohmann::json jsonl_spec() {
+  nlohmann::json doc = testing::small_spec();
+  doc["task"] = {{"name", "jsonl"}, {"train_file", "data/train.jsonl"}};
+  return doc;
+}
+
+std::string error_at(const fs::path& spec_file, const nlohmann::json& doc) {
+  try {
+    parse_spec(doc, spec_file.string());
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(SpecFiles, DataFilesAreRelativeToTheSpecAndKeyedByContent) {
+  testing::ScratchDir dir("spec-files");
+  fs::create_directories(dir.path() / "data");
+  std::string lines;
+  for (int i = 0; i < 30; ++i) lines += "{\"prompt\": \"p" + std::to_string(i) + "=\", \"completion\": \"x\"}\n";
+  write_file_atomically(dir.path() / "data" / "train.jsonl", lines);
+  const Spec spec = parse_spec(jsonl_spec(), (dir.path() / "spec.json").string());
+  EXPECT_EQ(spec.task.at("train_file").at("path"), (dir.path() / "data" / "train.jsonl").string());
+  EXPECT_EQ(spec.task.at("train_file").at("sha256").get<std::string>().size(), 64u);
+  EXPECT_FALSE(spec.task.contains("eval_file"));
+
+  // The same contents elsewhere: the same run keys; other contents: other keys.
+  fs::create_directories(dir.path() / "elsewhere" / "data");
+  fs::copy_file(dir.path() / "data" / "train.jsonl", dir.path() / "elsewhere" / "data" / "train.jsonl");
+  const Spec moved = parse_spec(jsonl_spec(), (dir.path() / "elsewhere" / "spec.json").string());
+  EXPECT_EQ(expand_grid(spec)[0].key, expand_grid(moved)[0].key);
+  write_file_atomically(dir.path() / "elsewhere" / "data" / "train.jsonl", lines + lines);
+  const Spec edited = parse_spec(jsonl_spec(), (dir.path() / "elsewhere" / "spec.json").string());
+  EXPECT_NE(expand_grid(spec)[0].key, expand_grid(edited)[0].key);
+  EXPECT_NO_THROW(checked_file_path(spec.task.at("train_file"))) << "the original is unchanged";
+  EXPECT_THROW(checked_file_path(moved.task.at("train_file")), UserError) << "edited since validated";
+}
+
+TEST(SpecFiles, MissingFilesAndBadLinesAreSpecErrors) {
+  testing::ScratchDir dir("spec-files");
+  const std::string missing = error_at(dir.path() / "spec.json", jsonl_spec());
+  EXPECT_NE(missing.find("spec.json: task.train_file: no such file: "), std::string::npos) << missing;
+  EXPECT_NE(missing.find("relative to the spec's folder"), std::string::npos) << missing;
+  fs::create_directories(dir.path() / "data");
+  write_file_atomically(dir.path() / "data" / "train.jsonl", "{\"prompt\": \"a\"}\n");
+  const std::string bad = error_at(dir.path() / "spec.json", jsonl_spec());
+  EXPECT_NE(bad.find("train.jsonl:1: completion: missing"), std::string::npos) << bad;
+}
+
+TEST(SpecFiles, ATokenizerResizesTheVocabularyAndAChatTemplateNeedsOne) {
+  testing::ScratchDir dir("spec-files");
+  nlohmann::json doc = testing::small_spec();
+  doc["base_model"]["tokenizer"] = testing::reference_tokenizer_folder("llama2").string();
+  const Spec spec = parse_spec(doc, (dir.path() / "spec.json").string());
+  EXPECT_EQ(spec.base_model.at("architecture").at("vocab_size"), 32000);
+  doc["base_model"]["architecture"]["vocab_size"] = 1000;
+  EXPECT_NE(error_at(dir.path() / "spec.json", doc).find("base_model.architecture.vocab_size: the tokenizer has ids up to 31999"),
+            std::string::npos);
+  nlohmann::json bytes = testing::small_spec();
+  bytes["base_model"]["chat_template"] = "{{ messages }}";
+  EXPECT_NE(error_at(dir.path() / "spec.json", bytes).find("base_model.chat_template: needs base_model.tokenizer"),
+            std::string::npos);
+  doc = testing::small_spec();
+  doc["base_model"]["tokenizer"] = testing::reference_tokenizer_folder("llama2").string();
+  doc["base_model"]["chat_template"] = "{% call foo() %}{% endcall %}";
+  EXPECT_NE(error_at(dir.path() / "spec.json", doc).find("base_model.chat_template: "), std::string::npos)
+      << error_at(dir.path() / "spec.json", doc);
 }
 
 }  // namespace

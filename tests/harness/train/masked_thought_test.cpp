@@ -9,7 +9,7 @@
 
 #include "harness/data/reverse_task.h"
 #include "harness/model/llama.h"
-#include "harness/model/tokenizer.h"
+#include "harness/text/byte_tokenizer.h"
 #include "harness/train/sft_batches.h"
 
 namespace tb {
@@ -19,7 +19,7 @@ Batch reverse_batch(int64_t items) {
   static const TaskData data = make_task_data(ReverseTask(3, 6), 400, 10, 0);
   std::vector<size_t> idx;
   for (int64_t i = 0; i < items; ++i) idx.push_back(size_t(i));
-  return make_sft_batch(data.train, idx);
+  return make_sft_batch(data.train, idx, byte_tokenizer(), 1 << 20);
 }
 
 TEST(MaskedThought, ResponsePositionsAreTheAnswerInputs) {
@@ -38,18 +38,18 @@ TEST(MaskedThought, ResponsePositionsAreTheAnswerInputs) {
 TEST(MaskedThought, OnlyResponseInputsChangeAndLabelsNever) {
   const Batch batch = reverse_batch(64);
   Rng rng(1);
-  const Batch masked = mask_response_inputs(batch, 0.5, false, rng);
+  const Batch masked = mask_response_inputs(batch, 0.5, false, rng, byte_tokenizer());
   EXPECT_TRUE(torch::equal(masked.labels, batch.labels));
   const auto changed = masked.input_ids != batch.input_ids;
   EXPECT_FALSE((changed & ~batch.response).any().item<bool>()) << "a prompt or padding input changed";
   EXPECT_TRUE((masked.input_ids.masked_select(changed) == kPadToken).all().item<bool>());
   EXPECT_TRUE(changed.any().item<bool>());
   Rng random_rng(2);
-  const Batch replaced = mask_response_inputs(batch, 1.0, true, random_rng);
+  const Batch replaced = mask_response_inputs(batch, 1.0, true, random_rng, byte_tokenizer());
   const auto r = replaced.input_ids.masked_select(batch.response);
   EXPECT_TRUE((r >= 0).all().item<bool>() && (r < 256).all().item<bool>()) << "random bytes, never specials";
   Rng none_rng(3);
-  EXPECT_TRUE(torch::equal(mask_response_inputs(batch, 0.0, false, none_rng).input_ids, batch.input_ids));
+  EXPECT_TRUE(torch::equal(mask_response_inputs(batch, 0.0, false, none_rng, byte_tokenizer()).input_ids, batch.input_ids));
 }
 
 TEST(MaskedThought, MaskedCountIsBinomialAtTheRate) {
@@ -61,7 +61,7 @@ TEST(MaskedThought, MaskedCountIsBinomialAtTheRate) {
   double squared_deviation = 0, expected_variance = 0;
   for (uint64_t seed = 0; seed < 20; ++seed) {
     Rng rng(seed);
-    const auto changed = mask_response_inputs(batch, p, false, rng).input_ids != batch.input_ids;
+    const auto changed = mask_response_inputs(batch, p, false, rng, byte_tokenizer()).input_ids != batch.input_ids;
     masked += changed.sum().item<int64_t>();
     trials += candidates;
     // Per sequence k ~ Binomial(m, p): E (k - m p)^2 = m p (1 - p).

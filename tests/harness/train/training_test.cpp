@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/data/reverse_task.h"
-#include "harness/model/tokenizer.h"
+#include "harness/text/byte_tokenizer.h"
 #include "harness/train/pretrain_batches.h"
 #include "harness/train/sft_batches.h"
 #include "harness/train/trainer.h"
@@ -12,7 +12,7 @@ namespace {
 
 TEST(SftBatches, LossOnlyOnAnswerAndEos) {
   const std::vector<TaskItem> items = {{"rev(ab)=", "rev(ab)=", "ba"}, {"rev(abc)=", "rev(abc)=", "cba"}};
-  const Batch b = make_sft_batch(items, {0, 1});
+  const Batch b = make_sft_batch(items, {0, 1}, byte_tokenizer(), 1 << 20);
   // Longest sequence: BOS + 9 + 3 + EOS = 14 tokens -> 13 inputs.
   ASSERT_EQ(b.input_ids.sizes(), (std::vector<int64_t>{2, 13}));
   const auto labels = b.labels[1];
@@ -27,7 +27,7 @@ TEST(SftBatches, LossOnlyOnAnswerAndEos) {
 
 TEST(PretrainBatches, LabelsAreInputsShiftedByOne) {
   Rng rng(0);
-  const Batch b = make_pretrain_batch(rng, MixtureWeights{}, Split::kTrain, 3, 20);
+  const Batch b = make_pretrain_batch(rng, MixtureWeights{}, Split::kTrain, 3, 20, byte_tokenizer());
   EXPECT_TRUE(torch::equal(b.input_ids.narrow(1, 1, 19), b.labels.narrow(1, 0, 19)));
   EXPECT_EQ(b.input_ids[0][0].item<int64_t>(), 256) << "rows start at a document boundary";
 }
@@ -49,7 +49,7 @@ TEST(PretrainBatches, ADocumentThatDoesNotFitStartsTheNextRow) {
                    .chain = 0, .long_context = 0.5, .long_context_max_tokens = 128, .repeat = 0};
   const int64_t rows = 200, width = 129;
   Rng rng(3);
-  const Batch b = make_pretrain_batch(rng, w, Split::kTrain, rows, width - 1);
+  const Batch b = make_pretrain_batch(rng, w, Split::kTrain, rows, width - 1, byte_tokenizer());
   const auto tokens = torch::cat({b.input_ids, b.labels.narrow(1, width - 2, 1)}, 1);
   // The same documents packed back to back, each cut where its row ends.
   Rng replay(3);
@@ -99,7 +99,7 @@ TEST(Trainer, LossFallsAndNonFiniteLossStopsTheRun) {
   auto batches = [&](int64_t) {
     std::vector<size_t> idx;
     for (int i = 0; i < 16; ++i) idx.push_back(rng.below(data.train.size()));
-    return make_sft_batch(data.train, idx);
+    return make_sft_batch(data.train, idx, byte_tokenizer(), 1 << 20);
   };
   std::vector<double> losses;
   train(model, model->parameters(), o, batches, nullptr, [&](int64_t, const std::string& name, double v) {
