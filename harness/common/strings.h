@@ -14,6 +14,12 @@ inline std::string trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
+// `s` with ASCII letters in lower case (other bytes unchanged).
+inline std::string ascii_lowercase(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 inline bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }

@@ -10,15 +10,10 @@ namespace {
 
 const std::vector<std::string> kNames = {"exact", "strip", "lower_strip", "squad"};
 
-std::string lower(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // SQuAD: remove_punc, then remove_articles (\b(a|an|the)\b -> " "), then white_space_fix.
 std::string squad(const std::string& text) {
   std::string no_punct;
-  for (char c : lower(text)) {
+  for (char c : ascii_lowercase(text)) {
     if (!std::ispunct(static_cast<unsigned char>(c))) no_punct.push_back(c);
   }
   std::istringstream words(no_punct);  // splitting on whitespace also drops the articles' gaps
@@ -48,7 +43,7 @@ std::string normalize_answer(AnswerNormalizer normalizer, const std::string& tex
     case AnswerNormalizer::kStrip:
       return trim(text);
     case AnswerNormalizer::kLowerStrip:
-      return lower(trim(text));
+      return ascii_lowercase(trim(text));
     case AnswerNormalizer::kSquad:
       return squad(text);
   }

@@ -201,10 +201,6 @@ LongContextItem make_kv_item(int64_t length, double depth, Rng& rng, Split split
   return item;
 }
 
-std::string lowercase(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -265,9 +261,9 @@ double long_context_score(LongContextTask task, const LongContextItem& item,
     case LongContextTask::kKvRetrieval:
       return output.find(item.answer) != std::string::npos ? 1.0 : 0.0;
     default: {
-      const std::string out = lowercase(output);
+      const std::string out = ascii_lowercase(output);
       int64_t found = 0;
-      for (const auto& r : item.references) found += out.find(lowercase(r)) != std::string::npos;
+      for (const auto& r : item.references) found += out.find(ascii_lowercase(r)) != std::string::npos;
       return double(found) / double(item.references.size());
     }
   }

@@ -15,10 +15,11 @@ TEST(Eva, PcaSeesTheAnswerAndEosInputsAsPeftDoes) {
   const std::vector<TaskItem> items = {{"ab=", "ab=", "cd"}, {"x=", "x=", "y"}};
   const Batch batch = make_sft_batch(items, {0, 1}, byte_tokenizer(), 1 << 20);  // inputs: 6 and 4 positions
   const EvaPcaInputs in = eva_pca_inputs(batch, 64);
-  // Row 0: BOS a b = c d EOS; row 1: BOS x = y EOS PAD PAD.
+  // Row 0: BOS a b = c d EOS; row 1: BOS x = y EOS PAD and the appended column's filler 0
+  // (after every kept position, so causal attention never reads it).
   const auto ids = torch::tensor({kBosToken, int64_t('a'), int64_t('b'), int64_t('='), int64_t('c'),
                                   int64_t('d'), kEosToken, kBosToken, int64_t('x'), int64_t('='),
-                                  int64_t('y'), kEosToken, kPadToken, kPadToken})
+                                  int64_t('y'), kEosToken, kPadToken, int64_t(0)})
                        .reshape({2, 7});
   EXPECT_TRUE(torch::equal(in.input_ids, ids)) << in.input_ids;
   // Kept: c d EOS of row 0 (positions 4, 5, 6), y EOS of row 1 (7 + 3, 7 + 4).
