@@ -4,6 +4,9 @@
 
 #include <cmath>
 
+#include "harness/common/check.h"
+#include "harness/common/files.h"
+#include "harness/data/heldout_text.h"
 #include "harness/model/model_io.h"
 #include "tests/evaluators/base_cache_check.h"
 #include "tests/evaluators/fake_responders.h"
@@ -131,6 +134,32 @@ TEST(Forgetting, TheBaseModelCacheGivesExactlyTheUncachedResults) {
     testing::expect_base_cache_miss([&](EvalContext& ctx) { return Forgetting(o).evaluate(ctx); },
                                     second, {base, tuned, nullptr, &pre, 0}, other_base);
   }
+}
+
+// A held-out file instead of the mixture: its documents, BOS text EOS, packed in file order
+// into rows of seq_len + 1; too little text, or a bad line, is a spec error with its path.
+TEST(Forgetting, HeldOutTextFromAFileIsPackedInOrder) {
+  testing::ScratchDir dir("heldout");
+  write_file_atomically(dir.path() / "held.jsonl", "{\"text\": \"abc\"}\n\n{\"text\": \"de\"}\n");
+  const auto rows = heldout_text_rows(dir.path() / "held.jsonl", byte_tokenizer(), 2, 3);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (std::vector<int64_t>{kBosToken, 'a', 'b', 'c'}));
+  EXPECT_EQ(rows[1], (std::vector<int64_t>{kEosToken, kBosToken, 'd', 'e'}));
+  write_file_atomically(dir.path() / "plain.txt", "hello world");
+  EXPECT_EQ(heldout_text_rows(dir.path() / "plain.txt", byte_tokenizer(), 1, 12)[0].back(), kEosToken);
+
+  nlohmann::json options = validate_object({{"sequences", 2}, {"seq_len", 16}, {"heldout_file", "held.jsonl"}},
+                                           forgetting_schema(), JsonLocation((dir.path() / "spec.json").string(), "evaluation.forgetting"));
+  try {
+    check_forgetting(options, testing::tiny_config(), byte_tokenizer(),
+                     JsonLocation("spec.json", "evaluation.forgetting"));
+    ADD_FAILURE() << "9 tokens cannot make 2 rows of 17";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("evaluation.forgetting.heldout_file: "), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("enough for 0 sequences"), std::string::npos) << e.what();
+  }
+  write_file_atomically(dir.path() / "bad.jsonl", "{\"txt\": 1}\n");
+  EXPECT_THROW(heldout_text_rows(dir.path() / "bad.jsonl", byte_tokenizer(), 1, 2), UserError);
 }
 
 }  // namespace
