@@ -77,6 +77,34 @@ TEST(RealTokenizerCli, TokenizeGivesHuggingFacesIds) {
   EXPECT_NE(bad.err.find("tokenizer.json"), std::string::npos) << bad.err;
 }
 
+// --chat renders with the folder's own template exactly as @huggingface/jinja does.
+TEST(RealTokenizerCli, TokenizeRendersConversationsWithTheFoldersTemplate) {
+  testing::ScratchDir dir("tokenize-chat");
+  const auto rendered = nlohmann::json::parse(read_file(TUNEBENCH_SOURCE_DIR "/tests/data/chat_templates/rendered.json"));
+  const auto conversations =
+      nlohmann::json::parse(read_file(TUNEBENCH_SOURCE_DIR "/tests/data/chat_templates/conversations.json"));
+  nlohmann::json user_only;
+  for (const auto& c : conversations.at("conversations")) {
+    if (c.at("name") == "user_only") user_only = {{"messages", c.at("messages")}};
+  }
+  ASSERT_FALSE(user_only.is_null());
+  write_file_atomically(dir.path() / "chat.jsonl", user_only.dump() + "\n");
+  const std::string folder = testing::reference_tokenizer_folder("qwen3").string();
+  const CliResult text = tunebench(
+      {"tokenize", "--tokenizer", folder, "--chat", "--rendered", "--file", (dir.path() / "chat.jsonl").string()},
+      dir.path());
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(nlohmann::json::parse(text.out), rendered.at("rendered").at("qwen3").at("user_only"));
+  const CliResult ids =
+      tunebench({"tokenize", "--tokenizer", folder, "--chat", "--file", (dir.path() / "chat.jsonl").string()}, dir.path());
+  ASSERT_EQ(ids.exit_code, 0) << ids.err;
+  const CliResult direct = tunebench(
+      {"tokenize", "--tokenizer", folder, "--text", rendered.at("rendered").at("qwen3").at("user_only").get<std::string>()},
+      dir.path());
+  EXPECT_EQ(ids.out, direct.out);
+  EXPECT_NE(ids.out.find("151644"), std::string::npos) << "<|im_start|> is one special token: " << ids.out;
+}
+
 TEST(RealTokenizerCli, ASpecWithATokenizerFolderAndJsonlDataRunsEverySuite) {
   testing::ScratchDir dir("real-tokenizer");
   fs::copy(testing::reference_tokenizer_folder("llama2"), dir.path() / "tokenizer");
