@@ -91,10 +91,11 @@ std::string BaseCache::fetch(const nlohmann::json& key,
   return payload;
 }
 
-BaseCache base_cache_beside(const std::filesystem::path& model_file, const LlamaForCausalLM& base) {
+BaseCache base_cache_beside(const std::filesystem::path& model_file, const LlamaForCausalLM& base,
+                            const std::string& model_sha256) {
   const nlohmann::json identity = {
       {"format", kBaseCacheFormat},
-      {"model_sha256", sha256_hex(read_file(model_file))},
+      {"model_sha256", model_sha256.empty() ? sha256_hex(read_file(model_file)) : model_sha256},
       {"device", base->parameters().front().device().str()},
       {"threads", torch::get_num_threads()},
       {"libtorch", TORCH_VERSION},

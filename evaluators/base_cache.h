@@ -48,6 +48,9 @@ class BaseCache {
 
 // The cache beside the base model file `model_file`, whose weights `base` holds, for this
 // process's thread count.
-BaseCache base_cache_beside(const std::filesystem::path& model_file, const LlamaForCausalLM& base);
+// A checkpoint base model (no model_file; the folder beside it holds the cache) passes its
+// content identity as model_sha256.
+BaseCache base_cache_beside(const std::filesystem::path& model_file, const LlamaForCausalLM& base,
+                            const std::string& model_sha256 = "");
 
 }  // namespace tb

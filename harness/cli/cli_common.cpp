@@ -12,6 +12,18 @@
 
 namespace tb::cli {
 
+const RunRecord& find_run(const std::vector<RunRecord>& runs, const std::string& prefix) {
+  const RunRecord* found = nullptr;
+  for (const auto& r : runs) {
+    if (r.key.rfind(prefix, 0) != 0) continue;
+    if (found != nullptr)
+      throw UserError("run \"" + prefix + "\" is ambiguous: " + found->key + " and " + r.key + " match");
+    found = &r;
+  }
+  if (found == nullptr) throw UserError("no run \"" + prefix + "\" in the store (see `tunebench runs`)");
+  return *found;
+}
+
 bool take_flag(Args& args, const std::string& name, std::string& value) {
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == name) {

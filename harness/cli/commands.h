@@ -12,6 +12,7 @@
 
 namespace tb {
 class Store;
+struct RunRecord;
 }
 
 namespace tb::cli {
@@ -29,6 +30,7 @@ int compare_command(const Args& args);
 int regress_command(const Args& args);
 int export_command(const Args& args);
 int tokenize_command(const Args& args);
+int export_model_command(const Args& args);
 
 // Runs `command` and turns what it throws into an exit code: UserError → a message and
 // kUserErrorExitCode, anything else → a message and 1. Both executables' main use it.
@@ -41,6 +43,9 @@ int exit_code_of(const std::function<int()>& command);
 
 // Shared by the subcommands (cli_common.cpp). Flag parsing: "--name value" or "--name=value"; throws UserError if the value
 // is missing. Removes the flag from `args`.
+// The run whose key starts with `prefix`; UserError when none or several match.
+const RunRecord& find_run(const std::vector<RunRecord>& runs, const std::string& prefix);
+
 bool take_flag(Args& args, const std::string& name, std::string& value);
 bool take_switch(Args& args, const std::string& name);
 // Every value of a flag that may be given several times, in order.

@@ -1,5 +1,5 @@
 // tunebench: compare LLM fine-tuning methods. Dispatches to one file per subcommand. The
-// commands that read results run here, without LibTorch; run, worker and spectrum are
+// commands that read results run here, without LibTorch; run, worker, spectrum and export-model are
 // handed to tunebench-torch (torch_main.cpp), which this process becomes.
 #include <cstdio>
 #include <string>
@@ -22,6 +22,7 @@ commands:
   regress                    exit 1 when a candidate sweep is worse than a stored baseline
   export [TABLE]             a sweep's runs, evals, items, metrics ... as CSV or JSON Lines
   spectrum RUN [RUN2]        spectral analysis of a run's tuned weights (or --sweep NAME)
+  export-model RUN --to DIR  a run's tuned model as a Hugging Face folder (transformers, vLLM)
   fit                        fit a scaling law to a CSV file or a sweep's runs
   tokenize                   token ids of text with a tokenizer folder (and its chat template)
   worker DIR                 (internal) execute the job in a run folder
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const tb::cli::Args args(argv + 2, argv + argc);
   return tb::cli::exit_code_of([&] {
-    if (command == "run" || command == "worker" || command == "spectrum")
+    if (command == "run" || command == "worker" || command == "spectrum" || command == "export-model")
       tb::cli::exec_torch_commands(argv);
     if (command == "runs") return tb::cli::runs_command(args);
     if (command == "report") return tb::cli::report_command(args);
@@ -49,6 +50,6 @@ int main(int argc, char** argv) {
     if (command == "regress") return tb::cli::regress_command(args);
     if (command == "export") return tb::cli::export_command(args);
     if (command == "tokenize") return tb::cli::tokenize_command(args);
-    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, status, report, compare, regress, export, spectrum, fit, tokenize (see tunebench --help)");
+    throw tb::UserError("unknown command \"" + command + "\"; commands: run, runs, status, report, compare, regress, export, export-model, spectrum, fit, tokenize (see tunebench --help)");
   });
 }

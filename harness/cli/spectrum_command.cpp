@@ -12,7 +12,7 @@
 #include "harness/model/model_io.h"
 #include "harness/report/fit_summary.h"
 #include "harness/store/store.h"
-#include "harness/train/pretrain.h"
+#include "harness/train/base_model_source.h"
 
 namespace tb::cli {
 
@@ -63,20 +63,6 @@ double intruders(const std::map<std::string, double>& m, double epsilon) {
   return n;
 }
 
-const RunRecord& find_run(const std::vector<RunRecord>& runs, const std::string& prefix) {
-  const RunRecord* found = nullptr;
-  for (const auto& r : runs) {
-    if (r.key.rfind(prefix, 0) != 0) continue;
-    if (found != nullptr)
-      throw UserError("run \"" + prefix + "\" is ambiguous: " + found->key + " and " + r.key +
-                      " match");
-    found = &r;
-  }
-  if (found == nullptr)
-    throw UserError("no run \"" + prefix + "\" in the store (see `tunebench runs`)");
-  return *found;
-}
-
 std::string num(double v) { return significant(v, 3); }
 
 std::string pair_text(double a, double b) { return num(a) + " → " + num(b); }
@@ -115,9 +101,9 @@ void print_run(Store& store, const RunRecord& run, double epsilon) {
             << (epsilon > 0 ? " (ε = " + num(epsilon) + ")" : "") << "\n\n";
 }
 
-std::vector<std::pair<std::string, torch::Tensor>> weights_of(const std::filesystem::path& path) {
+std::vector<std::pair<std::string, torch::Tensor>> weights_of(LlamaForCausalLM model) {
   std::vector<std::pair<std::string, torch::Tensor>> out;
-  for (const auto& p : load_model(path)->named_parameters()) out.emplace_back(p.key(), p.value());
+  for (const auto& p : model->named_parameters()) out.emplace_back(p.key(), p.value());
   return out;
 }
 
@@ -133,14 +119,13 @@ void compare_runs(Store& store, const std::string& out_dir, const RunRecord& a, 
   const auto model_a = run_files::model(std::filesystem::path(out_dir) / "runs" / a.key);
   const auto model_b = run_files::model(std::filesystem::path(out_dir) / "runs" / b.key);
   const auto config = nlohmann::json::parse(a.config_json);
-  const auto base_path =
-      base_model_path(std::filesystem::path(out_dir) / "models", config.at("base_model"));
+  const auto models_dir = std::filesystem::path(out_dir) / "models";
   const bool same_base =
       nlohmann::json::parse(b.config_json).at("base_model") == config.at("base_model");
   if (same_base && std::filesystem::exists(model_a) && std::filesystem::exists(model_b) &&
-      std::filesystem::exists(base_path)) {
-    for (auto& c :
-         compare_updates(weights_of(base_path), weights_of(model_a), weights_of(model_b), rank)) {
+      base_model_ready(models_dir, config.at("base_model"))) {
+    for (auto& c : compare_updates(weights_of(load_base_model(models_dir, config.at("base_model"))),
+                                   weights_of(load_model(model_a)), weights_of(load_model(model_b)), rank)) {
       similarity[c.matrix] = c;
     }
   } else {

@@ -1,5 +1,5 @@
 // tunebench-torch: the commands of tunebench that need LibTorch — run (a sweep and the
-// pretraining of its base models), worker (one run in its folder) and spectrum. Users call
+// pretraining of its base models), worker (one run in its folder), spectrum and export-model. Users call
 // them as `tunebench <command>`, which hands them over here (main.cpp).
 #include <string>
 
@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
     if (command == "run") return tb::cli::run_command(args);
     if (command == "worker") return tb::cli::worker_command(args);
     if (command == "spectrum") return tb::cli::spectrum_command(args);
-    throw tb::UserError("tunebench-torch runs run, worker and spectrum, not \"" + command +
+    if (command == "export-model") return tb::cli::export_model_command(args);
+    throw tb::UserError("tunebench-torch runs run, worker, spectrum and export-model, not \"" + command +
                         "\"; use tunebench (see tunebench --help)");
   });
 }

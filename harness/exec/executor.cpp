@@ -18,6 +18,7 @@
 #include "harness/exec/run_dir.h"
 #include "harness/exec/worker.h"
 #include "harness/store/store.h"
+#include "harness/train/base_model_source.h"
 #include "harness/train/pretrain.h"
 #include "methods/registry.h"
 
@@ -121,6 +122,10 @@ std::map<std::string, std::string> ensure_base_models(const std::vector<const Ru
     const std::string key = base_model_key(base);
     if (!seen.insert(key).second) continue;
     const fs::path model = base_model_path(o.out_dir / "models", base);
+    if (is_checkpoint_base(base)) {  // nothing to pretrain; the folder holds its evaluation cache
+      fs::create_directories(model.parent_path());
+      continue;
+    }
     if (fs::exists(model)) {
       progress.message("using cached base model " + key + " (" + model.parent_path().string() + ")");
       continue;

@@ -50,7 +50,7 @@ void run_posthoc(const std::filesystem::path& dir, const nlohmann::json& job) {
   if (info == nullptr || !info->posthoc()) throw std::runtime_error("not a post-hoc method: " + method_section.dump());
   auto method = info->make_posthoc(method_section);
 
-  LlamaForCausalLM base = load_model(base_model_of(job));
+  LlamaForCausalLM base = load_base_model_of(job);
   PosthocInputs inputs;
   inputs.base = model_state(*base);
   int64_t trainable = 0;
@@ -70,13 +70,13 @@ void run_posthoc(const std::filesystem::path& dir, const nlohmann::json& job) {
 
   const ModelText text(config.at("base_model"));
   const TaskData data = task_data_of(config, text, method->validation_items());
-  LlamaForCausalLM scratch = load_model(base_model_of(job));
+  LlamaForCausalLM scratch = load_base_model_of(job);
   scratch->eval();
   inputs.validation_score = [&](const TensorMap& weights) {
     return validation_score(scratch, weights, data.validation, text.tokenizer(), data.answer_match);
   };
 
-  LlamaForCausalLM tuned = load_model(base_model_of(job));
+  LlamaForCausalLM tuned = load_base_model_of(job);
   load_model_state(*tuned, method->combine(inputs));
   std::cout << info->name << ": combined " << inputs.parents.size() << " run(s)" << std::endl;
   write_file_atomically(run_files::method_details(dir), method->details().dump(2));

@@ -12,6 +12,7 @@
 #include "harness/exec/environment.h"
 #include "harness/exec/run_dir.h"
 #include "harness/model/model_io.h"
+#include "harness/train/base_model_source.h"
 #include "harness/train/pretrain.h"
 
 namespace tb {
@@ -49,15 +50,22 @@ std::filesystem::path base_model_of(const nlohmann::json& job) {
   return base_model_path(job.at("models_dir").get<std::string>(), job.at("config").at("base_model"));
 }
 
+LlamaForCausalLM load_base_model_of(const nlohmann::json& job) {
+  return load_base_model(job.at("models_dir").get<std::string>(), job.at("config").at("base_model"));
+}
+
 void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann::json& job,
                                LlamaForCausalLM& base, LlamaForCausalLM& tuned, const TaskData& data,
                                const ModelText& text, MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
                                RunResult& result) {
   const nlohmann::json& config = job.at("config");
   result.run_key = job.at("run_key").get<std::string>();
-  const PretrainOptions pretraining = PretrainOptions::from_json(config.at("base_model").at("pretraining"));
+  const PretrainOptions pretraining = base_model_mixture(config.at("base_model"));
   // The base model's results come from the runs before this one that shared its base model.
-  const BaseCache base_cache = base_cache_beside(base_model_of(job), base);
+  const auto& base_model = config.at("base_model");
+  const BaseCache base_cache = base_cache_beside(
+      base_model_of(job), base,
+      is_checkpoint_base(base_model) ? base_model.at("checkpoint").at("sha256").get<std::string>() : "");
   EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache, &text};
   const auto evaluation_start = std::chrono::steady_clock::now();
   for (const auto& [suite, suite_options] : config.at("evaluation").items()) {

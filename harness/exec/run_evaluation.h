@@ -20,6 +20,8 @@ TaskData task_data_of(const nlohmann::json& config, const ModelText& text, int64
 
 // The base model of a job (cached by the coordinator).
 std::filesystem::path base_model_of(const nlohmann::json& job);
+// A fresh copy of the job's base model (train/base_model_source.h).
+LlamaForCausalLM load_base_model_of(const nlohmann::json& job);
 
 // Fills `result`'s evaluations (the base model's side read from, or written to, the cache
 // beside the base model: evaluators/base_cache.h), spectra, environment, metrics and wall time

@@ -7,7 +7,7 @@
 #include "harness/model/llama_config.h"
 #include "harness/model/model_io.h"
 #include "harness/train/optimizer_state.h"
-#include "harness/train/pretrain.h"
+#include "harness/train/base_model_source.h"
 
 namespace tb {
 
@@ -15,12 +15,11 @@ TrainingBudget training_budget(const nlohmann::json& config,
                                const std::filesystem::path& models_dir) {
   TrainingBudget budget;
   torch::manual_seed(config.at("seed").get<uint64_t>());
-  const auto file = base_model_path(models_dir, config.at("base_model"));
-  budget.base_model_pretrained = std::filesystem::exists(file);
+  budget.base_model_pretrained = base_model_ready(models_dir, config.at("base_model"));
   // The worker loads the base model, then the copy it tunes: two draws of initial weights.
   auto load = [&] {
     return budget.base_model_pretrained
-               ? load_model(file)
+               ? load_base_model(models_dir, config.at("base_model"))
                : LlamaForCausalLM(
                      LlamaConfig::from_json(config.at("base_model").at("architecture")));
   };

@@ -49,8 +49,8 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   const int64_t seed = config.at("seed").get<int64_t>();
   torch::manual_seed(uint64_t(seed));
 
-  LlamaForCausalLM base = load_model(base_model_of(job));
-  LlamaForCausalLM tuned = load_model(base_model_of(job));
+  LlamaForCausalLM base = load_base_model_of(job);
+  LlamaForCausalLM tuned = load_base_model_of(job);
   // The run's seed only orders the training batches and initialises the method.
   const ModelText text(config.at("base_model"));
   const Tokenizer& tok = text.tokenizer();

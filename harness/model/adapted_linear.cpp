@@ -4,11 +4,15 @@
 
 namespace tb {
 
-AdaptedLinearImpl::AdaptedLinearImpl(int64_t in, int64_t out, bool with_bias)
+AdaptedLinearImpl::AdaptedLinearImpl(int64_t in, int64_t out, bool with_bias, WeightInit init)
     : in_features(in), out_features(out) {
+  weight = register_parameter("weight", torch::empty({out, in}));
   // nn.Linear's default: kaiming_uniform(a=sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)).
   const double bound = 1.0 / std::sqrt(static_cast<double>(in));
-  weight = register_parameter("weight", torch::empty({out, in}).uniform_(-bound, bound));
+  if (init == WeightInit::kRandom) {
+    torch::NoGradGuard no_grad;
+    weight.uniform_(-bound, bound);
+  }
   if (with_bias) add_bias();
 }
 

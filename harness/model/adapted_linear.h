@@ -13,6 +13,10 @@
 
 namespace tb {
 
+// How a module's weights start: random (a fresh model) or uninitialised (a checkpoint
+// fills them next, so nothing is spent drawing numbers that are overwritten).
+enum class WeightInit { kRandom, kEmpty };
+
 // Modifies a module's output: also used on the RMSNorms (SSF).
 class OutputAdapter : public torch::nn::Module {
  public:
@@ -32,7 +36,8 @@ class LinearAdapter : public OutputAdapter {
 
 class AdaptedLinearImpl : public torch::nn::Module {
  public:
-  AdaptedLinearImpl(int64_t in_features, int64_t out_features, bool with_bias = false);
+  AdaptedLinearImpl(int64_t in_features, int64_t out_features, bool with_bias = false,
+                    WeightInit init = WeightInit::kRandom);
   torch::Tensor forward(const torch::Tensor& x);
   // Registers a zero bias (Hugging Face's attention_bias / mlp_bias); no-op if present.
   void add_bias();

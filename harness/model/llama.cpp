@@ -29,47 +29,44 @@ void RMSNormImpl::remove_adapters() {
   adapters_.clear();
 }
 
-RotaryTables make_rotary_tables(int64_t head_dim, int64_t max_positions, double theta) {
-  auto inv_freq =
-      1.0 / torch::pow(theta, torch::arange(0, head_dim, 2, torch::kFloat64) / double(head_dim));
-  auto t = torch::arange(max_positions, torch::kFloat64);
-  auto freqs = torch::outer(t, inv_freq);
-  auto emb = torch::cat({freqs, freqs}, -1);
-  return {emb.cos().to(torch::kFloat32), emb.sin().to(torch::kFloat32)};
+TokenEmbeddingImpl::TokenEmbeddingImpl(int64_t vocab_size, int64_t dim, WeightInit init) {
+  weight = register_parameter("weight", torch::empty({vocab_size, dim}));
+  if (init == WeightInit::kRandom) {
+    torch::NoGradGuard no_grad;
+    weight.normal_();  // nn.Embedding's default
+  }
 }
 
-namespace {
-
-torch::Tensor rotate_half(const torch::Tensor& x) {
-  const int64_t half = x.size(-1) / 2;
-  return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+torch::Tensor TokenEmbeddingImpl::forward(const torch::Tensor& ids) {
+  return F::embedding(ids, weight);
 }
 
-// x: (B, H, T, D); positions [start, start + T).
-torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& rope, int64_t start) {
-  const int64_t t = x.size(2);
-  auto cos = rope.cos.narrow(0, start, t).to(x.dtype());
-  auto sin = rope.sin.narrow(0, start, t).to(x.dtype());
-  return x * cos + rotate_half(x) * sin;
-}
-
-}  // namespace
-
-LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c)
+LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c, WeightInit init)
     : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads), head_dim_(c.head_dim()) {
-  const bool b = c.attention_bias;
-  q_proj = register_module("q_proj", AdaptedLinear(c.hidden_size, heads_ * head_dim_, b));
-  k_proj = register_module("k_proj", AdaptedLinear(c.hidden_size, kv_heads_ * head_dim_, b));
-  v_proj = register_module("v_proj", AdaptedLinear(c.hidden_size, kv_heads_ * head_dim_, b));
-  o_proj = register_module("o_proj", AdaptedLinear(heads_ * head_dim_, c.hidden_size, b));
+  const int64_t d = c.hidden_size, q = heads_ * head_dim_, kv = kv_heads_ * head_dim_;
+  auto bias = [&](const char* leaf) { return projection_has_bias(c, leaf); };
+  q_proj = register_module("q_proj", AdaptedLinear(d, q, bias("q_proj"), init));
+  k_proj = register_module("k_proj", AdaptedLinear(d, kv, bias("k_proj"), init));
+  v_proj = register_module("v_proj", AdaptedLinear(d, kv, bias("v_proj"), init));
+  o_proj = register_module("o_proj", AdaptedLinear(q, d, bias("o_proj"), init));
+  if (c.qk_norm) {
+    q_norm = register_module("q_norm", RMSNorm(head_dim_, c.rms_norm_eps));
+    k_norm = register_module("k_norm", RMSNorm(head_dim_, c.rms_norm_eps));
+  }
 }
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTables& rope,
                                           int64_t start, torch::Tensor* cached_k,
                                           torch::Tensor* cached_v) {
   const int64_t b = x.size(0), t = x.size(1);
-  auto q = q_proj(x).view({b, t, heads_, head_dim_}).transpose(1, 2);     // (B, H, T, D)
-  auto k = k_proj(x).view({b, t, kv_heads_, head_dim_}).transpose(1, 2);  // (B, Hkv, T, D)
+  auto q = q_proj(x).view({b, t, heads_, head_dim_});
+  auto k = k_proj(x).view({b, t, kv_heads_, head_dim_});
+  if (q_norm) {  // Qwen3: each head's query and key normalised before RoPE
+    q = q_norm(q);
+    k = k_norm(k);
+  }
+  q = q.transpose(1, 2);  // (B, H, T, D)
+  k = k.transpose(1, 2);  // (B, Hkv, T, D)
   auto v = v_proj(x).view({b, t, kv_heads_, head_dim_}).transpose(1, 2);
   q = apply_rotary(q, rope, start);
   k = apply_rotary(k, rope, start);
@@ -99,22 +96,20 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTa
   return o_proj(out);
 }
 
-LlamaMLPImpl::LlamaMLPImpl(const LlamaConfig& c) {
-  gate_proj =
-      register_module("gate_proj", AdaptedLinear(c.hidden_size, c.intermediate_size, c.mlp_bias));
-  up_proj =
-      register_module("up_proj", AdaptedLinear(c.hidden_size, c.intermediate_size, c.mlp_bias));
-  down_proj =
-      register_module("down_proj", AdaptedLinear(c.intermediate_size, c.hidden_size, c.mlp_bias));
+LlamaMLPImpl::LlamaMLPImpl(const LlamaConfig& c, WeightInit init) {
+  const int64_t d = c.hidden_size, f = c.intermediate_size;
+  gate_proj = register_module("gate_proj", AdaptedLinear(d, f, c.mlp_bias, init));
+  up_proj = register_module("up_proj", AdaptedLinear(d, f, c.mlp_bias, init));
+  down_proj = register_module("down_proj", AdaptedLinear(f, d, c.mlp_bias, init));
 }
 
 torch::Tensor LlamaMLPImpl::forward(const torch::Tensor& x) {
   return down_proj(F::silu(gate_proj(x)) * up_proj(x));
 }
 
-LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& c) {
-  self_attn = register_module("self_attn", LlamaAttention(c));
-  mlp = register_module("mlp", LlamaMLP(c));
+LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& c, WeightInit init) {
+  self_attn = register_module("self_attn", LlamaAttention(c, init));
+  mlp = register_module("mlp", LlamaMLP(c, init));
   input_layernorm = register_module("input_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
   post_attention_layernorm =
       register_module("post_attention_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
@@ -127,12 +122,12 @@ torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const Rotar
   return h + mlp(post_attention_layernorm(h));
 }
 
-LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c)
-    : rope_(make_rotary_tables(c.head_dim(), c.max_position_embeddings, c.rope_theta)) {
-  embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c, WeightInit init)
+    : rope_(make_rotary_tables(c)), sliding_window_(c.sliding_window) {
+  embed_tokens = register_module("embed_tokens", TokenEmbedding(c.vocab_size, c.hidden_size, init));
   layers = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
-    blocks.emplace_back(c);
+    blocks.emplace_back(c, init);
     layers->push_back(blocks.back());
   }
   norm = register_module("norm", RMSNorm(c.hidden_size, c.rms_norm_eps));
@@ -152,6 +147,11 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* c
   const int64_t length = start + prefix + input_ids.size(1);
   TORCH_CHECK(length <= rope_.cos.size(0), "sequence of ", length, " tokens (", prefix,
               " of them virtual) exceeds max_position_embeddings ", rope_.cos.size(0));
+  // Mistral attends to the last sliding_window keys only; full attention equals that
+  // exactly while the whole sequence fits in the window.
+  TORCH_CHECK(sliding_window_ == 0 || length <= sliding_window_, "sequence of ", length,
+              " tokens exceeds the model's sliding_window ", sliding_window_,
+              ": sliding-window attention past the window is not implemented");
   if (cache != nullptr && cache->keys.empty()) {
     cache->keys.resize(blocks.size());
     cache->values.resize(blocks.size());
@@ -167,11 +167,11 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* c
   return norm(prefix > 0 ? h.narrow(1, prefix, input_ids.size(1)) : h);
 }
 
-LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig& c) : config(c) {
-  model = register_module("model", LlamaModel(c));
-  lm_head = register_module(
-      "lm_head",
-      torch::nn::Linear(torch::nn::LinearOptions(c.hidden_size, c.vocab_size).bias(false)));
+LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig& c, WeightInit init) : config(c) {
+  model = register_module("model", LlamaModel(c, init));
+  if (!c.tie_word_embeddings)
+    lm_head = register_module("lm_head", AdaptedLinear(c.hidden_size, c.vocab_size, false, init));
+  if (init == WeightInit::kEmpty) return;
   // Llama's initializer_range: N(0, 0.02) for embeddings and projections.
   torch::NoGradGuard no_grad;
   for (auto& p : named_parameters()) {
@@ -192,7 +192,8 @@ void LlamaForCausalLMImpl::add_virtual_tokens(const torch::Tensor& embeddings) {
 }
 
 torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids, KVCache* cache) {
-  return lm_head(model(input_ids, cache));
+  auto hidden = model(input_ids, cache);
+  return lm_head ? lm_head(hidden) : F::linear(hidden, model->embed_tokens->weight);
 }
 
 std::vector<std::pair<std::string, AdaptedLinear>> LlamaForCausalLMImpl::projections() {

@@ -3,6 +3,9 @@
 // SwiGLU MLP), final RMSNorm, LM head. Parameter names are exactly those of Hugging Face
 // Llama checkpoints: model.embed_tokens.weight, model.layers.{i}.self_attn.q_proj.weight,
 // model.layers.{i}.mlp.gate_proj.weight, model.norm.weight, lm_head.weight, ...
+// The config's flags give the Qwen2 (q/k/v biases), Qwen3 (self_attn.q_norm / k_norm over
+// each head) and Mistral (sliding window) variants of transformers' modeling code; with
+// tie_word_embeddings there is no lm_head.weight and the head multiplies by the embeddings.
 #pragma once
 #include <torch/torch.h>
 
@@ -10,6 +13,7 @@
 
 #include "harness/model/adapted_linear.h"
 #include "harness/model/llama_config.h"
+#include "harness/model/rotary.h"
 
 namespace tb {
 
@@ -34,19 +38,23 @@ class RMSNormImpl : public torch::nn::Module {
 };
 TORCH_MODULE(RMSNorm);
 
-// Rotary embedding tables (Su et al. 2021), Hugging Face's rotate_half layout.
-struct RotaryTables {
-  torch::Tensor cos, sin;  // (max_positions, head_dim)
+// The token embedding table, registered as "weight" (nn.Embedding's name).
+class TokenEmbeddingImpl : public torch::nn::Module {
+ public:
+  TokenEmbeddingImpl(int64_t vocab_size, int64_t dim, WeightInit init);
+  torch::Tensor forward(const torch::Tensor& ids);
+  torch::Tensor weight;  // (vocab, dim)
 };
-RotaryTables make_rotary_tables(int64_t head_dim, int64_t max_positions, double theta);
+TORCH_MODULE(TokenEmbedding);
 
 class LlamaAttentionImpl : public torch::nn::Module {
  public:
-  explicit LlamaAttentionImpl(const LlamaConfig& c);
+  LlamaAttentionImpl(const LlamaConfig& c, WeightInit init);
   // x: (B, T, C); positions start at `start`. With a cache, appends this step's K/V.
   torch::Tensor forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
                         torch::Tensor* cached_k, torch::Tensor* cached_v);
   AdaptedLinear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+  RMSNorm q_norm{nullptr}, k_norm{nullptr};  // Qwen3 only
 
  private:
   int64_t heads_, kv_heads_, head_dim_;
@@ -55,7 +63,7 @@ TORCH_MODULE(LlamaAttention);
 
 class LlamaMLPImpl : public torch::nn::Module {
  public:
-  explicit LlamaMLPImpl(const LlamaConfig& c);
+  LlamaMLPImpl(const LlamaConfig& c, WeightInit init);
   torch::Tensor forward(const torch::Tensor& x);  // down(silu(gate(x)) * up(x))
   AdaptedLinear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
 };
@@ -63,7 +71,7 @@ TORCH_MODULE(LlamaMLP);
 
 class LlamaDecoderLayerImpl : public torch::nn::Module {
  public:
-  explicit LlamaDecoderLayerImpl(const LlamaConfig& c);
+  LlamaDecoderLayerImpl(const LlamaConfig& c, WeightInit init);
   torch::Tensor forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
                         torch::Tensor* cached_k, torch::Tensor* cached_v);
   RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
@@ -74,13 +82,13 @@ TORCH_MODULE(LlamaDecoderLayer);
 
 class LlamaModelImpl : public torch::nn::Module {
  public:
-  explicit LlamaModelImpl(const LlamaConfig& c);
+  LlamaModelImpl(const LlamaConfig& c, WeightInit init);
   // -> hidden (B, T, C). Virtual tokens, if any, are prepended at the start of every
   // sequence (they take positions and cache entries) and not returned.
   torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache);
   // Registers learned virtual-token embeddings (n, C) as "prompt_embeddings".
   void add_virtual_tokens(const torch::Tensor& embeddings);
-  torch::nn::Embedding embed_tokens{nullptr};
+  TokenEmbedding embed_tokens{nullptr};
   torch::Tensor virtual_tokens;  // (n, C) or undefined
   torch::nn::ModuleList layers{nullptr};
   RMSNorm norm{nullptr};
@@ -88,12 +96,15 @@ class LlamaModelImpl : public torch::nn::Module {
 
  private:
   RotaryTables rope_;
+  int64_t sliding_window_;
 };
 TORCH_MODULE(LlamaModel);
 
 class LlamaForCausalLMImpl : public torch::nn::Module {
  public:
-  explicit LlamaForCausalLMImpl(const LlamaConfig& c);
+  // kRandom: Llama's initializer_range N(0, 0.02) for embeddings and projections, norms 1.
+  // kEmpty: uninitialised, for loading a checkpoint into.
+  explicit LlamaForCausalLMImpl(const LlamaConfig& c, WeightInit init = WeightInit::kRandom);
   // input_ids: (B, T) int64 -> logits (B, T, vocab). With a cache, positions continue
   // from cache->length and the cache is extended.
   torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache = nullptr);
@@ -106,7 +117,7 @@ class LlamaForCausalLMImpl : public torch::nn::Module {
 
   LlamaConfig config;
   LlamaModel model{nullptr};
-  torch::nn::Linear lm_head{nullptr};
+  AdaptedLinear lm_head{nullptr};  // null when tie_word_embeddings
 };
 TORCH_MODULE(LlamaForCausalLM);
 

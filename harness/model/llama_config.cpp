@@ -17,8 +17,40 @@ nlohmann::json LlamaConfig::to_json() const {
   if (attention_bias) j["attention_bias"] = true;
   if (mlp_bias) j["mlp_bias"] = true;
   if (num_virtual_tokens > 0) j["num_virtual_tokens"] = num_virtual_tokens;
+  if (model_type != "llama") j["model_type"] = model_type;
+  if (explicit_head_dim > 0) j["head_dim"] = explicit_head_dim;
+  if (!rope_scaling.type.empty()) j["rope_scaling"] = rope_scaling.to_json();
+  if (tie_word_embeddings) j["tie_word_embeddings"] = true;
+  if (qkv_bias) j["qkv_bias"] = true;
+  if (qk_norm) j["qk_norm"] = true;
+  if (sliding_window > 0) j["sliding_window"] = sliding_window;
   return j;
 }
+
+nlohmann::json RopeScaling::to_json() const {
+  nlohmann::json j = {{"rope_type", type}, {"factor", factor}};
+  if (type == "llama3") {
+    j["low_freq_factor"] = low_freq_factor;
+    j["high_freq_factor"] = high_freq_factor;
+    j["original_max_position_embeddings"] = original_max_position_embeddings;
+  }
+  return j;
+}
+
+namespace {
+
+RopeScaling rope_scaling_from_json(const nlohmann::json& j) {
+  RopeScaling r;
+  r.type = j.at("rope_type").get<std::string>();
+  r.factor = j.at("factor").get<double>();
+  r.low_freq_factor = j.value("low_freq_factor", r.low_freq_factor);
+  r.high_freq_factor = j.value("high_freq_factor", r.high_freq_factor);
+  r.original_max_position_embeddings =
+      j.value("original_max_position_embeddings", r.original_max_position_embeddings);
+  return r;
+}
+
+}  // namespace
 
 LlamaConfig LlamaConfig::from_json(const nlohmann::json& j) {
   LlamaConfig c;
@@ -34,6 +66,13 @@ LlamaConfig LlamaConfig::from_json(const nlohmann::json& j) {
   c.attention_bias = j.value("attention_bias", false);
   c.mlp_bias = j.value("mlp_bias", false);
   c.num_virtual_tokens = j.value("num_virtual_tokens", int64_t{0});
+  c.model_type = j.value("model_type", std::string("llama"));
+  c.explicit_head_dim = j.value("head_dim", int64_t{0});
+  if (j.contains("rope_scaling")) c.rope_scaling = rope_scaling_from_json(j.at("rope_scaling"));
+  c.tie_word_embeddings = j.value("tie_word_embeddings", false);
+  c.qkv_bias = j.value("qkv_bias", false);
+  c.qk_norm = j.value("qk_norm", false);
+  c.sliding_window = j.value("sliding_window", int64_t{0});
   return c;
 }
 
@@ -108,15 +147,20 @@ std::vector<ProjectionInfo> projection_infos(const LlamaConfig& c) {
   return out;
 }
 
+bool projection_has_bias(const LlamaConfig& c, const std::string& leaf) {
+  if (leaf == "q_proj" || leaf == "k_proj" || leaf == "v_proj")
+    return c.attention_bias || c.qkv_bias;
+  return leaf == "o_proj" ? c.attention_bias : c.mlp_bias;
+}
+
 int64_t parameter_count(const LlamaConfig& c) {
-  // Embeddings and the untied head, the final norm, two norms per block, virtual tokens.
-  int64_t n = 2 * c.vocab_size * c.hidden_size + c.hidden_size +
-              c.num_hidden_layers * 2 * c.hidden_size + c.num_virtual_tokens * c.hidden_size;
-  for (const auto& p : projection_infos(c)) {
-    const bool attention =
-        p.leaf == "q_proj" || p.leaf == "k_proj" || p.leaf == "v_proj" || p.leaf == "o_proj";
-    n += p.out * p.in + ((attention ? c.attention_bias : c.mlp_bias) ? p.out : 0);
-  }
+  // Embeddings and the head unless tied, the final norm, two norms per block (and q/k
+  // norms), virtual tokens.
+  int64_t n = (c.tie_word_embeddings ? 1 : 2) * c.vocab_size * c.hidden_size + c.hidden_size +
+              c.num_hidden_layers * (2 * c.hidden_size + (c.qk_norm ? 2 * c.head_dim() : 0)) +
+              c.num_virtual_tokens * c.hidden_size;
+  for (const auto& p : projection_infos(c))
+    n += p.out * p.in + (projection_has_bias(c, p.leaf) ? p.out : 0);
   return n;
 }
 
@@ -126,7 +170,7 @@ void check_llama_config(const LlamaConfig& c, const JsonLocation& where) {
                " parameters; expected at most " + std::to_string(kMaxParameters) +
                " on this CPU build (lower hidden_size, intermediate_size or num_hidden_layers)");
   }
-  if (c.hidden_size % c.num_attention_heads != 0) {
+  if (c.explicit_head_dim == 0 && c.hidden_size % c.num_attention_heads != 0) {
     where.key("num_attention_heads")
         .fail("must divide hidden_size (" + std::to_string(c.hidden_size) + ")");
   }

@@ -1,5 +1,7 @@
 // Shape of a Llama-style decoder. Field names are those of a Hugging Face Llama
-// config.json, so a real checkpoint's config reads directly.
+// config.json; the fields past the synthetic models' (explicit head_dim, RoPE scaling,
+// tied embeddings, Qwen2's q/k/v biases, Qwen3's q/k norms, Mistral's sliding window)
+// describe the checkpoint families hf_config.h reads.
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -9,6 +11,18 @@
 #include "harness/spec/schema.h"
 
 namespace tb {
+
+// rope_scaling of a Llama-3.1+ or position-interpolated checkpoint (transformers'
+// modeling_rope_utils): "linear" divides every frequency by factor (Chen et al. 2023,
+// position interpolation); "llama3" divides only the low frequencies, blending the
+// middle band (Meta, Llama 3.1).
+struct RopeScaling {
+  std::string type;  // "": none, "linear", "llama3"
+  double factor = 1.0;
+  double low_freq_factor = 1.0, high_freq_factor = 4.0;  // llama3 only
+  int64_t original_max_position_embeddings = 8192;       // llama3 only
+  nlohmann::json to_json() const;
+};
 
 struct LlamaConfig {
   int64_t vocab_size = 259;  // byte-level tokenizer: 256 bytes + BOS, EOS, PAD
@@ -28,8 +42,19 @@ struct LlamaConfig {
   // Prompt tuning's learned virtual tokens, kept with the model (0: none). Not a
   // Hugging Face field: PEFT stores the prompt beside the checkpoint.
   int64_t num_virtual_tokens = 0;
+  // Hugging Face model_type of the family ("llama", "qwen2", "qwen3", "mistral"): only
+  // export needs it; the flags below carry the differences.
+  std::string model_type = "llama";
+  int64_t explicit_head_dim = 0;  // config.json head_dim; 0: hidden_size / heads
+  RopeScaling rope_scaling;
+  bool tie_word_embeddings = false;  // lm_head is embed_tokens
+  bool qkv_bias = false;             // Qwen2: biases on q, k and v only
+  bool qk_norm = false;              // Qwen3: RMSNorm over head_dim on q and k
+  int64_t sliding_window = 0;        // Mistral: attention span; 0: unlimited
 
-  int64_t head_dim() const { return hidden_size / num_attention_heads; }
+  int64_t head_dim() const {
+    return explicit_head_dim > 0 ? explicit_head_dim : hidden_size / num_attention_heads;
+  }
   nlohmann::json to_json() const;
   static LlamaConfig from_json(const nlohmann::json& j);  // j validated by the schema
 };
@@ -50,6 +75,8 @@ std::vector<ProjectionInfo> projection_infos(const LlamaConfig& c);
 // Every parameter of LlamaForCausalLM(c): embeddings, lm_head, norms, projections and any
 // biases and virtual tokens the config declares.
 int64_t parameter_count(const LlamaConfig& c);
+// Whether the projection `leaf` ("q_proj") carries a bias under c's flags.
+bool projection_has_bias(const LlamaConfig& c, const std::string& leaf);
 inline const std::vector<std::string> kProjectionLeaves = {
     "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
 

@@ -2,6 +2,10 @@
 
 #include <torch/torch.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -61,31 +65,102 @@ void save_safetensors(const std::filesystem::path& path, const TensorMap& tensor
   write_file_atomically(path, out);
 }
 
-SafetensorsFile load_safetensors(const std::filesystem::path& path) {
-  const std::string data = read_file(path);
-  auto bad = [&](const std::string& why) { return std::runtime_error(path.string() + ": not a valid safetensors file: " + why); };
-  if (data.size() < 8) throw bad("shorter than its 8-byte header length");
+namespace {
+
+std::runtime_error malformed(const std::filesystem::path& path, const std::string& why) {
+  return std::runtime_error(path.string() + ": not a valid safetensors file: " + why);
+}
+
+void read_exactly(int fd, char* out, uint64_t bytes, uint64_t offset, const std::filesystem::path& path) {
+  while (bytes > 0) {
+    const ssize_t n = ::pread(fd, out, bytes, static_cast<off_t>(offset));
+    if (n <= 0) throw malformed(path, "truncated");
+    out += n;
+    bytes -= uint64_t(n);
+    offset += uint64_t(n);
+  }
+}
+
+struct FileDescriptor {
+  explicit FileDescriptor(const std::filesystem::path& path) : fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd < 0) throw std::runtime_error(path.string() + ": cannot open: " + std::strerror(errno));
+  }
+  ~FileDescriptor() { ::close(fd); }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int fd;
+};
+
+SafetensorsEntry entry_of(const std::string& name, const nlohmann::json& info, uint64_t data_size,
+                          const std::filesystem::path& path) {
+  SafetensorsEntry e;
+  e.name = name;
+  e.dtype = dtype_from_name(info.at("dtype").get<std::string>(), path);
+  e.shape = info.at("shape").get<std::vector<int64_t>>();
+  const auto offsets = info.at("data_offsets").get<std::vector<uint64_t>>();
+  if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data_size)
+    throw malformed(path, "bad data_offsets for " + name);
+  e.begin = offsets[0];
+  e.end = offsets[1];
+  int64_t numel = 1;
+  for (int64_t d : e.shape) numel *= d;
+  if (uint64_t(numel) * c10::elementSize(e.dtype) != e.end - e.begin) throw malformed(path, "size mismatch for " + name);
+  return e;
+}
+
+}  // namespace
+
+SafetensorsHeader read_safetensors_header(const std::filesystem::path& path) {
+  const FileDescriptor file(path);
+  const uint64_t file_size = std::filesystem::file_size(path);
+  if (file_size < 8) throw malformed(path, "shorter than its 8-byte header length");
+  unsigned char length[8];
+  read_exactly(file.fd, reinterpret_cast<char*>(length), 8, 0, path);
   uint64_t n = 0;
-  for (int i = 0; i < 8; ++i) n |= uint64_t(static_cast<unsigned char>(data[i])) << (8 * i);
-  if (n > data.size() - 8) throw bad("header length exceeds the file size");
-  const nlohmann::json header = nlohmann::json::parse(data.substr(8, n), nullptr, false);
-  if (header.is_discarded() || !header.is_object()) throw bad("header is not a JSON object");
-  const uint64_t data_start = 8 + n;
-  const uint64_t data_size = data.size() - data_start;
-  SafetensorsFile out;
-  for (const auto& [name, info] : header.items()) {
-    if (name == "__metadata__") {
-      for (const auto& [k, v] : info.items()) out.metadata[k] = v.get<std::string>();
-      continue;
+  for (int i = 0; i < 8; ++i) n |= uint64_t(length[i]) << (8 * i);
+  if (n > file_size - 8) throw malformed(path, "header length exceeds the file size");
+  std::string text(n, '\0');
+  read_exactly(file.fd, text.data(), n, 8, path);
+  const nlohmann::json header = nlohmann::json::parse(text, nullptr, false);
+  if (header.is_discarded() || !header.is_object()) throw malformed(path, "header is not a JSON object");
+  SafetensorsHeader out;
+  out.data_start = 8 + n;
+  try {
+    for (const auto& [name, info] : header.items()) {
+      if (name == "__metadata__") {
+        for (const auto& [k, v] : info.items()) out.metadata[k] = v.get<std::string>();
+        continue;
+      }
+      out.entries.push_back(entry_of(name, info, file_size - out.data_start, path));
     }
-    const auto type = dtype_from_name(info.at("dtype").get<std::string>(), path);
-    const auto shape = info.at("shape").get<std::vector<int64_t>>();
-    const auto offsets = info.at("data_offsets").get<std::vector<uint64_t>>();
-    if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data_size) throw bad("bad data_offsets for " + name);
-    auto t = torch::empty(shape, torch::TensorOptions().dtype(type));
-    if (uint64_t(t.numel() * t.element_size()) != offsets[1] - offsets[0]) throw bad("size mismatch for " + name);
-    std::memcpy(t.data_ptr(), data.data() + data_start + offsets[0], offsets[1] - offsets[0]);
-    out.tensors[name] = t;
+  } catch (const nlohmann::json::exception& e) {
+    throw malformed(path, e.what());
+  }
+  return out;
+}
+
+void read_safetensors_tensor(const std::filesystem::path& path, const SafetensorsHeader& header,
+                             const SafetensorsEntry& entry, torch::Tensor& dest) {
+  const FileDescriptor file(path);
+  const uint64_t bytes = entry.end - entry.begin;
+  const uint64_t offset = header.data_start + entry.begin;
+  if (dest.scalar_type() == entry.dtype && dest.is_contiguous() && dest.device().is_cpu()) {
+    read_exactly(file.fd, static_cast<char*>(dest.data_ptr()), bytes, offset, path);
+    return;
+  }
+  auto buffer = torch::empty(entry.shape, torch::TensorOptions().dtype(entry.dtype));
+  read_exactly(file.fd, static_cast<char*>(buffer.data_ptr()), bytes, offset, path);
+  dest.copy_(buffer.view(dest.sizes()));
+}
+
+SafetensorsFile load_safetensors(const std::filesystem::path& path) {
+  const SafetensorsHeader header = read_safetensors_header(path);
+  SafetensorsFile out;
+  out.metadata = header.metadata;
+  for (const auto& e : header.entries) {
+    auto t = torch::empty(e.shape, torch::TensorOptions().dtype(e.dtype));
+    read_safetensors_tensor(path, header, e, t);
+    out.tensors[e.name] = t;
   }
   return out;
 }

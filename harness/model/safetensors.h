@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace tb {
 
@@ -16,6 +17,28 @@ struct SafetensorsFile {
   TensorMap tensors;
   std::map<std::string, std::string> metadata;
 };
+
+// One tensor's place in a file: bytes [begin, end) after the header.
+struct SafetensorsEntry {
+  std::string name;
+  torch::ScalarType dtype;
+  std::vector<int64_t> shape;
+  uint64_t begin = 0, end = 0;
+};
+
+// A file's header, read without its tensor data.
+struct SafetensorsHeader {
+  std::vector<SafetensorsEntry> entries;  // in the header's order
+  std::map<std::string, std::string> metadata;
+  uint64_t data_start = 0;
+};
+SafetensorsHeader read_safetensors_header(const std::filesystem::path& path);
+
+// Reads one entry's bytes into `dest` (same number of elements, any floating dtype):
+// straight into dest's memory when the dtypes agree, else through one buffer of the
+// entry's size. Peak memory beyond dest is at most that one tensor.
+void read_safetensors_tensor(const std::filesystem::path& path, const SafetensorsHeader& header,
+                             const SafetensorsEntry& entry, torch::Tensor& dest);
 
 // Writes atomically (temporary file + rename). Tensors are written from CPU, contiguous.
 void save_safetensors(const std::filesystem::path& path, const TensorMap& tensors,

@@ -12,6 +12,8 @@
 #include "harness/common/strings.h"
 #include "harness/data/pretrain_mixture.h"
 #include "harness/data/task.h"
+#include "harness/model/checkpoint_identity.h"
+#include "harness/model/hf_config.h"
 #include "harness/model/llama_config.h"
 #include "harness/spec/grid.h"
 #include "harness/spec/overrides.h"
@@ -101,20 +103,56 @@ void fit_vocabulary(nlohmann::json& arch, const nlohmann::json& given, const Mod
   }
 }
 
+// base_model.path: a Hugging Face model folder. Its config becomes the architecture and
+// its content hash the identity ({"checkpoint": {"path", "sha256"}}); its tokenizer files,
+// when it has them, are the default tokenizer.
+nlohmann::json parse_checkpoint(const nlohmann::json& section, const JsonLocation& at, nlohmann::json& text_section) {
+  for (const char* synthetic : {"architecture", "pretraining"}) {
+    if (section.contains(synthetic))
+      at.key(synthetic).fail("not with base_model.path: the checkpoint's config.json gives the model");
+  }
+  const auto& value = section.at("path");
+  if (!value.is_string() || value.get<std::string>().empty())
+    at.key("path").fail("expected a Hugging Face model folder (relative to the spec's folder), got " + describe_json(value));
+  const auto folder =
+      std::filesystem::absolute(std::filesystem::path(at.file()).parent_path() / value.get<std::string>()).lexically_normal();
+  try {
+    const LlamaConfig config = read_hf_config(folder);
+    nlohmann::json out = {{"checkpoint", {{"path", folder.string()}, {"sha256", checkpoint_identity(folder)}}},
+                          {"architecture", config.to_json()}};
+    if (!section.contains("tokenizer") && std::filesystem::exists(folder / "tokenizer.json"))
+      text_section["tokenizer"] = resolve_tokenizer_entry(folder.string(), "");
+    return out;
+  } catch (const UserError& e) {
+    at.key("path").fail(e.what());
+  }
+}
+
+// The checkpoint's embedding rows must cover the tokenizer's ids.
+void check_checkpoint_vocabulary(const nlohmann::json& arch, const ModelText& text, const JsonLocation& at) {
+  const int64_t needed = text.tokenizer().vocab_size(), rows = arch.at("vocab_size").get<int64_t>();
+  if (rows < needed) {
+    at.fail("the checkpoint's vocab_size " + std::to_string(rows) + " is smaller than the tokenizer's " +
+            std::to_string(needed) + " ids (give the model's own tokenizer as base_model.tokenizer)");
+  }
+}
+
 nlohmann::json parse_base_model(const nlohmann::json& section, const JsonLocation& at) {
-  if (!section.is_object()) at.fail("expected an object with \"architecture\" and \"pretraining\"");
+  if (!section.is_object()) at.fail("expected an object with \"architecture\" and \"pretraining\", or \"path\"");
   for (const auto& [key, value] : section.items()) {
     if (key != "architecture" && key != "pretraining" && key != "tokenizer" && key != "chat_template" &&
-        key[0] != '_') {
-      at.key(key).fail("unknown key; expected one of: architecture, pretraining, tokenizer, chat_template");
+        key != "path" && key[0] != '_') {
+      at.key(key).fail("unknown key; expected one of: path, architecture, pretraining, tokenizer, chat_template");
     }
   }
   nlohmann::json text_section = nlohmann::json::object();
   if (section.contains("tokenizer")) text_section["tokenizer"] = parse_tokenizer(section.at("tokenizer"), at.key("tokenizer"));
+  nlohmann::json checkpoint;
+  if (section.contains("path")) checkpoint = parse_checkpoint(section, at, text_section);
   if (section.contains("chat_template")) {
     const auto& source = section.at("chat_template");
     if (!source.is_string()) at.key("chat_template").fail("expected a Jinja template string, got " + describe_json(source));
-    if (!section.contains("tokenizer")) {
+    if (!text_section.contains("tokenizer")) {
       at.key("chat_template").fail("needs base_model.tokenizer: the byte tokenizer has no special tokens a "
                                    "template could write, so replies would never end");
     }
@@ -130,6 +168,11 @@ nlohmann::json parse_base_model(const nlohmann::json& section, const JsonLocatio
     text.emplace(text_section);
   } catch (const UserError& e) {
     at.key("tokenizer").fail(e.what());
+  }
+  if (!checkpoint.is_null()) {
+    check_checkpoint_vocabulary(checkpoint.at("architecture"), *text, at.key("path"));
+    checkpoint.update(text_section);
+    return checkpoint;
   }
   const nlohmann::json given_arch = section.value("architecture", nlohmann::json::object());
   nlohmann::json arch = validate_object(given_arch, llama_config_schema(), at.key("architecture"));
@@ -507,6 +550,12 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   }
   spec.evaluation = parse_evaluation(required(doc, "evaluation", top, "the evaluation suites"), top.key("evaluation"), model,
                                      text.tokenizer());
+  if (spec.base_model.contains("checkpoint") && spec.evaluation.contains("forgetting") &&
+      !spec.evaluation.at("forgetting").contains("heldout_file")) {
+    top.key("evaluation").key("forgetting").fail(
+        "needs heldout_file with a checkpoint base model: its pretraining text is not tunebench's synthetic "
+        "mixture, so forgetting is measured on held-out text you give (JSON Lines {\"text\"} or plain text)");
+  }
   spec.fits = parse_fits(doc.value("fits", nlohmann::json::array()), top.key("fits"), spec.name,
                          spec.methods);
   spec.spectral = validate_object(doc.value("spectral", nlohmann::json::object()),
