@@ -523,7 +523,10 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   spec.name = parse_sweep_name(required(doc, "name", top, "a name for the sweep"), top.key("name"));
 
   spec.base_model = parse_base_model(doc.value("base_model", nlohmann::json::object()), top.key("base_model"));
-  const LlamaConfig model = LlamaConfig::from_json(spec.base_model.at("architecture"));
+  LlamaConfig model = LlamaConfig::from_json(spec.base_model.at("architecture"));
+  // Sliding-window attention is exact only within the window: lengths are checked against it.
+  if (model.sliding_window > 0)
+    model.max_position_embeddings = std::min(model.max_position_embeddings, model.sliding_window);
   const ModelText text(spec.base_model);
   spec.task = parse_task(required(doc, "task", top, "the fine-tuning task"), top.key("task"),
                          model.max_position_embeddings, text);

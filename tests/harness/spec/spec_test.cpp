@@ -497,5 +497,35 @@ TEST(SpecFiles, ATokenizerResizesTheVocabularyAndAChatTemplateNeedsOne) {
       << error_at(dir.path() / "spec.json", doc);
 }
 
+
+// base_model.path: the checkpoint's config is the architecture, its content hash the
+// identity; synthetic keys do not go with it; a sliding window bounds the spec's lengths.
+TEST(SpecFiles, CheckpointBaseModels) {
+  testing::ScratchDir dir("spec-checkpoint");
+  fs::copy(fs::path(TUNEBENCH_SOURCE_DIR) / "tests/data/hf/llama_gqa_tied", dir.path() / "model");
+  nlohmann::json doc = testing::small_spec();
+  doc["base_model"] = {{"path", "model"}};
+  doc["evaluation"] = {{"task_accuracy", nlohmann::json::object()}};
+  const Spec spec = parse_spec(doc, (dir.path() / "spec.json").string());
+  EXPECT_EQ(spec.base_model.at("checkpoint").at("sha256").get<std::string>().size(), 64u);
+  EXPECT_EQ(spec.base_model.at("architecture").at("vocab_size"), 300);
+  EXPECT_EQ(spec.base_model.at("architecture").at("tie_word_embeddings"), true);
+  EXPECT_FALSE(spec.base_model.contains("pretraining"));
+
+  doc["base_model"]["pretraining"] = {{"steps", 10}};
+  EXPECT_NE(error_at(dir.path() / "spec.json", doc).find("base_model.pretraining: not with base_model.path"),
+            std::string::npos);
+  doc["base_model"].erase("pretraining");
+  auto config = nlohmann::json::parse(read_file(dir.path() / "model/config.json"));
+  config["architectures"] = {"MistralForCausalLM"};
+  config["sliding_window"] = 8;
+  write_file_atomically(dir.path() / "model/config.json", config.dump());
+  EXPECT_NE(error_at(dir.path() / "spec.json", doc).find("do not fit the model's max_position_embeddings (8)"),
+            std::string::npos)
+      << error_at(dir.path() / "spec.json", doc);
+  doc["base_model"]["path"] = "missing";
+  EXPECT_NE(error_at(dir.path() / "spec.json", doc).find("base_model.path: "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tb
