@@ -25,6 +25,15 @@ bool ignored_tensor(const std::string& name, const LlamaConfig& c) {
 
 std::string shape_text(c10::IntArrayRef shape) { return c10::str(shape); }
 
+// The largest entry stored in another dtype than float32: the one conversion buffer.
+uint64_t largest_converted_entry(const std::vector<SafetensorsHeader>& headers) {
+  uint64_t largest = 0;
+  for (const auto& h : headers)
+    for (const auto& e : h.entries)
+      if (e.dtype != torch::kFloat32) largest = std::max(largest, e.end - e.begin);
+  return largest;
+}
+
 }  // namespace
 
 std::vector<fs::path> hf_weight_files(const fs::path& folder) {
@@ -55,10 +64,17 @@ LlamaForCausalLM load_hf_model(const fs::path& folder) {
   const LlamaConfig config = read_hf_config(folder);
   LlamaForCausalLM model(config, WeightInit::kEmpty);
   std::map<std::string, torch::Tensor> wanted;
-  for (const auto& p : model->named_parameters()) wanted[p.key()] = p.value();
   torch::NoGradGuard no_grad;
-  for (const fs::path& file : hf_weight_files(folder)) {
-    const SafetensorsHeader header = read_safetensors_header(file);
+  for (auto& p : model->named_parameters()) {
+    wanted[p.key()] = p.value();
+  }
+  const std::vector<fs::path> files = hf_weight_files(folder);
+  std::vector<SafetensorsHeader> headers;
+  for (const fs::path& file : files) headers.push_back(read_safetensors_header(file));
+  const torch::Tensor scratch = torch::empty({int64_t(largest_converted_entry(headers))}, torch::kUInt8);
+  for (size_t f = 0; f < files.size(); ++f) {
+    const fs::path& file = files[f];
+    const SafetensorsHeader& header = headers[f];
     for (const SafetensorsEntry& e : header.entries) {
       if (ignored_tensor(e.name, config)) continue;
       const auto it = wanted.find(e.name);
@@ -71,7 +87,7 @@ LlamaForCausalLM load_hf_model(const fs::path& folder) {
       if (c10::IntArrayRef(e.shape) != it->second.sizes())
         throw UserError(file.string() + ": tensor " + e.name + " has shape " + shape_text(e.shape) +
                         ", config.json implies " + shape_text(it->second.sizes()));
-      read_safetensors_tensor(file, header, e, it->second);
+      read_safetensors_tensor(file, header, e, it->second, &scratch);
       wanted.erase(it);
     }
   }

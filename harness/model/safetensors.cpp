@@ -140,7 +140,7 @@ SafetensorsHeader read_safetensors_header(const std::filesystem::path& path) {
 }
 
 void read_safetensors_tensor(const std::filesystem::path& path, const SafetensorsHeader& header,
-                             const SafetensorsEntry& entry, torch::Tensor& dest) {
+                             const SafetensorsEntry& entry, torch::Tensor& dest, const torch::Tensor* scratch) {
   const FileDescriptor file(path);
   const uint64_t bytes = entry.end - entry.begin;
   const uint64_t offset = header.data_start + entry.begin;
@@ -148,7 +148,9 @@ void read_safetensors_tensor(const std::filesystem::path& path, const Safetensor
     read_exactly(file.fd, static_cast<char*>(dest.data_ptr()), bytes, offset, path);
     return;
   }
-  auto buffer = torch::empty(entry.shape, torch::TensorOptions().dtype(entry.dtype));
+  const bool reuse = scratch != nullptr && uint64_t(scratch->numel()) >= bytes;
+  auto buffer = reuse ? scratch->narrow(0, 0, int64_t(bytes)).view(entry.dtype).view(entry.shape)
+                      : torch::empty(entry.shape, torch::TensorOptions().dtype(entry.dtype));
   read_exactly(file.fd, static_cast<char*>(buffer.data_ptr()), bytes, offset, path);
   dest.copy_(buffer.view(dest.sizes()));
 }

@@ -35,10 +35,13 @@ struct SafetensorsHeader {
 SafetensorsHeader read_safetensors_header(const std::filesystem::path& path);
 
 // Reads one entry's bytes into `dest` (same number of elements, any floating dtype):
-// straight into dest's memory when the dtypes agree, else through one buffer of the
-// entry's size. Peak memory beyond dest is at most that one tensor.
+// straight into dest's memory when the dtypes agree, else through a buffer of the entry's
+// size, then converted. `scratch` (a uint8 tensor), when given and large enough, is that
+// buffer, so that loading many tensors reuses one. Peak memory beyond dest is at most one
+// entry.
 void read_safetensors_tensor(const std::filesystem::path& path, const SafetensorsHeader& header,
-                             const SafetensorsEntry& entry, torch::Tensor& dest);
+                             const SafetensorsEntry& entry, torch::Tensor& dest,
+                             const torch::Tensor* scratch = nullptr);
 
 // Writes atomically (temporary file + rename). Tensors are written from CPU, contiguous.
 void save_safetensors(const std::filesystem::path& path, const TensorMap& tensors,

@@ -1,7 +1,8 @@
 // Loading a Hugging Face checkpoint of Llama-3.2-1B's shape (1.24B parameters, BF16, tied
 // embeddings, llama3 RoPE scaling; random weights written by tunebench) into the fp32
 // model, against reading the same files once from the page cache; and the load's peak
-// resident memory against the fp32 model plus its largest tensor. One benchmark per
+// resident memory against the fp32 model plus its largest tensor. Also timed: touching
+// fresh memory the size of the fp32 model, which any loader pays on top of reading. One benchmark per
 // process so that each peak is its own; tools/bench/checkpoint_load.sh writes the folder
 // once (bench_checkpoint_load --write DIR) and runs both:
 //   tools/bench/checkpoint_load.sh [DIR]
@@ -82,6 +83,18 @@ void read_files_once(benchmark::State& state) {
   state.counters["GiB"] = double(bytes) / (1 << 30);
 }
 
+// The floor any loader pays besides reading: fresh memory for the fp32 model, which the
+// kernel zeroes page by page on first touch, written once.
+void touch_fp32_model_memory(benchmark::State& state) {
+  int64_t parameters = 0;
+  for (const auto& p : LlamaForCausalLM(llama_3_2_1b_shape(), WeightInit::kEmpty)->parameters()) parameters += p.numel();
+  for (auto _ : state) {
+    auto memory = torch::empty({parameters}, torch::kFloat32);
+    std::memset(memory.data_ptr(), 0, size_t(parameters) * 4);
+    benchmark::DoNotOptimize(memory.data_ptr());
+  }
+}
+
 void load_checkpoint(benchmark::State& state) {
   const double before = bench::peak_resident_mib();
   int64_t parameters = 0, largest = 0;
@@ -100,6 +113,7 @@ void load_checkpoint(benchmark::State& state) {
 }
 
 BENCHMARK(read_files_once)->Name("CheckpointLoad/read_files_once")->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(touch_fp32_model_memory)->Name("CheckpointLoad/touch_fp32_model_memory")->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(load_checkpoint)->Name("CheckpointLoad/load_hf_model")->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
