@@ -12,6 +12,7 @@ class DoraAdapter : public LoraAdapter {
   DoraAdapter(const torch::Tensor& weight, int64_t rank, double scale, double dropout);
   torch::Tensor adapt(const torch::Tensor& x, const torch::Tensor& y) override;
   void merge_into(torch::Tensor& weight, torch::Tensor& bias) override;
+  torch::Tensor magnitude_vector() const override { return magnitude; }
   torch::Tensor magnitude;  // (out), starts at ||W0||_row
 
  private:

@@ -32,6 +32,9 @@ class Eva : public Method {
   std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
                                      const MethodContext& context) override;
   void merge(LlamaForCausalLM& model) override { merge_all_projections(model); }
+  std::optional<PeftAdapter> peft_adapter(LlamaForCausalLM& tuned, LlamaForCausalLM&) override {
+    return lora_peft_adapter(tuned, options_.lora);
+  }
   // The rank each target received (0: no adapter), by module name; set by prepare().
   const std::map<std::string, int64_t>& ranks() const { return ranks_; }
   int64_t batches_used() const { return batches_used_; }

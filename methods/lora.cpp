@@ -8,6 +8,7 @@
 #include "methods/lora.h"
 
 #include <cmath>
+#include <set>
 
 #include "methods/registry.h"
 #include "methods/target_modules.h"
@@ -16,6 +17,54 @@ namespace tb {
 
 double lora_scale(double alpha, int64_t rank, bool use_rslora) {
   return use_rslora ? alpha / std::sqrt(double(rank)) : alpha / double(rank);
+}
+
+namespace {
+
+// PEFT's lora_alpha for a module of rank r and scale s.
+double peft_alpha(double scale, int64_t rank, bool use_rslora) {
+  return use_rslora ? scale * std::sqrt(double(rank)) : scale * double(rank);
+}
+
+std::string leaf_of(const std::string& name) { return name.substr(name.rfind('.') + 1); }
+
+}  // namespace
+
+PeftAdapter lora_peft_adapter(LlamaForCausalLM& model, const LoraOptions& o) {
+  PeftAdapter out;
+  std::set<std::string> leaves;
+  nlohmann::json rank_pattern = nlohmann::json::object(), alpha_pattern = nlohmann::json::object();
+  int64_t rank = 0;
+  double alpha = 0;
+  bool dora = false;
+  for (auto& [name, proj] : model->projections()) {
+    for (const auto& child : proj->named_children()) {  // the adapters, registered as submodules
+      const auto lora = std::dynamic_pointer_cast<LoraAdapter>(child.value());
+      if (!lora) continue;
+      const std::string key = "base_model.model." + name;
+      out.tensors[key + ".lora_A.weight"] = lora->A.detach().clone();
+      out.tensors[key + ".lora_B.weight"] = lora->B.detach().clone();
+      if (lora->magnitude_vector().defined()) {
+        out.tensors[key + ".lora_magnitude_vector"] = lora->magnitude_vector().detach().clone();
+        dora = true;
+      }
+      const int64_t r = lora->A.size(0);
+      const double a = peft_alpha(lora->scale, r, o.use_rslora);
+      if (rank == 0) rank = r, alpha = a;
+      if (r != rank) rank_pattern[name] = r;
+      if (a != alpha || r != rank) alpha_pattern[name] = a;
+      leaves.insert(leaf_of(name));
+    }
+  }
+  out.config = {{"peft_type", "LORA"},          {"task_type", "CAUSAL_LM"},
+                {"r", rank},                    {"lora_alpha", alpha},
+                {"lora_dropout", o.dropout},    {"target_modules", leaves},
+                {"use_rslora", o.use_rslora},   {"use_dora", dora},
+                {"rank_pattern", rank_pattern}, {"alpha_pattern", alpha_pattern},
+                {"bias", "none"},               {"fan_in_fan_out", false},
+                {"init_lora_weights", true},    {"modules_to_save", nullptr},
+                {"inference_mode", true},       {"base_model_name_or_path", nullptr}};
+  return out;
 }
 
 LoraAdapter::LoraAdapter(int64_t in, int64_t out, int64_t rank, double scale_, double dropout_)

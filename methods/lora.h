@@ -30,6 +30,13 @@ void check_lora_family(const nlohmann::json& hp, const LlamaConfig& model,
 // The update's scale: alpha / r, or alpha / sqrt(r) for rsLoRA (Kalajdzievski 2023).
 double lora_scale(double alpha, int64_t rank, bool use_rslora);
 
+// Every LoRA / DoRA adapter attached to the model, as a PEFT "LORA" adapter: lora_A (r, in),
+// lora_B (out, r), DoRA's lora_magnitude_vector (out), and adapter_config.json with r,
+// lora_alpha, use_rslora, use_dora and target_modules; modules whose rank or scale differ
+// from the first one's (EVA's ranks) are listed in rank_pattern / alpha_pattern, so that
+// PEFT's scaling (lora_alpha / r, or / sqrt(r)) gives each module's scale exactly.
+PeftAdapter lora_peft_adapter(LlamaForCausalLM& model, const LoraOptions& o);
+
 // y = W0 x + scale * B (A dropout(x)); A: (r, in), B: (out, r), both zero until the
 // method initialises them.
 class LoraAdapter : public LinearAdapter {
@@ -38,6 +45,8 @@ class LoraAdapter : public LinearAdapter {
   torch::Tensor adapt(const torch::Tensor& x, const torch::Tensor& y) override;
   void merge_into(torch::Tensor& weight, torch::Tensor& bias) override;
   torch::Tensor update() const { return scale * torch::mm(B, A); }  // (out, in)
+  // DoRA's magnitude vector (out); undefined for plain LoRA.
+  virtual torch::Tensor magnitude_vector() const { return {}; }
   torch::Tensor A, B;
   double scale, dropout;
 
@@ -52,6 +61,9 @@ class LoraFamilyMethod : public Method {
  public:
   explicit LoraFamilyMethod(LoraOptions o) : options_(std::move(o)) {}
   void merge(LlamaForCausalLM& model) override { merge_all_projections(model); }
+  std::optional<PeftAdapter> peft_adapter(LlamaForCausalLM& tuned, LlamaForCausalLM&) override {
+    return lora_peft_adapter(tuned, options_);
+  }
 
  protected:
   LoraOptions options_;

@@ -9,8 +9,10 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
+#include "harness/model/hf_checkpoint.h"
 #include "harness/model/llama.h"
 #include "harness/text/tokenizer.h"
 #include "harness/train/batch.h"
@@ -59,6 +61,11 @@ class Method {
   // plain Llama, so evaluation and analysis see one kind of model. Methods that cannot
   // fold (prompt tuning) leave their parameters in the model, which saves them.
   virtual void merge(LlamaForCausalLM& model) {}
+  // The trained adapter as PEFT saves it, read before merge(); nullopt when PEFT has no
+  // adapter type for the method. `base` is the untouched base model.
+  virtual std::optional<PeftAdapter> peft_adapter(LlamaForCausalLM& tuned, LlamaForCausalLM& base) {
+    return std::nullopt;
+  }
 };
 
 // Sets requires_grad = false on every parameter of the model.

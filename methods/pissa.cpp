@@ -7,9 +7,22 @@
 // starting model equals the base model up to float rounding of W_res + s B A.
 #include "methods/pissa.h"
 
+#include <cmath>
+
 #include "methods/registry.h"
 
 namespace tb {
+
+namespace {
+
+// The initial factors of W: A0 = diag(sqrt(S_r / s)) V_r^T, B0 = U_r diag(sqrt(S_r / s)).
+std::pair<torch::Tensor, torch::Tensor> pissa_factors(const torch::Tensor& weight, int64_t r, double scale) {
+  const auto [U, S, Vh] = torch::linalg_svd(weight.to(torch::kFloat32), /*full_matrices=*/false);
+  const auto root = (S.narrow(0, 0, r) / scale).sqrt();  // (r)
+  return {root.unsqueeze(1) * Vh.narrow(0, 0, r), U.narrow(1, 0, r) * root.unsqueeze(0)};
+}
+
+}  // namespace
 
 std::vector<torch::Tensor> Pissa::prepare(LlamaForCausalLM& model, const MethodContext&) {
   const int64_t r = options_.rank;
@@ -18,14 +31,30 @@ std::vector<torch::Tensor> Pissa::prepare(LlamaForCausalLM& model, const MethodC
       model, options_.target_modules, "pissa", [&](const std::string& name, AdaptedLinear& proj) {
         auto adapter = std::make_shared<LoraAdapter>(proj->in_features, proj->out_features, r,
                                                      scale, options_.dropout);
-        const auto [U, S, Vh] =
-            torch::linalg_svd(proj->weight.to(torch::kFloat32), /*full_matrices=*/false);
-        const auto root = (S.narrow(0, 0, r) / scale).sqrt();  // (r)
-        adapter->A.copy_(root.unsqueeze(1) * Vh.narrow(0, 0, r));
-        adapter->B.copy_(U.narrow(1, 0, r) * root.unsqueeze(0));
+        const auto [A0, B0] = pissa_factors(proj->weight, r, scale);
+        adapter->A.copy_(A0);
+        adapter->B.copy_(B0);
         proj->weight.sub_(adapter->update());
         return adapter;
       });
+}
+
+std::optional<PeftAdapter> Pissa::peft_adapter(LlamaForCausalLM& tuned, LlamaForCausalLM& base) {
+  PeftAdapter out = lora_peft_adapter(tuned, options_);
+  const double scale = lora_scale(options_.alpha, options_.rank, options_.use_rslora);
+  torch::NoGradGuard no_grad;
+  for (auto& [name, proj] : base->projections()) {
+    const std::string key = "base_model.model." + name;
+    if (!out.tensors.count(key + ".lora_A.weight")) continue;
+    const auto [A0, B0] = pissa_factors(proj->weight, options_.rank, scale);
+    auto& A = out.tensors[key + ".lora_A.weight"];
+    auto& B = out.tensors[key + ".lora_B.weight"];
+    A = torch::cat({A, A0}, 0);
+    B = torch::cat({B, -B0}, 1);
+  }
+  out.config["r"] = 2 * options_.rank;
+  out.config["lora_alpha"] = out.config["lora_alpha"].get<double>() * (options_.use_rslora ? std::sqrt(2.0) : 2.0);
+  return out;
 }
 
 MethodInfo pissa_info() {

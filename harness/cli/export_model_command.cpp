@@ -5,9 +5,11 @@
 
 #include "harness/cli/commands.h"
 #include "harness/common/check.h"
+#include "harness/common/files.h"
 #include "harness/exec/run_dir.h"
 #include "harness/model/hf_checkpoint.h"
 #include "harness/model/model_io.h"
+#include "harness/model/safetensors.h"
 #include "harness/store/store.h"
 #include "harness/text/model_text.h"
 #include "harness/train/base_model_source.h"
@@ -15,7 +17,7 @@
 namespace tb::cli {
 namespace {
 
-const char* kHelp = R"(usage: tunebench export-model RUN --to DIR [--dtype float32|bfloat16] [--out DIR]
+const char* kHelp = R"(usage: tunebench export-model RUN --to DIR [--dtype float32|bfloat16] [--adapter] [--out DIR]
 
 Writes run RUN's tuned model (adapters merged into the weights) as a Hugging Face folder:
 config.json, model.safetensors (sharded past 5 GB, with model.safetensors.index.json),
@@ -25,6 +27,11 @@ DIR must not exist; it appears complete or not at all.
   RUN            a run key or a unique prefix of one (see `tunebench runs`)
   --to DIR       the folder to write
   --dtype T      float32 (default) or bfloat16
+  --adapter      the run's adapter as a PEFT adapter folder instead (adapter_config.json,
+                 adapter_model.safetensors; PeftModel.from_pretrained loads it on the base
+                 checkpoint named in base_model_name_or_path): lora (and rsLoRA), dora, eva,
+                 and pissa converted as PEFT converts it, to a LoRA of twice the rank on the
+                 unmodified base; runs on a Hugging Face checkpoint only
   --out DIR      the results folder holding tunebench.sqlite and runs/ (default: results)
 
 The byte tokenizer of tunebench's synthetic models has no tokenizer.json: such exports hold
@@ -36,6 +43,23 @@ nlohmann::json token_ids_of(const Tokenizer& tok) {
   nlohmann::json ids = {{"eos_token_id", s.eos}, {"pad_token_id", s.pad}};
   if (s.bos) ids["bos_token_id"] = *s.bos;
   return ids;
+}
+
+// The run's PEFT adapter (written by the worker before merging) with the base checkpoint's
+// folder as base_model_name_or_path.
+void export_adapter(const RunRecord& run, const std::filesystem::path& run_dir, const nlohmann::json& base_model,
+                    const std::filesystem::path& to) {
+  const auto folder = run_files::peft_adapter(run_dir);
+  if (!std::filesystem::exists(folder))
+    throw UserError("run " + run.key + " (" + run.method + ") has no PEFT adapter: adapters are written for lora, "
+                    "dora, pissa and eva runs");
+  if (!is_checkpoint_base(base_model))
+    throw UserError("run " + run.key + " tuned tunebench's synthetic base model, which transformers cannot load; "
+                    "export the merged model (without --adapter)");
+  PeftAdapter adapter{nlohmann::json::parse(read_file(folder / "adapter_config.json")),
+                      load_safetensors(folder / "adapter_model.safetensors").tensors};
+  adapter.config["base_model_name_or_path"] = base_model.at("checkpoint").at("path");
+  save_peft_adapter(adapter, to);
 }
 
 }  // namespace
@@ -50,16 +74,23 @@ int export_model_command(const Args& args_in) {
   take_flag(args, "--out", out);
   take_flag(args, "--to", to);
   take_flag(args, "--dtype", dtype);
+  const bool adapter = take_switch(args, "--adapter");
   reject_unknown_flags(args, "export-model");
   if (args.size() != 1 || to.empty()) throw UserError("give one run and --to DIR (see tunebench export-model --help)");
   if (dtype != "float32" && dtype != "bfloat16") throw UserError("--dtype: expected float32 or bfloat16, got " + dtype);
   const auto store = open_existing_store(out);
   const std::vector<RunRecord> runs = store->runs();
   const RunRecord& run = find_run(runs, args[0]);
-  const auto model_file = run_files::model(std::filesystem::path(out) / "runs" / run.key);
+  const auto run_dir = std::filesystem::path(out) / "runs" / run.key;
+  const auto model_file = run_files::model(run_dir);
   if (run.status != "done" || !std::filesystem::exists(model_file))
     throw UserError("run " + run.key + " is " + run.status + " and has no tuned model to export");
   const auto base_model = nlohmann::json::parse(run.config_json).at("base_model");
+  if (adapter) {
+    export_adapter(run, run_dir, base_model, to);
+    std::cout << "wrote " << to << " (PEFT adapter of run " << run.key << ", " << run.variant << ")\n";
+    return 0;
+  }
   const ModelText text(base_model);
   HfExportOptions options;
   options.torch_dtype = dtype;

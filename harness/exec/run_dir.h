@@ -5,6 +5,8 @@
 //   metrics.jsonl    {"step", "name", "value"} lines, appended while training
 //   model.safetensors  the tuned, merged model
 //   method.json      what the method decided while running (EVA's ranks, HFT's draw, ...)
+//   peft_adapter/    the trained adapter in PEFT's format, for methods PEFT has one for
+//                    (adapter_config.json, adapter_model.safetensors)
 //   result.json      the RunResult, written atomically last: its presence means "done"
 //   failure.json     {"reason"} when the worker caught a failure
 //   checkpoint.pt    training state every `checkpoint_every` steps and when stopped by a
@@ -23,6 +25,7 @@ inline std::filesystem::path model(const std::filesystem::path& d) {
 inline std::filesystem::path method_details(const std::filesystem::path& d) {
   return d / "method.json";
 }
+inline std::filesystem::path peft_adapter(const std::filesystem::path& d) { return d / "peft_adapter"; }
 inline std::filesystem::path result(const std::filesystem::path& d) { return d / "result.json"; }
 inline std::filesystem::path failure(const std::filesystem::path& d) { return d / "failure.json"; }
 inline std::filesystem::path checkpoint(const std::filesystem::path& d) { return d / "checkpoint.pt"; }

@@ -114,6 +114,10 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   log.add(summary.steps, "train_tokens_per_second", double(summary.tokens) / summary.seconds);
   log.add(summary.steps, "truncated_train_items", double(truncated));
   write_file_atomically(run_files::method_details(dir), method->details().dump(2));
+  if (const auto adapter = method->peft_adapter(tuned, base)) {
+    std::filesystem::remove_all(run_files::peft_adapter(dir));  // of an attempt killed after writing it
+    save_peft_adapter(*adapter, run_files::peft_adapter(dir));
+  }
   method->merge(tuned);
   save_model(tuned, run_files::model(dir));
 

@@ -157,6 +157,18 @@ void copy_tokenizer_files(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
+void save_peft_adapter(const PeftAdapter& adapter, const fs::path& folder) {
+  if (fs::exists(folder)) throw UserError(folder.string() + ": already exists; export writes a new folder");
+  const fs::path partial = folder.string() + ".partial";
+  fs::remove_all(partial);
+  fs::create_directories(partial);
+  write_file_atomically(partial / "adapter_config.json", adapter.config.dump(2) + "\n");
+  TensorMap tensors;
+  for (const auto& [name, t] : adapter.tensors) tensors[name] = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  save_safetensors(partial / "adapter_model.safetensors", tensors, {{"format", "pt"}});
+  fs::rename(partial, folder);
+}
+
 void save_hf_model(LlamaForCausalLM& model, const fs::path& folder, const HfExportOptions& o) {
   if (fs::exists(folder)) throw UserError(folder.string() + ": already exists; export writes a new folder");
   const auto config = hf_config_json(model->config, o.torch_dtype, o.token_ids);

@@ -3,6 +3,7 @@
 // transformers' save_pretrained writes them.
 #pragma once
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -32,5 +33,17 @@ struct HfExportOptions {
 // with the index) and the tokenizer files into `folder`, which must not exist yet; the
 // folder appears complete or not at all (written beside it, then renamed).
 void save_hf_model(LlamaForCausalLM& model, const std::filesystem::path& folder, const HfExportOptions& options);
+
+// A trained adapter in PEFT's on-disk form (huggingface/peft save_pretrained):
+// adapter_config.json's fields and adapter_model.safetensors' tensors under PEFT's key
+// names ("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight").
+struct PeftAdapter {
+  nlohmann::json config;
+  std::map<std::string, torch::Tensor> tensors;
+};
+
+// Writes adapter_config.json and adapter_model.safetensors into `folder`, which must not
+// exist; complete or not at all (written beside it, then renamed).
+void save_peft_adapter(const PeftAdapter& adapter, const std::filesystem::path& folder);
 
 }  // namespace tb

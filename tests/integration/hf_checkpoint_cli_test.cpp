@@ -8,6 +8,7 @@
 #include "harness/common/files.h"
 #include "harness/model/hf_checkpoint.h"
 #include "harness/model/model_io.h"
+#include "harness/model/safetensors.h"
 #include "tests/integration/cli_util.h"
 #include "tests/test_util.h"
 
@@ -83,6 +84,27 @@ TEST(HfCheckpointCli, TunesEverySuiteKeysByContentAndExports) {
       tunebench({"export-model", lora, "--to", (dir.path() / "hf").string(), "--out", out.string()}, dir.path());
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_NE(twice.err.find("already exists"), std::string::npos) << twice.err;
+
+  // The DoRA run's adapter as PEFT saves one, pointing at the checkpoint it was tuned on.
+  const std::string dora = sql_column(db, "SELECT key FROM runs WHERE method = 'dora'").at(0);
+  const CliResult adapter = tunebench(
+      {"export-model", dora, "--adapter", "--to", (dir.path() / "peft").string(), "--out", out.string()}, dir.path());
+  ASSERT_EQ(adapter.exit_code, 0) << adapter.err;
+  const auto config = nlohmann::json::parse(read_file(dir.path() / "peft/adapter_config.json"));
+  EXPECT_EQ(config.at("peft_type"), "LORA");
+  EXPECT_EQ(config.at("use_dora"), true);
+  EXPECT_EQ(config.at("r"), 2);
+  EXPECT_EQ(config.at("base_model_name_or_path"), (dir.path() / "model").string());
+  const auto tensors = load_safetensors(dir.path() / "peft/adapter_model.safetensors").tensors;
+  EXPECT_EQ(tensors.at("base_model.model.model.layers.1.self_attn.q_proj.lora_A.weight").sizes(),
+            c10::IntArrayRef({2, 64}));
+  EXPECT_EQ(tensors.at("base_model.model.model.layers.1.self_attn.q_proj.lora_magnitude_vector").sizes(),
+            c10::IntArrayRef({64}));
+  const std::string bitfit = sql_column(db, "SELECT key FROM runs WHERE method = 'bitfit'").at(0);
+  const CliResult none = tunebench(
+      {"export-model", bitfit, "--adapter", "--to", (dir.path() / "none").string(), "--out", out.string()}, dir.path());
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("has no PEFT adapter"), std::string::npos) << none.err;
 }
 
 TEST(HfCheckpointCli, UnsupportedArchitectureAndMissingHeldOutTextAreSpecErrors) {

@@ -149,5 +149,82 @@ TEST(Lora, TargetModulesTakeRegularExpressionsOverFullNames) {
                          "model.layers.1.self_attn.k_proj", "model.layers.1.mlp.down_proj"}));
 }
 
+
+// The PEFT adapter of a LoRA-family run rebuilds the run's merged weights by PEFT's own
+// definitions (huggingface/peft tuners/lora): scaling = lora_alpha / r (or / sqrt(r) with
+// use_rslora, per module through rank_pattern / alpha_pattern); W' = W + scaling B A; DoRA
+// W' = m ⊙ V / ||V||_row with V = W + scaling B A; PiSSA converted to LoRA on the unmodified
+// base weights.
+TensorMap merged_by_peft_formulas(const TensorMap& base, const PeftAdapter& adapter) {
+  TensorMap out = base;
+  const auto& c = adapter.config;
+  for (const auto& [name, w] : base) {
+    const std::string module = name.substr(0, name.size() - std::string(".weight").size());
+    const std::string key = "base_model.model." + module;
+    if (!adapter.tensors.count(key + ".lora_A.weight")) continue;
+    const int64_t r = c.at("rank_pattern").value(module, c.at("r").get<int64_t>());
+    const double alpha = c.at("alpha_pattern").value(module, c.at("lora_alpha").get<double>());
+    const double scaling = c.at("use_rslora").get<bool>() ? alpha / std::sqrt(double(r)) : alpha / double(r);
+    const auto& A = adapter.tensors.at(key + ".lora_A.weight");
+    const auto& B = adapter.tensors.at(key + ".lora_B.weight");
+    EXPECT_EQ(A.sizes(), c10::IntArrayRef({r, w.size(1)})) << module;
+    EXPECT_EQ(B.sizes(), c10::IntArrayRef({w.size(0), r})) << module;
+    auto v = w + scaling * torch::mm(B, A);
+    if (adapter.tensors.count(key + ".lora_magnitude_vector")) {
+      const auto& m = adapter.tensors.at(key + ".lora_magnitude_vector");
+      v = (m / v.norm(2, {1})).unsqueeze(1) * v;
+    }
+    out[name] = v;
+  }
+  return out;
+}
+
+void expect_adapter_rebuilds_merge(const std::string& method, nlohmann::json hp, bool expect_dora, int64_t expect_r) {
+  SCOPED_TRACE(method);
+  torch::manual_seed(3);
+  LlamaForCausalLM base = testing::pretrained_tiny_model();
+  LlamaForCausalLM tuned = testing::pretrained_tiny_model();
+  const MethodInfo* info = find_method(method);
+  hp["method"] = method;
+  for (const auto& f : info->hyperparameters)
+    if (!hp.contains(f.name)) hp[f.name] = f.default_value;
+  auto m = info->make(hp);
+  const auto params = m->prepare(tuned, {});
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& p : params) p.add_(0.05 * torch::randn_like(p));  // a trained state: B != 0
+  }
+  const auto adapter = m->peft_adapter(tuned, base);
+  ASSERT_TRUE(adapter.has_value());
+  EXPECT_EQ(adapter->config.at("peft_type"), "LORA");
+  EXPECT_EQ(adapter->config.at("use_dora"), expect_dora);
+  EXPECT_EQ(adapter->config.at("r"), expect_r);
+  EXPECT_TRUE(adapter->tensors.count("base_model.model.model.layers.0.self_attn.v_proj.lora_A.weight"));
+  m->merge(tuned);
+  const TensorMap expected = merged_by_peft_formulas(model_state(*base), *adapter);
+  for (const auto& [name, w] : model_state(*tuned))
+    EXPECT_LE((w - expected.at(name)).abs().max().item<double>(), 2e-5) << name;
+}
+
+TEST(PeftAdapter, LoraFamilyAdaptersRebuildTheMergedWeightsByPeftsFormulas) {
+  expect_adapter_rebuilds_merge("lora", {{"rank", 4}, {"alpha", 8}, {"target_modules", {"q_proj", "v_proj", "down_proj"}}},
+                                false, 4);
+  expect_adapter_rebuilds_merge("lora", {{"rank", 4}, {"alpha", 8}, {"use_rslora", true}}, false, 4);
+  expect_adapter_rebuilds_merge("dora", {{"rank", 2}, {"alpha", 4}, {"target_modules", {"v_proj", "up_proj"}}}, true, 2);
+  expect_adapter_rebuilds_merge("pissa", {{"rank", 2}, {"alpha", 4}}, false, 4);  // PEFT's conversion: rank doubled
+}
+
+TEST(PeftAdapter, MethodsPeftHasNoLoraAdapterForGiveNone) {
+  LlamaForCausalLM model(testing::tiny_config());
+  LlamaForCausalLM base(testing::tiny_config());
+  for (const std::string method : {"full_ft", "bitfit"}) {
+    nlohmann::json hp = {{"method", method}};
+    const MethodInfo* info = find_method(method);
+    for (const auto& f : info->hyperparameters) hp[f.name] = f.default_value;
+    if (method == "bitfit") hp["add_biases"] = true;
+    EXPECT_FALSE(info->make(hp)->peft_adapter(model, base).has_value()) << method;
+  }
+}
+
 }  // namespace
 }  // namespace tb
