@@ -4,7 +4,9 @@
 // ||W0||_row and B at 0, so the tuned model starts at the base model. As PEFT's
 // DoraLinearLayer, the forward pass is
 //   y = W0 x + (m/||·|| - 1) ⊙ W0 drop(x) + (m/||·||) ⊙ s B A drop(x),
-// with the bias (if any) outside the rescaling. A and B are initialised as in LoRA.
+// with the bias (if any) outside the rescaling (PEFT subtracts it from the base result), so
+// Qwen2's q/k/v biases stay as they are, in training and in merging. A and B are
+// initialised as in LoRA.
 #include "methods/dora.h"
 
 #include "methods/registry.h"
@@ -13,8 +15,9 @@ namespace tb {
 
 namespace F = torch::nn::functional;
 
-DoraAdapter::DoraAdapter(const torch::Tensor& weight, int64_t rank, double scale, double dropout)
-    : LoraAdapter(weight.size(1), weight.size(0), rank, scale, dropout), weight_(weight) {
+DoraAdapter::DoraAdapter(const torch::Tensor& weight, const torch::Tensor& bias, int64_t rank, double scale,
+                         double dropout)
+    : LoraAdapter(weight.size(1), weight.size(0), rank, scale, dropout), weight_(weight), bias_(bias) {
   magnitude = register_parameter("magnitude", weight.detach().norm(2, {1}).clone());
 }
 
@@ -22,8 +25,9 @@ torch::Tensor DoraAdapter::adapt(const torch::Tensor& x, const torch::Tensor& y)
   const auto norm = (weight_ + update()).norm(2, {1}).detach();  // (out)
   const auto magnitude_scale = magnitude / norm;
   const auto h = dropped(x);
-  // Without dropout W0 x is already in y; with it, W0 is applied to the dropped input.
-  const auto base = (dropout > 0 && is_training()) ? F::linear(h, weight_) : y;
+  // Without dropout W0 x is already in y (after the bias); with it, W0 is applied to the
+  // dropped input.
+  const auto base = (dropout > 0 && is_training()) ? F::linear(h, weight_) : bias_.defined() ? y - bias_ : y;
   return y + (magnitude_scale - 1) * base + magnitude_scale * lora_path(h);
 }
 
@@ -36,10 +40,8 @@ std::vector<torch::Tensor> Dora::prepare(LlamaForCausalLM& model, const MethodCo
   const double scale = lora_scale(options_.alpha, options_.rank, options_.use_rslora);
   return attach_adapters(
       model, options_.target_modules, "dora", [&](const std::string& name, AdaptedLinear& proj) {
-        // W0 x is taken from y, which must not contain a bias (the base models have none).
-        TORCH_CHECK(!proj->bias.defined(), "dora: projections with biases are not supported");
-        auto adapter =
-            std::make_shared<DoraAdapter>(proj->weight, options_.rank, scale, options_.dropout);
+        auto adapter = std::make_shared<DoraAdapter>(proj->weight, proj->bias, options_.rank, scale,
+                                                     options_.dropout);
         initialise_lora_a(adapter->A, options_);
         return adapter;
       });

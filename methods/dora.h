@@ -9,7 +9,8 @@ MethodInfo dora_info();
 // W' = m ⊙ (W0 + s B A) / ||W0 + s B A||_row, the norm detached.
 class DoraAdapter : public LoraAdapter {
  public:
-  DoraAdapter(const torch::Tensor& weight, int64_t rank, double scale, double dropout);
+  // `bias` (undefined when the projection has none) stays outside the rescaling.
+  DoraAdapter(const torch::Tensor& weight, const torch::Tensor& bias, int64_t rank, double scale, double dropout);
   torch::Tensor adapt(const torch::Tensor& x, const torch::Tensor& y) override;
   void merge_into(torch::Tensor& weight, torch::Tensor& bias) override;
   torch::Tensor magnitude_vector() const override { return magnitude; }
@@ -17,6 +18,7 @@ class DoraAdapter : public LoraAdapter {
 
  private:
   torch::Tensor weight_;  // the projection's frozen W0 (shared storage)
+  torch::Tensor bias_;    // its bias, or undefined
 };
 
 class Dora : public LoraFamilyMethod {

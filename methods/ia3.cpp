@@ -47,6 +47,29 @@ std::vector<torch::Tensor> Ia3::prepare(LlamaForCausalLM& model, const MethodCon
 
 void Ia3::merge(LlamaForCausalLM& model) { merge_all_projections(model); }
 
+// target_modules and feedforward_modules list whole module names, which PEFT matches
+// exactly, so the adapter covers the same projections whatever patterns selected them.
+std::optional<PeftAdapter> Ia3::peft_adapter(LlamaForCausalLM& tuned, LlamaForCausalLM&) {
+  PeftAdapter out;
+  std::vector<std::string> targets, feedforward;
+  for (auto& [name, proj] : tuned->projections()) {
+    for (const auto& child : proj->named_children()) {
+      const auto ia3 = std::dynamic_pointer_cast<Ia3Adapter>(child.value());
+      if (!ia3) continue;
+      const auto l = ia3->scaling.detach().clone();
+      out.tensors["base_model.model." + name + ".ia3_l"] = ia3->feedforward ? l.unsqueeze(0) : l.unsqueeze(1);
+      targets.push_back(name);
+      if (ia3->feedforward) feedforward.push_back(name);
+    }
+  }
+  out.config = {{"peft_type", "IA3"},          {"task_type", "CAUSAL_LM"},
+                {"target_modules", targets},   {"feedforward_modules", feedforward},
+                {"fan_in_fan_out", false},     {"init_ia3_weights", true},
+                {"modules_to_save", nullptr},  {"inference_mode", true},
+                {"base_model_name_or_path", nullptr}};
+  return out;
+}
+
 MethodInfo ia3_info() {
   return {
       "ia3",

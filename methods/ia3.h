@@ -33,6 +33,8 @@ class Ia3 : public Method {
   std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
                                      const MethodContext& context) override;
   void merge(LlamaForCausalLM& model) override;  // W = diag(l) W, or W diag(l)
+  // PEFT's IA3 adapter: ia3_l of shape (out, 1), or (1, in) for feed-forward modules.
+  std::optional<PeftAdapter> peft_adapter(LlamaForCausalLM& tuned, LlamaForCausalLM& base) override;
 
  private:
   Ia3Options options_;

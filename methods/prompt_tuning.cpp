@@ -37,6 +37,28 @@ std::vector<torch::Tensor> PromptTuning::prepare(LlamaForCausalLM& model, const 
   return {model->model->virtual_tokens};
 }
 
+// PEFT prepends the prompt to the input embeddings and leaves positions to the model
+// (0 .. n + L - 1), as here. prompt_tuning_init is written as RANDOM whatever the run's
+// init: the saved embeddings replace it on loading, and TEXT would make PEFT load a tokenizer.
+std::optional<PeftAdapter> PromptTuning::peft_adapter(LlamaForCausalLM& tuned, LlamaForCausalLM&) {
+  const LlamaConfig& c = tuned->config;
+  PeftAdapter out;
+  out.tensors["prompt_embeddings"] = tuned->model->virtual_tokens.detach().clone();
+  out.config = {{"peft_type", "PROMPT_TUNING"},
+                {"task_type", "CAUSAL_LM"},
+                {"num_virtual_tokens", options_.num_virtual_tokens},
+                {"token_dim", c.hidden_size},
+                {"num_transformer_submodules", 1},
+                {"num_attention_heads", c.num_attention_heads},
+                {"num_layers", c.num_hidden_layers},
+                {"prompt_tuning_init", "RANDOM"},
+                {"prompt_tuning_init_text", nullptr},
+                {"tokenizer_name_or_path", nullptr},
+                {"inference_mode", true},
+                {"base_model_name_or_path", nullptr}};
+  return out;
+}
+
 MethodInfo prompt_tuning_info() {
   return {
       "prompt_tuning",

@@ -19,6 +19,8 @@ class PromptTuning : public Method {
   explicit PromptTuning(PromptTuningOptions o) : options_(std::move(o)) {}
   std::vector<torch::Tensor> prepare(LlamaForCausalLM& model,
                                      const MethodContext& context) override;
+  // PEFT's prompt-tuning adapter: prompt_embeddings (n, hidden_size).
+  std::optional<PeftAdapter> peft_adapter(LlamaForCausalLM& tuned, LlamaForCausalLM& base) override;
 
  private:
   PromptTuningOptions options_;

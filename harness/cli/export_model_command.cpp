@@ -31,7 +31,8 @@ DIR must not exist; it appears complete or not at all.
                  adapter_model.safetensors; PeftModel.from_pretrained loads it on the base
                  checkpoint named in base_model_name_or_path): lora (and rsLoRA), dora, eva,
                  and pissa converted as PEFT converts it, to a LoRA of twice the rank on the
-                 unmodified base; runs on a Hugging Face checkpoint only
+                 unmodified base; ia3; prompt_tuning. Runs on a Hugging Face checkpoint
+                 without a base_model.adapter only
   --out DIR      the results folder holding tunebench.sqlite and runs/ (default: results)
 
 The byte tokenizer of tunebench's synthetic models has no tokenizer.json: such exports hold
@@ -52,10 +53,14 @@ void export_adapter(const RunRecord& run, const std::filesystem::path& run_dir, 
   const auto folder = run_files::peft_adapter(run_dir);
   if (!std::filesystem::exists(folder))
     throw UserError("run " + run.key + " (" + run.method + ") has no PEFT adapter: adapters are written for lora, "
-                    "dora, pissa and eva runs");
+                    "dora, pissa, eva, ia3 and prompt_tuning runs");
   if (!is_checkpoint_base(base_model))
     throw UserError("run " + run.key + " tuned tunebench's synthetic base model, which transformers cannot load; "
                     "export the merged model (without --adapter)");
+  if (base_model.contains("adapter"))
+    throw UserError("run " + run.key + " tuned " + base_model.at("checkpoint").at("path").get<std::string>() +
+                    " with the adapter " + base_model.at("adapter").at("path").get<std::string>() +
+                    " merged in; PEFT has no base for its adapter to name: export the merged model (without --adapter)");
   PeftAdapter adapter{nlohmann::json::parse(read_file(folder / "adapter_config.json")),
                       load_safetensors(folder / "adapter_model.safetensors").tensors};
   adapter.config["base_model_name_or_path"] = base_model.at("checkpoint").at("path");

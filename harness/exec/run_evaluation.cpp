@@ -63,9 +63,7 @@ void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann:
   const PretrainOptions pretraining = base_model_mixture(config.at("base_model"));
   // The base model's results come from the runs before this one that shared its base model.
   const auto& base_model = config.at("base_model");
-  const BaseCache base_cache = base_cache_beside(
-      base_model_of(job), base,
-      is_checkpoint_base(base_model) ? base_model.at("checkpoint").at("sha256").get<std::string>() : "");
+  const BaseCache base_cache = base_cache_beside(base_model_of(job), base, base_model_identity(base_model));
   EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache, &text};
   const auto evaluation_start = std::chrono::steady_clock::now();
   for (const auto& [suite, suite_options] : config.at("evaluation").items()) {

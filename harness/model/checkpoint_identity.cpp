@@ -25,10 +25,7 @@ std::string file_digest(const fs::path& path) {
 }
 
 // {file name: {"size", "mtime"}} of the files the identity covers.
-nlohmann::json file_stamps(const fs::path& folder) {
-  std::vector<fs::path> files = hf_weight_files(folder);
-  files.push_back(folder / "config.json");
-  if (fs::exists(folder / "model.safetensors.index.json")) files.push_back(folder / "model.safetensors.index.json");
+nlohmann::json file_stamps(const std::vector<fs::path>& files) {
   nlohmann::json stamps = nlohmann::json::object();
   for (const auto& f : files) {
     const auto mtime = fs::last_write_time(f).time_since_epoch().count();
@@ -37,10 +34,9 @@ nlohmann::json file_stamps(const fs::path& folder) {
   return stamps;
 }
 
-}  // namespace
-
-std::string checkpoint_identity(const fs::path& folder) {
-  const nlohmann::json stamps = file_stamps(folder);
+// The identity of `files`, all in `folder`, cached there.
+std::string folder_identity(const fs::path& folder, const std::vector<fs::path>& files) {
+  const nlohmann::json stamps = file_stamps(files);
   const fs::path cache = folder / kCacheFile;
   if (fs::exists(cache)) {
     const auto cached = nlohmann::json::parse(read_file(cache), nullptr, false);
@@ -56,6 +52,19 @@ std::string checkpoint_identity(const fs::path& folder) {
     // read-only folder: hash again next time
   }
   return identity;
+}
+
+}  // namespace
+
+std::string checkpoint_identity(const fs::path& folder) {
+  std::vector<fs::path> files = hf_weight_files(folder);
+  files.push_back(folder / "config.json");
+  if (fs::exists(folder / "model.safetensors.index.json")) files.push_back(folder / "model.safetensors.index.json");
+  return folder_identity(folder, files);
+}
+
+std::string peft_adapter_identity(const fs::path& folder) {
+  return folder_identity(folder, {folder / "adapter_config.json", folder / "adapter_model.safetensors"});
 }
 
 }  // namespace tb

@@ -14,4 +14,7 @@ namespace tb {
 // is hashed each time.
 std::string checkpoint_identity(const std::filesystem::path& folder);
 
+// The same for a PEFT adapter folder: adapter_config.json and adapter_model.safetensors.
+std::string peft_adapter_identity(const std::filesystem::path& folder);
+
 }  // namespace tb

@@ -166,7 +166,7 @@ namespace {
 const Family& export_family(const LlamaConfig& c) {
   if (c.num_virtual_tokens > 0)
     throw UserError("a prompt-tuned model keeps its virtual tokens beside the weights; no transformers "
-                    "model class holds them");
+                    "model class holds them (export the run's PEFT prompt-tuning adapter with --adapter)");
   auto family = [](const char* type) -> const Family& {
     for (const auto& f : kFamilies)
       if (std::string(f.model_type) == type) return f;

@@ -15,6 +15,7 @@
 #include "harness/model/checkpoint_identity.h"
 #include "harness/model/hf_config.h"
 #include "harness/model/llama_config.h"
+#include "harness/model/peft_adapter_merge.h"
 #include "harness/spec/grid.h"
 #include "harness/spec/overrides.h"
 #include "harness/text/model_text.h"
@@ -106,26 +107,46 @@ void fit_vocabulary(nlohmann::json& arch, const nlohmann::json& given, const Mod
 // base_model.path: a Hugging Face model folder. Its config becomes the architecture and
 // its content hash the identity ({"checkpoint": {"path", "sha256"}}); its tokenizer files,
 // when it has them, are the default tokenizer.
+// A folder named by section[key], relative to the spec's folder.
+std::filesystem::path folder_entry(const nlohmann::json& section, const char* key, const JsonLocation& at,
+                                   const std::string& expected) {
+  const auto& value = section.at(key);
+  if (!value.is_string() || value.get<std::string>().empty())
+    at.key(key).fail("expected " + expected + " (relative to the spec's folder), got " + describe_json(value));
+  return std::filesystem::absolute(std::filesystem::path(at.file()).parent_path() / value.get<std::string>())
+      .lexically_normal();
+}
+
+// base_model.adapter: a PEFT adapter folder merged into the checkpoint's weights.
+nlohmann::json parse_peft_adapter(const nlohmann::json& section, const LlamaConfig& config, const JsonLocation& at) {
+  const auto folder = folder_entry(section, "adapter", at, "a PEFT adapter folder (adapter_config.json)");
+  try {
+    const std::string type = check_peft_adapter(folder, config);
+    return {{"path", folder.string()}, {"sha256", peft_adapter_identity(folder)}, {"peft_type", type}};
+  } catch (const UserError& e) {
+    at.key("adapter").fail(e.what());
+  }
+}
+
 nlohmann::json parse_checkpoint(const nlohmann::json& section, const JsonLocation& at, nlohmann::json& text_section) {
   for (const char* synthetic : {"architecture", "pretraining"}) {
     if (section.contains(synthetic))
       at.key(synthetic).fail("not with base_model.path: the checkpoint's config.json gives the model");
   }
-  const auto& value = section.at("path");
-  if (!value.is_string() || value.get<std::string>().empty())
-    at.key("path").fail("expected a Hugging Face model folder (relative to the spec's folder), got " + describe_json(value));
-  const auto folder =
-      std::filesystem::absolute(std::filesystem::path(at.file()).parent_path() / value.get<std::string>()).lexically_normal();
+  const auto folder = folder_entry(section, "path", at, "a Hugging Face model folder");
+  std::optional<LlamaConfig> config;
+  nlohmann::json out;
   try {
-    const LlamaConfig config = read_hf_config(folder);
-    nlohmann::json out = {{"checkpoint", {{"path", folder.string()}, {"sha256", checkpoint_identity(folder)}}},
-                          {"architecture", config.to_json()}};
+    config = read_hf_config(folder);
+    out = {{"checkpoint", {{"path", folder.string()}, {"sha256", checkpoint_identity(folder)}}},
+           {"architecture", config->to_json()}};
     if (!section.contains("tokenizer") && std::filesystem::exists(folder / "tokenizer.json"))
       text_section["tokenizer"] = resolve_tokenizer_entry(folder.string(), "");
-    return out;
   } catch (const UserError& e) {
     at.key("path").fail(e.what());
   }
+  if (section.contains("adapter")) out["adapter"] = parse_peft_adapter(section, *config, at);
+  return out;
 }
 
 // The checkpoint's embedding rows must cover the tokenizer's ids.
@@ -141,10 +162,12 @@ nlohmann::json parse_base_model(const nlohmann::json& section, const JsonLocatio
   if (!section.is_object()) at.fail("expected an object with \"architecture\" and \"pretraining\", or \"path\"");
   for (const auto& [key, value] : section.items()) {
     if (key != "architecture" && key != "pretraining" && key != "tokenizer" && key != "chat_template" &&
-        key != "path" && key[0] != '_') {
-      at.key(key).fail("unknown key; expected one of: path, architecture, pretraining, tokenizer, chat_template");
+        key != "path" && key != "adapter" && key[0] != '_') {
+      at.key(key).fail("unknown key; expected one of: path, adapter, architecture, pretraining, tokenizer, chat_template");
     }
   }
+  if (section.contains("adapter") && !section.contains("path"))
+    at.key("adapter").fail("needs base_model.path: a PEFT adapter applies to the Hugging Face checkpoint it was trained on");
   nlohmann::json text_section = nlohmann::json::object();
   if (section.contains("tokenizer")) text_section["tokenizer"] = parse_tokenizer(section.at("tokenizer"), at.key("tokenizer"));
   nlohmann::json checkpoint;

@@ -1,7 +1,7 @@
 // End to end on a Hugging Face folder: a spec with base_model.path tunes the checkpoint with
 // several methods, scores every suite, keys its runs by the files' content (not their
 // path), and `tunebench export-model` writes a folder that loads back with the run's
-// logits; an unsupported architecture and a forgetting suite without held-out text are
+// logits and PEFT adapters that serve as another sweep's base_model.adapter; an unsupported architecture and a forgetting suite without held-out text are
 // spec errors (exit 2).
 #include <gtest/gtest.h>
 
@@ -100,6 +100,31 @@ TEST(HfCheckpointCli, TunesEverySuiteKeysByContentAndExports) {
             c10::IntArrayRef({2, 64}));
   EXPECT_EQ(tensors.at("base_model.model.model.layers.1.self_attn.q_proj.lora_magnitude_vector").sizes(),
             c10::IntArrayRef({64}));
+  const std::string ia3 = sql_column(db, "SELECT key FROM runs WHERE method = 'ia3'").at(0);
+  const CliResult ia3_adapter = tunebench(
+      {"export-model", ia3, "--adapter", "--to", (dir.path() / "ia3").string(), "--out", out.string()}, dir.path());
+  ASSERT_EQ(ia3_adapter.exit_code, 0) << ia3_adapter.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir.path() / "ia3/adapter_config.json")).at("peft_type"), "IA3");
+  EXPECT_EQ(load_safetensors(dir.path() / "ia3/adapter_model.safetensors")
+                .tensors.at("base_model.model.model.layers.0.mlp.down_proj.ia3_l")
+                .sizes(),
+            c10::IntArrayRef({1, 128}));
+
+  // The exported DoRA adapter as someone else's adapter: merged into the checkpoint, tuned further.
+  nlohmann::json stacked = checkpoint_spec();
+  stacked["base_model"] = {{"path", "moved"}, {"adapter", "peft"}};
+  stacked["methods"] = nlohmann::json::parse(R"([{"method": "lora", "rank": 2, "alpha": 4}])");
+  stacked["evaluation"] = {{"task_accuracy", nlohmann::json::object()}};
+  const CliResult on_adapter = tunebench({"run", write_spec(dir.path(), stacked).string(), "--out", out.string()}, dir.path());
+  ASSERT_EQ(on_adapter.exit_code, 0) << on_adapter.err << on_adapter.out;
+  EXPECT_EQ(sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'"), 5);
+  const std::string stacked_run =
+      sql_column(db, "SELECT key FROM runs WHERE config_json LIKE '%peft_type%'").at(0);
+  const CliResult no_base = tunebench(
+      {"export-model", stacked_run, "--adapter", "--to", (dir.path() / "stacked").string(), "--out", out.string()}, dir.path());
+  EXPECT_EQ(no_base.exit_code, 2);
+  EXPECT_NE(no_base.err.find("merged in"), std::string::npos) << no_base.err;
+
   const std::string bitfit = sql_column(db, "SELECT key FROM runs WHERE method = 'bitfit'").at(0);
   const CliResult none = tunebench(
       {"export-model", bitfit, "--adapter", "--to", (dir.path() / "none").string(), "--out", out.string()}, dir.path());

@@ -66,5 +66,30 @@ TEST(Dora, TheNormIsDetached) {
   EXPECT_TRUE(torch::allclose(adapter->magnitude.grad(), expected, 1e-4, 1e-5));
 }
 
+// As PEFT, the bias stays outside the rescaling: the adapted projection of a biased model
+// (Qwen2's q/k/v) computes what its merge computes, m ⊙ V x / ||V||_row + b.
+TEST(Dora, ABiasStaysOutsideTheRescaling) {
+  torch::manual_seed(2);
+  LlamaConfig c = testing::tiny_config();
+  c.qkv_bias = true;
+  LlamaForCausalLM model(c);
+  auto proj = model->model->blocks[0]->self_attn->q_proj;
+  Dora dora(options());
+  dora.prepare(model, {});
+  auto adapter = std::dynamic_pointer_cast<DoraAdapter>(proj->named_children()["dora"]);
+  {
+    torch::NoGradGuard no_grad;
+    proj->bias.normal_(0, 0.5);
+    adapter->B.normal_(0, 0.1);
+    adapter->magnitude.mul_(1.5);
+  }
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const auto x = torch::randn({3, 32});
+  const auto adapted = proj->forward(x);
+  dora.merge(model);
+  EXPECT_TRUE(torch::allclose(adapted, proj->forward(x), 1e-5, 1e-5));
+}
+
 }  // namespace
 }  // namespace tb

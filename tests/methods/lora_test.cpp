@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/common/check.h"
+#include "harness/model/peft_adapter_merge.h"
 #include "methods/registry.h"
 #include "tests/methods/method_test_util.h"
 
@@ -179,21 +181,29 @@ TensorMap merged_by_peft_formulas(const TensorMap& base, const PeftAdapter& adap
   return out;
 }
 
+std::unique_ptr<Method> make_method(const std::string& method, nlohmann::json hp) {
+  const MethodInfo* info = find_method(method);
+  hp["method"] = method;
+  for (const auto& f : info->hyperparameters)
+    if (!hp.contains(f.name)) hp[f.name] = f.default_value;
+  return info->make(hp);
+}
+
+// Prepares `method` on `tuned` and moves its parameters off their start: a trained state.
+std::unique_ptr<Method> trained(const std::string& method, const nlohmann::json& hp, LlamaForCausalLM& tuned) {
+  auto m = make_method(method, hp);
+  const auto params = m->prepare(tuned, {});
+  torch::NoGradGuard no_grad;
+  for (const auto& p : params) p.add_(0.05 * torch::randn_like(p));
+  return m;
+}
+
 void expect_adapter_rebuilds_merge(const std::string& method, nlohmann::json hp, bool expect_dora, int64_t expect_r) {
   SCOPED_TRACE(method);
   torch::manual_seed(3);
   LlamaForCausalLM base = testing::pretrained_tiny_model();
   LlamaForCausalLM tuned = testing::pretrained_tiny_model();
-  const MethodInfo* info = find_method(method);
-  hp["method"] = method;
-  for (const auto& f : info->hyperparameters)
-    if (!hp.contains(f.name)) hp[f.name] = f.default_value;
-  auto m = info->make(hp);
-  const auto params = m->prepare(tuned, {});
-  {
-    torch::NoGradGuard no_grad;
-    for (const auto& p : params) p.add_(0.05 * torch::randn_like(p));  // a trained state: B != 0
-  }
+  auto m = trained(method, hp, tuned);
   const auto adapter = m->peft_adapter(tuned, base);
   ASSERT_TRUE(adapter.has_value());
   EXPECT_EQ(adapter->config.at("peft_type"), "LORA");
@@ -224,6 +234,143 @@ TEST(PeftAdapter, MethodsPeftHasNoLoraAdapterForGiveNone) {
     if (method == "bitfit") hp["add_biases"] = true;
     EXPECT_FALSE(info->make(hp)->peft_adapter(model, base).has_value()) << method;
   }
+}
+
+// A random model with q/k/v biases (made non-zero), so that IA3's scaling of the bias counts.
+LlamaForCausalLM biased_model() {
+  torch::manual_seed(5);
+  LlamaConfig c = testing::tiny_config();
+  c.qkv_bias = true;
+  LlamaForCausalLM model(c);
+  torch::NoGradGuard no_grad;
+  for (auto& p : model->named_parameters())
+    if (p.key().size() > 5 && p.key().substr(p.key().size() - 5) == ".bias") p.value().normal_(0, 0.1);
+  return model;
+}
+
+TEST(PeftAdapter, Ia3AdapterHasPeftsShapesAndWholeModuleNames) {
+  LlamaForCausalLM base = biased_model(), tuned = biased_model();
+  const LlamaConfig& c = tuned->config;
+  const auto adapter = *trained("ia3", {}, tuned)->peft_adapter(tuned, base);
+  EXPECT_EQ(adapter.config.at("peft_type"), "IA3");
+  const int64_t kv = c.num_key_value_heads * (c.hidden_size / c.num_attention_heads);
+  EXPECT_EQ(adapter.tensors.at("base_model.model.model.layers.1.self_attn.k_proj.ia3_l").sizes(), c10::IntArrayRef({kv, 1}));
+  EXPECT_EQ(adapter.tensors.at("base_model.model.model.layers.1.mlp.down_proj.ia3_l").sizes(),
+            c10::IntArrayRef({1, c.intermediate_size}));
+  EXPECT_EQ(adapter.tensors.size(), size_t(3 * c.num_hidden_layers));
+  EXPECT_EQ(adapter.config.at("target_modules").size(), size_t(3 * c.num_hidden_layers));
+  EXPECT_EQ(adapter.config.at("feedforward_modules").at(0), "model.layers.0.mlp.down_proj");
+}
+
+TEST(PeftAdapter, PromptTuningAdapterHoldsThePrompt) {
+  LlamaForCausalLM base = biased_model(), tuned = biased_model();
+  const auto adapter = *trained("prompt_tuning", {{"num_virtual_tokens", 3}}, tuned)->peft_adapter(tuned, base);
+  EXPECT_EQ(adapter.config.at("peft_type"), "PROMPT_TUNING");
+  EXPECT_EQ(adapter.config.at("num_virtual_tokens"), 3);
+  EXPECT_EQ(adapter.config.at("token_dim"), tuned->config.hidden_size);
+  EXPECT_EQ(adapter.config.at("num_layers"), tuned->config.num_hidden_layers);
+  EXPECT_TRUE(torch::equal(adapter.tensors.at("prompt_embeddings"), tuned->model->virtual_tokens));
+}
+
+// The PEFT adapter a run writes, folded into a fresh copy of its base model, gives the
+// weights the run merged into.
+void expect_saved_adapter_folds_back(const std::string& method, const nlohmann::json& hp, const std::string& type) {
+  SCOPED_TRACE(method);
+  testing::ScratchDir dir("peft-in");
+  LlamaForCausalLM base = biased_model(), tuned = biased_model();
+  auto m = trained(method, hp, tuned);
+  save_peft_adapter(*m->peft_adapter(tuned, base), dir.path() / "adapter");
+  m->merge(tuned);
+  LlamaForCausalLM loaded = biased_model();
+  EXPECT_EQ(check_peft_adapter(dir.path() / "adapter", loaded->config), type);
+  merge_peft_adapter(loaded, dir.path() / "adapter");
+  const TensorMap expected = model_state(*tuned);
+  for (const auto& [name, w] : model_state(*loaded))
+    EXPECT_LE((w - expected.at(name)).abs().max().item<double>(), 2e-5) << name;
+}
+
+TEST(PeftAdapterIn, SavedAdaptersFoldIntoTheBaseAsTheRunMerged) {
+  expect_saved_adapter_folds_back("lora", {{"rank", 4}, {"alpha", 8}, {"target_modules", {"q_proj", "down_proj"}}}, "LORA");
+  expect_saved_adapter_folds_back("lora", {{"rank", 4}, {"alpha", 8}, {"use_rslora", true}}, "LORA");
+  expect_saved_adapter_folds_back("dora", {{"rank", 2}, {"alpha", 4}}, "LORA");
+  expect_saved_adapter_folds_back("pissa", {{"rank", 2}, {"alpha", 4}}, "LORA");
+  expect_saved_adapter_folds_back("ia3", {}, "IA3");
+}
+
+// PEFT's scaling: lora_alpha / r, an alpha_pattern entry matching the module name's end,
+// and lora_alpha / sqrt(r) with use_rslora. Written by hand, not by a method.
+TEST(PeftAdapterIn, AlphaPatternAndRsLoraScaleAsPeftDoes) {
+  const std::string q = "model.layers.0.self_attn.q_proj", v = "model.layers.1.self_attn.v_proj";
+  PeftAdapter adapter;
+  adapter.config = {{"peft_type", "LORA"}, {"r", 2}, {"lora_alpha", 4}, {"alpha_pattern", {{"layers.1.self_attn.v_proj", 1}}}};
+  LlamaForCausalLM model = biased_model();
+  TensorMap base = model_state(*model);
+  for (const auto& name : {q, v}) {
+    adapter.tensors["base_model.model." + name + ".lora_A.weight"] = torch::randn({2, base.at(name + ".weight").size(1)});
+    adapter.tensors["base_model.model." + name + ".lora_B.weight"] = torch::randn({base.at(name + ".weight").size(0), 2});
+  }
+  auto update = [&](const std::string& name) {
+    return torch::mm(adapter.tensors.at("base_model.model." + name + ".lora_B.weight"),
+                     adapter.tensors.at("base_model.model." + name + ".lora_A.weight"));
+  };
+  for (const bool rslora : {false, true}) {
+    testing::ScratchDir dir("peft-alpha");
+    adapter.config["use_rslora"] = rslora;
+    save_peft_adapter(adapter, dir.path() / "a");
+    LlamaForCausalLM loaded = biased_model();
+    merge_peft_adapter(loaded, dir.path() / "a");
+    const TensorMap merged = model_state(*loaded);
+    const double r = rslora ? std::sqrt(2.0) : 2.0;
+    EXPECT_TRUE(torch::allclose(merged.at(q + ".weight"), base.at(q + ".weight") + 4 / r * update(q), 1e-5, 1e-5));
+    EXPECT_TRUE(torch::allclose(merged.at(v + ".weight"), base.at(v + ".weight") + 1 / r * update(v), 1e-5, 1e-5));
+  }
+}
+
+std::string adapter_error(nlohmann::json config, const TensorMap& tensors, bool drop_weights = false) {
+  testing::ScratchDir dir("peft-bad");
+  PeftAdapter adapter;
+  adapter.config = std::move(config);
+  adapter.tensors = tensors;
+  save_peft_adapter(adapter, dir.path() / "a");
+  if (drop_weights) std::filesystem::remove(dir.path() / "a/adapter_model.safetensors");
+  try {
+    check_peft_adapter(dir.path() / "a", testing::tiny_config());
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PeftAdapterIn, WhatCannotFoldIsRefusedByName) {
+  const LlamaConfig c = testing::tiny_config();
+  const std::string key = "base_model.model.model.layers.0.self_attn.q_proj";
+  const TensorMap lora = {{key + ".lora_A.weight", torch::zeros({2, c.hidden_size})},
+                          {key + ".lora_B.weight", torch::zeros({c.hidden_size, 2})}};
+  const nlohmann::json config = {{"peft_type", "LORA"}, {"r", 2}, {"lora_alpha", 4}};
+  auto with = [&](const char* field, const nlohmann::json& value) {
+    nlohmann::json out = config;
+    out[field] = value;
+    return out;
+  };
+  auto expect_error = [](const std::string& error, const std::string& part) {
+    EXPECT_NE(error.find(part), std::string::npos) << error;
+  };
+  EXPECT_EQ(adapter_error(config, lora), "");
+  expect_error(adapter_error(with("peft_type", "PROMPT_TUNING"), {{"prompt_embeddings", torch::zeros({2, 8})}}),
+               "cannot fold into the base weights");
+  expect_error(adapter_error(with("peft_type", "LOHA"), lora), "peft_type LOHA is not read");
+  expect_error(adapter_error(with("fan_in_fan_out", true), lora), "fan_in_fan_out");
+  expect_error(adapter_error(with("modules_to_save", {"lm_head"}), lora), "modules_to_save");
+  expect_error(adapter_error(with("use_dora", true), lora), "has no lora_magnitude_vector");
+  expect_error(adapter_error(config, lora, true), "no adapter_model.safetensors");
+  TensorMap embedding = lora;
+  embedding["base_model.model.model.embed_tokens.lora_embedding_A"] = torch::zeros({2, 8});
+  expect_error(adapter_error(config, embedding), "tensor base_model.model.model.embed_tokens.lora_embedding_A is not");
+  TensorMap misfit = lora;
+  misfit[key + ".lora_B.weight"] = torch::zeros({c.hidden_size, 3});
+  expect_error(adapter_error(config, misfit), "model.layers.0.self_attn.q_proj: lora_A [2, " +
+                                                  std::to_string(c.hidden_size) + "] and lora_B [");
+  expect_error(adapter_error(with("alpha_pattern", {{"q_proj(", 2}}), lora), "alpha_pattern");
 }
 
 }  // namespace

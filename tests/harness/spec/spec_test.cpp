@@ -7,6 +7,7 @@
 #include "harness/analysis/fit_request.h"
 #include "harness/common/check.h"
 #include "harness/common/files.h"
+#include "harness/model/hf_checkpoint.h"
 #include "harness/spec/grid.h"
 #include "methods/registry.h"
 #include "tests/reference_tokenizers.h"
@@ -525,6 +526,40 @@ TEST(SpecFiles, CheckpointBaseModels) {
       << error_at(dir.path() / "spec.json", doc);
   doc["base_model"]["path"] = "missing";
   EXPECT_NE(error_at(dir.path() / "spec.json", doc).find("base_model.path: "), std::string::npos);
+}
+
+// A LoRA adapter on layer 0's q_proj of the llama_gqa_tied fixture (hidden 64), A of shape a_shape.
+void write_lora_adapter(const fs::path& folder, std::vector<int64_t> a_shape) {
+  PeftAdapter adapter;
+  adapter.config = {{"peft_type", "LORA"}, {"r", 2}, {"lora_alpha", 4}, {"target_modules", {"q_proj"}}};
+  const std::string key = "base_model.model.model.layers.0.self_attn.q_proj";
+  adapter.tensors[key + ".lora_A.weight"] = torch::randn(a_shape);
+  adapter.tensors[key + ".lora_B.weight"] = torch::randn({64, 2});
+  fs::remove_all(folder);
+  save_peft_adapter(adapter, folder);
+}
+
+TEST(SpecFiles, PeftAdapterOnACheckpoint) {
+  testing::ScratchDir dir("spec-adapter");
+  fs::copy(fs::path(TUNEBENCH_SOURCE_DIR) / "tests/data/hf/llama_gqa_tied", dir.path() / "model");
+  write_lora_adapter(dir.path() / "adapter", {2, 64});
+  nlohmann::json doc = testing::small_spec();
+  doc["base_model"] = {{"path", "model"}, {"adapter", "adapter"}};
+  doc["evaluation"] = {{"task_accuracy", nlohmann::json::object()}};
+  const Spec spec = parse_spec(doc, (dir.path() / "spec.json").string());
+  EXPECT_EQ(spec.base_model.at("adapter").at("peft_type"), "LORA");
+  const std::string identity = spec.base_model.at("adapter").at("sha256").get<std::string>();
+  EXPECT_EQ(identity.size(), 64u);
+  write_lora_adapter(dir.path() / "adapter", {2, 64});  // other random tensors: other runs
+  EXPECT_NE(parse_spec(doc, (dir.path() / "spec.json").string()).base_model.at("adapter").at("sha256"), identity);
+
+  write_lora_adapter(dir.path() / "adapter", {2, 32});
+  const std::string misfit = error_at(dir.path() / "spec.json", doc);
+  EXPECT_NE(misfit.find("base_model.adapter: "), std::string::npos) << misfit;
+  EXPECT_NE(misfit.find("model.layers.0.self_attn.q_proj: lora_A [2, 32]"), std::string::npos) << misfit;
+  doc["base_model"].erase("path");
+  EXPECT_NE(error_at(dir.path() / "spec.json", doc).find("base_model.adapter: needs base_model.path"), std::string::npos)
+      << error_at(dir.path() / "spec.json", doc);
 }
 
 }  // namespace
