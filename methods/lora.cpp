@@ -28,11 +28,22 @@ double peft_alpha(double scale, int64_t rank, bool use_rslora) {
 
 std::string leaf_of(const std::string& name) { return name.substr(name.rfind('.') + 1); }
 
+// PEFT's target_modules for the adapted projections: their leaf names ("q_proj") when those
+// select exactly them, else their whole names, which PEFT matches exactly (a regular
+// expression or per-layer EVA ranks can leave some layers' projections out).
+nlohmann::json peft_target_modules(LlamaForCausalLM& model, const std::set<std::string>& adapted) {
+  std::set<std::string> leaves, selected_by_leaves;
+  for (const auto& name : adapted) leaves.insert(leaf_of(name));
+  for (auto& [name, proj] : model->projections())
+    if (leaves.count(leaf_of(name))) selected_by_leaves.insert(name);
+  return selected_by_leaves == adapted ? nlohmann::json(leaves) : nlohmann::json(adapted);
+}
+
 }  // namespace
 
 PeftAdapter lora_peft_adapter(LlamaForCausalLM& model, const LoraOptions& o) {
   PeftAdapter out;
-  std::set<std::string> leaves;
+  std::set<std::string> adapted;
   nlohmann::json rank_pattern = nlohmann::json::object(), alpha_pattern = nlohmann::json::object();
   int64_t rank = 0;
   double alpha = 0;
@@ -53,12 +64,12 @@ PeftAdapter lora_peft_adapter(LlamaForCausalLM& model, const LoraOptions& o) {
       if (rank == 0) rank = r, alpha = a;
       if (r != rank) rank_pattern[name] = r;
       if (a != alpha || r != rank) alpha_pattern[name] = a;
-      leaves.insert(leaf_of(name));
+      adapted.insert(name);
     }
   }
   out.config = {{"peft_type", "LORA"},          {"task_type", "CAUSAL_LM"},
                 {"r", rank},                    {"lora_alpha", alpha},
-                {"lora_dropout", o.dropout},    {"target_modules", leaves},
+                {"lora_dropout", o.dropout},    {"target_modules", peft_target_modules(model, adapted)},
                 {"use_rslora", o.use_rslora},   {"use_dora", dora},
                 {"rank_pattern", rank_pattern}, {"alpha_pattern", alpha_pattern},
                 {"bias", "none"},               {"fan_in_fan_out", false},

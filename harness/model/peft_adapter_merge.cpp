@@ -129,7 +129,13 @@ AdapterLayout read_layout(const fs::path& folder, const LlamaConfig& c) {
   std::map<std::string, ProjectionInfo> projections;
   for (const auto& p : projection_infos(c)) projections.emplace(p.name, p);
   const std::string where = out.weights.string();
-  for (const auto& entry : read_safetensors_header(out.weights).entries) {
+  SafetensorsHeader header;
+  try {
+    header = read_safetensors_header(out.weights);
+  } catch (const std::runtime_error& e) {  // malformed or truncated
+    throw UserError(e.what());
+  }
+  for (const auto& entry : header.entries) {
     const auto [module, kind] = split_key(entry.name, out.peft_type);
     if (!projections.count(module))
       throw UserError(where + ": tensor " + entry.name + " is not a " + out.peft_type +

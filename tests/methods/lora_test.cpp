@@ -224,6 +224,16 @@ TEST(PeftAdapter, LoraFamilyAdaptersRebuildTheMergedWeightsByPeftsFormulas) {
   expect_adapter_rebuilds_merge("pissa", {{"rank", 2}, {"alpha", 4}}, false, 4);  // PEFT's conversion: rank doubled
 }
 
+// Leaf names when they select exactly the adapted projections, else whole module names.
+TEST(PeftAdapter, TargetModulesNameExactlyTheAdaptedProjections) {
+  auto targets = [](const nlohmann::json& target_modules) {
+    LlamaForCausalLM base(testing::tiny_config()), tuned(testing::tiny_config());
+    return trained("lora", {{"target_modules", target_modules}}, tuned)->peft_adapter(tuned, base)->config.at("target_modules");
+  };
+  EXPECT_EQ(targets({"v_proj", "q_proj"}), nlohmann::json({"q_proj", "v_proj"}));
+  EXPECT_EQ(targets({"model\\.layers\\.0\\.self_attn\\.q_proj"}), nlohmann::json({"model.layers.0.self_attn.q_proj"}));
+}
+
 TEST(PeftAdapter, MethodsPeftHasNoLoraAdapterForGiveNone) {
   LlamaForCausalLM model(testing::tiny_config());
   LlamaForCausalLM base(testing::tiny_config());
