@@ -104,9 +104,6 @@ void fit_vocabulary(nlohmann::json& arch, const nlohmann::json& given, const Mod
   }
 }
 
-// base_model.path: a Hugging Face model folder. Its config becomes the architecture and
-// its content hash the identity ({"checkpoint": {"path", "sha256"}}); its tokenizer files,
-// when it has them, are the default tokenizer.
 // A folder named by section[key], relative to the spec's folder.
 std::filesystem::path folder_entry(const nlohmann::json& section, const char* key, const JsonLocation& at,
                                    const std::string& expected) {
@@ -128,6 +125,9 @@ nlohmann::json parse_peft_adapter(const nlohmann::json& section, const LlamaConf
   }
 }
 
+// base_model.path: a Hugging Face model folder. Its config becomes the architecture and
+// its content hash the identity ({"checkpoint": {"path", "sha256"}}); its tokenizer files,
+// when it has them, are the default tokenizer.
 nlohmann::json parse_checkpoint(const nlohmann::json& section, const JsonLocation& at, nlohmann::json& text_section) {
   for (const char* synthetic : {"architecture", "pretraining"}) {
     if (section.contains(synthetic))
