@@ -19,7 +19,7 @@
 namespace tb::cli {
 
 namespace {
-const char* kHelp = R"(usage: tunebench run SPEC [key=value ...] [--out DIR] [--workers N] [--dry-run]
+const char* kHelp = R"(usage: tunebench run SPEC [key=value ...] [--out DIR] [--workers N] [--backend B] [--dry-run]
 
 Runs every cell of the experiment spec SPEC (a JSON file, e.g. experiments/quickstart.json):
 methods x hyperparameter sweeps x seeds. Runs execute in parallel worker processes and are
@@ -32,6 +32,9 @@ fits the spec's scaling laws ("fits") to the finished runs and records them.
   --out DIR    output folder (default: results)
   --workers N  worker processes at once, 1 to 1024 (default: execution.workers, else the
                core count divided by execution.threads)
+  --backend B  where runs execute: local (child processes, the default) or slurm (one
+               sbatch job per run, as job arrays; the out folder must be on a filesystem
+               the cluster's nodes share); same as execution.backend=B
   --dry-run    validate and list the runs with their keys, each fine-tuning run with its
                trainable parameters and optimizer state (the worker's own preparation,
                without training); run nothing, write nothing. Cells that resolve to the
@@ -39,12 +42,16 @@ fits the spec's scaling laws ("fits") to the finished runs and records them.
 
 The spec's "execution" section sets threads per worker, workers, timeout_seconds,
 memory_limit_mb, max_attempts (retries of runs killed by a signal, crashed or timed
-out), checkpoint_every (steps) and stale_after_seconds. `tunebench status` shows a running
-sweep from another terminal.
+out), checkpoint_every (steps), stale_after_seconds, backend and, for Slurm, "slurm":
+{partition, account, qos, time, mem, cpus_per_task, gpus, array_parallelism,
+extra_args}. `tunebench status` shows a running sweep from another terminal, with each
+run's Slurm job, its state and its wait in the queue.
 
-Ctrl-C once: start no new run, let the running ones finish. Twice (or SIGTERM): stop the
-running runs too (they save a checkpoint) and record them as interrupted. Either way the
-same command resumes; a coordinator killed outright is detected and resumed the same way.
+Ctrl-C once: start (or submit) no new run, let the running and queued ones finish. Twice
+(or SIGTERM): stop the running runs too (they save a checkpoint; Slurm jobs are
+cancelled with scancel) and record them as interrupted. Either way the same command
+resumes; a coordinator killed outright is detected and resumed the same way, and with
+Slurm it follows the jobs its predecessor submitted instead of submitting them again.
 
 exit code: 0 all runs done, 1 some runs failed (recorded with their reason), 2 bad input,
 130 interrupted.
@@ -115,10 +122,13 @@ int run_command(const Args& given) {
   const bool dry_run = take_switch(args, "--dry-run");
   std::string workers;
   const bool workers_given = take_flag(args, "--workers", workers);
+  std::string backend;
+  const bool backend_given = take_flag(args, "--backend", backend);
   reject_unknown_flags(args, "run");
   if (args.empty()) throw UserError("run needs a spec file, e.g. tunebench run experiments/quickstart.json");
   const std::string spec_file = args[0];
-  const std::vector<std::string> overrides(args.begin() + 1, args.end());
+  std::vector<std::string> overrides(args.begin() + 1, args.end());
+  if (backend_given) overrides.push_back("execution.backend=" + backend);
 
   // Everything is validated before the dry run, so that it refuses what a run refuses.
   ExecutorOptions options;
@@ -149,7 +159,10 @@ int run_command(const Args& given) {
   if (outcome.interrupted)
     std::cerr << ", " << outcome.stopped << " stopped, " << outcome.not_started << " not started (interrupted)";
   std::cerr << "\n";
-  if (outcome.pool_seconds > 0) {
+  if (outcome.pool_seconds > 0 && outcome.backend == "slurm") {
+    std::cerr << "slurm: " << format_duration(outcome.pool_seconds) << " from the first submission to the last end, "
+              << format_duration(outcome.busy_seconds) << " of jobs running\n";
+  } else if (outcome.pool_seconds > 0) {
     char line[200];
     std::snprintf(line, sizeof line, "workers: %ld, busy %.0f%% of %s (%.1f s of runs in %.1f s)\n",
                   long(outcome.workers),

@@ -21,7 +21,8 @@ namespace {
 const char* kHelp = R"(usage: tunebench status [--out DIR] [--sweep NAME] [--once]
 
 Shows a sweep (default: the one started last): runs done / running / failed / pending, an
-ETA, and for each running run its step, training loss and last heartbeat. On a terminal
+ETA, and for each running run its step, training loss, last heartbeat and job: for Slurm
+the job id, its state (queued or running) and its wait in the queue. On a terminal
 it redraws every second, with a progress bar, until nothing is running (Ctrl-C leaves);
 when the output is not a terminal, or with --once, it prints the state once as plain
 lines. It only reads the store: safe while a sweep runs.
@@ -35,6 +36,15 @@ for 60 s; the next `tunebench run` of its spec marks it stale and runs it again.
 )";
 
 constexpr double kStaleAfterSeconds = 60;
+
+// "  slurm job 12_3 running after 4s in the queue" / "  slurm job 12_4 queued for 1m2s".
+std::string job_text(const RunRecord& r) {
+  if (r.job.rfind("slurm:", 0) != 0) return r.job.empty() ? "" : "  job " + r.job;
+  std::string text = "  slurm job " + r.job.substr(6) + " " + (r.job_state.empty() ? "submitted" : r.job_state);
+  if (r.queue_seconds) text += (r.job_state == "queued" ? " for " : " after ") + format_duration(*r.queue_seconds) +
+                               (r.job_state == "queued" ? "" : " in the queue");
+  return text;
+}
 
 std::string bar(double fraction, int width) {
   const int filled = int(std::lround(std::clamp(fraction, 0.0, 1.0) * width));
@@ -63,9 +73,12 @@ std::vector<std::string> describe(Store& store, const std::string& sweep, bool t
       views.push_back({label, r.progress_step, r.progress_steps, r.progress_loss, r.running_seconds.value_or(0)});
       const bool stale = r.owner.empty() || process_is_gone(r.owner) || r.heartbeat_age.value_or(1e9) > kStaleAfterSeconds;
       details.push_back("running  " + label + "  step " + step_and_loss(r.progress_step, r.progress_steps, r.progress_loss) +
-                        "  attempt " + std::to_string(r.attempts) + "  heartbeat " +
+                        "  attempt " + std::to_string(r.attempts) + job_text(r) + "  heartbeat " +
                         format_duration(r.heartbeat_age.value_or(NAN)) + " ago" +
-                        (stale ? "  stale? (its coordinator is gone)" : ""));
+                        (!stale ? ""
+                         : r.job.rfind("slurm:", 0) == 0
+                             ? "  its coordinator is gone; the Slurm job goes on: `tunebench run` again follows it"
+                             : "  stale? (its coordinator is gone)"));
     } else if (r.status == "failed") {
       ++failed_kinds[r.failure_kind.empty() ? "failed" : r.failure_kind];
       details.push_back("failed   " + label + " (" + (r.failure_kind.empty() ? "failed" : r.failure_kind) +

@@ -1,25 +1,21 @@
 #include "harness/exec/executor.h"
 
-#include <signal.h>
-
 #include <chrono>
 #include <map>
 #include <set>
 #include <thread>
 
-#include "harness/common/file_lock.h"
 #include "harness/common/files.h"
-#include "harness/exec/child_process.h"
+#include "harness/exec/attempt_reason.h"
+#include "harness/exec/base_model_pretraining.h"
 #include "harness/exec/deferred_writes.h"
 #include "harness/exec/interrupt.h"
+#include "harness/exec/launcher_choice.h"
 #include "harness/exec/pool.h"
 #include "harness/exec/process_identity.h"
 #include "harness/exec/progress.h"
 #include "harness/exec/run_dir.h"
-#include "harness/exec/worker.h"
 #include "harness/store/store.h"
-#include "harness/train/base_model_source.h"
-#include "harness/train/pretrain.h"
 #include "methods/registry.h"
 
 namespace tb {
@@ -36,39 +32,6 @@ std::map<std::string, std::string> worker_env(int64_t threads) {
   const std::string n = std::to_string(threads);
   return {{"OMP_NUM_THREADS", n}, {"OPENBLAS_NUM_THREADS", n}, {"MKL_NUM_THREADS", n},
           {"OMP_WAIT_POLICY", "PASSIVE"}};
-}
-
-std::string log_tail(const fs::path& dir) {
-  const std::string tail = file_tail(run_files::log(dir), 400);
-  return tail.empty() ? "" : "; log ends: " + tail;
-}
-
-// The failure reason of a worker that ended without a result: its own words if it wrote
-// them, else how it ended and the tail of its log.
-std::string failure_reason(const fs::path& dir, const ChildExit& exit) {
-  if (fs::exists(run_files::failure(dir))) {
-    try {
-      return nlohmann::json::parse(read_file(run_files::failure(dir))).at("reason").get<std::string>();
-    } catch (...) {
-    }
-  }
-  return "worker " + exit.describe() + log_tail(dir);
-}
-
-std::string attempt_reason(const fs::path& dir, const Attempt& a, const nlohmann::json& execution) {
-  const auto mib = [](int64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; };
-  if (a.outcome == "timeout")
-    return "timed out: killed after " + format_duration(a.seconds) + " (limit " +
-           format_duration(execution.at("timeout_seconds").get<double>()) + ")" + log_tail(dir);
-  if (a.outcome == "oom")
-    return "out of memory: killed at " + mib(a.peak_resident_bytes) + " resident (limit " +
-           std::to_string(execution.at("memory_limit_mb").get<int64_t>()) + " MiB)" + log_tail(dir);
-  if (a.outcome == "interrupted")
-    return std::string("interrupted (Ctrl-C or SIGTERM) while running; ") +
-           (fs::exists(run_files::checkpoint(dir)) ? "the next run continues from its checkpoint"
-                                                    : "the next run starts it again");
-  if (a.outcome == "crashed" && a.exit.exit_code == 0) return "worker exited without writing result.json" + log_tail(dir);
-  return failure_reason(dir, a.exit);
 }
 
 // The latest logged training step and loss of a running run.
@@ -100,92 +63,403 @@ std::optional<RunResult> read_result(const fs::path& dir, const std::string& key
   return std::nullopt;
 }
 
-// What the worker of a run reported before its coordinator vanished ("" if nothing).
-std::string worker_report(const fs::path& dir) {
-  if (!fs::exists(run_files::failure(dir))) return "";
-  try {
-    return "the worker failed: " +
-           nlohmann::json::parse(read_file(run_files::failure(dir))).at("reason").get<std::string>();
-  } catch (...) {
-    return "";
-  }
-}
-
-// Pretrains every base model the pending runs need and is not cached yet, one after the
-// other with `threads` threads. Returns the failure reason per base-model key.
-std::map<std::string, std::string> ensure_base_models(const std::vector<const RunConfig*>& pending,
-                                                      const ExecutorOptions& o, int64_t threads, Progress& progress) {
-  std::map<std::string, std::string> failures;
-  std::set<std::string> seen;
-  for (const RunConfig* run : pending) {
-    const auto& base = run->config.at("base_model");
-    const std::string key = base_model_key(base);
-    if (!seen.insert(key).second) continue;
-    const fs::path model = base_model_path(o.out_dir / "models", base);
-    if (is_checkpoint_base(base)) {  // nothing to pretrain; the folder holds its evaluation cache
-      fs::create_directories(model.parent_path());
-      continue;
-    }
-    if (fs::exists(model)) {
-      progress.message("using cached base model " + key + " (" + model.parent_path().string() + ")");
-      continue;
-    }
-    try {
-      const fs::path dir = model.parent_path();
-      fs::create_directories(dir);
-      // Another coordinator on the same folder may be pretraining it: wait, then use it.
-      bool said = false;
-      const FileLock lock(dir / "pretrain.lock", [&] {
-        if (!said) progress.message("waiting for another coordinator that is pretraining base model " + key);
-        said = true;
-        return interrupt_level() < 2;
-      });
-      if (lock.locked() && fs::exists(model)) continue;
-      if (!lock.locked() || interrupt_requested()) {
-        failures[key] = "interrupted before its base model was pretrained";
-        continue;
-      }
-      remove_temporary_files(dir);  // of a pretraining killed mid-write
-      for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir)}) fs::remove(stale);
-      write_file_atomically(run_files::job(dir), nlohmann::json{{"kind", "pretrain"}, {"base_model", base},
-                                                                {"threads", threads}, {"output", model.string()}}.dump(2));
-      progress.message("pretraining base model " + key + " (cached in " + dir.string() + ")");
-      const auto started = Clock::now();
-      const int64_t steps = base.at("pretraining").at("steps").get<int64_t>();
-      ChildProcess child(o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(threads));
-      std::optional<ChildExit> exit;
-      while (!(exit = child.poll())) {
-        if (interrupt_level() >= 2) child.signal_group(SIGKILL);
-        Followed f;
-        follow_metrics(dir, f);
-        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-        progress.show({{"pretrain " + key, f.step, steps, f.loss, elapsed}});
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
-      }
-      progress.show({});
-      const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-      if (exit->signal != 0 || exit->exit_code != 0 || !fs::exists(model)) {
-        failures[key] = "base model pretraining failed: " + failure_reason(dir, *exit);
-        progress.message(failures[key]);
-      } else {
-        progress.message("base model " + key + " pretrained in " + format_duration(seconds));
-      }
-    } catch (const std::exception& e) {
-      failures[key] = std::string("base model pretraining failed: ") + e.what();
-      progress.message(failures[key]);
-    }
-  }
-  return failures;
-}
-
 std::string label_of(const RunConfig& run) { return run.variant + " seed=" + std::to_string(run.seed); }
 
 // Pretraining runs alone: it gets the threads of all the workers, at most one per core and
-// never fewer than a worker has.
+// never fewer than a worker has, on either backend (a Slurm job asks for that many CPUs),
+// so that both pretrain the same base model (it depends on the thread count).
 int64_t pretraining_threads(int64_t threads, int64_t workers) {
   const int64_t cores = std::max<int64_t>(1, int64_t(std::thread::hardware_concurrency()));
   return std::max(threads, std::min(threads * workers, cores));
 }
+
+// One `run` of a sweep, step by step: register its runs, take over or release what a
+// vanished coordinator left running, build the pool's tasks (pretraining first), run the
+// pool with the hooks below, and summarise.
+class Sweep {
+ public:
+  Sweep(const Spec& spec, const std::vector<RunConfig>& runs, const ExecutorOptions& o)
+      : spec_(spec), runs_(runs), o_(o), execution_(spec.execution), store_(o.out_dir / "tunebench.sqlite"),
+        owner_(this_process_identity()), launcher_(make_launcher(spec.execution, o.out_dir, spec.name)) {
+    outcome_.backend = launcher_->backend();
+    outcome_.workers = resolve_workers(o.workers > 0 ? o.workers : execution_.at("workers").get<int64_t>(), spec.threads);
+  }
+
+  SweepOutcome run() {
+    register_runs();
+    take_over_orphans();
+    select_pending();
+    progress_ = std::make_unique<Progress>(int64_t(pending_.size() + adopted_.size()), outcome_.workers);
+    announce();
+    if (pending_.empty() && adopted_.empty()) return outcome_;
+    const InterruptGuard interrupt_guard;
+    pretraining_ = std::make_unique<BaseModelPretraining>(pending_, o_.out_dir / "models", *progress_);
+    build_tasks();
+    const PoolSummary summary = run_pool(tasks_, *launcher_, pool_options(), hooks(), adopted_);
+    summarise(summary);
+    return outcome_;
+  }
+
+ private:
+  fs::path dir_of(const std::string& key) const { return o_.out_dir / "runs" / key; }
+  bool is_run(const PoolTask& t) const { return by_key_.count(t.id) > 0; }
+  int64_t steps_of(const std::string& key) const {
+    const auto& config = by_key_.at(key)->config;
+    return config.contains("training") ? config.at("training").at("steps").get<int64_t>() : int64_t(0);
+  }
+  std::string parent_label(const std::string& key) const {
+    const auto it = by_key_.find(key);
+    return it == by_key_.end() ? "run " + key : label_of(*it->second) + " (run " + key + ")";
+  }
+
+  void register_runs() {
+    sweep_id_ = store_.create_sweep(spec_.name, spec_.file, spec_.document.dump());
+    for (const RunConfig& run : runs_) {
+      if (by_key_.count(run.key)) continue;  // the same cell listed twice runs once
+      by_key_[run.key] = &run;
+      store_.add_run(sweep_id_, run.key, run.method, run.variant, run.seed, run.config.dump(), run.parents);
+    }
+  }
+
+  bool coordinator_gone(const std::string& owner, double heartbeat_age) const {
+    return owner.empty() || process_is_gone(owner) || heartbeat_age > execution_.at("stale_after_seconds").get<double>();
+  }
+
+  // What a coordinator that is gone left running (kill -9, reboot): a Slurm job that lives
+  // on, or has ended without its end recorded, is taken over and followed (never submitted
+  // again); the rest become pending again ("stale").
+  void take_over_orphans() {
+    std::set<std::string> alive;
+    for (const RunningJob& r : store_.running_jobs()) {
+      if (!coordinator_gone(r.owner, r.heartbeat_age) || slurm_job_id(r.job).empty()) continue;
+      if (!job_is_known(r)) continue;
+      alive.insert(r.key);
+      if (launcher_->backend() == "slurm" && by_key_.count(r.key) && store_.adopt_run(r.key, owner_)) {
+        adopted_.push_back({r.key, r.job, int(r.attempt)});
+      }
+    }
+    const auto released = store_.release_stale_runs(
+        [&](const std::string& key, const std::string& other, double age) {
+          return !alive.count(key) && coordinator_gone(other, age);
+        },
+        [&](const std::string& key) { return worker_report(dir_of(key)); });
+    outcome_.stale = int64_t(released.size());
+  }
+
+  // Whether Slurm (or the run folder) still knows the job of an orphaned run.
+  bool job_is_known(const RunningJob& r) {
+    SlurmLauncher fallback(slurm_options(execution_, o_.out_dir, spec_.name));
+    Launcher& asker = launcher_->backend() == "slurm" ? *launcher_ : fallback;
+    const JobRequest request{r.key, o_.worker_exe, {"worker", dir_of(r.key).string()}, run_files::log(dir_of(r.key)),
+                             {}, dir_of(r.key)};
+    if (!asker.attach(r.job, request)) return false;
+    const auto status = asker.poll({r.job});
+    asker.release(r.job);
+    return status.count(r.job) && status.at(r.job).scheduler_state != "LOST";
+  }
+
+  void select_pending() {
+    std::set<std::string> adopted;
+    for (const AdoptedJob& a : adopted_) adopted.insert(a.task_id);
+    for (const RunConfig& run : runs_) {
+      if (by_key_.at(run.key) != &run || adopted.count(run.key)) continue;
+      const std::string status = store_.run_status(run.key);
+      if (status == "done") {
+        ++outcome_.skipped;
+      } else if (status == "running") {
+        ++outcome_.running_elsewhere;
+      } else {
+        pending_.push_back(&run);
+      }
+    }
+  }
+
+  void announce() {
+    if (outcome_.stale > 0)
+      progress_->message(std::to_string(outcome_.stale) +
+                         " run(s) left running by a coordinator that is gone: marked stale, run again");
+    if (!adopted_.empty())
+      progress_->message(std::to_string(adopted_.size()) +
+                         " run(s) left by a coordinator that is gone have Slurm jobs still known: following them");
+    if (outcome_.skipped > 0) progress_->message(std::to_string(outcome_.skipped) + " run(s) already done, skipped");
+    if (outcome_.running_elsewhere > 0)
+      progress_->message(std::to_string(outcome_.running_elsewhere) + " run(s) running under another coordinator" +
+                         (launcher_->backend() == "local" ? " or in a Slurm job (run with --backend slurm to follow it)" : "") +
+                         ", left to it");
+  }
+
+  void build_tasks() {
+    const int64_t threads = pretraining_threads(spec_.threads, outcome_.workers);
+    tasks_ = pretraining_->tasks(o_.worker_exe, threads, worker_env(threads));
+    pretraining_threads_ = threads;
+    std::set<std::string> in_pool;
+    for (const RunConfig* run : pending_) in_pool.insert(run->key);
+    for (const AdoptedJob& a : adopted_) in_pool.insert(a.task_id);
+    auto add = [&](const RunConfig& run) {
+      const fs::path dir = dir_of(run.key);
+      PoolTask task{{run.key, o_.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(spec_.threads), dir}};
+      if (const std::string pretrain = pretraining_->task_of(run); !pretrain.empty()) task.after.push_back(pretrain);
+      // A post-hoc run starts once the parents this invocation runs have ended.
+      for (const std::string& parent : run.parents) {
+        if (in_pool.count(parent)) task.after.push_back(parent);
+      }
+      tasks_.push_back(std::move(task));
+    };
+    for (const AdoptedJob& a : adopted_) {
+      add(*by_key_.at(a.task_id));
+      started_at_[a.task_id] = Clock::now();
+    }
+    for (const RunConfig* run : pending_) add(*run);
+  }
+
+  PoolOptions pool_options() const {
+    PoolOptions pool;
+    pool.workers = outcome_.workers;
+    pool.timeout_seconds = execution_.at("timeout_seconds").get<double>();
+    pool.memory_limit_bytes = execution_.at("memory_limit_mb").get<int64_t>() << 20;
+    pool.max_attempts = execution_.at("max_attempts").get<int64_t>();
+    pool.heartbeat_seconds = 1;
+    return pool;
+  }
+
+  PoolHooks hooks() {
+    PoolHooks h;
+    h.claim = [this](const PoolTask& t, int attempt) { return claim(t, attempt); };
+    h.blocked = [this](const PoolTask& t, const std::string& parent) { blocked(t, parent); };
+    h.started = [this](const PoolTask& t, const std::string& handle) { started(t, handle); };
+    h.running = [this](const PoolTask& t, const std::string&) { running(t); };
+    h.judge = [this](const PoolTask& t, const Attempt& a) { return judge(t, a); };
+    h.ended = [this](const PoolTask& t, const Attempt& a, bool retry) { ended(t, a, retry); };
+    h.tick = [this](const std::vector<const PoolTask*>& running) { tick(running); };
+    h.heartbeat = [this](const std::vector<const PoolTask*>& running) { heartbeat(running); };
+    return h;
+  }
+
+  // The store or the file system failing must not stop the sweep: say so and go on.
+  void guarded(const std::string& what, const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      progress_->message("could not " + what + ": " + e.what());
+    }
+  }
+
+  // Store writes that fail (a full disk) are tried again at every heartbeat and at the end.
+  void record(const std::string& what, const std::string& key, std::function<void()> write) {
+    if (const auto error = deferred_.attempt(key, std::move(write)))
+      progress_->message("could not " + what + " yet (" + *error + "); trying again");
+  }
+
+  void fail_without_attempt(const RunConfig& run, const std::string& reason, const std::string& kind) {
+    ++outcome_.failed;
+    record("record the failure of " + run.key, run.key,
+           [this, key = run.key, reason, kind] { store_.record_failure(key, reason, 0, kind); });
+    progress_->finished(label_of(run), "failed: " + reason, 0, false);
+  }
+
+  bool claim(const PoolTask& task, int /*attempt*/) {
+    if (!is_run(task)) return pretraining_->claim(task, pretraining_threads_);
+    const RunConfig& run = *by_key_.at(task.id);
+    try {
+      return claim_run(run);
+    } catch (const std::exception& e) {
+      fail_without_attempt(run, std::string("could not start the run: ") + e.what(), "failed");
+      return false;
+    }
+  }
+
+  // The parents a post-hoc run combines, or nullopt when it cannot start (said why).
+  std::optional<nlohmann::json> parents_of(const RunConfig& run) {
+    nlohmann::json parents = nlohmann::json::array();
+    for (const std::string& parent : run.parents) {
+      const std::string status = store_.run_status(parent);
+      if (status == "running") {
+        ++outcome_.running_elsewhere;
+        progress_->finished(label_of(run), "not started: its parent " + parent_label(parent) +
+                                               " runs under another coordinator; run again later",
+                            0, false);
+        return std::nullopt;
+      }
+      if (status != "done") {
+        fail_without_attempt(run, "parent " + parent_label(parent) + " is " + status, "parent_failed");
+        return std::nullopt;
+      }
+      parents.push_back({{"key", parent}, {"dir", dir_of(parent).string()}});
+    }
+    return parents;
+  }
+
+  bool claim_run(const RunConfig& run) {
+    const fs::path dir = dir_of(run.key);
+    fs::create_directories(dir);
+    std::string why_not;
+    if (const auto result = read_result(dir, run.key, why_not)) {  // finished before a crash of its coordinator
+      store_.record_success(*result);
+      ++outcome_.done;
+      ++outcome_.recovered;
+      progress_->finished(label_of(run), "done (recovered from its run folder)", 0, false);
+      return false;
+    }
+    if (const std::string failure = pretraining_->failure_of(run); !failure.empty()) {
+      fail_without_attempt(run, failure, "failed");
+      return false;
+    }
+    const auto parents = parents_of(run);  // a post-hoc run needs every parent done
+    if (!parents) return false;
+    if (!store_.claim_run(run.key, owner_, steps_of(run.key))) {
+      ++outcome_.running_elsewhere;
+      progress_->finished(label_of(run), "claimed by another coordinator", 0, false);
+      return false;
+    }
+    // The worker restores its metric log from the checkpoint, if any.
+    for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir),
+                                  run_files::exit_status(dir), run_files::heartbeat(dir)})
+      fs::remove(stale);
+    remove_temporary_files(dir);  // of a worker killed mid-write
+    write_file_atomically(run_files::job(dir),
+                          nlohmann::json{{"kind", find_method(run.method)->posthoc() ? "posthoc" : "finetune"},
+                                         {"run_key", run.key},
+                                         {"parents", *parents},
+                                         {"config", run.config},
+                                         {"threads", spec_.threads},
+                                         {"checkpoint_every", execution_.at("checkpoint_every")},
+                                         {"models_dir", (o_.out_dir / "models").string()}}
+                              .dump(2));
+    return true;
+  }
+
+  void blocked(const PoolTask& task, const std::string& parent) {
+    if (!is_run(task)) return;
+    const RunConfig& run = *by_key_.at(task.id);
+    if (pretraining_->owns(parent)) {
+      fail_without_attempt(run, pretraining_->failure_of(run), "failed");
+      return;
+    }
+    if (store_.run_status(parent) == "pending") {  // stopped, not failed: it resumes, and so does this run
+      ++outcome_.not_started;
+      progress_->finished(label_of(run), "not started: its parent " + parent_label(parent) + " was stopped", 0, false);
+      return;
+    }
+    fail_without_attempt(run, "not run: its parent " + parent_label(parent) + " failed", "parent_failed");
+  }
+
+  void started(const PoolTask& task, const std::string& handle) {
+    started_at_[task.id] = Clock::now();
+    followed_[task.id] = {};
+    if (is_run(task)) guarded("record the job of " + task.id, [&] { store_.set_job(task.id, handle, spec_.threads); });
+  }
+
+  void running(const PoolTask& task) {
+    started_at_[task.id] = Clock::now();
+    if (is_run(task)) guarded("record the start of " + task.id, [&] { store_.set_job_running(task.id); });
+  }
+
+  std::string judge(const PoolTask& task, const Attempt& a) {
+    remove_temporary_files(task.dir);  // the worker is gone: what it was writing is lost
+    if (!is_run(task)) return pretraining_->judge(task, a);
+    // A result the worker managed to write counts, whatever happened to the process after.
+    std::string why_not;
+    const auto result = read_result(task.dir, task.id, why_not);
+    if (!result) return a.outcome == "done" ? "crashed" : a.outcome;
+    record("record the result of " + task.id + " (it is safe in its run folder)", task.id,
+           [this, r = *result] { store_.record_success(r); });
+    return "done";
+  }
+
+  void ended(const PoolTask& task, const Attempt& a, bool retry) {
+    followed_.erase(task.id);
+    if (!is_run(task)) return pretraining_->ended(task, a, retry);
+    const RunConfig& run = *by_key_.at(task.id);
+    if (a.outcome == "done") {
+      ++outcome_.done;
+      progress_->finished(label_of(run), "done", a.seconds, true);
+      return;
+    }
+    const std::string reason = attempt_reason(task.dir, a, execution_);
+    const bool final = !retry && a.outcome != "interrupted";
+    record("record the end of " + run.key, run.key,
+           [this, key = run.key, end = AttemptEnd{a.outcome, reason, a.seconds, a.peak_resident_bytes, final}] {
+             store_.end_attempt(key, end);
+           });
+    if (retry) {
+      progress_->message(label_of(run) + ": attempt " + std::to_string(a.number) + " " + a.outcome + " (" + reason +
+                         "); trying again");
+    } else if (a.outcome == "interrupted") {
+      ++outcome_.stopped;
+      progress_->finished(label_of(run), reason, a.seconds, false);
+    } else {
+      ++outcome_.failed;
+      progress_->finished(label_of(run), "failed (" + a.outcome + "): " + reason, a.seconds, false);
+    }
+  }
+
+  std::vector<RunningView> views(const std::vector<const PoolTask*>& running) {
+    std::vector<RunningView> out;
+    for (const PoolTask* t : running) {
+      const double elapsed = std::chrono::duration<double>(Clock::now() - started_at_[t->id]).count();
+      if (!is_run(*t)) {
+        out.push_back(pretraining_->view(*t, elapsed));
+        continue;
+      }
+      Followed& f = followed_[t->id];
+      follow_metrics(t->dir, f);
+      out.push_back({label_of(*by_key_.at(t->id)), f.step, steps_of(t->id), f.loss, elapsed});
+    }
+    return out;
+  }
+
+  void tick(const std::vector<const PoolTask*>& running) {
+    if (Clock::now() - last_display_ < std::chrono::milliseconds(250)) return;
+    last_display_ = Clock::now();
+    progress_->show(views(running));
+  }
+
+  void heartbeat(const std::vector<const PoolTask*>& running) {
+    std::vector<RunProgress> beats;
+    for (const PoolTask* t : running) {
+      if (is_run(*t)) beats.push_back({t->id, followed_[t->id].step, followed_[t->id].loss});
+    }
+    guarded("write the heartbeat", [&] { store_.heartbeat(owner_, beats); });
+    deferred_.retry();
+  }
+
+  void summarise(const PoolSummary& summary) {
+    deferred_.retry();
+    for (const std::string& key : deferred_.pending()) {
+      progress_->message("could not record the end of run " + key +
+                         " in the store; the next `tunebench run` of this spec records what its run folder holds");
+    }
+    outcome_.not_started += summary.not_started;
+    outcome_.interrupted = summary.interrupted;
+    outcome_.pool_seconds = summary.wall_seconds;
+    outcome_.busy_seconds = summary.busy_seconds;
+    if (outcome_.interrupted) {
+      progress_->message("interrupted: " + std::to_string(outcome_.not_started) + " run(s) not started, " +
+                         std::to_string(outcome_.stopped) + " stopped; run the same command to resume");
+    }
+  }
+
+  const Spec& spec_;
+  const std::vector<RunConfig>& runs_;
+  const ExecutorOptions& o_;
+  const nlohmann::json& execution_;
+  Store store_;
+  const std::string owner_;
+  std::unique_ptr<Launcher> launcher_;
+  SweepOutcome outcome_;
+  int64_t sweep_id_ = 0;
+  std::map<std::string, const RunConfig*> by_key_;
+  std::vector<const RunConfig*> pending_;
+  std::vector<AdoptedJob> adopted_;
+  std::vector<PoolTask> tasks_;
+  std::unique_ptr<Progress> progress_;
+  std::unique_ptr<BaseModelPretraining> pretraining_;
+  int64_t pretraining_threads_ = 1;
+  DeferredWrites deferred_;
+  std::map<std::string, Clock::time_point> started_at_;
+  std::map<std::string, Followed> followed_;
+  Clock::time_point last_display_ = Clock::now();
+};
 
 }  // namespace
 
@@ -199,244 +473,7 @@ SweepOutcome run_sweep(const Spec& spec, const std::vector<RunConfig>& runs, con
   require_store(o.out_dir / "tunebench.sqlite", StoreUse::kWrite);  // before any folder is made
   fs::create_directories(o.out_dir / "runs");
   fs::create_directories(o.out_dir / "models");
-  Store store(o.out_dir / "tunebench.sqlite");
-  const nlohmann::json& execution = spec.execution;
-  const std::string owner = this_process_identity();
-  const double stale_after = execution.at("stale_after_seconds").get<double>();
-
-  SweepOutcome outcome;
-  outcome.workers = resolve_workers(o.workers > 0 ? o.workers : execution.at("workers").get<int64_t>(), spec.threads);
-  // Runs a vanished coordinator left "running" (kill -9, reboot) become pending again.
-  const auto released = store.release_stale_runs(
-      [&](const std::string& other, double heartbeat_age) {
-        return other.empty() || process_is_gone(other) || heartbeat_age > stale_after;
-      },
-      [&](const std::string& key) { return worker_report(o.out_dir / "runs" / key); });
-  outcome.stale = int64_t(released.size());
-
-  const int64_t sweep_id = store.create_sweep(spec.name, spec.file, spec.document.dump());
-  std::vector<const RunConfig*> pending;
-  std::map<std::string, const RunConfig*> by_key;
-  for (const RunConfig& run : runs) {
-    if (by_key.count(run.key)) continue;  // the same cell listed twice runs once
-    by_key[run.key] = &run;
-    store.add_run(sweep_id, run.key, run.method, run.variant, run.seed, run.config.dump(), run.parents);
-    const std::string status = store.run_status(run.key);
-    if (status == "done") {
-      ++outcome.skipped;
-    } else if (status == "running") {
-      ++outcome.running_elsewhere;
-    } else {
-      pending.push_back(&run);
-    }
-  }
-  Progress progress(int64_t(pending.size()), outcome.workers);
-  if (outcome.stale > 0)
-    progress.message(std::to_string(outcome.stale) + " run(s) left running by a coordinator that is gone: marked stale, run again");
-  if (outcome.skipped > 0) progress.message(std::to_string(outcome.skipped) + " run(s) already done, skipped");
-  if (outcome.running_elsewhere > 0)
-    progress.message(std::to_string(outcome.running_elsewhere) + " run(s) running under another coordinator, left to it");
-  if (pending.empty()) return outcome;
-
-  const InterruptGuard interrupt_guard;
-  const auto base_failures = ensure_base_models(pending, o, pretraining_threads(spec.threads, outcome.workers), progress);
-  std::vector<PoolTask> tasks;
-  std::set<std::string> pending_keys;
-  for (const RunConfig* run : pending) pending_keys.insert(run->key);
-  for (const RunConfig* run : pending) {
-    const fs::path dir = o.out_dir / "runs" / run->key;
-    tasks.push_back({run->key, o.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(spec.threads)});
-    // A post-hoc run starts once the parents this invocation runs have ended.
-    for (const std::string& parent : run->parents) {
-      if (pending_keys.count(parent)) tasks.back().after.push_back(parent);
-    }
-  }
-  auto dir_of = [&](const PoolTask& t) { return o.out_dir / "runs" / t.id; };
-  auto steps_of = [&](const PoolTask& t) {
-    const auto& config = by_key.at(t.id)->config;
-    return config.contains("training") ? config.at("training").at("steps").get<int64_t>() : int64_t(0);
-  };
-  std::map<std::string, Clock::time_point> started;
-  std::map<std::string, Followed> followed;
-  // The store or the file system failing must not stop the sweep: say so and go on.
-  auto guarded = [&](const std::string& what, const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const std::exception& e) {
-      progress.message("could not " + what + ": " + e.what());
-    }
-  };
-  // Store writes that fail (a full disk) are tried again at every heartbeat and at the end.
-  DeferredWrites deferred;
-  auto record = [&](const std::string& what, const std::string& key, std::function<void()> write) {
-    if (const auto error = deferred.attempt(key, std::move(write)))
-      progress.message("could not " + what + " yet (" + *error + "); trying again");
-  };
-  auto fail_without_attempt = [&](const RunConfig& run, const std::string& reason, const std::string& kind) {
-    ++outcome.failed;
-    record("record the failure of " + run.key, run.key,
-           [&store, key = run.key, reason, kind] { store.record_failure(key, reason, 0, kind); });
-    progress.finished(label_of(run), "failed: " + reason, 0, false);
-  };
-  auto parent_label = [&](const std::string& key) {
-    const auto it = by_key.find(key);
-    return it == by_key.end() ? "run " + key : label_of(*it->second) + " (run " + key + ")";
-  };
-
-  PoolOptions pool;
-  pool.workers = outcome.workers;
-  pool.timeout_seconds = execution.at("timeout_seconds").get<double>();
-  pool.memory_limit_bytes = execution.at("memory_limit_mb").get<int64_t>() << 20;
-  pool.max_attempts = execution.at("max_attempts").get<int64_t>();
-  pool.heartbeat_seconds = 1;
-  PoolHooks hooks;
-  hooks.claim = [&](const PoolTask& task, int) {
-    const RunConfig& run = *by_key.at(task.id);
-    const fs::path dir = dir_of(task);
-    try {
-      fs::create_directories(dir);
-      std::string why_not;
-      if (const auto result = read_result(dir, run.key, why_not)) {  // finished before a crash of its coordinator
-        store.record_success(*result);
-        ++outcome.done;
-        ++outcome.recovered;
-        progress.finished(label_of(run), "done (recovered from its run folder)", 0, false);
-        return false;
-      }
-      const auto base_failure = base_failures.find(base_model_key(run.config.at("base_model")));
-      if (base_failure != base_failures.end()) {
-        fail_without_attempt(run, base_failure->second, "failed");
-        return false;
-      }
-      // A post-hoc run needs every parent done (the pool starts it after those it runs).
-      nlohmann::json parents = nlohmann::json::array();
-      for (const std::string& parent : run.parents) {
-        const std::string status = store.run_status(parent);
-        if (status == "running") {
-          ++outcome.running_elsewhere;
-          progress.finished(label_of(run), "not started: its parent " + parent_label(parent) +
-                                               " runs under another coordinator; run again later",
-                            0, false);
-          return false;
-        }
-        if (status != "done") {
-          fail_without_attempt(run, "parent " + parent_label(parent) + " is " + status, "parent_failed");
-          return false;
-        }
-        parents.push_back({{"key", parent}, {"dir", (o.out_dir / "runs" / parent).string()}});
-      }
-      if (!store.claim_run(run.key, owner, steps_of(task))) {
-        ++outcome.running_elsewhere;
-        progress.finished(label_of(run), "claimed by another coordinator", 0, false);
-        return false;
-      }
-      // The worker restores its metric log from the checkpoint, if any.
-      for (const fs::path& stale : {run_files::failure(dir), run_files::metrics(dir), run_files::model(dir)})
-        fs::remove(stale);
-      remove_temporary_files(dir);  // of a worker killed mid-write
-
-      write_file_atomically(run_files::job(dir),
-                            nlohmann::json{{"kind", find_method(run.method)->posthoc() ? "posthoc" : "finetune"},
-                                           {"run_key", run.key},
-                                           {"parents", parents},
-                                           {"config", run.config},
-                                           {"threads", spec.threads},
-                                           {"checkpoint_every", execution.at("checkpoint_every")},
-                                           {"models_dir", (o.out_dir / "models").string()}}
-                                .dump(2));
-      return true;
-    } catch (const std::exception& e) {
-      fail_without_attempt(run, std::string("could not start the run: ") + e.what(), "failed");
-      return false;
-    }
-  };
-  hooks.blocked = [&](const PoolTask& task, const std::string& parent) {
-    const RunConfig& run = *by_key.at(task.id);
-    if (store.run_status(parent) == "pending") {  // stopped, not failed: it resumes, and so does this run
-      ++outcome.not_started;
-      progress.finished(label_of(run), "not started: its parent " + parent_label(parent) + " was stopped", 0, false);
-      return;
-    }
-    fail_without_attempt(run, "not run: its parent " + parent_label(parent) + " failed", "parent_failed");
-  };
-  hooks.started = [&](const PoolTask& task, int64_t pid) {
-    started[task.id] = Clock::now();
-    followed[task.id] = {};
-    guarded("record the worker of " + task.id, [&] { store.set_worker_pid(task.id, pid, spec.threads); });
-  };
-  hooks.judge = [&](const PoolTask& task, const Attempt& a) -> std::string {
-    remove_temporary_files(dir_of(task));  // the worker is gone: what it was writing is lost
-    // A result the worker managed to write counts, whatever happened to the process after.
-    std::string why_not;
-    const auto result = read_result(dir_of(task), task.id, why_not);
-    if (!result) return a.outcome == "done" ? "crashed" : a.outcome;
-    record("record the result of " + task.id + " (it is safe in its run folder)", task.id,
-           [&store, r = *result] { store.record_success(r); });
-    return "done";
-  };
-  hooks.ended = [&](const PoolTask& task, const Attempt& a, bool retry) {
-    const RunConfig& run = *by_key.at(task.id);
-    followed.erase(task.id);
-    if (a.outcome == "done") {
-      ++outcome.done;
-      progress.finished(label_of(run), "done", a.seconds, true);
-      return;
-    }
-    const std::string reason = attempt_reason(dir_of(task), a, execution);
-    const bool final = !retry && a.outcome != "interrupted";
-    record("record the end of " + run.key, run.key,
-           [&store, key = run.key, end = AttemptEnd{a.outcome, reason, a.seconds, a.peak_resident_bytes, final}] {
-             store.end_attempt(key, end);
-           });
-    if (retry) {
-      progress.message(label_of(run) + ": attempt " + std::to_string(a.number) + " " + a.outcome + " (" + reason +
-                       "); trying again");
-    } else if (a.outcome == "interrupted") {
-      ++outcome.stopped;
-      progress.finished(label_of(run), reason, a.seconds, false);
-    } else {
-      ++outcome.failed;
-      progress.finished(label_of(run), "failed (" + a.outcome + "): " + reason, a.seconds, false);
-    }
-  };
-  auto views = [&](const std::vector<const PoolTask*>& running) {
-    std::vector<RunningView> out;
-    for (const PoolTask* t : running) {
-      Followed& f = followed[t->id];
-      follow_metrics(dir_of(*t), f);
-      out.push_back({label_of(*by_key.at(t->id)), f.step, steps_of(*t), f.loss,
-                     std::chrono::duration<double>(Clock::now() - started[t->id]).count()});
-    }
-    return out;
-  };
-  auto last_display = Clock::now();
-  hooks.tick = [&](const std::vector<const PoolTask*>& running) {
-    if (Clock::now() - last_display < std::chrono::milliseconds(250)) return;
-    last_display = Clock::now();
-    progress.show(views(running));
-  };
-  hooks.heartbeat = [&](const std::vector<const PoolTask*>& running) {
-    std::vector<RunProgress> beats;
-    for (const PoolTask* t : running) beats.push_back({t->id, followed[t->id].step, followed[t->id].loss});
-    guarded("write the heartbeat", [&] { store.heartbeat(owner, beats); });
-    deferred.retry();
-  };
-
-  const PoolSummary summary = run_pool(tasks, pool, hooks);
-  deferred.retry();
-  for (const std::string& key : deferred.pending()) {
-    progress.message("could not record the end of run " + key +
-                     " in the store; the next `tunebench run` of this spec records what its run folder holds");
-  }
-  outcome.not_started = summary.not_started;
-  outcome.interrupted = summary.interrupted;
-  outcome.pool_seconds = summary.wall_seconds;
-  outcome.busy_seconds = summary.busy_seconds;
-  if (outcome.interrupted) {
-    progress.message("interrupted: " + std::to_string(outcome.not_started) + " run(s) not started, " +
-                     std::to_string(outcome.stopped) + " stopped; run the same command to resume");
-  }
-  return outcome;
+  return Sweep(spec, runs, o).run();
 }
 
 }  // namespace tb

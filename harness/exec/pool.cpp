@@ -1,11 +1,8 @@
 #include "harness/exec/pool.h"
 
-#include <signal.h>
-
 #include <algorithm>
 #include <chrono>
 #include <deque>
-#include <memory>
 #include <optional>
 #include <set>
 #include <thread>
@@ -25,11 +22,238 @@ double seconds_since(Clock::time_point t) {
 struct Slot {
   const PoolTask* task;
   int attempt;
-  std::unique_ptr<ChildProcess> child;
-  Clock::time_point started;
+  std::string handle;
+  std::optional<Clock::time_point> running_since;  // once its job runs
   int64_t peak = 0;
-  std::string stopped_for;  // "timeout", "oom" or "interrupted" once we signalled it
+  std::string stopped_for;  // "timeout", "oom" or "interrupted" once we asked it to stop
   Clock::time_point signalled;
+};
+
+const JobRequest& request_of(const PoolTask& t) { return t; }
+
+// One run of the pool: the queue, the started jobs, and the steps of its loop.
+class PoolRun {
+ public:
+  PoolRun(const std::vector<PoolTask>& tasks, Launcher& launcher, const PoolOptions& o, const PoolHooks& hooks)
+      : launcher_(launcher), o_(o), hooks_(hooks) {
+    for (const auto& t : tasks) {
+      queue_.emplace_back(&t, 1);
+      ++unfinished_[t.id];
+      by_id_[t.id] = &t;
+    }
+  }
+
+  void adopt(const std::vector<AdoptedJob>& adopted) {
+    for (const AdoptedJob& a : adopted) {
+      const auto task = by_id_.find(a.task_id);
+      if (task == by_id_.end() || !launcher_.attach(a.handle, request_of(*task->second))) continue;
+      queue_.erase(std::remove_if(queue_.begin(), queue_.end(), [&](const auto& q) { return q.first == task->second; }),
+                   queue_.end());
+      running_.push_back({task->second, a.attempt, a.handle});
+      mark_started();
+    }
+  }
+
+  PoolSummary run() {
+    while (!queue_.empty() || !running_.empty()) {
+      const int level = interrupt_level();
+      if (level == 0) start_ready();
+      watch(level);
+      if (level > 0 && running_.empty()) {
+        summary_.interrupted = true;
+        summary_.not_started = int64_t(queue_.size());
+        break;
+      }
+      if (hooks_.tick) hooks_.tick(running_tasks());
+      if (hooks_.heartbeat && seconds_since(last_heartbeat_) >= o_.heartbeat_seconds) {
+        hooks_.heartbeat(running_tasks());
+        last_heartbeat_ = Clock::now();
+      }
+      if (!running_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(o_.poll_ms));
+    }
+    if (interrupt_level() > 0) summary_.interrupted = true;
+    if (any_started_) summary_.wall_seconds = std::chrono::duration<double>(last_end_ - first_start_).count();
+    return summary_;
+  }
+
+ private:
+  void finish(const PoolTask& t, bool success) {
+    if (--unfinished_[t.id] == 0) unfinished_.erase(t.id);
+    if (!success) unsuccessful_.insert(t.id);
+  }
+
+  void mark_started() {
+    if (!any_started_) first_start_ = Clock::now();
+    any_started_ = true;
+  }
+
+  // The first queued task whose prerequisites have all ended; blocked ones leave the queue.
+  std::optional<std::pair<const PoolTask*, int>> next_ready() {
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      const PoolTask* t = it->first;
+      const auto failed = std::find_if(t->after.begin(), t->after.end(),
+                                       [&](const std::string& id) { return unsuccessful_.count(id) > 0; });
+      if (failed != t->after.end()) {
+        const std::string failed_id = *failed;
+        it = queue_.erase(it);
+        ++summary_.failed;
+        finish(*t, false);
+        if (hooks_.blocked) hooks_.blocked(*t, failed_id);
+        continue;
+      }
+      if (std::none_of(t->after.begin(), t->after.end(), [&](const std::string& id) { return unfinished_.count(id) > 0; })) {
+        const auto ready = *it;
+        queue_.erase(it);
+        return ready;
+      }
+      ++it;
+    }
+    return std::nullopt;
+  }
+
+  // Claims the ready tasks that fit in the launcher's capacity and starts them together
+  // (one Slurm job array).
+  void start_ready() {
+    std::vector<std::pair<const PoolTask*, int>> batch;
+    const int64_t capacity = launcher_.capacity(o_.workers);
+    while (int64_t(running_.size() + batch.size()) < capacity) {
+      const auto ready = next_ready();
+      if (!ready) break;
+      if (!hooks_.claim(*ready->first, ready->second)) {
+        ++summary_.skipped;
+        finish(*ready->first, true);  // done meanwhile or run elsewhere: dependants ask the claim hook
+        continue;
+      }
+      batch.push_back(*ready);
+    }
+    if (batch.empty()) return;
+    std::vector<JobRequest> requests;
+    for (const auto& [task, attempt] : batch) requests.push_back(request_of(*task));
+    std::vector<std::string> handles;
+    try {
+      handles = launcher_.start(requests);
+    } catch (const std::exception& e) {
+      for (const auto& [task, attempt] : batch) refused(*task, attempt, e.what());
+      return;
+    }
+    mark_started();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      running_.push_back({batch[i].first, batch[i].second, handles[i]});
+      if (hooks_.started) hooks_.started(*batch[i].first, handles[i]);
+    }
+  }
+
+  // A task whose job the launcher could not start: its attempt fails for good.
+  void refused(const PoolTask& task, int attempt, const std::string& why) {
+    Attempt a;
+    a.number = attempt;
+    a.outcome = "failed";
+    a.detail = "could not start its job: " + why;
+    ++summary_.failed;
+    finish(task, false);
+    if (hooks_.ended) hooks_.ended(task, a, false);
+  }
+
+  // Stops a job past its limits (where the launcher does not enforce them) or interrupted.
+  void enforce(Slot& s, const JobStatus& status, int level) {
+    if (!s.stopped_for.empty()) {
+      if (s.stopped_for == "interrupted" && seconds_since(s.signalled) > o_.kill_grace_seconds) {
+        launcher_.cancel(s.handle, true);
+        s.signalled = Clock::now() + std::chrono::hours(24);  // once
+      }
+      return;
+    }
+    const bool running = s.running_since.has_value();
+    if (!launcher_.enforces_limits() && running && o_.timeout_seconds > 0 &&
+        seconds_since(*s.running_since) > o_.timeout_seconds) {
+      s.stopped_for = "timeout";
+      launcher_.cancel(s.handle, true);
+    } else if (!launcher_.enforces_limits() && o_.memory_limit_bytes > 0 && status.resident_bytes > o_.memory_limit_bytes) {
+      s.stopped_for = "oom";
+      launcher_.cancel(s.handle, true);
+    } else if (level >= 2) {
+      s.stopped_for = "interrupted";
+      s.signalled = Clock::now();
+      launcher_.cancel(s.handle, false);  // the worker checkpoints and exits
+    }
+  }
+
+  // Polls every started job: limits, interrupts, starts of running, ends.
+  void watch(int level) {
+    std::vector<std::string> handles;
+    for (const Slot& s : running_) handles.push_back(s.handle);
+    const auto statuses = launcher_.poll(handles);
+    for (auto it = running_.begin(); it != running_.end();) {
+      Slot& s = *it;
+      const auto found = statuses.find(s.handle);
+      const JobStatus status = found == statuses.end() ? JobStatus{} : found->second;
+      if (status.phase != JobPhase::kQueued && !s.running_since) {
+        s.running_since = Clock::now();
+        if (hooks_.running) hooks_.running(*s.task, s.handle);
+      }
+      s.peak = std::max(s.peak, status.resident_bytes);
+      enforce(s, status, level);
+      if (status.phase != JobPhase::kEnded) {
+        ++it;
+        continue;
+      }
+      end(s, status);
+      it = running_.erase(it);
+    }
+  }
+
+  Attempt attempt_of(const Slot& s, const JobStatus& status) const {
+    Attempt a;
+    a.number = s.attempt;
+    a.exit = status.exit;
+    a.seconds = s.running_since ? seconds_since(*s.running_since) : 0;
+    a.peak_resident_bytes = s.peak;
+    a.handle = s.handle;
+    a.scheduler_state = status.scheduler_state;
+    a.outcome = status.outcome.empty() ? outcome_of_exit(status.exit) : status.outcome;
+    if (!s.stopped_for.empty() && a.outcome != "done") a.outcome = s.stopped_for;
+    return a;
+  }
+
+  void end(const Slot& s, const JobStatus& status) {
+    Attempt a = attempt_of(s, status);
+    launcher_.release(s.handle);
+    if (hooks_.judge) a.outcome = hooks_.judge(*s.task, a);
+    summary_.busy_seconds += a.seconds;
+    last_end_ = Clock::now();
+    const bool retry = a.outcome != "done" && outcome_may_pass(a.outcome) && s.attempt < o_.max_attempts &&
+                       interrupt_level() == 0;
+    if (retry) queue_.emplace_back(s.task, s.attempt + 1);
+    if (a.outcome == "done") {
+      ++summary_.done;
+    } else if (a.outcome == "interrupted") {
+      ++summary_.stopped;
+    } else if (!retry) {
+      ++summary_.failed;
+    }
+    if (!retry) finish(*s.task, a.outcome == "done");
+    if (hooks_.ended) hooks_.ended(*s.task, a, retry);
+  }
+
+  std::vector<const PoolTask*> running_tasks() const {
+    std::vector<const PoolTask*> out;
+    for (const auto& s : running_) out.push_back(s.task);
+    return out;
+  }
+
+  Launcher& launcher_;
+  const PoolOptions& o_;
+  const PoolHooks& hooks_;
+  PoolSummary summary_;
+  std::deque<std::pair<const PoolTask*, int>> queue_;  // (task, attempt number)
+  std::vector<Slot> running_;                          // started and not ended
+  std::map<std::string, const PoolTask*> by_id_;
+  // Tasks of the pool not yet ended for good, and those that ended without success.
+  std::map<std::string, int> unfinished_;
+  std::set<std::string> unsuccessful_;
+  Clock::time_point last_heartbeat_ = Clock::now();
+  bool any_started_ = false;
+  Clock::time_point first_start_, last_end_;
 };
 
 }  // namespace
@@ -46,136 +270,23 @@ std::string outcome_of_exit(const ChildExit& exit) {
   return "crashed";
 }
 
-PoolSummary run_pool(const std::vector<PoolTask>& tasks, const PoolOptions& o, const PoolHooks& hooks) {
-  PoolSummary summary;
-  std::deque<std::pair<const PoolTask*, int>> queue;  // (task, attempt number)
-  for (const auto& t : tasks) queue.emplace_back(&t, 1);
-  std::vector<Slot> running;
-  // Tasks of the pool not yet ended for good, and those that ended without success.
-  std::map<std::string, int> unfinished;
-  std::set<std::string> unsuccessful;
-  for (const auto& t : tasks) ++unfinished[t.id];
-  auto finish = [&](const PoolTask& t, bool success) {
-    if (--unfinished[t.id] == 0) unfinished.erase(t.id);
-    if (!success) unsuccessful.insert(t.id);
-  };
-  // The first queued task whose prerequisites have all ended; blocked ones leave the queue.
-  auto next_ready = [&]() -> std::optional<std::pair<const PoolTask*, int>> {
-    for (auto it = queue.begin(); it != queue.end();) {
-      const PoolTask* t = it->first;
-      const auto failed = std::find_if(t->after.begin(), t->after.end(),
-                                       [&](const std::string& id) { return unsuccessful.count(id) > 0; });
-      if (failed != t->after.end()) {
-        const std::string failed_id = *failed;
-        it = queue.erase(it);
-        ++summary.failed;
-        finish(*t, false);
-        if (hooks.blocked) hooks.blocked(*t, failed_id);
-        continue;
-      }
-      if (std::none_of(t->after.begin(), t->after.end(), [&](const std::string& id) { return unfinished.count(id) > 0; })) {
-        const auto ready = *it;
-        queue.erase(it);
-        return ready;
-      }
-      ++it;
-    }
-    return std::nullopt;
-  };
-  const auto pool_start = Clock::now();
-  auto last_heartbeat = pool_start;
-  bool any_started = false;
-  Clock::time_point first_start, last_end;
-
-  auto running_tasks = [&] {
-    std::vector<const PoolTask*> out;
-    for (const auto& s : running) out.push_back(s.task);
-    return out;
-  };
-
-  while (!queue.empty() || !running.empty()) {
-    const int level = interrupt_level();
-    // Start attempts while slots are free.
-    while (level == 0 && int64_t(running.size()) < std::max<int64_t>(1, o.workers)) {
-      const auto ready = next_ready();
-      if (!ready) break;
-      auto [task, attempt] = *ready;
-      if (!hooks.claim(*task, attempt)) {
-        ++summary.skipped;
-        finish(*task, true);  // done meanwhile or run elsewhere: dependants ask the claim hook
-        continue;
-      }
-      Slot slot{task, attempt, nullptr, Clock::now()};
-      slot.child = std::make_unique<ChildProcess>(task->exe, task->args, task->log, task->env);
-      if (!any_started) first_start = slot.started;
-      any_started = true;
-      if (hooks.started) hooks.started(*task, slot.child->pid());
-      running.push_back(std::move(slot));
-    }
-    // Watch the running ones: limits, interrupts, exits.
-    for (auto it = running.begin(); it != running.end();) {
-      Slot& s = *it;
-      const int64_t resident = s.child->resident_bytes();
-      s.peak = std::max(s.peak, resident);
-      if (s.stopped_for.empty()) {
-        if (o.timeout_seconds > 0 && seconds_since(s.started) > o.timeout_seconds) {
-          s.stopped_for = "timeout";
-          s.child->signal_group(SIGKILL);
-        } else if (o.memory_limit_bytes > 0 && resident > o.memory_limit_bytes) {
-          s.stopped_for = "oom";
-          s.child->signal_group(SIGKILL);
-        } else if (level >= 2) {
-          s.stopped_for = "interrupted";
-          s.signalled = Clock::now();
-          s.child->signal_group(SIGTERM);  // the worker checkpoints and exits
-        }
-      } else if (s.stopped_for == "interrupted" && seconds_since(s.signalled) > o.kill_grace_seconds) {
-        s.child->signal_group(SIGKILL);
-      }
-      const auto exit = s.child->poll();
-      if (!exit) {
-        ++it;
-        continue;
-      }
-      Attempt a;
-      a.number = s.attempt;
-      a.exit = *exit;
-      a.seconds = seconds_since(s.started);
-      a.peak_resident_bytes = s.peak;
-      a.outcome = outcome_of_exit(*exit);
-      if (!s.stopped_for.empty() && a.outcome != "done") a.outcome = s.stopped_for;
-      if (hooks.judge) a.outcome = hooks.judge(*s.task, a);
-      summary.busy_seconds += a.seconds;
-      last_end = Clock::now();
-      const bool retry = a.outcome != "done" && outcome_may_pass(a.outcome) && s.attempt < o.max_attempts &&
-                         interrupt_level() == 0;
-      if (retry) queue.emplace_back(s.task, s.attempt + 1);
-      if (a.outcome == "done") {
-        ++summary.done;
-      } else if (a.outcome == "interrupted") {
-        ++summary.stopped;
-      } else if (!retry) {
-        ++summary.failed;
-      }
-      if (!retry) finish(*s.task, a.outcome == "done");
-      if (hooks.ended) hooks.ended(*s.task, a, retry);
-      it = running.erase(it);
-    }
-    if (level > 0 && running.empty()) {
-      summary.interrupted = true;
-      summary.not_started = int64_t(queue.size());
-      break;
-    }
-    if (hooks.tick) hooks.tick(running_tasks());
-    if (hooks.heartbeat && seconds_since(last_heartbeat) >= o.heartbeat_seconds) {
-      hooks.heartbeat(running_tasks());
-      last_heartbeat = Clock::now();
-    }
-    if (!running.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(o.poll_ms));
+const char* job_phase_name(JobPhase phase) {
+  switch (phase) {
+    case JobPhase::kQueued:
+      return "queued";
+    case JobPhase::kRunning:
+      return "running";
+    case JobPhase::kEnded:
+      return "ended";
   }
-  if (interrupt_level() > 0) summary.interrupted = true;
-  if (any_started) summary.wall_seconds = std::chrono::duration<double>(last_end - first_start).count();
-  return summary;
+  return "?";
+}
+
+PoolSummary run_pool(const std::vector<PoolTask>& tasks, Launcher& launcher, const PoolOptions& options,
+                     const PoolHooks& hooks, const std::vector<AdoptedJob>& adopted) {
+  PoolRun run(tasks, launcher, options, hooks);
+  run.adopt(adopted);
+  return run.run();
 }
 
 }  // namespace tb

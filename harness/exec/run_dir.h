@@ -11,6 +11,8 @@
 //   failure.json     {"reason"} when the worker caught a failure
 //   checkpoint.pt    training state every `checkpoint_every` steps and when stopped by a
 //                    signal; a new attempt continues from it; removed once result.json exists
+//   heartbeat        touched by the worker every few seconds while it runs
+//   exit_status      the worker's exit code, written by a Slurm job's script after it ends
 #pragma once
 #include <filesystem>
 
@@ -28,6 +30,8 @@ inline std::filesystem::path method_details(const std::filesystem::path& d) {
 inline std::filesystem::path peft_adapter(const std::filesystem::path& d) { return d / "peft_adapter"; }
 inline std::filesystem::path result(const std::filesystem::path& d) { return d / "result.json"; }
 inline std::filesystem::path failure(const std::filesystem::path& d) { return d / "failure.json"; }
+inline std::filesystem::path heartbeat(const std::filesystem::path& d) { return d / "heartbeat"; }
+inline std::filesystem::path exit_status(const std::filesystem::path& d) { return d / "exit_status"; }
 inline std::filesystem::path checkpoint(const std::filesystem::path& d) { return d / "checkpoint.pt"; }
 
 }  // namespace tb::run_files

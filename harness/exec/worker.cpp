@@ -7,6 +7,7 @@
 
 #include "harness/common/files.h"
 #include "harness/data/rng.h"
+#include "harness/exec/heartbeat_file.h"
 #include "harness/exec/interrupt.h"
 #include "harness/exec/method_preparation.h"
 #include "harness/exec/metric_log.h"
@@ -137,6 +138,7 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
 int run_worker(const std::filesystem::path& dir) {
   nlohmann::json job;
   try {
+    const HeartbeatFile heartbeat(dir);  // while this worker lives
     job = nlohmann::json::parse(read_file(run_files::job(dir)));
     const int64_t threads = job.at("threads").get<int64_t>();
     torch::set_num_threads(int(threads));

@@ -12,6 +12,7 @@
 #include "harness/common/strings.h"
 #include "harness/data/pretrain_mixture.h"
 #include "harness/data/task.h"
+#include "harness/exec/slurm_job_state.h"
 #include "harness/model/checkpoint_identity.h"
 #include "harness/model/hf_config.h"
 #include "harness/model/llama_config.h"
@@ -525,8 +526,46 @@ const Schema& execution_schema() {
        .help = "steps between checkpoints inside a run; 0: only when stopped by Ctrl-C"},
       {.name = "stale_after_seconds", .type = FieldType::kNumber, .default_value = 60, .min = 5,
        .help = "a run whose coordinator sent no heartbeat for this long is stale and runs again"},
+      {.name = "backend", .type = FieldType::kString, .default_value = "local", .choices = {"local", "slurm"},
+       .help = "where runs execute: local child processes, or Slurm batch jobs (run --backend overrides)"},
   };
   return schema;
+}
+
+// execution.slurm: sbatch options for `backend: "slurm"` (see harness/exec/slurm_launcher.h).
+const Schema& slurm_schema() {
+  static const Schema schema = {
+      {.name = "partition", .type = FieldType::kString, .default_value = "", .help = "sbatch --partition; \"\": the cluster's default"},
+      {.name = "account", .type = FieldType::kString, .default_value = "", .help = "sbatch --account"},
+      {.name = "qos", .type = FieldType::kString, .default_value = "", .help = "sbatch --qos"},
+      {.name = "time", .type = FieldType::kString, .default_value = "",
+       .help = "sbatch --time per run (\"M\", \"H:M:S\", \"D-H:M\", ...); \"\": execution.timeout_seconds in whole minutes, else the partition's"},
+      {.name = "mem", .type = FieldType::kString, .default_value = "",
+       .help = "sbatch --mem per run (\"4G\"); \"\": execution.memory_limit_mb, else the partition's"},
+      {.name = "cpus_per_task", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = 1024,
+       .help = "sbatch --cpus-per-task; 0: execution.threads"},
+      {.name = "gpus", .type = FieldType::kString, .default_value = "", .help = "sbatch --gpus per run (\"1\", \"a100:1\")"},
+      {.name = "array_parallelism", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = 1000000,
+       .help = "runs of one job array running at once (sbatch --array=...%N); 0: as many as the cluster allows"},
+      {.name = "extra_args", .type = FieldType::kStringList,
+       .help = "further sbatch arguments, each one word (\"--constraint=avx2\")", .omit_when_absent = true},
+  };
+  return schema;
+}
+
+nlohmann::json parse_execution(const nlohmann::json& section, const JsonLocation& where) {
+  // execution.slurm is checked whatever the backend, so that `run --backend local` of a
+  // Slurm spec works and `--backend slurm` of a local one finds its options valid.
+  nlohmann::json execution = validate_object(section, execution_schema(), where, {"slurm"});
+  nlohmann::json slurm =
+      validate_object(section.is_object() ? section.value("slurm", nlohmann::json::object()) : nlohmann::json::object(),
+                      slurm_schema(), where.key("slurm"));
+  if (!slurm.at("time").get<std::string>().empty() && !is_slurm_time(slurm.at("time").get<std::string>()))
+    where.key("slurm").key("time").fail("expected a Slurm time limit: \"M\", \"M:S\", \"H:M:S\", \"D-H\", \"D-H:M\" or \"D-H:M:S\"");
+  if (!slurm.at("mem").get<std::string>().empty() && !is_slurm_memory(slurm.at("mem").get<std::string>()))
+    where.key("slurm").key("mem").fail("expected a memory size: digits with an optional unit K, M, G or T (\"4G\")");
+  execution["slurm"] = slurm;
+  return execution;
 }
 
 }  // namespace
@@ -587,8 +626,7 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   spec.spectral = validate_object(doc.value("spectral", nlohmann::json::object()),
                                   spectral_schema(), top.key("spectral"));
 
-  spec.execution = validate_object(doc.value("execution", nlohmann::json::object()),
-                                   execution_schema(), top.key("execution"));
+  spec.execution = parse_execution(doc.value("execution", nlohmann::json::object()), top.key("execution"));
   spec.threads = spec.execution.at("threads").get<int64_t>();
   return spec;
 }
@@ -600,7 +638,8 @@ std::vector<std::pair<std::string, const Schema*>> spec_schemas() {
       {"training", &training_schema()},
       {"spectral", &spectral_schema()},
       {"fits[]", &fit_schema()},
-      {"execution", &execution_schema()}};
+      {"execution", &execution_schema()},
+      {"execution.slurm", &slurm_schema()}};
   for (const auto& t : all_tasks()) out.emplace_back("task (" + t.name + ")", &t.options);
   for (const auto& m : all_methods())
     out.emplace_back("methods[] (" + m.name + ")", &m.hyperparameters);

@@ -144,6 +144,15 @@ ALTER TABLE sweep_runs ADD COLUMN label TEXT;
       R"sql(
 UPDATE evals SET metric = replace(metric, ' ', '_') WHERE instr(metric, ' ') > 0;
 )sql",
+      // 8: launchers. The job that runs an attempt, as its launcher names it ("local:<pid>",
+      // "slurm:<job id>"), when it began to run (after its wait in a scheduler's queue), and
+      // the state of a running run's job (queued, running).
+      R"sql(
+ALTER TABLE runs ADD COLUMN job TEXT;
+ALTER TABLE runs ADD COLUMN job_state TEXT;
+ALTER TABLE attempts ADD COLUMN job TEXT;
+ALTER TABLE attempts ADD COLUMN running_at TEXT;
+)sql",
   };
   return migrations;
 }

@@ -113,7 +113,7 @@ bool Store::claim_run(const std::string& key, const std::string& owner, int64_t 
   Statement claim(db_->handle(),
                   std::string("UPDATE runs SET status = 'running', attempts = attempts + 1, owner = ?, "
                               "heartbeat_at = ") + kNow + ", started_at = " + kNow +
-                      ", finished_at = NULL, pid = NULL, progress_step = 0, progress_steps = ?, "
+                      ", finished_at = NULL, pid = NULL, job = NULL, job_state = NULL, progress_step = 0, progress_steps = ?, "
                       "progress_loss = NULL WHERE key = ? AND status IN ('pending', 'failed')");
   claim.bind(1, owner).bind(2, total_steps).bind(3, key).run();
   if (sqlite3_changes(db_->handle()) != 1) return false;
@@ -125,15 +125,49 @@ bool Store::claim_run(const std::string& key, const std::string& owner, int64_t 
   return true;
 }
 
-void Store::set_worker_pid(const std::string& key, int64_t pid, int64_t threads) {
+void Store::set_job(const std::string& key, const std::string& job, int64_t threads) {
   Transaction tx(*db_);
-  Statement run(db_->handle(), "UPDATE runs SET pid = ?, threads = ? WHERE key = ?");
-  run.bind(1, pid).bind(2, threads).bind(3, key).run();
+  Statement run(db_->handle(), "UPDATE runs SET job = ?, job_state = 'queued', threads = ? WHERE key = ?");
+  run.bind(1, job).bind(2, threads).bind(3, key).run();
   Statement attempt(db_->handle(),
-                    "UPDATE attempts SET pid = ? WHERE run_key = ? AND attempt = "
+                    "UPDATE attempts SET job = ? WHERE run_key = ? AND attempt = "
                     "(SELECT attempts FROM runs WHERE key = ?)");
-  attempt.bind(1, pid).bind(2, key).bind(3, key).run();
+  attempt.bind(1, job).bind(2, key).bind(3, key).run();
   tx.commit();
+}
+
+void Store::set_job_running(const std::string& key) {
+  Transaction tx(*db_);
+  Statement run(db_->handle(), "UPDATE runs SET job_state = 'running' WHERE key = ? AND status = 'running'");
+  run.bind(1, key).run();
+  Statement attempt(db_->handle(),
+                    std::string("UPDATE attempts SET running_at = COALESCE(running_at, ") + kNow +
+                        ") WHERE run_key = ? AND attempt = (SELECT attempts FROM runs WHERE key = ?)");
+  attempt.bind(1, key).bind(2, key).run();
+  tx.commit();
+}
+
+std::vector<RunningJob> Store::running_jobs() {
+  Statement s(db_->handle(),
+              "SELECT key, COALESCE(owner, ''), COALESCE(job, ''), "
+              "(julianday('now') - julianday(COALESCE(heartbeat_at, started_at, '1970-01-01'))) * 86400, attempts "
+              "FROM runs WHERE status = 'running' ORDER BY rowid");
+  std::vector<RunningJob> out;
+  while (s.step()) out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_double(3), s.column_int(4)});
+  return out;
+}
+
+bool Store::adopt_run(const std::string& key, const std::string& owner) {
+  Transaction tx(*db_);
+  Statement run(db_->handle(), std::string("UPDATE runs SET owner = ?, heartbeat_at = ") + kNow +
+                                   " WHERE key = ? AND status = 'running'");
+  run.bind(1, owner).bind(2, key).run();
+  if (sqlite3_changes(db_->handle()) != 1) return false;
+  Statement attempt(db_->handle(),
+                    "UPDATE attempts SET owner = ? WHERE run_key = ? AND attempt = (SELECT attempts FROM runs WHERE key = ?)");
+  attempt.bind(1, owner).bind(2, key).bind(3, key).run();
+  tx.commit();
+  return true;
 }
 
 void Store::heartbeat(const std::string& owner, const std::vector<RunProgress>& running) {
@@ -146,7 +180,7 @@ void Store::heartbeat(const std::string& owner, const std::vector<RunProgress>& 
 }
 
 std::vector<std::string> Store::release_stale_runs(
-    const std::function<bool(const std::string& owner, double heartbeat_age)>& gone,
+    const std::function<bool(const std::string& key, const std::string& owner, double heartbeat_age)>& gone,
     const std::function<std::string(const std::string& key)>& known_reason) {
   Transaction tx(*db_);
   Statement running(db_->handle(),
@@ -155,7 +189,7 @@ std::vector<std::string> Store::release_stale_runs(
                     "FROM runs WHERE status = 'running'");
   std::vector<std::pair<std::string, double>> stale;
   while (running.step()) {
-    if (gone(running.column_text(1), running.column_double(2)))
+    if (gone(running.column_text(0), running.column_text(1), running.column_double(2)))
       stale.emplace_back(running.column_text(0), running.column_double(2));
   }
   running.reset();
@@ -187,7 +221,7 @@ void Store::record_success(const RunResult& r) {
       "owner = NULL, git_commit = ?, torch_version = "
       "?, "
       "device = ?, threads = ?, trainable_params = ?, total_params = ?, optimizer_state_bytes = ?, "
-      "pid = NULL, peak_rss_bytes = ? WHERE key = ?");
+      "pid = NULL, job_state = NULL, peak_rss_bytes = ? WHERE key = ?");
   run.bind(1, r.wall_seconds)
       .bind(2, r.train_seconds)
       .bind(3, r.environment.git_commit)
@@ -254,7 +288,7 @@ void Store::end_attempt(const std::string& key, const AttemptEnd& end) {
   if (sqlite3_get_autocommit(db_->handle())) tx.emplace(*db_);
   Statement run(db_->handle(),
                 std::string("UPDATE runs SET status = ?, failure_kind = ?, failure_reason = ?, "
-                            "wall_seconds = ?, pid = NULL, owner = NULL, finished_at = ") +
+                            "wall_seconds = ?, pid = NULL, owner = NULL, job_state = NULL, finished_at = ") +
                     kNow + " WHERE key = ?");
   run.bind(1, std::string(end.final ? "failed" : "pending"))
       .bind(2, end.outcome)
@@ -284,7 +318,9 @@ std::vector<AttemptRecord> Store::attempts(const std::string& run_key) {
   Statement s(db_->handle(),
               "SELECT run_key, attempt, COALESCE(owner, ''), COALESCE(pid, 0), started_at, "
               "COALESCE(finished_at, ''), COALESCE(outcome, ''), COALESCE(reason, ''), wall_seconds, "
-              "COALESCE(peak_rss_bytes, 0) FROM attempts WHERE run_key = ? ORDER BY attempt");
+              "COALESCE(peak_rss_bytes, 0), COALESCE(job, ''), "
+              "(julianday(running_at) - julianday(started_at)) * 86400 "
+              "FROM attempts WHERE run_key = ? ORDER BY attempt");
   s.bind(1, run_key);
   std::vector<AttemptRecord> out;
   while (s.step()) {
@@ -298,6 +334,8 @@ std::vector<AttemptRecord> Store::attempts(const std::string& run_key) {
     a.outcome = s.column_text(6);
     a.reason = s.column_text(7);
     if (!s.column_is_null(8)) a.wall_seconds = s.column_double(8);
+    a.job = s.column_text(10);
+    if (!s.column_is_null(11)) a.queue_seconds = s.column_double(11);
     a.peak_rss_bytes = s.column_int(9);
     out.push_back(std::move(a));
   }
@@ -349,7 +387,9 @@ std::vector<RunRecord> Store::runs(const RunFilter& filter) {
                   "COALESCE(r.owner, ''), (julianday('now') - julianday(r.heartbeat_at)) * 86400, "
                   "COALESCE(r.pid, 0), COALESCE(r.progress_step, 0), COALESCE(r.progress_steps, 0), "
                   "r.progress_loss, (julianday('now') - julianday(r.started_at)) * 86400, "
-                  "COALESCE(r.peak_rss_bytes, 0) FROM runs r") +
+                  "COALESCE(r.peak_rss_bytes, 0), COALESCE(r.job, ''), COALESCE(r.job_state, ''), "
+                  "(julianday(COALESCE((SELECT a.running_at FROM attempts a WHERE a.run_key = r.key AND "
+                  "a.attempt = r.attempts), 'now')) - julianday(r.started_at)) * 86400 FROM runs r") +
           kRunFilter + " ORDER BY r.rowid");
   bind_filter(s, filter);
   std::vector<RunRecord> out;
@@ -377,6 +417,9 @@ std::vector<RunRecord> Store::runs(const RunFilter& filter) {
     if (!s.column_is_null(19)) r.progress_loss = s.column_double(19);
     if (!s.column_is_null(20)) r.running_seconds = s.column_double(20);
     r.peak_rss_bytes = s.column_int(21);
+    r.job = s.column_text(22);
+    r.job_state = s.column_text(23);
+    if (!s.column_is_null(24) && r.status == "running") r.queue_seconds = s.column_double(24);
     out.push_back(std::move(r));
   }
   return out;
@@ -566,8 +609,8 @@ std::string export_select(const std::string& table) {
     return "SELECT " + run + ", t.matrix, t.metric, t.value FROM spectra t JOIN runs r ON r.key = t.run_key";
   if (table == "attempts") {
     return "SELECT " + run +
-           ", t.attempt, t.owner, t.pid, t.started_at, t.finished_at, t.outcome, t.reason, t.wall_seconds, "
-           "t.peak_rss_bytes FROM attempts t JOIN runs r ON r.key = t.run_key";
+           ", t.attempt, t.owner, t.pid, t.job, t.started_at, t.running_at, t.finished_at, t.outcome, t.reason, "
+           "t.wall_seconds, t.peak_rss_bytes FROM attempts t JOIN runs r ON r.key = t.run_key";
   }
   throw std::invalid_argument("no exportable table named " + table);
 }

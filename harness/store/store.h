@@ -17,7 +17,7 @@ namespace tb {
 
 class Database;
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // How an attempt at a run ended (attempts.outcome; runs.failure_kind for the last failed
 // one): done; failed (the worker reported the failure: bad config, non-finite loss; not
@@ -34,17 +34,31 @@ struct RunRecord {
   int64_t optimizer_state_bytes = 0;
   int64_t peak_rss_bytes = 0;  // the worker's peak resident memory (0: not recorded)
   // While running: the coordinator that runs it, seconds since its last heartbeat, the
-  // worker's pid and the latest logged step / total steps / training loss.
+  // worker's pid (stores before launchers) and the latest logged step / total steps /
+  // training loss.
   std::string owner;
   std::optional<double> heartbeat_age, running_seconds;  // seconds since heartbeat / start
   int64_t pid = 0, progress_step = 0, progress_steps = 0;
   std::optional<double> progress_loss;
+  // The job of its latest attempt ("local:<pid>", "slurm:<id>"), that job's state while the
+  // run runs (queued, running), and its wait in the queue (so far, while queued).
+  std::string job, job_state;
+  std::optional<double> queue_seconds;
 };
 
 struct AttemptRecord {
   std::string run_key, owner, started_at, finished_at, outcome, reason;
   int64_t attempt = 0, pid = 0, peak_rss_bytes = 0;
   std::optional<double> wall_seconds;
+  std::string job;                       // the launcher's handle of its job
+  std::optional<double> queue_seconds;  // from its claim to its job running
+};
+
+// A run left "running": who owns it, how long since its heartbeat, its attempt's job.
+struct RunningJob {
+  std::string key, owner, job;
+  double heartbeat_age = 0;
+  int64_t attempt = 0;
 };
 
 // The end of an attempt that did not produce a result.
@@ -142,15 +156,23 @@ class Store {
   // fresh heartbeat and a new attempt. False when the run is done or running under any
   // owner. One BEGIN IMMEDIATE transaction, so two coordinators never both claim a run.
   bool claim_run(const std::string& key, const std::string& owner, int64_t total_steps);
-  void set_worker_pid(const std::string& key, int64_t pid, int64_t threads);
+  // The job (a launcher's handle) that runs the run's current attempt, now queued.
+  void set_job(const std::string& key, const std::string& job, int64_t threads);
+  // The current attempt's job began to run.
+  void set_job_running(const std::string& key);
+  // Every run left "running", with its owner and job.
+  std::vector<RunningJob> running_jobs();
+  // Takes a running run over from a coordinator that is gone, keeping its attempt and job
+  // (a Slurm job that outlived its coordinator). False if it is no longer running.
+  bool adopt_run(const std::string& key, const std::string& owner);
   // Refreshes the heartbeat and progress of the runs `owner` runs, in one transaction.
   void heartbeat(const std::string& owner, const std::vector<RunProgress>& running);
-  // Runs left "running" by a coordinator that is gone (gone(owner, seconds since its last
-  // heartbeat) is true): their attempt ends as "stale" and they become pending again.
+  // Runs left "running" by a coordinator that is gone (gone(key, owner, seconds since its
+  // last heartbeat) is true): their attempt ends as "stale" and they become pending again.
   // `known_reason(key)`, when given and not empty, is what is known of how the attempt
   // ended (its worker's own failure report), recorded instead of a guess. Returns their keys.
   std::vector<std::string> release_stale_runs(
-      const std::function<bool(const std::string& owner, double heartbeat_age)>& gone,
+      const std::function<bool(const std::string& key, const std::string& owner, double heartbeat_age)>& gone,
       const std::function<std::string(const std::string& key)>& known_reason = {});
 
   // All of a run's results in one transaction: either everything or nothing is stored.

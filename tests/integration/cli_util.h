@@ -5,6 +5,7 @@
 #include <boost/process.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -81,13 +82,60 @@ inline std::vector<std::string> sql_column(const fs::path& db_path, const std::s
   return values;
 }
 
+// A coordinator (`tunebench run SPEC --out OUT ...`) running in the background.
+struct Coordinator {
+  Coordinator(const fs::path& spec, const fs::path& out, const fs::path& scratch, std::vector<std::string> extra = {})
+      : stderr_file(scratch / ("coordinator-" + std::to_string(counter++) + ".err")) {
+    std::vector<std::string> args = {"run", spec.string(), "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    child = boost::process::child(boost::process::exe = TUNEBENCH_BINARY, boost::process::args = args,
+                                  boost::process::std_out > boost::process::null,
+                                  boost::process::std_err > stderr_file.string());
+  }
+  int wait() {
+    child.wait();
+    return child.exit_code();
+  }
+  std::string err() const { return read_file(stderr_file); }
+  fs::path stderr_file;
+  boost::process::child child;
+  static inline int counter = 0;
+};
+
+// Polls until `ready()` holds (up to `seconds`).
+inline bool wait_until(const std::function<bool()>& ready, int poll_ms = 20, int seconds = 60) {
+  for (int i = 0; i < seconds * 1000 / poll_ms; ++i) {
+    try {
+      if (ready()) return true;
+    } catch (const std::exception&) {  // the store may be mid-creation
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
+  }
+  return false;
+}
+
+// Each run's logged training metrics and evaluations, keyed by run, as one text: equal
+// texts mean equal numbers (timings excluded).
+inline std::string results_of(const fs::path& db) {
+  Database handle(db);
+  Statement s(handle.handle(),
+              "SELECT run_key || ' ' || name || ' ' || step || ' ' || printf('%.17g', value) FROM metrics "
+              "WHERE name IN ('train_loss', 'lr') UNION ALL "
+              "SELECT run_key || ' ' || suite || ' ' || model || ' ' || metric || ' ' || printf('%.17g', value) "
+              "FROM evals ORDER BY 1");
+  std::string out;
+  while (s.step()) out += s.column_text(0) + "\n";
+  return out;
+}
+
 // Polls the store until a run matching `where` is running; returns its worker's pid, or -1.
 inline int64_t wait_for_running_worker(const fs::path& db, const std::string& where) {
   for (int i = 0; i < 600; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!fs::exists(db)) continue;
     try {
-      const int64_t pid = sql_int(db, "SELECT pid FROM runs WHERE status = 'running'" + where);
+      const int64_t pid = sql_int(db, "SELECT CAST(substr(job, 7) AS INTEGER) FROM runs WHERE status = 'running' "
+                                      "AND job LIKE 'local:%'" + where);
       if (pid > 0) return pid;
     } catch (const std::exception&) {  // the store may be mid-creation
     }

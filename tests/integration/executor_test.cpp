@@ -18,7 +18,10 @@ namespace {
 
 namespace bp = boost::process;
 namespace fs = std::filesystem;
+using testing::Coordinator;
+using testing::results_of;
 using testing::sql_int;
+using testing::wait_until;
 using testing::sql_text;
 using testing::tunebench;
 using testing::write_spec;
@@ -32,50 +35,6 @@ nlohmann::json spec_with(const std::string& methods) {
   return doc;
 }
 
-struct Coordinator {
-  Coordinator(const fs::path& spec, const fs::path& out, const fs::path& scratch, std::vector<std::string> extra = {})
-      : stderr_file(scratch / ("coordinator-" + std::to_string(counter++) + ".err")) {
-    std::vector<std::string> args = {"run", spec.string(), "--out", out.string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    child = bp::child(bp::exe = TUNEBENCH_BINARY, bp::args = args, bp::std_out > bp::null,
-                      bp::std_err > stderr_file.string());
-  }
-  int wait() {
-    child.wait();
-    return child.exit_code();
-  }
-  std::string err() const { return read_file(stderr_file); }
-  fs::path stderr_file;
-  bp::child child;
-  static inline int counter = 0;
-};
-
-// Polls until `ready()` holds (up to a minute).
-bool wait_until(const std::function<bool()>& ready, int poll_ms = 20) {
-  for (int i = 0; i < 60000 / poll_ms; ++i) {
-    try {
-      if (ready()) return true;
-    } catch (const std::exception&) {  // the store may be mid-creation
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
-  }
-  return false;
-}
-
-// Each run's logged training metrics and evaluations, keyed by run, as one text: equal
-// texts mean equal numbers (timings excluded).
-std::string results_of(const fs::path& db) {
-  Database handle(db);
-  Statement s(handle.handle(),
-              "SELECT run_key || ' ' || name || ' ' || step || ' ' || printf('%.17g', value) FROM metrics "
-              "WHERE name IN ('train_loss', 'lr') UNION ALL "
-              "SELECT run_key || ' ' || suite || ' ' || model || ' ' || metric || ' ' || printf('%.17g', value) "
-              "FROM evals ORDER BY 1");
-  std::string out;
-  while (s.step()) out += s.column_text(0) + "\n";
-  return out;
-}
-
 TEST(Executor, AWorkerKilledMidRunIsRecordedRetriedAndTheSweepCompletes) {
   testing::ScratchDir dir("exec");
   const fs::path spec = write_spec(dir.path(), spec_with(R"([{"method": "full_ft", "steps": 1500}])"));
@@ -83,7 +42,8 @@ TEST(Executor, AWorkerKilledMidRunIsRecordedRetriedAndTheSweepCompletes) {
   Coordinator coordinator(spec, out, dir.path());
   int64_t pid = -1;
   ASSERT_TRUE(wait_until([&] {
-    pid = sql_int(db, "SELECT pid FROM runs WHERE status = 'running' AND progress_step > 0");
+    pid = sql_int(db, "SELECT CAST(substr(job, 7) AS INTEGER) FROM runs WHERE status = 'running' AND progress_step > 0 "
+                  "AND job LIKE 'local:%'");
     return pid > 0;
   })) << "the run never got going";
   ASSERT_EQ(::kill(pid_t(pid), SIGKILL), 0);
@@ -111,13 +71,14 @@ TEST(Executor, AKilledCoordinatorResumesToExactlyTheResultsOfAnUninterruptedSwee
   int64_t worker = -1;
   ASSERT_TRUE(wait_until([&] {
     if (sql_int(db, "SELECT count(*) FROM runs WHERE status = 'done'") < 1) return false;
-    worker = sql_int(db, "SELECT pid FROM runs WHERE status = 'running' AND progress_step > 0");
+    worker = sql_int(db, "SELECT CAST(substr(job, 7) AS INTEGER) FROM runs WHERE status = 'running' AND progress_step > 0 "
+                  "AND job LIKE 'local:%'");
     return worker > 0;
   })) << "never had one run done and another training";
   ASSERT_EQ(::kill(coordinator.child.id(), SIGKILL), 0);
   coordinator.child.wait();
   EXPECT_TRUE(wait_until([&] { return !testing::process_alive(worker); })) << "its workers die with the coordinator";
-  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE pid = " + std::to_string(worker)), "running")
+  EXPECT_EQ(sql_text(db, "SELECT status FROM runs WHERE job = 'local:" + std::to_string(worker) + "'"), "running")
       << "left running: nobody recorded the end";
 
   const auto resumed = tunebench({"run", spec.string(), "--out", out.string(), "--workers", "2"}, dir.path());
@@ -250,7 +211,7 @@ TEST(Executor, AKilledRunContinuesFromItsCheckpointToTheSameWeights) {
   std::string key;
   ASSERT_TRUE(wait_until([&] {
     key = sql_text(db, "SELECT key FROM runs");
-    worker = sql_int(db, "SELECT pid FROM runs WHERE status = 'running'");
+    worker = sql_int(db, "SELECT CAST(substr(job, 7) AS INTEGER) FROM runs WHERE status = 'running' AND job LIKE 'local:%'");
     return worker > 0 && fs::exists(out / "runs" / key / "checkpoint.pt");
   }, 5));
   ASSERT_EQ(::kill(pid_t(worker), SIGKILL), 0);

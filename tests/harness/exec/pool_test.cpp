@@ -12,6 +12,7 @@
 
 #include "harness/common/files.h"
 #include "harness/exec/interrupt.h"
+#include "harness/exec/local_launcher.h"
 #include "harness/exec/worker.h"
 #include "tests/test_util.h"
 
@@ -19,6 +20,11 @@ namespace tb {
 namespace {
 
 namespace fs = std::filesystem;
+
+PoolSummary run_local(const std::vector<PoolTask>& tasks, const PoolOptions& o, const PoolHooks& h) {
+  LocalLauncher launcher;
+  return run_pool(tasks, launcher, o, h);
+}
 
 PoolTask shell_task(const fs::path& dir, const std::string& id, const std::string& script) {
   return {id, "/bin/sh", {"-c", script}, dir / (id + ".log"), {}};
@@ -49,7 +55,7 @@ TEST(Pool, RunsAtMostWorkersAtOnceAndKeepsThemBusy) {
   Recorder r;
   PoolOptions o;
   o.workers = 2;
-  const PoolSummary s = run_pool(tasks, o, r.hooks());
+  const PoolSummary s = run_local(tasks, o, r.hooks());
   EXPECT_EQ(s.done, 6);
   EXPECT_EQ(s.failed, 0);
   std::ifstream in(events);
@@ -81,7 +87,7 @@ TEST(Pool, ATaskStartsAfterItsPrerequisitesAndNeverAfterOneFailed) {
   hooks.blocked = [&](const PoolTask& t, const std::string& parent) { blocked.emplace_back(t.id, parent); };
   PoolOptions o;
   o.workers = 3;
-  const PoolSummary s = run_pool(tasks, o, hooks);
+  const PoolSummary s = run_local(tasks, o, hooks);
   std::vector<std::string> order;
   std::ifstream in(events);
   for (std::string line; std::getline(in, line);) order.push_back(line);
@@ -103,7 +109,7 @@ TEST(Pool, AHangingTaskIsKilledAtItsTimeoutWithEverythingItStarted) {
   PoolOptions o;
   o.timeout_seconds = 0.5;
   o.max_attempts = 2;
-  const PoolSummary s = run_pool(tasks, o, r.hooks());
+  const PoolSummary s = run_local(tasks, o, r.hooks());
   ASSERT_EQ(r.attempts["hang"].size(), 2u) << "a timeout may pass: retried up to max_attempts";
   EXPECT_EQ(r.attempts["hang"][0].outcome, "timeout");
   EXPECT_EQ(r.retried["hang"], (std::vector<bool>{true, false}));
@@ -122,7 +128,7 @@ TEST(Pool, ATaskThatAllocatesWithoutBoundIsKilledAtItsMemoryLimitAndNotRetried) 
   o.memory_limit_bytes = int64_t(64) << 20;
   o.max_attempts = 3;
   o.poll_ms = 5;
-  run_pool(tasks, o, r.hooks());
+  run_local(tasks, o, r.hooks());
   ASSERT_EQ(r.attempts["hog"].size(), 1u) << "oom is deterministic: no retry";
   EXPECT_EQ(r.attempts["hog"][0].outcome, "oom");
   EXPECT_GT(r.attempts["hog"][0].peak_resident_bytes, int64_t(64) << 20);
@@ -142,7 +148,7 @@ TEST(Pool, KilledTasksAreRetriedAndTheWorkersOwnFailuresAreNot) {
   PoolOptions o;
   o.workers = 2;
   o.max_attempts = 3;
-  const PoolSummary s = run_pool(tasks, o, r.hooks());
+  const PoolSummary s = run_local(tasks, o, r.hooks());
   ASSERT_EQ(r.attempts["flaky"].size(), 2u);
   EXPECT_EQ(r.attempts["flaky"][0].outcome, "killed");
   EXPECT_EQ(r.attempts["flaky"][0].exit.signal, SIGKILL);
@@ -165,7 +171,7 @@ TEST(Pool, ClaimAndJudgeDecideForTheCaller) {
   PoolHooks h = r.hooks();
   h.claim = [](const PoolTask& t, int) { return t.id != "taken"; };
   h.judge = [](const PoolTask&, const Attempt&) { return std::string("done"); };
-  const PoolSummary s = run_pool(tasks, PoolOptions{}, h);
+  const PoolSummary s = run_local(tasks, PoolOptions{}, h);
   EXPECT_EQ(s.skipped, 1);
   EXPECT_EQ(r.attempts.count("taken"), 0u);
   EXPECT_EQ(r.attempts["wrote_result_then_died"][0].outcome, "done");
@@ -177,8 +183,8 @@ TEST(Pool, OneInterruptDrainsTwoStopTheRunningTasks) {
   std::vector<PoolTask> tasks = {shell_task(dir.path(), "a", "sleep 0.3"), shell_task(dir.path(), "b", "exit 0")};
   Recorder r;
   PoolHooks h = r.hooks();
-  h.started = [](const PoolTask&, int64_t) { ::raise(SIGINT); };  // Ctrl-C once, as "a" starts
-  PoolSummary s = run_pool(tasks, PoolOptions{}, h);
+  h.started = [](const PoolTask&, const std::string&) { ::raise(SIGINT); };  // Ctrl-C once, as "a" starts
+  PoolSummary s = run_local(tasks, PoolOptions{}, h);
   EXPECT_TRUE(s.interrupted);
   EXPECT_EQ(r.attempts["a"][0].outcome, "done") << "the running task finishes";
   EXPECT_EQ(r.attempts.count("b"), 0u);
@@ -188,10 +194,10 @@ TEST(Pool, OneInterruptDrainsTwoStopTheRunningTasks) {
   // A worker that checkpoints on SIGTERM and says so with its exit code.
   tasks = {shell_task(dir.path(), "c", "trap 'exit " + std::to_string(kInterruptedExitCode) +
                                            "' TERM; sleep 30 & wait")};
-  h.started = [](const PoolTask&, int64_t) { ::usleep(100000); ::raise(SIGINT); ::raise(SIGINT); };
+  h.started = [](const PoolTask&, const std::string&) { ::usleep(100000); ::raise(SIGINT); ::raise(SIGINT); };
   PoolOptions o;
   o.max_attempts = 3;
-  s = run_pool(tasks, o, h);
+  s = run_local(tasks, o, h);
   ASSERT_EQ(r.attempts["c"].size(), 1u) << "interrupted runs are not retried: they resume later";
   EXPECT_EQ(r.attempts["c"][0].outcome, "interrupted");
   EXPECT_EQ(r.attempts["c"][0].exit.exit_code, kInterruptedExitCode);
@@ -208,6 +214,77 @@ TEST(Pool, ExitsReadAsOutcomes) {
   EXPECT_TRUE(outcome_may_pass("stale"));
   EXPECT_FALSE(outcome_may_pass("oom"));
   EXPECT_FALSE(outcome_may_pass("failed"));
+}
+
+// A launcher whose jobs run for `polls` polls and then end with exit code 0.
+class ScriptedLauncher : public Launcher {
+ public:
+  std::string backend() const override { return "scripted"; }
+  int64_t capacity(int64_t) const override { return 100; }
+  bool enforces_limits() const override { return true; }
+  std::vector<std::string> start(const std::vector<JobRequest>& jobs) override {
+    if (refuse) throw std::runtime_error("the queue is closed");
+    std::vector<std::string> handles;
+    for (const JobRequest& j : jobs) {
+      handles.push_back("scripted:" + j.id);
+      polls_left[handles.back()] = 2;
+    }
+    ++starts;
+    return handles;
+  }
+  bool attach(const std::string& handle, const JobRequest&) override {
+    polls_left[handle] = 2;
+    return true;
+  }
+  std::map<std::string, JobStatus> poll(const std::vector<std::string>& handles) override {
+    std::map<std::string, JobStatus> out;
+    for (const std::string& h : handles) {
+      out[h].phase = --polls_left[h] > 0 ? JobPhase::kRunning : JobPhase::kEnded;
+      out[h].exit.exit_code = 0;
+    }
+    return out;
+  }
+  void cancel(const std::string&, bool) override {}
+  void release(const std::string& handle) override { polls_left.erase(handle); }
+  bool refuse = false;
+  int starts = 0;
+  std::map<std::string, int> polls_left;
+};
+
+TEST(Pool, AnAdoptedJobIsFollowedToItsEndWithoutBeingClaimedOrStartedAgain) {
+  const std::vector<PoolTask> tasks = {{"adopted", "/bin/true", {}, "", {}}, {"fresh", "/bin/true", {}, "", {}}};
+  std::vector<std::string> claimed;
+  Recorder r;
+  PoolHooks h = r.hooks();
+  h.claim = [&](const PoolTask& t, int) {
+    claimed.push_back(t.id);
+    return true;
+  };
+  ScriptedLauncher launcher;
+  const InterruptGuard guard;  // no Ctrl-C of an earlier test
+  const PoolSummary s = run_pool(tasks, launcher, PoolOptions{}, h, {{"adopted", "scripted:adopted-earlier", 3}});
+  EXPECT_EQ(s.done, 2);
+  EXPECT_EQ(claimed, std::vector<std::string>{"fresh"});
+  EXPECT_EQ(launcher.starts, 1);
+  ASSERT_EQ(r.attempts["adopted"].size(), 1u);
+  EXPECT_EQ(r.attempts["adopted"][0].number, 3);
+  EXPECT_EQ(r.attempts["adopted"][0].handle, "scripted:adopted-earlier");
+  EXPECT_EQ(r.attempts["fresh"][0].handle, "scripted:fresh");
+}
+
+TEST(Pool, JobsTheLauncherCannotStartFailWithItsReason) {
+  const std::vector<PoolTask> tasks = {{"a", "/bin/true", {}, "", {}}, {"b", "/bin/true", {}, "", {}}};
+  Recorder r;
+  ScriptedLauncher launcher;
+  launcher.refuse = true;
+  PoolOptions o;
+  o.max_attempts = 3;
+  const InterruptGuard guard;
+  const PoolSummary s = run_pool(tasks, launcher, o, r.hooks());
+  EXPECT_EQ(s.failed, 2);
+  ASSERT_EQ(r.attempts["a"].size(), 1u) << "a refused submission is not retried";
+  EXPECT_EQ(r.attempts["a"][0].outcome, "failed");
+  EXPECT_EQ(r.attempts["a"][0].detail, "could not start its job: the queue is closed");
 }
 
 }  // namespace

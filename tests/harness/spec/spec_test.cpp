@@ -562,5 +562,33 @@ TEST(SpecFiles, PeftAdapterOnACheckpoint) {
       << error_at(dir.path() / "spec.json", doc);
 }
 
+TEST(Spec, TheSlurmBackendsOptionsAreCheckedWithTheirPaths) {
+  nlohmann::json doc = small_spec();
+  doc["execution"] = {{"backend", "slurm"},
+                      {"slurm", {{"partition", "gpu"}, {"time", "1-02:30:00"}, {"mem", "4G"}, {"array_parallelism", 4},
+                                 {"extra_args", {"--constraint=avx2"}}}}};
+  EXPECT_EQ(error_of(doc), "");
+  const Spec spec = parse_spec(doc, "spec.json");
+  EXPECT_EQ(spec.execution.at("slurm").at("cpus_per_task"), 0);
+  EXPECT_EQ(spec.execution.at("slurm").at("extra_args"), nlohmann::json({"--constraint=avx2"}));
+
+  doc["execution"]["slurm"]["time"] = "90 minutes";
+  EXPECT_NE(error_of(doc).find("spec.json: execution.slurm.time: expected a Slurm time limit"), std::string::npos)
+      << error_of(doc);
+  doc["execution"]["slurm"]["time"] = "90";
+  doc["execution"]["slurm"]["mem"] = "4 GB";
+  EXPECT_NE(error_of(doc).find("spec.json: execution.slurm.mem: expected a memory size"), std::string::npos)
+      << error_of(doc);
+  doc["execution"]["slurm"]["mem"] = "4096";
+  doc["execution"]["slurm"]["nodes"] = 2;
+  EXPECT_NE(error_of(doc).find("execution.slurm.nodes: unknown key"), std::string::npos) << error_of(doc);
+
+  doc = small_spec();
+  doc["execution"] = {{"backend", "kubernetes"}};
+  EXPECT_NE(error_of(doc).find("execution.backend"), std::string::npos) << error_of(doc);
+  doc["execution"] = {{"slurm", {{"partition", "gpu"}}}};  // kept for `run --backend slurm`
+  EXPECT_EQ(error_of(doc), "");
+}
+
 }  // namespace
 }  // namespace tb

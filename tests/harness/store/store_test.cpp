@@ -79,6 +79,9 @@ TEST(Store, MigratesMetricNamesToSnakeCase) {
         "UPDATE evals SET metric = 'passkey accuracy@length=64,depth=0.5' WHERE model = 'tuned' AND suite = 'long_context';"
         "UPDATE evals SET metric = 'passkey effective_length' WHERE model = 'base';"
         "UPDATE evals SET metric = 'control retention' WHERE suite = 'forgetting';"
+        // back to version 6: without migration 8's columns
+        "ALTER TABLE runs DROP COLUMN job; ALTER TABLE runs DROP COLUMN job_state;"
+        "ALTER TABLE attempts DROP COLUMN job; ALTER TABLE attempts DROP COLUMN running_at;"
         "PRAGMA user_version = 6;");
   }
   Store again(dir.path() / "db.sqlite");
@@ -98,13 +101,48 @@ TEST(Store, RefusesANewerSchema) {
   EXPECT_THROW(Store(dir.path() / "db.sqlite"), std::runtime_error);
 }
 
+TEST(Store, EachAttemptKeepsItsJobAndARunCanBeTakenOverWithIt) {
+  testing::ScratchDir dir("store");
+  Store store(dir.path() / "db.sqlite");
+  const int64_t sweep = store.create_sweep("s", "s.json", "{}");
+  store.add_run(sweep, "k1", "lora", "lora", 0, R"({"method":{"name":"lora"},"training":{},"seed":0})");
+  ASSERT_TRUE(store.claim_run("k1", "gone coordinator", 20));
+  store.set_job("k1", "slurm:77_3", 2);
+  EXPECT_EQ(store.runs("s")[0].job_state, "queued");
+  ASSERT_TRUE(store.runs("s")[0].queue_seconds.has_value());  // so far
+  store.set_job_running("k1");
+  const RunRecord run = store.runs("s")[0];
+  EXPECT_EQ(run.job, "slurm:77_3");
+  EXPECT_EQ(run.job_state, "running");
+  ASSERT_TRUE(run.queue_seconds.has_value());
+  EXPECT_GE(*run.queue_seconds, 0);
+
+  const auto running = store.running_jobs();
+  ASSERT_EQ(running.size(), 1u);
+  EXPECT_EQ(running[0].owner, "gone coordinator");
+  EXPECT_EQ(running[0].job, "slurm:77_3");
+  EXPECT_EQ(running[0].attempt, 1);
+  EXPECT_TRUE(store.adopt_run("k1", "new coordinator"));
+  EXPECT_EQ(store.running_jobs()[0].owner, "new coordinator");
+  const auto attempts = store.attempts("k1");
+  ASSERT_EQ(attempts.size(), 1u);  // taken over, not attempted again
+  EXPECT_EQ(attempts[0].owner, "new coordinator");
+  EXPECT_EQ(attempts[0].job, "slurm:77_3");
+  ASSERT_TRUE(attempts[0].queue_seconds.has_value());
+
+  store.end_attempt("k1", {"interrupted", "stopped", 1, 0, false});
+  EXPECT_FALSE(store.adopt_run("k1", "another"));  // no longer running
+  EXPECT_EQ(store.runs("s")[0].job_state, "");
+  EXPECT_EQ(store.runs("s")[0].job, "slurm:77_3");  // the last attempt's job stays on record
+}
+
 TEST(Store, ResultRoundTrip) {
   testing::ScratchDir dir("store");
   Store store(dir.path() / "db.sqlite");
   const int64_t sweep = store.create_sweep("s", "s.json", "{}");
   store.add_run(sweep, "k1", "lora", "lora rank=8", 3, R"({"method":{"name":"lora"},"training":{},"seed":3})");
   ASSERT_TRUE(store.claim_run("k1", "me", 20));
-  store.set_worker_pid("k1", 4242, 1);
+  store.set_job("k1", "local:4242", 1);
   EXPECT_EQ(store.run_status("k1"), "running");
   store.record_success(sample_result("k1"));
   store.record_success(sample_result("k1"));  // ingesting twice must not double anything
@@ -140,7 +178,7 @@ TEST(Store, ResultRoundTrip) {
   const auto attempts = store.attempts("k1");
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0].outcome, "done");
-  EXPECT_EQ(attempts[0].pid, 4242);
+  EXPECT_EQ(attempts[0].job, "local:4242");
   EXPECT_FALSE(store.claim_run("k1", "me", 20)) << "a done run is never claimed again";
 }
 
@@ -189,7 +227,7 @@ TEST(Store, RunsOfAVanishedCoordinatorBecomeStaleAndPending) {
   ASSERT_TRUE(store.claim_run("gone", "dead coordinator", 10));
   ASSERT_TRUE(store.claim_run("alive", "live coordinator", 10));
   std::vector<double> ages;
-  const auto released = store.release_stale_runs([&](const std::string& owner, double age) {
+  const auto released = store.release_stale_runs([&](const std::string&, const std::string& owner, double age) {
     ages.push_back(age);
     return owner == "dead coordinator";
   });
@@ -216,7 +254,7 @@ TEST(Store, AStaleRunKeepsWhatIsKnownOfItsEnd) {
   store.add_run(sweep, "silent", "lora", "lora", 1, kConfig);
   ASSERT_TRUE(store.claim_run("full", "dead coordinator", 10));
   ASSERT_TRUE(store.claim_run("silent", "dead coordinator", 10));
-  store.release_stale_runs([](const std::string&, double) { return true; },
+  store.release_stale_runs([](const std::string&, const std::string&, double) { return true; },
                            [](const std::string& key) {
                              return key == "full" ? "the worker failed: cannot write model.safetensors.tmp.7: "
                                                     "No space left on device"
