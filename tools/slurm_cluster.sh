@@ -3,6 +3,7 @@
 # it: Debian's slurm-wlm (slurmctld, slurmd, the client commands) with munge, run as root.
 #   tools/slurm_cluster.sh start   install what is missing, write the configuration, start
 #                                  munged, slurmctld and slurmd, wait until the node is idle
+#                                  (nothing to do when they already run)
 #   tools/slurm_cluster.sh stop    stop the daemons
 #   tools/slurm_cluster.sh status  sinfo and squeue
 # The configuration (/etc/slurm/slurm.conf) describes this machine's real CPUs and memory,
@@ -101,10 +102,14 @@ EOF
 }
 
 start_daemons() {
+  if pgrep -x slurmctld >/dev/null && pgrep -x slurmd >/dev/null && sinfo -h >/dev/null 2>&1; then
+    say "already running (tools/slurm_cluster.sh stop, then start, to restart it)"
+    return 0
+  fi
   pkill -x slurmd 2>/dev/null || true
   pkill -x slurmctld 2>/dev/null || true
   sleep 0.5
-  /usr/sbin/slurmctld -c -i || die "slurmctld did not start (see $logs/slurmctld.log)"
+  /usr/sbin/slurmctld -i || die "slurmctld did not start (see $logs/slurmctld.log)"
   /usr/sbin/slurmd || die "slurmd did not start (see $logs/slurmd.log)"
   local host
   host=$(hostname -s)

@@ -1,5 +1,7 @@
 #include "harness/report/report.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -200,6 +202,23 @@ fs::path new_folder_beside(const fs::path& target, const std::string& what) {
   return name;
 }
 
+// Holds an exclusive flock on a folder itself (no lock file is left in it) while alive;
+// without one (a filesystem without flock) writers simply do not wait.
+class FolderTurn {
+ public:
+  explicit FolderTurn(const fs::path& folder) : fd_(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~FolderTurn() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FolderTurn(const FolderTurn&) = delete;
+  FolderTurn& operator=(const FolderTurn&) = delete;
+
+ private:
+  int fd_;
+};
+
 // Writes the report files into a new folder beside `target`, then swaps it in: the old
 // report moves aside only once the new one is complete, and comes back if the new one
 // cannot take its place.
@@ -240,6 +259,10 @@ std::vector<fs::path> write_report_folder(const Report& report, const fs::path& 
       {"methods.tex", method_table_latex(report.methods)},
   };
   try {
+    // Two writers of one folder (a sweep's own report and a `tunebench report` run meanwhile)
+    // take turns: each would otherwise move away the folder the other is replacing.
+    fs::create_directories(target.parent_path());
+    const FolderTurn turn(target.parent_path());
     if (const std::string why = why_not_replaceable(target); !why.empty()) {
       throw UserError(target.string() + ": " + why +
                       "; the report replaces only a report folder tunebench wrote: move this "

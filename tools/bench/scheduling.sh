@@ -9,21 +9,7 @@ cd "$(dirname "$0")/../.."
 workers="${1:-2}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-cat > "$scratch/spec.json" <<'JSON'
-{
-  "name": "scheduling",
-  "base_model": {"architecture": {"hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2,
-                                  "num_attention_heads": 4, "num_key_value_heads": 2,
-                                  "max_position_embeddings": 64},
-                 "pretraining": {"steps": 30, "batch_size": 8, "seq_len": 32}},
-  "task": {"name": "reverse", "min_len": 3, "max_len": 4, "train_items": 200, "eval_items": 20},
-  "training": {"steps": 150, "batch_size": 16, "log_every": 10},
-  "methods": [{"method": "full_ft", "lr": [1e-3, 3e-3]}, {"method": "lora", "rank": [2, 8], "alpha": 8}],
-  "seeds": [0, 1, 2, 3, 4, 5, 6, 7],
-  "evaluation": {"task_accuracy": {}, "forgetting": {"sequences": 8, "seq_len": 32}},
-  "execution": {"threads": 1}
-}
-JSON
+cp tools/bench/scheduling_spec.json "$scratch/spec.json"
 start=$(date +%s.%N)
 build/tunebench run "$scratch/spec.json" --out "$scratch/out" --workers "$workers" >/dev/null 2>"$scratch/err.txt" || {
   cat "$scratch/err.txt"; exit 1; }

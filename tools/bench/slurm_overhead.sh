@@ -1,39 +1,24 @@
 #!/usr/bin/env bash
-# The Slurm backend's overhead against the local backend on the same machine: one sweep of
-# 32 short LoRA runs (32 seeds) through each, from a base model both share once cached.
+# The Slurm backend's overhead against the local backend on the same machine: the sweep of
+# 32 short runs of tools/bench/scheduling.sh through each, from the same cached base model.
 # Submission to start: the claim of each of the first runs (as many as there are slots; later
 # ones wait for a free slot) to its job running. End to ingestion: per run, the worker's
 # result.json written to the store's record of it. Per sweep:
 # the makespan (first claim to last record) against the ideal (the runs' own wall time
 # summed, over the slots: cores / threads). Needs a Slurm cluster that answers `sinfo`
 # (tools/slurm_cluster.sh start) and a build (tools/build.sh).
-#   tools/bench/slurm_overhead.sh [OUT_DIR]
+#   tools/bench/slurm_overhead.sh [OUT_DIR]   (default: results/bench-slurm-overhead)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=${1:-bench-slurm-overhead}
+out=${1:-results/bench-slurm-overhead}
 bin=build/tunebench
 rm -rf "$out"
 mkdir -p "$out"
-cat >"$out/spec.json" <<'JSON'
-{
-  "name": "slurm_overhead",
-  "base_model": {"architecture": {"hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2,
-                                  "num_attention_heads": 4, "num_key_value_heads": 2,
-                                  "max_position_embeddings": 64},
-                 "pretraining": {"steps": 30, "batch_size": 8, "seq_len": 32}},
-  "task": {"name": "reverse", "min_len": 3, "max_len": 4, "train_items": 100, "eval_items": 10},
-  "training": {"steps": 20, "batch_size": 8, "log_every": 5},
-  "methods": [{"method": "lora", "rank": 4, "alpha": 8}],
-  "seeds": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-            16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31],
-  "evaluation": {"task_accuracy": {}},
-  "execution": {"threads": 1}
-}
-JSON
+cp tools/bench/scheduling_spec.json "$out/spec.json"  # 32 short runs, as tools/bench/scheduling.sh
 slots=$(nproc)
 
 # One sweep per backend, each in its own results folder with the base model copied in.
-"$bin" run "$out/spec.json" --out "$out/warmup" seeds=[0] >/dev/null 2>&1
+"$bin" run "$out/spec.json" --out "$out/warmup" 'methods=[{"method":"lora"}]' seeds=[0] >/dev/null 2>&1
 for backend in local slurm; do
   mkdir -p "$out/$backend"
   cp -r "$out/warmup/models" "$out/$backend/"
