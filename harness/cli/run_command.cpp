@@ -31,7 +31,8 @@ fits the spec's scaling laws ("fits") to the finished runs and records them.
                seeds=[0,1,2], methods[1].rank=4, execution.threads=2
   --out DIR    output folder (default: results)
   --workers N  worker processes at once, 1 to 1024 (default: execution.workers, else the
-               core count divided by execution.threads)
+               core count divided by execution.threads); local backend only: on Slurm
+               every ready run is submitted and execution.slurm.array_parallelism throttles
   --backend B  where runs execute: local (child processes, the default) or slurm (one
                sbatch job per run, as job arrays; the out folder must be on a filesystem
                the cluster's nodes share); same as execution.backend=B

@@ -4,8 +4,9 @@
 # Submission to start: the claim of each of the first runs (as many as there are slots; later
 # ones wait for a free slot) to its job running. End to ingestion: per run, the worker's
 # result.json written to the store's record of it. Per sweep:
-# the makespan (first claim to last record) against the ideal (the runs' own wall time
-# summed, over the slots: cores / threads). Needs a Slurm cluster that answers `sinfo`
+# the makespan (first claim to last record) against the ideal (the runs' own wall time as
+# each worker measured it, summed, over the slots: cores / threads), and the slot time per
+# run spent on neither (process start, scheduling, ingestion). Needs a Slurm cluster that answers `sinfo`
 # (tools/slurm_cluster.sh start) and a build (tools/build.sh).
 #   tools/bench/slurm_overhead.sh [OUT_DIR]   (default: results/bench-slurm-overhead)
 set -euo pipefail
@@ -44,5 +45,7 @@ for backend in local slurm; do
       printf('%.1f', MAX($(epoch finished_at)) - MIN($(epoch started_at))) || ' s, ideal ' ||
       printf('%.1f', SUM(wall_seconds) / $slots) || ' s (' ||
       printf('%.2f', (MAX($(epoch finished_at)) - MIN($(epoch started_at))) / (SUM(wall_seconds) / $slots)) ||
-      'x)' FROM attempts WHERE outcome = 'done'"
+      'x); idle slot time per run ' ||
+      printf('%.2f', ((MAX($(epoch finished_at)) - MIN($(epoch started_at))) * $slots - SUM(wall_seconds)) / COUNT(*)) ||
+      ' s' FROM attempts WHERE outcome = 'done'"
 done
