@@ -270,18 +270,6 @@ std::string outcome_of_exit(const ChildExit& exit) {
   return "crashed";
 }
 
-const char* job_phase_name(JobPhase phase) {
-  switch (phase) {
-    case JobPhase::kQueued:
-      return "queued";
-    case JobPhase::kRunning:
-      return "running";
-    case JobPhase::kEnded:
-      return "ended";
-  }
-  return "?";
-}
-
 PoolSummary run_pool(const std::vector<PoolTask>& tasks, Launcher& launcher, const PoolOptions& options,
                      const PoolHooks& hooks, const std::vector<AdoptedJob>& adopted) {
   PoolRun run(tasks, launcher, options, hooks);

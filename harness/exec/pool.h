@@ -93,7 +93,4 @@ std::string outcome_of_exit(const ChildExit& exit);
 PoolSummary run_pool(const std::vector<PoolTask>& tasks, Launcher& launcher, const PoolOptions& options,
                      const PoolHooks& hooks, const std::vector<AdoptedJob>& adopted = {});
 
-// The state of a task's job as the pool and `tunebench status` show it.
-const char* job_phase_name(JobPhase phase);
-
 }  // namespace tb
