@@ -161,8 +161,8 @@ int run_command(const Args& given) {
     std::cerr << ", " << outcome.stopped << " stopped, " << outcome.not_started << " not started (interrupted)";
   std::cerr << "\n";
   if (outcome.pool_seconds > 0 && outcome.backend == "slurm") {
-    std::cerr << "slurm: " << format_duration(outcome.pool_seconds) << " from the first submission to the last end, "
-              << format_duration(outcome.busy_seconds) << " of jobs running\n";
+    std::cerr << "slurm: " << format_duration(outcome.pool_seconds) << " from the first run's start to the last one's end, "
+              << format_duration(outcome.busy_seconds) << " of runs running\n";
   } else if (outcome.pool_seconds > 0) {
     char line[200];
     std::snprintf(line, sizeof line, "workers: %ld, busy %.0f%% of %s (%.1f s of runs in %.1f s)\n",

@@ -351,6 +351,7 @@ class Sweep {
 
   void running(const PoolTask& task) {
     started_at_[task.id] = Clock::now();
+    if (is_run(task) && !first_run_start_) first_run_start_ = Clock::now();
     if (is_run(task)) guarded("record the start of " + task.id, [&] { store_.set_job_running(task.id); });
   }
 
@@ -369,6 +370,8 @@ class Sweep {
   void ended(const PoolTask& task, const Attempt& a, bool retry) {
     followed_.erase(task.id);
     if (!is_run(task)) return pretraining_->ended(task, a, retry);
+    run_busy_seconds_ += a.seconds;  // the workers' figures count runs, not pretraining
+    last_run_end_ = Clock::now();
     const RunConfig& run = *by_key_.at(task.id);
     if (a.outcome == "done") {
       ++outcome_.done;
@@ -431,8 +434,8 @@ class Sweep {
     }
     outcome_.not_started += summary.not_started;
     outcome_.interrupted = summary.interrupted;
-    outcome_.pool_seconds = summary.wall_seconds;
-    outcome_.busy_seconds = summary.busy_seconds;
+    if (first_run_start_) outcome_.pool_seconds = std::chrono::duration<double>(last_run_end_ - *first_run_start_).count();
+    outcome_.busy_seconds = run_busy_seconds_;
     if (outcome_.interrupted) {
       progress_->message("interrupted: " + std::to_string(outcome_.not_started) + " run(s) not started, " +
                          std::to_string(outcome_.stopped) + " stopped; run the same command to resume");
@@ -459,6 +462,9 @@ class Sweep {
   std::map<std::string, Clock::time_point> started_at_;
   std::map<std::string, Followed> followed_;
   Clock::time_point last_display_ = Clock::now();
+  std::optional<Clock::time_point> first_run_start_;
+  Clock::time_point last_run_end_;
+  double run_busy_seconds_ = 0;
 };
 
 }  // namespace

@@ -41,8 +41,8 @@ struct SweepOutcome {
   bool interrupted = false;       // Ctrl-C or SIGTERM
   int64_t workers = 1;
   std::string backend = "local";  // execution.backend
-  double pool_seconds = 0;  // from the first worker's start to the last one's end
-  double busy_seconds = 0;  // the workers' wall times, summed over attempts
+  double pool_seconds = 0;  // from the first run's start to the last one's end (pretraining aside)
+  double busy_seconds = 0;  // the runs' wall times, summed over attempts
 };
 
 // Workers for a sweep: the explicit count, else cores / threads (at least 1).
