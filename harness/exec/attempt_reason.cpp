@@ -3,6 +3,7 @@
 #include "harness/common/files.h"
 #include "harness/exec/progress.h"
 #include "harness/exec/run_dir.h"
+#include "harness/exec/slurm_job_state.h"
 #include "harness/exec/slurm_launcher.h"
 
 namespace tb {
@@ -31,10 +32,14 @@ std::string slurm_reason(const fs::path& dir, const Attempt& a, const nlohmann::
   const std::string job = "Slurm job " + slurm_job_id(a.handle);
   if (a.scheduler_state == "LOST")
     return job + " is unknown to squeue and sacct and its worker's heartbeat stopped: lost" + log_tail(dir);
-  const nlohmann::json slurm = execution.value("slurm", nlohmann::json::object());
-  if (a.outcome == "timeout")
+  if (a.outcome == "timeout") {
+    // The limit the job was submitted with: execution.slurm.time, else timeout_seconds in minutes.
+    std::string limit = execution.value("slurm", nlohmann::json::object()).value("time", std::string());
+    const double timeout = execution.at("timeout_seconds").get<double>();
+    if (limit.empty()) limit = timeout > 0 ? slurm_minutes(timeout) + " min" : "the partition's";
     return "timed out: " + job + " ended " + a.scheduler_state + " after " + format_duration(a.seconds) +
-           " of running (time limit " + slurm.value("time", std::string()) + ")" + log_tail(dir);
+           " of running (time limit " + limit + ")" + log_tail(dir);
+  }
   if (a.outcome == "oom") return "out of memory: " + job + " ended " + a.scheduler_state + log_tail(dir);
   return job + " ended " + a.scheduler_state + ", not by this coordinator; the next attempt continues from its checkpoint";
 }

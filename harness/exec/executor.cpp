@@ -148,8 +148,10 @@ class Sweep {
 
   // Whether Slurm (or the run folder) still knows the job of an orphaned run.
   bool job_is_known(const RunningJob& r) {
-    SlurmLauncher fallback(slurm_options(execution_, o_.out_dir, spec_.name));
-    Launcher& asker = launcher_->backend() == "slurm" ? *launcher_ : fallback;
+    // With --backend local, Slurm is still asked: a live job must not be run a second time.
+    std::optional<SlurmLauncher> fallback;
+    if (launcher_->backend() != "slurm") fallback.emplace(slurm_options(execution_, o_.out_dir, spec_.name));
+    Launcher& asker = fallback ? static_cast<Launcher&>(*fallback) : *launcher_;
     const JobRequest request{r.key, o_.worker_exe, {"worker", dir_of(r.key).string()}, run_files::log(dir_of(r.key)),
                              {}, dir_of(r.key)};
     if (!asker.attach(r.job, request)) return false;

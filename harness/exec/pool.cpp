@@ -27,6 +27,7 @@ struct Slot {
   int64_t peak = 0;
   std::string stopped_for;  // "timeout", "oom" or "interrupted" once we asked it to stop
   Clock::time_point signalled;
+  bool killed = false;  // forced after the grace period
 };
 
 const JobRequest& request_of(const PoolTask& t) { return t; }
@@ -157,9 +158,9 @@ class PoolRun {
   // Stops a job past its limits (where the launcher does not enforce them) or interrupted.
   void enforce(Slot& s, const JobStatus& status, int level) {
     if (!s.stopped_for.empty()) {
-      if (s.stopped_for == "interrupted" && seconds_since(s.signalled) > o_.kill_grace_seconds) {
+      if (s.stopped_for == "interrupted" && !s.killed && seconds_since(s.signalled) > o_.kill_grace_seconds) {
         launcher_.cancel(s.handle, true);
-        s.signalled = Clock::now() + std::chrono::hours(24);  // once
+        s.killed = true;
       }
       return;
     }

@@ -213,6 +213,7 @@ JobStatus SlurmLauncher::status_of(const std::string& handle) const {
 }
 
 std::map<std::string, JobStatus> SlurmLauncher::poll(const std::vector<std::string>& handles) {
+  if (handles.empty()) return {};  // nothing to ask the scheduler about
   const auto now = std::chrono::steady_clock::now();
   if (now - refreshed_ >= std::chrono::duration<double>(options_.poll_interval_seconds)) {
     std::vector<std::string> known;
