@@ -42,6 +42,7 @@ std::vector<PoolTask> BaseModelPretraining::tasks(const fs::path& exe, int64_t t
   std::vector<PoolTask> out;
   for (const auto& [id, job] : jobs_) {
     PoolTask task{{id, exe, {"worker", job.dir.string()}, run_files::log(job.dir), env, job.dir, threads}};
+    task.limited = false;  // the spec's limits are per run
     task.env["OMP_NUM_THREADS"] = task.env["OPENBLAS_NUM_THREADS"] = task.env["MKL_NUM_THREADS"] = std::to_string(threads);
     out.push_back(std::move(task));
   }
@@ -57,7 +58,8 @@ bool BaseModelPretraining::claim(const PoolTask& task, int64_t threads) {
   Job& job = jobs_.at(task.id);
   try {
     bool said = false;  // another coordinator on the same folder may be pretraining it: wait
-    job.lock = std::make_unique<FileLock>(job.dir / "pretrain.lock", [&] {
+    if (!job.lock)  // a further attempt keeps the lock of the first
+      job.lock = std::make_unique<FileLock>(job.dir / "pretrain.lock", [&] {
       if (!said) progress_.message("waiting for another coordinator that is pretraining base model " + job.key);
       said = true;
       return interrupt_level() < 2;

@@ -165,11 +165,12 @@ class PoolRun {
       return;
     }
     const bool running = s.running_since.has_value();
-    if (!launcher_.enforces_limits() && running && o_.timeout_seconds > 0 &&
+    const bool enforce_here = !launcher_.enforces_limits() && s.task->limited;
+    if (enforce_here && running && o_.timeout_seconds > 0 &&
         seconds_since(*s.running_since) > o_.timeout_seconds) {
       s.stopped_for = "timeout";
       launcher_.cancel(s.handle, true);
-    } else if (!launcher_.enforces_limits() && o_.memory_limit_bytes > 0 && status.resident_bytes > o_.memory_limit_bytes) {
+    } else if (enforce_here && o_.memory_limit_bytes > 0 && status.resident_bytes > o_.memory_limit_bytes) {
       s.stopped_for = "oom";
       launcher_.cancel(s.handle, true);
     } else if (level >= 2) {

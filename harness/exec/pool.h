@@ -23,6 +23,8 @@ struct PoolTask : JobRequest {
   // Ids of tasks of the same pool that must end first. A task whose prerequisite failed
   // (or was stopped) never starts: hooks.blocked reports it. Ids not in the pool are met.
   std::vector<std::string> after = {};
+  // Whether the pool's time and memory limits (a run's) apply; pretraining has none.
+  bool limited = true;
 };
 
 struct PoolOptions {
