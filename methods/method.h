@@ -12,10 +12,12 @@
 #include <optional>
 #include <vector>
 
+#include "harness/data/task.h"
 #include "harness/model/hf_checkpoint.h"
 #include "harness/model/llama.h"
 #include "harness/text/tokenizer.h"
 #include "harness/train/batch.h"
+#include "harness/train/metric_sink.h"
 #include "harness/train/training_options.h"
 
 namespace tb {
@@ -28,6 +30,20 @@ struct MethodContext {
   std::function<Batch(int64_t)> batches;
   // The run's tokenizer (prompt tuning's text initialisation); may be null in tests.
   const Tokenizer* tokenizer = nullptr;
+  // On-policy and preference methods (GRPO, DPO, RFT): the task's items, its verifier (the
+  // reward: 1 when an output answers an item), the reference model (the untouched base
+  // model, never trained) and the run's seed, from which they seed their sampling per step.
+  const TaskData* data = nullptr;
+  std::function<double(const TaskItem& item, const std::string& output)> verifier;
+  LlamaForCausalLM reference{nullptr};
+  uint64_t seed = 0;
+  int64_t batch_size = 0;  // training.batch_size
+};
+
+// The training loss a method made itself, and the loss-bearing tokens behind it.
+struct MethodLoss {
+  torch::Tensor loss;
+  int64_t tokens = 0;
 };
 
 class Method {
@@ -46,6 +62,13 @@ class Method {
   // (MeZO): the trainer then calls optimizer.step(closure) with a closure that returns the
   // batch's loss without gradients, in eval mode, instead of backpropagating.
   virtual bool zeroth_order() const { return false; }
+  // True for a method that makes its own training signal (GRPO, DPO, RFT): the trainer then
+  // takes each step's loss from own_loss() instead of a batch of training items, and
+  // backpropagates, clips and steps as for any loss.
+  virtual bool makes_own_loss() const { return false; }
+  // The loss of step `step` (0-based) on `model`, with its graph; the method writes what it
+  // measures (rewards, KL, ...) to `log` at step + 1.
+  virtual MethodLoss own_loss(LlamaForCausalLM& model, int64_t step, const MetricSink& log) { return {}; }
   // Called after every optimiser step (mask refresh, regrowth, ...); steps count from 0.
   virtual void after_step(int64_t step, torch::optim::Optimizer& optimizer) {}
   // What the method decided while preparing and training (EVA's per-layer ranks, HFT's

@@ -2,6 +2,8 @@
 
 #include "methods/bitfit.h"
 #include "methods/dora.h"
+#include "methods/dpo.h"
+#include "methods/grpo.h"
 #include "methods/eva.h"
 #include "methods/full_ft.h"
 #include "methods/hft.h"
@@ -12,6 +14,7 @@
 #include "methods/mezo.h"
 #include "methods/pissa.h"
 #include "methods/prompt_tuning.h"
+#include "methods/rft.h"
 #include "methods/sparse.h"
 #include "methods/soup.h"
 #include "methods/ssf.h"
@@ -42,6 +45,9 @@ const std::vector<MethodInfo>& all_methods() {
       with_budget_knob(sparse_info(), "density"),
       with_budget_knob(lift_info(), "rank"),
       mezo_info(),
+      grpo_info(),
+      dpo_info(),
+      rft_info(),
       lines_info(),
       soup_info(),
       task_arithmetic_info(),

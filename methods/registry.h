@@ -47,6 +47,9 @@ struct MethodInfo {
   // The hyperparameter that sizes what the method trains ("rank", "density"), which a
   // method entry may give as a budget instead ("trainable_params": N); null: none.
   const char* budget_knob = nullptr;
+  // True for hyperparameters that take rewards from the task's verifier (GRPO, RFT, DPO with
+  // pairs built from the task): spec validation refuses them on a task without one. Null: never.
+  bool (*needs_verifier)(const nlohmann::json& hyperparameters) = nullptr;
 
   bool posthoc() const { return make_posthoc != nullptr; }
 };

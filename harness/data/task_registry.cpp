@@ -2,6 +2,7 @@
 #include <unordered_set>
 
 #include "harness/common/check.h"
+#include "harness/data/chain_task.h"
 #include "harness/data/jsonl_task.h"
 #include "harness/data/kv_retrieval_task.h"
 #include "harness/data/long_context_items.h"
@@ -78,6 +79,25 @@ void check_jsonl(const nlohmann::json&, const JsonLocation&) {}
 
 int64_t jsonl_max_tokens(const nlohmann::json&) { return 0; }
 
+std::unique_ptr<Task> make_chain(const nlohmann::json& o, const ModelText&) {
+  return std::make_unique<ChainTask>(o.at("min_hops").get<int64_t>(), o.at("max_hops").get<int64_t>(),
+                                     chain_format_of(o));
+}
+
+void check_chain(const nlohmann::json& o, const JsonLocation& where) {
+  if (o.at("min_hops").get<int64_t>() > o.at("max_hops").get<int64_t>()) {
+    where.key("min_hops").fail("must be <= max_hops (" + std::to_string(o.at("max_hops").get<int64_t>()) + ")");
+  }
+}
+
+int64_t chain_max_tokens(const nlohmann::json& o) {
+  const int64_t hops = o.at("max_hops").get<int64_t>();
+  const ChainFormat format = chain_format_of(o);
+  const int64_t marker = format == ChainFormat::kDirect ? 0 : 7;  // "steps: "
+  // BOS, "a=3;", "b=a+4;" per hop, "m=?", the answer, EOS
+  return 1 + marker + 4 + 6 * hops + 3 + chain_max_answer_tokens(hops, format) + 1;
+}
+
 Schema jsonl_schema() {
   return {
       {.name = "train_file", .type = FieldType::kFile, .help = "JSON Lines file, relative to the spec's folder"},
@@ -130,6 +150,17 @@ const std::vector<TaskInfo>& all_tasks() {
             .help = "BOS + prompt tokens"},
        }),
        &make_kv_retrieval, &check_kv_retrieval, &kv_retrieval_max_tokens},
+      {"chain_arithmetic",
+       "chained arithmetic mod 10, the reasoning suite's chains as training data: q=3;x=q+4;m=x*2;m=? -> 4",
+       with_split_sizes({
+           {.name = "min_hops", .type = FieldType::kInt, .default_value = 1, .min = 1, .max = 25},
+           {.name = "max_hops", .type = FieldType::kInt, .default_value = 4, .min = 1, .max = 25,
+            .help = "the pretraining mixture writes chains of up to 4 hops"},
+           {.name = "format", .type = FieldType::kString, .default_value = "direct",
+            .choices = {"direct", "chain_of_thought"},
+            .help = "direct: the final value; chain_of_thought: \"steps: \" prompts answered x=7;m=4;so 4"},
+       }),
+       &make_chain, &check_chain, &chain_max_tokens},
       {"jsonl", "your own data from JSON Lines files: prompt_completion, alpaca, messages or text",
        jsonl_schema(), &make_jsonl, &check_jsonl, &jsonl_max_tokens},
   };

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "harness/train/verifier.h"
 #include "methods/registry.h"
 
 namespace tb {
@@ -17,7 +18,7 @@ std::function<Batch(int64_t)> training_batches_from(const TaskData& data, int64_
 }
 
 PreparedMethod prepare_method(const nlohmann::json& config, LlamaForCausalLM& tuned,
-                              const TaskData& data, const Tokenizer& tok) {
+                              const TaskData& data, const Tokenizer& tok, LlamaForCausalLM reference) {
   const auto& method_section = config.at("method");
   const MethodInfo* info = find_method(method_section.at("name").get<std::string>());
   if (info == nullptr) throw std::runtime_error("unknown method " + method_section.dump());
@@ -28,7 +29,12 @@ PreparedMethod prepare_method(const nlohmann::json& config, LlamaForCausalLM& tu
       .total_steps = prepared.options.steps,
       .batches = training_batches_from(data, prepared.options.batch_size, std::make_shared<Rng>(seed ^ 0x1a17ULL),
                                        tok, tuned->config.max_position_embeddings),
-      .tokenizer = &tok};
+      .tokenizer = &tok,
+      .data = &data,
+      .verifier = why_no_verifier(config.at("task")).empty() ? make_verifier(config.at("task"), data, tok) : Verifier(),
+      .reference = reference,
+      .seed = seed,
+      .batch_size = prepared.options.batch_size};
   prepared.params = prepared.method->prepare(tuned, context);
   if (element_count(prepared.params) == 0)
     throw std::runtime_error("the method selected no trainable parameters");

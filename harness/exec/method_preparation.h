@@ -32,10 +32,12 @@ std::function<Batch(int64_t)> training_batches_from(const TaskData& data, int64_
 
 // Makes the method of `config` and prepares `tuned` with it; methods that initialise from
 // data get batches from a stream of their own. Call after torch::manual_seed(run seed) and
-// loading the base and tuned models, as the worker does. Throws when the method selects
-// no trainable parameters.
+// loading the base and tuned models, as the worker does. `reference` is the untouched base
+// model, for on-policy and preference methods. Throws when the method selects no trainable
+// parameters.
 PreparedMethod prepare_method(const nlohmann::json& config, LlamaForCausalLM& tuned,
-                              const TaskData& data, const Tokenizer& tok);
+                              const TaskData& data, const Tokenizer& tok,
+                              LlamaForCausalLM reference = LlamaForCausalLM(nullptr));
 
 // The number of elements of `params`.
 int64_t element_count(const std::vector<torch::Tensor>& params);

@@ -56,7 +56,7 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   const ModelText text(config.at("base_model"));
   const Tokenizer& tok = text.tokenizer();
   const TaskData data = task_data_of(config, text);
-  const PreparedMethod prepared = prepare_method(config, tuned, data, tok);
+  const PreparedMethod prepared = prepare_method(config, tuned, data, tok, base);
   // Positions left for text once the method has prepared the model (prompt tuning's take some).
   const int64_t max_tokens = tuned->config.max_position_embeddings - tuned->config.num_virtual_tokens;
   const int64_t truncated = count_truncated(data.train, tok, max_tokens);

@@ -22,6 +22,7 @@
 #include "harness/text/model_text.h"
 #include "harness/train/pretrain_options.h"
 #include "harness/train/training_options.h"
+#include "harness/train/verifier.h"
 #include "methods/registry.h"
 
 namespace tb {
@@ -391,6 +392,19 @@ void resolve_parent_entries(std::vector<MethodEntry>& entries, const nlohmann::j
   }
 }
 
+// On-policy and preference methods take their reward from the task's verifier.
+void check_verifiers(const std::vector<MethodEntry>& entries, const nlohmann::json& task, const JsonLocation& at) {
+  const std::string why = why_no_verifier(task);
+  if (why.empty()) return;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const std::string name = entries[i].values.at("method").get<std::string>();
+    const auto needs = find_method(name)->needs_verifier;
+    if (needs != nullptr && needs(entries[i].values)) {
+      at.index(i).key("method").fail(name + " needs a task whose answers can be checked, and " + why);
+    }
+  }
+}
+
 // Methods that select on validation items (greedy soups) need the task to have that many
 // items beyond its training and test items.
 void check_validation_items(const std::vector<MethodEntry>& entries, const nlohmann::json& task,
@@ -606,6 +620,7 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   }
   resolve_parent_entries(spec.methods, methods, top.key("methods"));
   check_validation_items(spec.methods, spec.task, text, top.key("methods"));
+  check_verifiers(spec.methods, spec.task, top.key("methods"));
 
   const auto& seeds = required(doc, "seeds", top, "a list of integer seeds");
   if (!seeds.is_array() || seeds.empty()) top.key("seeds").fail("expected a non-empty list of integer seeds");

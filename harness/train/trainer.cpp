@@ -8,6 +8,13 @@
 #include "methods/method.h"
 
 namespace tb {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
 
 torch::optim::AdamWOptions adamw_options(const TrainingOptions& o) {
   return torch::optim::AdamWOptions(o.lr)
@@ -45,7 +52,8 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
   for (int64_t step = at.step; step < o.steps; ++step) {
     const double lr = learning_rate_at(o, step);
     for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
-    const Batch batch = next_batch(step);
+    const bool own_loss = method != nullptr && method->makes_own_loss();
+    const Batch batch = own_loss ? Batch{} : next_batch(step);
     auto batch_loss = [&] { return training_loss(o.loss, model->forward(batch.input_ids), batch.labels); };
     auto check_finite = [&](double loss_value) {
       if (!std::isfinite(loss_value)) {
@@ -54,6 +62,7 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
       }
     };
     double loss_value = 0;
+    int64_t step_tokens = own_loss ? 0 : (batch.labels != kIgnoreLabel).sum().item<int64_t>();
     if (zeroth_order) {
       loss_value = optimizer
                        .step([&] {
@@ -64,15 +73,18 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
       check_finite(loss_value);
     } else {
       optimizer.zero_grad();
-      const auto loss = batch_loss();
-      loss_value = loss.item<double>();
+      const MethodLoss made = own_loss ? method->own_loss(model, step, sink) : MethodLoss{batch_loss()};
+      loss_value = made.loss.item<double>();
       check_finite(loss_value);
-      loss.backward();
+      const auto update_start = std::chrono::steady_clock::now();
+      made.loss.backward();
       if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, o.grad_clip);
       optimizer.step();
+      step_tokens = own_loss ? made.tokens : step_tokens;
+      if (own_loss) sink(step + 1, "update_seconds", seconds_since(update_start));
     }
     if (method != nullptr) method->after_step(step, optimizer);
-    summary.tokens += (batch.labels != kIgnoreLabel).sum().item<int64_t>();
+    summary.tokens += step_tokens;
     loss_sum += loss_value;
     ++loss_count;
     if ((step + 1) % o.log_every == 0 || step + 1 == o.steps) {

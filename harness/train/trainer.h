@@ -1,7 +1,8 @@
 // The training loop shared by pretraining and every method: AdamW (or the method's
 // optimiser), linear warm-up then the chosen decay, global-norm clipping, the loss the
 // options name (cross-entropy or DFT), logged every log_every steps. A zeroth-order method
-// (MeZO) gets a gradient-free loss closure instead of a backward pass. A non-finite loss
+// (MeZO) gets a gradient-free loss closure instead of a backward pass; a method that makes
+// its own loss (GRPO, DPO, RFT) is asked for it instead of a batch. A non-finite loss
 // stops the run with NonFiniteLoss.
 #pragma once
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "harness/model/llama.h"
 #include "harness/train/batch.h"
+#include "harness/train/metric_sink.h"
 #include "harness/train/training_options.h"
 
 namespace tb {
@@ -21,8 +23,6 @@ class NonFiniteLoss : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Called for each logged value: (step, name, value). Steps count from 1.
-using MetricSink = std::function<void(int64_t step, const std::string& name, double value)>;
 
 // Where a run stands between two steps: what a checkpoint must restore besides the
 // weights and the optimiser, so that a resumed run logs and ends exactly as an

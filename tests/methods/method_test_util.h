@@ -51,10 +51,29 @@ inline std::function<Batch(int64_t)> reverse_batches(const TaskData& data, uint6
   };
 }
 
+// What the worker gives a method, for the tiny model `base` about to be tuned: the reverse
+// items, a copy of `base` as the reference model, and a verifier that on-policy methods can
+// satisfy from a random model (reward 1 when the output starts with an even byte), so their
+// contract does not depend on solving the task. Batches of 4 prompts or pairs.
+inline MethodContext method_context(int64_t steps, std::function<Batch(int64_t)> batches, const TaskData& data,
+                                    LlamaForCausalLM& base) {
+  LlamaForCausalLM reference(base->config, WeightInit::kEmpty);
+  load_model_state(*reference, model_state(*base));
+  MethodContext context{steps, std::move(batches), &byte_tokenizer()};
+  context.data = &data;
+  context.verifier = [](const TaskItem&, const std::string& output) {
+    return !output.empty() && static_cast<unsigned char>(output[0]) % 2 == 0 ? 1.0 : 0.0;
+  };
+  context.reference = reference;
+  context.seed = 5;
+  context.batch_size = 4;
+  return context;
+}
+
 // Trains `method` on the tiny model for `steps`; returns the loss of every step.
 inline std::vector<double> train_with(Method& method, LlamaForCausalLM& model, const TaskData& data,
                                       int64_t steps, double lr) {
-  const auto params = method.prepare(model, MethodContext{steps, reverse_batches(data, 99)});
+  const auto params = method.prepare(model, method_context(steps, reverse_batches(data, 99), data, model));
   TrainingOptions o;
   o.steps = steps;
   o.lr = lr;
