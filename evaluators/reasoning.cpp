@@ -4,7 +4,7 @@
 // extrapolation, and the chain-of-thought gain is paired per problem. Multi-digit addition
 // in plain and reversed-digit form (Lee et al. 2023, arXiv 2307.03381, §4). GSM8K from a
 // user-given JSON Lines file, scored as lm-evaluation-harness's gsm8k task does (strict and
-// flexible extraction; see gsm8k_scoring.h). Every item: greedy generation, exact match on
+// flexible extraction; see harness/data/gsm8k.h). Every item: greedy generation, exact match on
 // the final answer, and the teacher-forced log-probability of the gold answer.
 #include "evaluators/reasoning.h"
 

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evaluators/evaluator.h"
-#include "evaluators/gsm8k_scoring.h"
+#include "harness/data/gsm8k.h"
 #include "evaluators/suite_scoring.h"
 #include "harness/data/reasoning_items.h"
 #include "harness/spec/schema.h"

@@ -4,11 +4,12 @@
 #include <sstream>
 
 #include "harness/common/strings.h"
+#include "harness/data/gsm8k.h"
 
 namespace tb {
 namespace {
 
-const std::vector<std::string> kNames = {"exact", "strip", "lower_strip", "squad"};
+const std::vector<std::string> kNames = {"exact", "strip", "lower_strip", "squad", "gsm8k", "gsm8k_flexible"};
 
 // SQuAD: remove_punc, then remove_articles (\b(a|an|the)\b -> " "), then white_space_fix.
 std::string squad(const std::string& text) {
@@ -46,11 +47,17 @@ std::string normalize_answer(AnswerNormalizer normalizer, const std::string& tex
       return ascii_lowercase(trim(text));
     case AnswerNormalizer::kSquad:
       return squad(text);
+    case AnswerNormalizer::kGsm8k:
+    case AnswerNormalizer::kGsm8kFlexible:
+      return gsm8k_normalize(text);
   }
   return text;
 }
 
 double answer_match(AnswerNormalizer normalizer, const std::string& output, const std::string& gold) {
+  if (normalizer == AnswerNormalizer::kGsm8k) return gsm8k_match(gsm8k_strict_extract(output), gold) ? 1.0 : 0.0;
+  if (normalizer == AnswerNormalizer::kGsm8kFlexible)
+    return gsm8k_match(gsm8k_flexible_extract(output), gold) ? 1.0 : 0.0;
   return normalize_answer(normalizer, output) == normalize_answer(normalizer, gold) ? 1.0 : 0.0;
 }
 

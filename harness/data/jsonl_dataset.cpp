@@ -3,11 +3,12 @@
 #include <fstream>
 
 #include "harness/common/check.h"
+#include "harness/data/gsm8k.h"
 
 namespace tb {
 namespace {
 
-const std::vector<std::string> kFormatNames = {"prompt_completion", "alpaca", "messages", "text"};
+const std::vector<std::string> kFormatNames = {"prompt_completion", "alpaca", "messages", "text", "gsm8k"};
 
 // Where a line's problem is: "train.jsonl:12: messages[1].content".
 class LineLocation {
@@ -83,6 +84,9 @@ TaskItem item_of(const nlohmann::ordered_json& record, DataFormat format, const 
               .answer = string_field(record, "output", at)};
     case DataFormat::kText:
       return {.prompt = "", .answer = string_field(record, "text", at)};
+    case DataFormat::kGsm8k:  // lm-eval's zero-shot gsm8k prompt; target_delimiter " "
+      return {.prompt = gsm8k_prompt({string_field(record, "question", at), "", 0}, {}),
+              .answer = " " + string_field(record, "answer", at)};
     case DataFormat::kMessages:
       if (!record.contains("messages")) at.fail("messages", "missing (expected a list of {\"role\", \"content\"})");
       check_messages(record.at("messages"), at);

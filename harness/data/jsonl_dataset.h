@@ -9,6 +9,9 @@
 //   message must be the assistant's, and the loss is on that reply. Earlier assistant turns
 //   are context, as in TRL's conversational prompt-completion form.
 // - "text": {"text": "..."}: language modelling, loss on every token.
+// - "gsm8k": {"question": "...", "answer": "..."} (GSM8K's own files): the prompt is
+//   lm-evaluation-harness's zero-shot "Question: {question}\nAnswer:", the completion " " and
+//   the full answer (worked solution, "#### N"); pair it with answer_match "gsm8k".
 // Lines that are empty or only whitespace are skipped; any other line that is not a JSON
 // object with the format's string fields is a UserError naming file:line and the field.
 #pragma once
@@ -24,7 +27,7 @@
 
 namespace tb {
 
-enum class DataFormat { kPromptCompletion, kAlpaca, kMessages, kText };
+enum class DataFormat { kPromptCompletion, kAlpaca, kMessages, kText, kGsm8k };
 
 const std::vector<std::string>& data_format_names();
 std::optional<DataFormat> parse_data_format(const std::string& name);

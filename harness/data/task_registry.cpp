@@ -2,6 +2,7 @@
 #include <unordered_set>
 
 #include "harness/common/check.h"
+#include "harness/data/addition_task.h"
 #include "harness/data/chain_task.h"
 #include "harness/data/jsonl_task.h"
 #include "harness/data/kv_retrieval_task.h"
@@ -98,6 +99,22 @@ int64_t chain_max_tokens(const nlohmann::json& o) {
   return 1 + marker + 4 + 6 * hops + 3 + chain_max_answer_tokens(hops, format) + 1;
 }
 
+std::unique_ptr<Task> make_addition(const nlohmann::json& o, const ModelText&) {
+  return std::make_unique<AdditionTask>(o.at("min_digits").get<int64_t>(), o.at("max_digits").get<int64_t>(),
+                                        addition_format_of(o));
+}
+
+void check_addition(const nlohmann::json& o, const JsonLocation& where) {
+  if (o.at("min_digits").get<int64_t>() > o.at("max_digits").get<int64_t>()) {
+    where.key("min_digits").fail("must be <= max_digits (" + std::to_string(o.at("max_digits").get<int64_t>()) + ")");
+  }
+}
+
+int64_t addition_max_tokens(const nlohmann::json& o) {
+  const int64_t digits = o.at("max_digits").get<int64_t>();
+  return 1 + 1 + 2 * digits + 2 + (digits + 1) + 1;  // BOS, "r", a, "+", b, "=", the sum, EOS
+}
+
 Schema jsonl_schema() {
   return {
       {.name = "train_file", .type = FieldType::kFile, .help = "JSON Lines file, relative to the spec's folder"},
@@ -114,7 +131,8 @@ Schema jsonl_schema() {
        .help = "the first N held-out examples; 0: all"},
       {.name = "answer_match", .type = FieldType::kString, .default_value = "exact",
        .choices = answer_normalizer_names(),
-       .help = "task_accuracy's comparison: exact, strip, lower_strip or squad (SQuAD's normalize_answer)"},
+       .help = "task_accuracy's comparison and the verifier's: exact, strip, lower_strip, squad (SQuAD's "
+               "normalize_answer), gsm8k or gsm8k_flexible (lm-eval's strict-match and flexible-extract numbers)"},
   };
 }
 
@@ -161,6 +179,14 @@ const std::vector<TaskInfo>& all_tasks() {
             .help = "direct: the final value; chain_of_thought: \"steps: \" prompts answered x=7;m=4;so 4"},
        }),
        &make_chain, &check_chain, &chain_max_tokens},
+      {"addition", "multi-digit addition, the reasoning suite's sums as training data: 123+456= -> 579",
+       with_split_sizes({
+           {.name = "min_digits", .type = FieldType::kInt, .default_value = 1, .min = 1, .max = 18},
+           {.name = "max_digits", .type = FieldType::kInt, .default_value = 3, .min = 1, .max = 18},
+           {.name = "format", .type = FieldType::kString, .default_value = "plain", .choices = {"plain", "reversed"},
+            .help = "reversed: operands and sum least-significant digit first, r321+654= -> 975"},
+       }),
+       &make_addition, &check_addition, &addition_max_tokens},
       {"jsonl", "your own data from JSON Lines files: prompt_completion, alpaca, messages or text",
        jsonl_schema(), &make_jsonl, &check_jsonl, &jsonl_max_tokens},
   };

@@ -1,7 +1,8 @@
 // Verifiable rewards: 1 when an output answers a task item, else 0. It is the reward of GRPO
 // and RFT and the rejection test behind DPO pairs built from a task. For reverse,
-// kv_retrieval and JSON Lines tasks it is task_accuracy's rule (the output, up to its stop
-// token, against the expected output after the task's answer normaliser); for
+// kv_retrieval, addition and JSON Lines tasks it is task_accuracy's rule (the output, up to its stop
+// token, against the expected output after the task's answer_match rule, which for GSM8K
+// items extracts the final number as lm-evaluation-harness does); for
 // chain_arithmetic the final value (the whole output for direct answers, what follows the
 // last "so " for chain of thought), as the reasoning suite scores chains.
 #pragma once

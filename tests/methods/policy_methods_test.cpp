@@ -9,6 +9,8 @@
 
 #include "harness/common/check.h"
 #include "harness/common/files.h"
+#include "harness/data/addition_task.h"
+#include "harness/data/jsonl_dataset.h"
 #include "harness/data/reverse_task.h"
 #include "harness/model/model_io.h"
 #include "harness/spec/spec.h"
@@ -199,6 +201,31 @@ TEST(Verifier, ChecksTheTasksAnswersAndIsRefusedWhereThereAreNone) {
                                        byte_tokenizer());
   EXPECT_EQ(chain({"", "", "x=7;m=4;so 4", ""}, "x=1;m=2;so 4"), 1.0) << "the final value decides";
   EXPECT_EQ(chain({"", "", "x=7;m=4;so 4", ""}, "x=7;m=4;so 5"), 0.0);
+
+  const TaskData sums = make_task_data(AdditionTask(2, 2, AdditionFormat::kReversed), 20, 5, 0);
+  const Verifier addition = make_verifier({{"name", "addition"}, {"format", "reversed"}}, sums, byte_tokenizer());
+  EXPECT_EQ(sums.train[0].prompt[0], 'r');
+  EXPECT_EQ(addition(sums.train[0], sums.train[0].answer), 1.0);
+  EXPECT_EQ(addition(sums.train[0], sums.train[0].answer + "0"), 0.0);
+
+  // GSM8K items from GSM8K's own JSON Lines, rewarded by lm-eval's strict or flexible number.
+  testing::ScratchDir gsm8k_dir("verifier-gsm8k");
+  write_file_atomically(gsm8k_dir.path() / "gsm8k.jsonl",
+                        "{\"question\": \"Ann has 3 pens and buys 4. How many?\", \"answer\": \"3+4=7\\n#### 7\"}\n");
+  const auto gsm8k_items = read_jsonl_items(gsm8k_dir.path() / "gsm8k.jsonl", DataFormat::kGsm8k, nullptr);
+  ASSERT_EQ(gsm8k_items.size(), 1u);
+  EXPECT_EQ(gsm8k_items[0].prompt, "Question: Ann has 3 pens and buys 4. How many?\nAnswer:");
+  EXPECT_EQ(gsm8k_items[0].answer, " 3+4=7\n#### 7");
+  for (const auto& [rule, strict] : {std::pair<AnswerNormalizer, bool>{AnswerNormalizer::kGsm8k, true},
+                                     {AnswerNormalizer::kGsm8kFlexible, false}}) {
+    TaskData gsm8k;
+    gsm8k.answer_match = rule;
+    const Verifier check = make_verifier({{"name", "jsonl"}, {"format", "gsm8k"}}, gsm8k, byte_tokenizer());
+    EXPECT_EQ(check(gsm8k_items[0], " 4+3 is 7.\n#### 7"), 1.0);
+    EXPECT_EQ(check(gsm8k_items[0], " 7 is wrong, so\n#### 8"), 0.0);
+    EXPECT_EQ(check(gsm8k_items[0], " 4+3 is 7"), strict ? 0.0 : 1.0) << "flexible reads the last number";
+    EXPECT_EQ(check(gsm8k_items[0], " The answer is $7."), strict ? 0.0 : 1.0);
+  }
 
   nlohmann::json doc = testing::small_spec();
   doc["methods"] = {{{"method", "grpo"}}};

@@ -1,4 +1,4 @@
-#include "evaluators/gsm8k_scoring.h"
+#include "harness/data/gsm8k.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,9 +1,9 @@
 // GSM8K loading, prompting and scoring after lm-evaluation-harness's gsm8k task (v3.0);
-// the rules are listed in gsm8k_scoring.h. The two extraction regexes are matched by hand-written
+// the rules are listed in gsm8k.h. The two extraction regexes are matched by hand-written
 // scanners that reproduce Python's re.findall on them exactly (leftmost match, greedy, ordered
 // alternation, non-overlapping); they run in linear time without recursion, which std::regex
 // does not promise on long generations. The tests check them against std::regex.
-#include "evaluators/gsm8k_scoring.h"
+#include "harness/data/gsm8k.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
