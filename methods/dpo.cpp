@@ -55,7 +55,7 @@ void Dpo::build_pairs_from_task(LlamaForCausalLM& model) {
   const size_t n = pair_items_ <= 0 ? train.size() : std::min(train.size(), size_t(pair_items_));
   std::vector<size_t> items(n);
   for (size_t i = 0; i < n; ++i) items[i] = i;  // training items are already in a seeded order
-  const Rollout r = roll_out(model, train, items, attempts_, sampling_, *context_.tokenizer, context_.verifier,
+  const Rollout r = roll_out(model, *context_.data, items, attempts_, sampling_, *context_.tokenizer, context_.verifier,
                              step_seed(context_.seed, kSampleStream, 0));
   items_tried_ = int64_t(n);
   for (size_t row = 0; row < r.rewards.size(); row += size_t(attempts_)) {

@@ -51,7 +51,7 @@ void Grpo::generate(LlamaForCausalLM& model, int64_t step, const MetricSink& log
   const auto& train = context_.data->train;
   const int64_t prompts = context_.batch_size;
   const auto items = draw_items(train.size(), prompts, step_seed(context_.seed, kPromptStream, step));
-  const Rollout r = roll_out(model, train, items, options_.group_size, sampling_, *context_.tokenizer,
+  const Rollout r = roll_out(model, *context_.data, items, options_.group_size, sampling_, *context_.tokenizer,
                              context_.verifier, step_seed(context_.seed, kSampleStream, step));
   const auto scoring_start = std::chrono::steady_clock::now();
   batch_ = make_completion_batch(r.prompts, r.completions, context_.tokenizer->special().pad);

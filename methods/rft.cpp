@@ -66,7 +66,7 @@ Rft::Rft(const nlohmann::json& hp) : PolicyMethod(hp) {
 void Rft::sample_round(LlamaForCausalLM& model, int64_t round, int64_t step, const MetricSink& log) {
   const auto& train = context_.data->train;
   const auto items = distinct_items(train.size(), options_.prompts_per_round, step_seed(context_.seed, kRoundStream, round));
-  const Rollout r = roll_out(model, train, items, options_.samples, sampling_, *context_.tokenizer, context_.verifier,
+  const Rollout r = roll_out(model, *context_.data, items, options_.samples, sampling_, *context_.tokenizer, context_.verifier,
                              step_seed(context_.seed, kSampleStream, round));
   kept_prompts_.clear();
   kept_completions_.clear();

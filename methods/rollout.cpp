@@ -5,14 +5,15 @@
 #include <algorithm>
 #include <chrono>
 
+#include "harness/data/gsm8k.h"
 #include "harness/data/rng.h"
 #include "harness/train/item_encoding.h"
 
 namespace tb {
 
-Rollout roll_out(LlamaForCausalLM& model, const std::vector<TaskItem>& train, const std::vector<size_t>& items,
-                 int64_t copies, const SamplingOptions& o, const Tokenizer& tok, const Verifier& verify,
-                 uint64_t seed) {
+Rollout roll_out(LlamaForCausalLM& model, const TaskData& data, const std::vector<size_t>& items, int64_t copies,
+                 const SamplingOptions& o, const Tokenizer& tok, const Verifier& verify, uint64_t seed) {
+  const auto& train = data.train;
   const auto start = std::chrono::steady_clock::now();
   Rollout r;
   for (size_t item : items) {
@@ -26,7 +27,9 @@ Rollout roll_out(LlamaForCausalLM& model, const std::vector<TaskItem>& train, co
   model->eval();
   auto generator = at::detail::createCPUGenerator(seed);
   const auto& stop = tok.special().stop;
-  r.completions = sample_continuations(model, r.prompts, o, {.tokens = stop}, generator);
+  const bool gsm8k = data.answer_match == AnswerNormalizer::kGsm8k || data.answer_match == AnswerNormalizer::kGsm8kFlexible;
+  r.completions = sample_continuations(
+      model, r.prompts, o, {.tokens = stop, .text = gsm8k ? gsm8k_stop_sequence() : "", .tokenizer = &tok}, generator);
   model->train(was_training);
   for (size_t i = 0; i < r.completions.size(); ++i) {
     std::vector<int64_t> text = r.completions[i];

@@ -20,12 +20,13 @@ struct Rollout {
   double seconds = 0;  // sampling time
 };
 
-// `copies` completions of each of `items`, rows of one item adjacent (GRPO's groups),
-// sampled from `model` in eval mode (it is left in the mode it was in) with a generator
-// seeded with `seed`, and scored with `verify` on their text without the stop token.
-Rollout roll_out(LlamaForCausalLM& model, const std::vector<TaskItem>& train, const std::vector<size_t>& items,
-                 int64_t copies, const SamplingOptions& o, const Tokenizer& tok, const Verifier& verify,
-                 uint64_t seed);
+// `copies` completions of each of `items` (indices into data.train), rows of one item
+// adjacent (GRPO's groups), sampled from `model` in eval mode (it is left in the mode it was
+// in) with a generator seeded with `seed`, and scored with `verify` on their text without
+// the stop token. Rows end at the tokenizer's stop tokens, and for GSM8K's answer rules also
+// after "Question:", as task_accuracy and lm-evaluation-harness stop.
+Rollout roll_out(LlamaForCausalLM& model, const TaskData& data, const std::vector<size_t>& items, int64_t copies,
+                 const SamplingOptions& o, const Tokenizer& tok, const Verifier& verify, uint64_t seed);
 
 // A seed for (run seed, stream, step): SplitMix64 of their combination, non-negative as
 // LibTorch takes seeds. Streams keep the draws of different purposes apart.

@@ -8,6 +8,7 @@
 
 #include <set>
 
+#include "harness/text/byte_tokenizer.h"
 #include "tests/test_util.h"
 
 namespace tb {
@@ -70,6 +71,24 @@ TEST(Sampling, TopKAndTopPKeepWhatTransformersKeeps) {
   EXPECT_EQ(drawn({.top_p = 0.9}), (std::set<int64_t>{0, 1, 2}));
   EXPECT_EQ(drawn({.top_k = 3}), (std::set<int64_t>{0, 1, 2}));
   EXPECT_EQ(drawn({}), (std::set<int64_t>{0, 1, 2, 3}));
+}
+
+TEST(Sampling, ARowEndsAfterItsStopTextAndKeepsIt) {
+  torch::manual_seed(3);
+  LlamaForCausalLM model(testing::tiny_config());
+  model->eval();
+  const SamplingOptions o{.max_new_tokens = 6};
+  const std::vector<std::vector<int64_t>> one = {{1, 5, 9}};
+  auto generator = at::detail::createCPUGenerator(9);
+  const auto free = sample_continuations(model, one, o, {}, generator)[0];
+  ASSERT_EQ(free.size(), 6u);
+  // The same draws with the third token's text as the stop text: the row ends right after it.
+  const std::string text = byte_tokenizer().decode({free[2]}, /*skip_special=*/false);
+  ASSERT_FALSE(text.empty() || byte_tokenizer().decode({free[0], free[1]}, false).find(text) != std::string::npos)
+      << "with this seed the third token's text must be new: pick another seed";
+  auto again = at::detail::createCPUGenerator(9);
+  const auto stopped = sample_continuations(model, one, o, {.text = text, .tokenizer = &byte_tokenizer()}, again)[0];
+  EXPECT_EQ(stopped, std::vector<int64_t>(free.begin(), free.begin() + 3));
 }
 
 TEST(Sampling, ARowEndsAfterItsStopTokenAndKeepsIt) {
