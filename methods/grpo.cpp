@@ -80,7 +80,7 @@ void Grpo::generate(LlamaForCausalLM& model, int64_t step, const MetricSink& log
 MethodLoss Grpo::own_loss(LlamaForCausalLM& model, int64_t step, const MetricSink& log) {
   // A new generation batch every mu steps (and when training starts over at an earlier step).
   if (batch_step_ < 0 || step < batch_step_ || step - batch_step_ >= options_.iterations) generate(model, step, log);
-  const TokenScores scores = score_completions(model, batch_, sampling_.temperature);
+  const TokenScores scores = score_completions(model, batch_, sampling_.temperature, /*with_entropy=*/true);
   const torch::Tensor old = old_logprobs_.defined() ? old_logprobs_ : scores.logprobs.detach();
   const GrpoLoss l = grpo_loss(scores.logprobs, old, reference_logprobs_, advantages_, batch_.mask, options_.loss);
   if (options_.loss.beta != 0.0) log(step + 1, "kl", l.kl);

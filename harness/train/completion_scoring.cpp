@@ -30,21 +30,22 @@ CompletionBatch make_completion_batch(const std::vector<std::vector<int64_t>>& p
   return b;
 }
 
-TokenScores score_completions(LlamaForCausalLM& model, const CompletionBatch& batch, double temperature) {
+TokenScores score_completions(LlamaForCausalLM& model, const CompletionBatch& batch, double temperature,
+                              bool with_entropy) {
   auto logits = model->forward(batch.input_ids).to(torch::kFloat32);
   if (temperature > 0 && temperature != 1.0) logits = logits / temperature;
   const auto logp = torch::log_softmax(logits, -1);  // (N, T, V)
   const auto picked = logp.gather(2, batch.targets.unsqueeze(2)).squeeze(2);
   torch::Tensor entropy;
-  {
+  if (with_entropy) {
     torch::NoGradGuard no_grad;
     entropy = -(logp.exp() * logp).sum(-1) * batch.mask;
   }
   return {picked * batch.mask, entropy};
 }
 
-torch::Tensor sequence_logprobs(const TokenScores& scores, const CompletionBatch& batch) {
-  return (scores.logprobs * batch.mask).sum(1);
+torch::Tensor sequence_logprobs(const TokenScores& scores, const CompletionBatch&) {
+  return scores.logprobs.sum(1);  // already 0 off the mask
 }
 
 }  // namespace tb

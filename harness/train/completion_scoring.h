@@ -20,12 +20,15 @@ CompletionBatch make_completion_batch(const std::vector<std::vector<int64_t>>& p
 
 struct TokenScores {
   torch::Tensor logprobs;  // (N, T): log p(target | prefix) with logits / temperature; 0 off the mask
-  torch::Tensor entropy;   // (N, T): entropy of that distribution (detached); 0 off the mask
+  torch::Tensor entropy;   // (N, T): entropy of that distribution (detached), 0 off the mask;
+                           // undefined unless asked for
 };
 
 // Scores the completion tokens under `model`, with gradients unless a NoGradGuard is active.
 // `temperature` divides the logits as it did when sampling (TRL's GRPOTrainer does the same).
-TokenScores score_completions(LlamaForCausalLM& model, const CompletionBatch& batch, double temperature = 1.0);
+// The entropy costs another pass over the (N, T, vocab) probabilities: only when asked.
+TokenScores score_completions(LlamaForCausalLM& model, const CompletionBatch& batch, double temperature = 1.0,
+                              bool with_entropy = false);
 
 // Per-row sums of logprobs over the mask: sequence log-probabilities (N).
 torch::Tensor sequence_logprobs(const TokenScores& scores, const CompletionBatch& batch);
