@@ -69,6 +69,14 @@ class Method {
   // The loss of step `step` (0-based) on `model`, with its graph; the method writes what it
   // measures (rewards, KL, ...) to `log` at step + 1.
   virtual MethodLoss own_loss(LlamaForCausalLM& model, int64_t step, const MetricSink& log) { return {}; }
+  // A term added to every step's training loss, with its graph (O-LoRA's orthogonality
+  // penalty); undefined: none. Gradient-based methods only.
+  virtual torch::Tensor loss_penalty() { return {}; }
+  // Continual runs (harness/exec/continual_run.h): true for a method whose adapters stay in
+  // the model, frozen, when a stage ends, and whose next stage's instance prepares a new one
+  // beside them (O-LoRA). Others either fold a stage's training into the weights and prepare
+  // afresh, or continue, as training.between_stages says.
+  virtual bool stacks_stages() const { return false; }
   // Called after every optimiser step (mask refresh, regrowth, ...); steps count from 0.
   virtual void after_step(int64_t step, torch::optim::Optimizer& optimizer) {}
   // What the method decided while preparing and training (EVA's per-layer ranks, HFT's

@@ -35,7 +35,8 @@ struct MethodInfo {
   int64_t min_parents = 0;  // per cell
   // False for a method whose merged model has parameters the base model lacks (prompt
   // tuning's embeddings, the biases SSF and BitFit add): its runs cannot be parents of
-  // weight-space methods, which combine parameters with the base model's.
+  // weight-space methods, which combine parameters with the base model's, and in a spec with
+  // stages they continue between stages (training.between_stages "continue").
   bool keeps_base_parameters = true;
   // Validation items of the task a cell with these hyperparameters needs (greedy soups);
   // null: none. Lets spec validation check that the task has that many.

@@ -8,6 +8,7 @@
 #include "harness/data/kv_retrieval_task.h"
 #include "harness/data/long_context_items.h"
 #include "harness/data/reverse_task.h"
+#include "harness/data/word_map_task.h"
 #include "harness/data/task.h"
 #include "harness/text/model_text.h"
 
@@ -42,6 +43,30 @@ void check_reverse(const nlohmann::json& o, const JsonLocation& where) {
 
 int64_t reverse_max_tokens(const nlohmann::json& o) {
   return 1 + 6 + 2 * o.at("max_len").get<int64_t>() + 1;  // BOS rev( w )= w' EOS
+}
+
+template <WordMap kMap>
+std::unique_ptr<Task> make_word_map(const nlohmann::json& o, const ModelText&) {
+  return std::make_unique<WordMapTask>(kMap, o.at("min_len").get<int64_t>(), o.at("max_len").get<int64_t>(),
+                                       o.value("shift", int64_t(0)));
+}
+
+int64_t word_map_max_tokens(const nlohmann::json& o) {
+  return 1 + 8 + 2 * o.at("max_len").get<int64_t>() + 1;  // BOS shift( w )= w' EOS
+}
+
+Schema word_length_fields() {
+  return {
+      {.name = "min_len", .type = FieldType::kInt, .default_value = 3, .min = 1, .max = 64},
+      {.name = "max_len", .type = FieldType::kInt, .default_value = 6, .min = 1, .max = 64},
+  };
+}
+
+Schema caesar_schema() {
+  Schema s = word_length_fields();
+  s.push_back({.name = "shift", .type = FieldType::kInt, .default_value = 3, .min = 1, .max = 25,
+               .help = "places each letter moves on, wrapping z to a"});
+  return s;
 }
 
 std::unique_ptr<Task> make_kv_retrieval(const nlohmann::json& o, const ModelText&) {
@@ -147,11 +172,15 @@ TaskData Task::data(int64_t train_items, int64_t eval_items, uint64_t seed, int6
 const std::vector<TaskInfo>& all_tasks() {
   static const std::vector<TaskInfo> tasks = {
       {"reverse", "reverse a lowercase word: rev(kxqa)= -> aqxk",
-       with_split_sizes({
-           {.name = "min_len", .type = FieldType::kInt, .default_value = 3, .min = 1, .max = 64},
-           {.name = "max_len", .type = FieldType::kInt, .default_value = 6, .min = 1, .max = 64},
-       }),
-       &make_reverse, &check_reverse, &reverse_max_tokens},
+       with_split_sizes(word_length_fields()), &make_reverse, &check_reverse, &reverse_max_tokens},
+      {"sort_letters", "sort a word's letters: sort(kxqa)= -> akqx",
+       with_split_sizes(word_length_fields()), &make_word_map<WordMap::kSortLetters>, &check_reverse,
+       &word_map_max_tokens},
+      {"caesar", "shift each letter `shift` places on (Caesar cipher): shift(abz)= -> dec",
+       with_split_sizes(caesar_schema()), &make_word_map<WordMap::kCaesar>, &check_reverse, &word_map_max_tokens},
+      {"uppercase", "copy a word in capitals: upper(kxqa)= -> KXQA",
+       with_split_sizes(word_length_fields()), &make_word_map<WordMap::kUppercase>, &check_reverse,
+       &word_map_max_tokens},
       {"kv_retrieval", "key-value retrieval in a JSON object of 6-hex-digit pairs: {\"3fa9c1\": \"7b20de\", ...} Key: \"3fa9c1\" Value: -> 7b20de",
        with_split_sizes({
            {.name = "min_length",

@@ -15,6 +15,7 @@
 #include "harness/exec/process_identity.h"
 #include "harness/exec/progress.h"
 #include "harness/exec/run_dir.h"
+#include "harness/spec/stages.h"
 #include "harness/store/store.h"
 #include "methods/registry.h"
 
@@ -104,8 +105,7 @@ class Sweep {
   fs::path dir_of(const std::string& key) const { return o_.out_dir / "runs" / key; }
   bool is_run(const PoolTask& t) const { return by_key_.count(t.id) > 0; }
   int64_t steps_of(const std::string& key) const {
-    const auto& config = by_key_.at(key)->config;
-    return config.contains("training") ? config.at("training").at("steps").get<int64_t>() : int64_t(0);
+    return total_training_steps(by_key_.at(key)->config);
   }
   std::string parent_label(const std::string& key) const {
     const auto it = by_key_.find(key);

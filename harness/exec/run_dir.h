@@ -11,10 +11,13 @@
 //   failure.json     {"reason"} when the worker caught a failure
 //   checkpoint.pt    training state every `checkpoint_every` steps and when stopped by a
 //                    signal; a new attempt continues from it; removed once result.json exists
+//   stage-<i>.pt     continual runs: the state after stage i, which stage i+1 starts from; the
+//                    latest only; removed once result.json exists
 //   heartbeat        touched by the worker every few seconds while it runs
 //   exit_status      the worker's exit code, written by a Slurm job's script after it ends
 #pragma once
 #include <filesystem>
+#include <string>
 
 namespace tb::run_files {
 
@@ -33,5 +36,8 @@ inline std::filesystem::path failure(const std::filesystem::path& d) { return d 
 inline std::filesystem::path heartbeat(const std::filesystem::path& d) { return d / "heartbeat"; }
 inline std::filesystem::path exit_status(const std::filesystem::path& d) { return d / "exit_status"; }
 inline std::filesystem::path checkpoint(const std::filesystem::path& d) { return d / "checkpoint.pt"; }
+inline std::filesystem::path stage_checkpoint(const std::filesystem::path& d, size_t stage) {
+  return d / ("stage-" + std::to_string(stage) + ".pt");
+}
 
 }  // namespace tb::run_files

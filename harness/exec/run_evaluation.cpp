@@ -97,4 +97,22 @@ void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann:
                         result.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+void evaluate_stage(const nlohmann::json& job, LlamaForCausalLM& base, LlamaForCausalLM& tuned,
+                    const std::vector<const TaskData*>& tasks, const ModelText& text, int64_t stage,
+                    RunResult& result) {
+  const nlohmann::json& config = job.at("config");
+  const nlohmann::json& evaluation = config.at("evaluation");
+  const PretrainOptions pretraining = base_model_mixture(config.at("base_model"));
+  const BaseCache base_cache =
+      base_cache_beside(base_model_of(job), base, base_model_identity(config.at("base_model")));
+  auto run_suite = [&](const std::string& suite, const TaskData* data, int64_t task) {
+    EvalContext ctx{base, tuned, data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache, &text};
+    EvalOutput out = find_evaluator(suite)->make(evaluation.at(suite))->evaluate(ctx);
+    for (auto& a : out.aggregates) result.stage_evals.push_back({stage, task, std::move(a)});
+    for (auto& i : out.items) result.stage_items.push_back({stage, task, std::move(i)});
+  };
+  for (size_t j = 0; j < tasks.size(); ++j) run_suite("task_accuracy", tasks[j], int64_t(j));
+  if (evaluation.contains("forgetting")) run_suite("forgetting", tasks[size_t(stage)], -1);
+}
+
 }  // namespace tb

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "harness/data/task.h"
 #include "harness/exec/metric_log.h"
@@ -30,5 +31,13 @@ void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann:
                                LlamaForCausalLM& base, LlamaForCausalLM& tuned, const TaskData& data,
                                const ModelText& text, MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
                                RunResult& result);
+
+// A continual run's evaluation after stage `stage` (harness/exec/continual_run.h):
+// task_accuracy on the held-out items of every stage's task (`tasks`, in stage order: the
+// row R[stage][·]) and, when configured, the forgetting suite (task -1), both against the
+// base model, appended to `result`'s stage evaluations.
+void evaluate_stage(const nlohmann::json& job, LlamaForCausalLM& base, LlamaForCausalLM& tuned,
+                    const std::vector<const TaskData*>& tasks, const ModelText& text, int64_t stage,
+                    RunResult& result);
 
 }  // namespace tb

@@ -7,6 +7,7 @@
 
 #include "harness/common/files.h"
 #include "harness/data/rng.h"
+#include "harness/exec/continual_run.h"
 #include "harness/exec/heartbeat_file.h"
 #include "harness/exec/interrupt.h"
 #include "harness/exec/method_preparation.h"
@@ -15,6 +16,7 @@
 #include "harness/exec/run_evaluation.h"
 #include "harness/exec/run_dir.h"
 #include "harness/model/model_io.h"
+#include "harness/spec/stages.h"
 #include "harness/train/checkpoint.h"
 #include "harness/train/masked_thought.h"
 #include "harness/train/pretrain.h"
@@ -151,6 +153,7 @@ int run_worker(const std::filesystem::path& dir) {
       run_posthoc(dir, job);
       return 0;
     }
+    if (is_continual(job.at("config"))) return run_continual(dir, job) ? 0 : kInterruptedExitCode;
     return run_finetune(dir, job) ? 0 : kInterruptedExitCode;
   } catch (const std::exception& e) {
     std::cerr << "run failed: " << e.what() << std::endl;

@@ -19,6 +19,7 @@
 #include "harness/common/check.h"
 #include "harness/common/files.h"
 #include "harness/common/strings.h"
+#include "harness/report/continual_report.h"
 #include "harness/report/report_html.h"
 #include "harness/report/report_markdown.h"
 #include "harness/report/table_formats.h"
@@ -172,6 +173,8 @@ Report build_report(Store& store, const RunFilter& requested, SpectralMatrices s
   r.spectral_summary = spectral_summary(store, filter, spectral_matrices);
   r.fits = fit_charts(store, r.sweep);
   r.fit_parameters = fit_parameter_tables(store, r.sweep);
+  r.continual = continual_table(store, filter);
+  r.continual_charts = continual_charts(store, filter);
   return r;
 }
 

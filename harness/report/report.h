@@ -38,6 +38,8 @@ struct Report {
   std::vector<Chart> pareto, loss, heatmaps, spectral, fits;
   TextTable spectral_summary;
   std::vector<TextTable> fit_parameters;
+  TextTable continual;                   // continual runs only (continual_report.h)
+  std::vector<Chart> continual_charts;
   std::vector<FailedRun> failed;
 };
 

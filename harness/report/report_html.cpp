@@ -67,6 +67,15 @@ std::string report_html(const Report& r) {
                           "<a href=\"report.md\">Markdown</a> (with every metric per suite).</p>\n"});
   if (!r.pareto.empty()) sections.push_back({"learning-vs-forgetting", "Learning vs forgetting", figures(r.pareto)});
   if (!r.loss.empty()) sections.push_back({"loss-curves", "Loss curves", figures(r.loss)});
+  if (!r.continual.rows.empty()) {
+    sections.push_back({"continual", "Continual learning",
+                        text_table_html(r.continual) +
+                            "<p class=\"note\">ACC: mean accuracy over every stage's task after the last stage; "
+                            "BWT: how much later stages changed the accuracy on earlier tasks (below 0: forgetting); FWT: "
+                            "accuracy on a task before it is trained, minus the base model's; F: mean drop from a task's "
+                            "best accuracy to its last (Lopez-Paz &amp; Ranzato 2017; Chaudhry et al. 2018).</p>\n" +
+                            figures(r.continual_charts)});
+  }
   if (!r.heatmaps.empty()) sections.push_back({"long-context", "Sliced accuracy (long context, reasoning)", figures(r.heatmaps)});
   if (!r.spectral.empty() || !r.spectral_summary.rows.empty()) {
     sections.push_back({"spectra", "Spectral analysis of the tuned weights",

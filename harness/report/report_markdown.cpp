@@ -31,6 +31,8 @@ std::string report_markdown(const Report& r) {
                     " pending or running; generated " + r.generated_at + ". Charts: index.html.\n\n";
   out += "## Methods\n\n" + method_table_markdown(r.methods) + "\n";
   out += "## Every metric\n\n" + to_markdown(r.summary);
+  if (!r.continual.rows.empty())
+    out += "## " + markdown_cell(r.continual.title) + "\n\n" + text_table_markdown(r.continual);
   if (!r.spectral_summary.rows.empty())
     out += "## " + markdown_cell(r.spectral_summary.title) + "\n\n" +
            text_table_markdown(r.spectral_summary);

@@ -156,6 +156,7 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
           run.config = {{"base_model", spec.base_model}, {"task", spec.task},
                         {"method", method_section},      {"evaluation", spec.evaluation},
                         {"spectral", spec.spectral},     {"seed", seed}};
+          if (!spec.stages.empty()) run.config["stages"] = spec.stages;
           if (posthoc) {
             for (const RunConfig* p : parents) run.parents.push_back(p->key);
             run.config["parents"] = run.parents;

@@ -19,6 +19,7 @@
 #include "harness/model/peft_adapter_merge.h"
 #include "harness/spec/grid.h"
 #include "harness/spec/overrides.h"
+#include "harness/spec/stages.h"
 #include "harness/text/model_text.h"
 #include "harness/train/pretrain_options.h"
 #include "harness/train/training_options.h"
@@ -28,8 +29,8 @@
 namespace tb {
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"name",  "base_model", "task",     "training", "methods",
-                                                "seeds", "evaluation", "spectral", "fits",     "execution"};
+const std::vector<std::string> kTopLevelKeys = {"name",  "base_model", "task",     "stages", "training", "methods",
+                                                "seeds", "evaluation", "spectral", "fits",   "execution"};
 
 const Schema& spectral_schema() {
   static const Schema schema = {
@@ -582,6 +583,23 @@ nlohmann::json parse_execution(const nlohmann::json& section, const JsonLocation
   return execution;
 }
 
+// `task`, or `stages` (harness/spec/stages.h), whose last task becomes the spec's task.
+void parse_tasks(const nlohmann::json& doc, const JsonLocation& top, int64_t max_positions, const ModelText& text,
+                 Spec& spec) {
+  auto one_task = [&](const nlohmann::json& section, const JsonLocation& at) {
+    return parse_task(section, at, max_positions, text);
+  };
+  if (!doc.contains("stages")) {
+    spec.task = one_task(required(doc, "task", top, "the fine-tuning task (or stages: a sequence of tasks)"),
+                         top.key("task"));
+    return;
+  }
+  if (doc.contains("task"))
+    top.key("task").fail("a spec with stages gives each stage's task there (stages[i].task), not a task");
+  spec.stages = parse_stages(doc.at("stages"), top.key("stages"), one_task);
+  spec.task = spec.stages.back().at("task");
+}
+
 }  // namespace
 
 Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
@@ -604,8 +622,7 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   if (model.sliding_window > 0)
     model.max_position_embeddings = std::min(model.max_position_embeddings, model.sliding_window);
   const ModelText text(spec.base_model);
-  spec.task = parse_task(required(doc, "task", top, "the fine-tuning task"), top.key("task"),
-                         model.max_position_embeddings, text);
+  parse_tasks(doc, top, model.max_position_embeddings, text, spec);
   spec.training = validate_object(doc.value("training", nlohmann::json::object()), training_schema(), top.key("training"));
   for (const Field& f : training_schema()) {
     if (is_sweep(spec.training.at(f.name), f)) {
@@ -619,8 +636,11 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
     spec.methods.push_back(parse_method_entry(methods[i], top.key("methods").index(i), model));
   }
   resolve_parent_entries(spec.methods, methods, top.key("methods"));
+  check_stage_options(spec.methods, spec.training, !spec.stages.empty(), top);
   check_validation_items(spec.methods, spec.task, text, top.key("methods"));
-  check_verifiers(spec.methods, spec.task, top.key("methods"));
+  if (spec.stages.empty()) check_verifiers(spec.methods, spec.task, top.key("methods"));
+  for (size_t i = 0; i < spec.stages.size(); ++i)
+    check_verifiers(spec.methods, spec.stages[i].at("task"), top.key("methods"));
 
   const auto& seeds = required(doc, "seeds", top, "a list of integer seeds");
   if (!seeds.is_array() || seeds.empty()) top.key("seeds").fail("expected a non-empty list of integer seeds");
@@ -636,6 +656,8 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
         "needs heldout_file with a checkpoint base model: its pretraining text is not tunebench's synthetic "
         "mixture, so forgetting is measured on held-out text you give (JSON Lines {\"text\"} or plain text)");
   }
+  if (!spec.stages.empty() && !spec.evaluation.contains("task_accuracy"))
+    top.key("evaluation").fail("a spec with stages needs task_accuracy: it scores every stage's task after each stage");
   spec.fits = parse_fits(doc.value("fits", nlohmann::json::array()), top.key("fits"), spec.name,
                          spec.methods);
   spec.spectral = validate_object(doc.value("spectral", nlohmann::json::object()),

@@ -29,7 +29,8 @@ struct Spec {
   std::string file;  // as given, for messages
   std::string name;
   nlohmann::json base_model;  // {"architecture", "pretraining", "mixture_version"}, defaults filled
-  nlohmann::json task;        // {"name": ..., options...}, defaults filled
+  nlohmann::json task;        // {"name": ..., options...}, defaults filled; with stages the last stage's
+  nlohmann::json stages = nlohmann::json::array();  // [{"task", "steps"?, "lr_scale"?}]; empty: one task
   nlohmann::json training;    // defaults filled
   std::vector<MethodEntry> methods;
   std::vector<int64_t> seeds;

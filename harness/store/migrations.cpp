@@ -153,6 +153,37 @@ ALTER TABLE runs ADD COLUMN job_state TEXT;
 ALTER TABLE attempts ADD COLUMN job TEXT;
 ALTER TABLE attempts ADD COLUMN running_at TEXT;
 )sql",
+      // 9: continual runs. Evaluations taken after each training stage: `stage` (0-based),
+      // `task` the stage whose held-out items were scored (R[stage][task]), -1 for a suite
+      // not tied to a stage's task. `evals` keeps the final evaluation, as for every run.
+      R"sql(
+CREATE TABLE stage_evals (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  stage INTEGER NOT NULL,
+  task INTEGER NOT NULL,
+  suite TEXT NOT NULL,
+  model TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  stderr REAL,
+  n INTEGER NOT NULL,
+  ci_low REAL,
+  ci_high REAL,
+  PRIMARY KEY (run_key, stage, task, suite, model, metric)
+);
+CREATE TABLE stage_eval_items (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  stage INTEGER NOT NULL,
+  task INTEGER NOT NULL,
+  suite TEXT NOT NULL,
+  model TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  score REAL NOT NULL,
+  logprob REAL,
+  meta_json TEXT NOT NULL,
+  PRIMARY KEY (run_key, stage, task, suite, model, item_id)
+);
+)sql",
   };
   return migrations;
 }

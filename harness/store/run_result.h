@@ -38,6 +38,18 @@ struct EvalItem {
   nlohmann::json meta = nlohmann::json::object();
 };
 
+// Continual runs: an aggregate or item of an evaluation taken after training stage `stage`
+// (0-based) on the held-out items of stage `task`'s task (R[stage][task]), or with `task`
+// -1 for a suite not tied to a stage's task (forgetting of the base model's abilities).
+struct StageEval {
+  int64_t stage = 0, task = -1;
+  EvalAggregate aggregate;
+};
+struct StageItem {
+  int64_t stage = 0, task = -1;
+  EvalItem item;
+};
+
 // One spectral metric of one changed weight matrix (harness/analysis/spectral.h).
 struct SpectrumValue {
   std::string matrix, metric;
@@ -54,6 +66,8 @@ struct RunResult {
   std::vector<EvalAggregate> evals;
   std::vector<EvalItem> items;
   std::vector<SpectrumValue> spectra;
+  std::vector<StageEval> stage_evals;  // continual runs only
+  std::vector<StageItem> stage_items;
 
   nlohmann::json to_json() const;
   static RunResult from_json(const nlohmann::json& j);  // throws on a malformed result

@@ -207,10 +207,33 @@ std::vector<std::string> Store::release_stale_runs(
   return keys;
 }
 
+namespace {
+
+// A continual run's evaluations after each stage (RunResult::stage_evals, stage_items).
+void insert_stage_evals(sqlite3* db, const RunResult& r) {
+  Statement eval(db,
+                 "INSERT INTO stage_evals (run_key, stage, task, suite, model, metric, value, stderr, n, ci_low, "
+                 "ci_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& [stage, task, e] : r.stage_evals) {
+    eval.bind(1, r.run_key).bind(2, stage).bind(3, task).bind(4, e.suite).bind(5, e.model).bind(6, e.metric);
+    eval.bind(7, e.value).bind(8, e.stderr_value).bind(9, e.n).bind(10, e.ci_low).bind(11, e.ci_high).run();
+  }
+  Statement item(db,
+                 "INSERT INTO stage_eval_items (run_key, stage, task, suite, model, item_id, score, logprob, "
+                 "meta_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& [stage, task, i] : r.stage_items) {
+    item.bind(1, r.run_key).bind(2, stage).bind(3, task).bind(4, i.suite).bind(5, i.model).bind(6, i.item_id);
+    item.bind(7, i.score).bind(8, i.logprob);
+    item.bind(9, i.meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).run();
+  }
+}
+
+}  // namespace
+
 void Store::record_success(const RunResult& r) {
   Transaction tx(*db_);
-  for (const char* table : {"metrics", "evals", "eval_items",
-                            "spectra"}) {  // a re-ingested result replaces, never doubles
+  for (const char* table : {"metrics", "evals", "eval_items", "spectra", "stage_evals",
+                            "stage_eval_items"}) {  // a re-ingested result replaces, never doubles
     Statement del(db_->handle(), std::string("DELETE FROM ") + table + " WHERE run_key = ?");
     del.bind(1, r.run_key).run();
   }
@@ -272,6 +295,7 @@ void Store::record_success(const RunResult& r) {
                      "INSERT INTO spectra (run_key, matrix, metric, value) VALUES (?, ?, ?, ?)");
   for (const auto& v : r.spectra)
     spectrum.bind(1, r.run_key).bind(2, v.matrix).bind(3, v.metric).bind(4, v.value).run();
+  insert_stage_evals(db_->handle(), r);
   // The open attempt, or one judged stale because its coordinator vanished after the
   // worker had written this result: that attempt did finish.
   Statement attempt(db_->handle(),
@@ -445,6 +469,26 @@ std::vector<EvalRow> Store::evals(const RunFilter& filter) {
     e.value = s.column_double(6);
     if (!s.column_is_null(7)) e.stderr_value = s.column_double(7);
     e.n = s.column_int(8);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<StageEvalRow> Store::stage_evals(const RunFilter& filter) {
+  Statement s(db_->handle(),
+              std::string("SELECT e.run_key, " + kLabel +
+                          ", r.seed, e.stage, e.task, e.suite, e.model, e.metric, e.value, e.stderr, e.n "
+                          "FROM stage_evals e JOIN runs r ON r.key = e.run_key") +
+                  kRunFilter + " AND r.status = 'done' ORDER BY r.rowid, e.stage, e.task, e.suite, e.model, e.metric");
+  bind_filter(s, filter);
+  std::vector<StageEvalRow> out;
+  while (s.step()) {
+    StageEvalRow e;
+    e.stage = s.column_int(3);
+    e.task = s.column_int(4);
+    e.eval = {s.column_text(0), s.column_text(1), s.column_text(5), s.column_text(6), s.column_text(7),
+              s.column_int(2), s.column_double(8), std::nullopt, s.column_int(10)};
+    if (!s.column_is_null(9)) e.eval.stderr_value = s.column_double(9);
     out.push_back(std::move(e));
   }
   return out;

@@ -17,7 +17,7 @@ namespace tb {
 
 class Database;
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // How an attempt at a run ended (attempts.outcome; runs.failure_kind for the last failed
 // one): done; failed (the worker reported the failure: bad config, non-finite loss; not
@@ -98,6 +98,13 @@ struct ItemScore {
   int64_t seed = 0;
   double score = 0;
   std::optional<double> logprob;
+};
+
+// An evaluation of a continual run after training stage `stage` on stage `task`'s items
+// (-1: a suite not tied to a stage's task).
+struct StageEvalRow {
+  int64_t stage = 0, task = -1;
+  EvalRow eval;
 };
 
 // One value of a per-step metric of one run (e.g. train_loss).
@@ -205,6 +212,8 @@ class Store {
   std::vector<RunRecord> runs(const RunFilter& filter);
   std::vector<EvalRow> evals(const std::string& sweep = "");
   std::vector<EvalRow> evals(const RunFilter& filter);
+  // Continual runs' evaluations after each stage, of the filter's done runs, by run, stage, task.
+  std::vector<StageEvalRow> stage_evals(const RunFilter& filter);
   // Per-item scores of `model` ("base" or "tuned") of the filter's done runs, by run then item.
   std::vector<ItemScore> items(const RunFilter& filter, const std::string& model);
   // A per-step metric of the filter's done runs, by run then step.

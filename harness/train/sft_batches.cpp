@@ -38,4 +38,23 @@ Batch make_sft_batch(const std::vector<TaskItem>& items, const std::vector<size_
   return {input, labels, response};
 }
 
+std::vector<TaskItem> replay_rows(const std::vector<TaskItem>& current,
+                                  const std::vector<const std::vector<TaskItem>*>& earlier, int64_t batch_size,
+                                  double replay, Rng& rng) {
+  size_t pooled = 0;
+  for (const auto* items : earlier) pooled += items->size();
+  std::vector<TaskItem> rows;
+  for (int64_t i = 0; i < batch_size; ++i) {
+    if (pooled == 0 || rng.uniform() >= replay) {
+      rows.push_back(current[rng.below(current.size())]);
+      continue;
+    }
+    size_t k = rng.below(pooled);
+    auto items = earlier.begin();
+    for (; k >= (*items)->size(); ++items) k -= (*items)->size();
+    rows.push_back((**items)[k]);
+  }
+  return rows;
+}
+
 }  // namespace tb

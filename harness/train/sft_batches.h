@@ -6,6 +6,7 @@
 #pragma once
 #include <vector>
 
+#include "harness/data/rng.h"
 #include "harness/data/task.h"
 #include "harness/text/tokenizer.h"
 #include "harness/train/batch.h"
@@ -14,5 +15,12 @@ namespace tb {
 
 Batch make_sft_batch(const std::vector<TaskItem>& items, const std::vector<size_t>& indices,
                      const Tokenizer& tok, int64_t max_tokens);
+
+// The rows of one training batch of a continual stage (harness/exec/continual_run.h): each of
+// `batch_size` rows comes with probability `replay` from `earlier` (the earlier stages'
+// training items, pooled, uniformly), otherwise uniformly from `current`.
+std::vector<TaskItem> replay_rows(const std::vector<TaskItem>& current,
+                                  const std::vector<const std::vector<TaskItem>*>& earlier, int64_t batch_size,
+                                  double replay, Rng& rng);
 
 }  // namespace tb

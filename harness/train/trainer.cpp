@@ -73,7 +73,10 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
       check_finite(loss_value);
     } else {
       optimizer.zero_grad();
-      const MethodLoss made = own_loss ? method->own_loss(model, step, sink) : MethodLoss{batch_loss()};
+      MethodLoss made = own_loss ? method->own_loss(model, step, sink) : MethodLoss{batch_loss()};
+      if (method != nullptr) {
+        if (const torch::Tensor penalty = method->loss_penalty(); penalty.defined()) made.loss = made.loss + penalty;
+      }
       loss_value = made.loss.item<double>();
       check_finite(loss_value);
       const auto update_start = std::chrono::steady_clock::now();

@@ -19,6 +19,8 @@ TrainingOptions TrainingOptions::from_json(const nlohmann::json& j) {
   o.masked_thought_rate = j.value("masked_thought_rate", o.masked_thought_rate);
   o.masked_thought_warmup = j.value("masked_thought_warmup", o.masked_thought_warmup);
   o.masked_thought_replace = j.value("masked_thought_replace", o.masked_thought_replace);
+  o.replay = j.value("replay", o.replay);
+  o.between_stages = j.value("between_stages", o.between_stages);
   return o;
 }
 
@@ -51,13 +53,21 @@ const Schema& training_schema() {
       {.name = "masked_thought_replace", .type = FieldType::kString, .default_value = "mask",
        .choices = {"mask", "random"}, .sweepable = true,
        .help = "replace a chosen token with the mask token (pad) or a uniformly random byte token"},
+      {.name = "replay", .type = FieldType::kNumber, .default_value = 0.0, .min = 0, .max = 0.9,
+       .sweepable = true,
+       .help = "specs with stages: the share of each batch's rows drawn from earlier stages' training items"},
+      {.name = "between_stages", .type = FieldType::kString, .default_value = "restart",
+       .choices = {"restart", "continue"}, .sweepable = true,
+       .help = "specs with stages: restart (fold what a stage trained into the weights and prepare the method "
+               "afresh: a new adapter, a new HFT half, reselected masks) or continue (the same trainable "
+               "parameters and method state on through the stages)"},
   };
   return schema;
 }
 
 const std::vector<std::string>& training_keys_omitted_at_default() {
   static const std::vector<std::string> keys = {"loss", "masked_thought_rate", "masked_thought_warmup",
-                                                "masked_thought_replace"};
+                                                "masked_thought_replace", "replay", "between_stages"};
   return keys;
 }
 

@@ -24,6 +24,9 @@ struct TrainingOptions {
   double masked_thought_rate = 0;           // the largest mask rate p_max; 0: off
   double masked_thought_warmup = 0.66;      // fraction of the steps over which p rises to p_max
   std::string masked_thought_replace = "mask";  // mask (the pad token) | random (a random byte)
+  // Continual runs (harness/spec/stages.h).
+  double replay = 0;                         // share of rows from earlier stages' items
+  std::string between_stages = "restart";    // restart | continue
 
   static TrainingOptions from_json(const nlohmann::json& j);
 };

@@ -1,5 +1,6 @@
 // Helpers of the end-to-end tests: run the tunebench binary, read the store with SQL.
 #pragma once
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/process.hpp>
@@ -126,6 +127,27 @@ inline std::string results_of(const fs::path& db) {
   std::string out;
   while (s.step()) out += s.column_text(0) + "\n";
   return out;
+}
+
+// Waits until the store in `out` has its one run running in a local worker and `file` exists
+// in that run's folder, then kills the worker with SIGKILL. Returns the run's key, "" when
+// that did not happen within a minute.
+inline std::string kill_worker_once_file_exists(const fs::path& out, const std::string& file) {
+  const fs::path db = out / "tunebench.sqlite";
+  int64_t worker = -1;
+  std::string key;
+  const bool ready = wait_until([&] {
+    key = sql_text(db, "SELECT key FROM runs");
+    worker = sql_int(db, "SELECT CAST(substr(job, 7) AS INTEGER) FROM runs WHERE status = 'running' AND job LIKE 'local:%'");
+    return worker > 0 && fs::exists(out / "runs" / key / file);
+  }, 5);
+  return ready && ::kill(pid_t(worker), SIGKILL) == 0 ? key : "";
+}
+
+// A new store folder `out` that shares `reference`'s cached base models.
+inline void share_base_models(const fs::path& reference, const fs::path& out) {
+  fs::create_directories(out);
+  fs::copy(reference / "models", out / "models", fs::copy_options::recursive);
 }
 
 // Polls the store until a run matching `where` is running; returns its worker's pid, or -1.

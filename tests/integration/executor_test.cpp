@@ -203,18 +203,10 @@ TEST(Executor, AKilledRunContinuesFromItsCheckpointToTheSameWeights) {
   const fs::path spec = write_spec(dir.path(), doc);
   const fs::path reference = dir.path() / "reference", out = dir.path() / "out", db = out / "tunebench.sqlite";
   ASSERT_EQ(tunebench({"run", spec.string(), "--out", reference.string()}, dir.path()).exit_code, 0);
-  fs::create_directories(out);
-  fs::copy(reference / "models", out / "models", fs::copy_options::recursive);
-
+  testing::share_base_models(reference, out);
   Coordinator coordinator(spec, out, dir.path());
-  int64_t worker = -1;
-  std::string key;
-  ASSERT_TRUE(wait_until([&] {
-    key = sql_text(db, "SELECT key FROM runs");
-    worker = sql_int(db, "SELECT CAST(substr(job, 7) AS INTEGER) FROM runs WHERE status = 'running' AND job LIKE 'local:%'");
-    return worker > 0 && fs::exists(out / "runs" / key / "checkpoint.pt");
-  }, 5));
-  ASSERT_EQ(::kill(pid_t(worker), SIGKILL), 0);
+  const std::string key = testing::kill_worker_once_file_exists(out, "checkpoint.pt");
+  ASSERT_NE(key, "");
   EXPECT_EQ(coordinator.wait(), 0) << coordinator.err();
   EXPECT_EQ(sql_int(db, "SELECT attempts FROM runs"), 2);
   const std::string log = read_file(out / "runs" / key / "log.txt");

@@ -6,6 +6,7 @@
 
 #include "harness/common/check.h"
 #include "harness/data/reverse_task.h"
+#include "harness/data/word_map_task.h"
 
 namespace tb {
 namespace {
@@ -89,6 +90,37 @@ TEST(TaskData, GivesUpSoonAfterTheItemSpaceIsExhausted) {
   }
   // Not 50 draws per requested item: a bounded number once no new item comes.
   EXPECT_LT(task.draws, 5000);
+}
+
+}  // namespace
+}  // namespace tb
+
+namespace tb {
+namespace {
+
+TEST(WordMapTasks, EachMapsByItsRule) {
+  EXPECT_EQ(map_word(WordMap::kSortLetters, "kxqa", 0), "akqx");
+  EXPECT_EQ(map_word(WordMap::kCaesar, "abz", 3), "dec");
+  EXPECT_EQ(map_word(WordMap::kCaesar, "xyz", 25), "wxy");
+  EXPECT_EQ(map_word(WordMap::kUppercase, "kxqa", 0), "KXQA");
+}
+
+TEST(WordMapTasks, ItemsAreCallsInTheMixturesStyle) {
+  const std::vector<std::pair<WordMap, std::string>> maps = {
+      {WordMap::kSortLetters, "sort("}, {WordMap::kCaesar, "shift("}, {WordMap::kUppercase, "upper("}};
+  for (const auto& [map, head] : maps) {
+    WordMapTask task(map, 3, 5, 2);
+    Rng rng(3);
+    for (int i = 0; i < 50; ++i) {
+      const TaskItem item = task.sample(rng);
+      ASSERT_EQ(item.prompt.rfind(head, 0), 0u) << item.prompt;
+      const std::string word = item.prompt.substr(head.size(), item.prompt.size() - head.size() - 2);
+      EXPECT_EQ(item.prompt, head + word + ")=");
+      EXPECT_EQ(item.answer, map_word(map, word, 2));
+      EXPECT_GE(word.size(), 3u);
+      EXPECT_LE(word.size(), 5u);
+    }
+  }
 }
 
 }  // namespace
