@@ -11,9 +11,11 @@
 #include "harness/exec/progress.h"
 #include "harness/exec/budget_resolution.h"
 #include "harness/exec/training_budget.h"
+#include "harness/report/continual_report.h"
 #include "harness/report/fit_summary.h"
 #include "harness/report/markdown_table.h"
 #include "harness/report/report.h"
+#include "harness/report/report_markdown.h"
 #include "harness/store/store.h"
 
 namespace tb::cli {
@@ -174,6 +176,8 @@ int run_command(const Args& given) {
   std::cerr << "\n";
   Store store(std::filesystem::path(out) / "tunebench.sqlite");
   std::cout << terminal_safe(to_markdown(summarize_sweep(store, spec.name)), true);
+  if (const TextTable continual = continual_table(store, RunFilter{spec.name, {}}); !continual.rows.empty())
+    std::cout << "### " << continual.title << "\n\n" << terminal_safe(text_table_markdown(continual), true);
   if (!outcome.interrupted) run_spec_fits(spec, store);
   try {  // the report folder, charts included; a sweep with nothing finished has none
     const auto folder = default_report_folder(out, spec.name);

@@ -6,7 +6,6 @@
 #include "harness/report/table_formats.h"
 
 namespace tb {
-namespace {
 
 std::string text_table_markdown(const TextTable& t) {
   std::string out = "|", rule = "|";
@@ -22,8 +21,6 @@ std::string text_table_markdown(const TextTable& t) {
   }
   return out + "\n";
 }
-
-}  // namespace
 
 std::string report_markdown(const Report& r) {
   std::string out = "# " + markdown_cell(r.sweep) + "\n\n" + std::to_string(r.runs_done) + " runs done, " +

@@ -6,7 +6,11 @@
 namespace tb {
 
 struct Report;
+struct TextTable;
 
 std::string report_markdown(const Report& report);
+
+// A table of ready-made text cells as Markdown (first column left-aligned, the rest right).
+std::string text_table_markdown(const TextTable& table);
 
 }  // namespace tb

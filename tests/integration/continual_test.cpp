@@ -63,6 +63,12 @@ TEST(Continual, ASweepRecordsTheAccuracyMatrixAndForgettingAfterEveryStage) {
   EXPECT_EQ(sql_int(db, "SELECT COUNT(DISTINCT run_key || stage) FROM stage_evals WHERE suite = 'forgetting' AND task = -1"), 12);
   EXPECT_EQ(sql_int(db, "SELECT COUNT(*) FROM stage_eval_items WHERE suite = 'task_accuracy' AND model = 'tuned'"), 4 * 9 * 10);
   EXPECT_GT(sql_int(db, "SELECT COUNT(*) FROM evals WHERE suite = 'forgetting'"), 0) << "the final evaluation stays";
+  EXPECT_NE(result.out.find("Continual learning: the accuracy matrix's summaries"), std::string::npos) << result.out;
+  const fs::path report = out / "reports" / "small";
+  EXPECT_NE(read_file(report / "report.md").find("| o_lora | 1 |"), std::string::npos);
+  const std::string html = read_file(report / "index.html");
+  for (const char* chart : {"continual-r-1", "continual-r-4", "continual-held_out_ce"})
+    EXPECT_NE(html.find(chart), std::string::npos) << chart;
   Store store(db, StoreUse::kRead);
   const auto matrices = accuracy_matrices(store.stage_evals(RunFilter{}));
   EXPECT_EQ(matrices.size(), 4u);
