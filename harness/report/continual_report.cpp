@@ -1,5 +1,6 @@
 #include "harness/report/continual_report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "harness/analysis/continual_metrics.h"
@@ -54,11 +55,16 @@ Chart matrix_chart(const std::string& variant, const AccuracyMatrix& mean, size_
 std::optional<Chart> forgetting_curve(const std::vector<StageEvalRow>& rows, const std::string& metric,
                                       const std::string& label) {
   std::map<std::string, std::map<int64_t, std::pair<double, int64_t>>> sums;  // variant -> stage -> (sum, n)
+  double base = 0;
+  int64_t base_n = 0, last_stage = 0;
   for (const StageEvalRow& row : rows) {
-    if (row.task != -1 || row.eval.suite != "forgetting" || row.eval.model != "tuned" || row.eval.metric != metric) continue;
+    if (row.task != -1 || row.eval.suite != "forgetting" || row.eval.metric != metric) continue;
+    if (row.eval.model == "base") base += row.eval.value, ++base_n;
+    if (row.eval.model != "tuned") continue;
     auto& cell = sums[row.eval.variant][row.stage];
     cell.first += row.eval.value;
     ++cell.second;
+    last_stage = std::max(last_stage, row.stage);
   }
   if (sums.empty()) return std::nullopt;
   svg::XYChart chart;
@@ -73,8 +79,13 @@ std::optional<Chart> forgetting_curve(const std::vector<StageEvalRow>& rows, con
     }
     chart.series.push_back(std::move(s));
   }
+  if (base_n > 0) {  // the same base model under every run: its level, for reference
+    const double level = base / double(base_n);
+    chart.series.push_back({.name = "base model", .x = {1.0, double(last_stage + 1)}, .y = {level, level}, .dashed = true});
+  }
   return Chart{"continual-" + metric, chart.title,
-               "The forgetting suite against the base model's pretraining abilities, after each stage (mean over seeds).",
+               "The forgetting suite against the base model's pretraining abilities, after each stage (mean over seeds); "
+               "dashed: the base model.",
                svg::line_chart(chart)};
 }
 
