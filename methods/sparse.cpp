@@ -90,6 +90,9 @@ std::vector<torch::Tensor> SparseFineTuning::prepare(LlamaForCausalLM& model,
         return delta;
       });
   accumulators_.assign(deltas_.size(), {});
+  const torch::Tensor first = deltas_.front()->indices;
+  first_positions_.clear();
+  for (int64_t i = 0; i < std::min<int64_t>(8, first.numel()); ++i) first_positions_.push_back(first[i].item<int64_t>());
   accumulated_ = 0;
   accumulating_ = true;
   reselections_ = 0;

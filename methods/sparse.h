@@ -49,7 +49,10 @@ class SparseFineTuning : public Method {
   double reselection_rate(int64_t updates) const;
   const std::vector<std::shared_ptr<SparseDelta>>& deltas() const { return deltas_; }
   int64_t reselections() const { return reselections_; }
-  nlohmann::json details() const override { return {{"reselections", reselections_}}; }
+  // first_positions: the first target's first initial positions (a new draw shows as new ones).
+  nlohmann::json details() const override {
+    return {{"reselections", reselections_}, {"first_positions", first_positions_}};
+  }
   void save_state(std::map<std::string, torch::Tensor>& tensors, nlohmann::json& values) const override;
   void load_state(const std::map<std::string, torch::Tensor>& tensors, const nlohmann::json& values) override;
 
@@ -68,6 +71,7 @@ class SparseFineTuning : public Method {
   int64_t accumulated_ = 0;  // gradients in the current window
   bool accumulating_ = true;
   int64_t reselections_ = 0;
+  std::vector<int64_t> first_positions_;  // up to 8, as drawn by prepare()
 };
 
 }  // namespace tb

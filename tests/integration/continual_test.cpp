@@ -1,5 +1,6 @@
 // Continual runs end to end with the tunebench binary: a sweep through three stages records
-// the whole accuracy matrix and the forgetting suite per stage; a run at learning rate 0 has
+// the whole accuracy matrix and the forgetting suite per stage (and HFT and sparse FT draw
+// anew at every stage); a run at learning rate 0 has
 // no backward transfer at all; a worker killed with SIGKILL after a stage resumes to
 // bit-identical weights and results, for a method that restarts, one that continues and one
 // that stacks adapters (O-LoRA).
@@ -51,17 +52,18 @@ TEST(Continual, ASweepRecordsTheAccuracyMatrixAndForgettingAfterEveryStage) {
     {"method": "full_ft", "replay": 0.3},
     {"method": "lora", "rank": 2, "between_stages": "continue"},
     {"method": "o_lora", "rank": 2},
-    {"method": "hft"}])"));
+    {"method": "hft"},
+    {"method": "sparse", "density": 0.02}])"));
   const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
   const auto result = tunebench({"run", spec.string(), "--out", out.string()}, dir.path());
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_EQ(sql_int(db, "SELECT COUNT(*) FROM runs WHERE status = 'done'"), 4);
+  EXPECT_EQ(sql_int(db, "SELECT COUNT(*) FROM runs WHERE status = 'done'"), 5);
   // 3 stages x 3 tasks, tuned and base accuracy, for each run; the forgetting suite per stage.
   EXPECT_EQ(sql_int(db, "SELECT COUNT(*) FROM stage_evals WHERE suite = 'task_accuracy' AND metric = 'accuracy' AND model "
                         "IN ('tuned', 'base')"),
-            4 * 9 * 2);
-  EXPECT_EQ(sql_int(db, "SELECT COUNT(DISTINCT run_key || stage) FROM stage_evals WHERE suite = 'forgetting' AND task = -1"), 12);
-  EXPECT_EQ(sql_int(db, "SELECT COUNT(*) FROM stage_eval_items WHERE suite = 'task_accuracy' AND model = 'tuned'"), 4 * 9 * 10);
+            5 * 9 * 2);
+  EXPECT_EQ(sql_int(db, "SELECT COUNT(DISTINCT run_key || stage) FROM stage_evals WHERE suite = 'forgetting' AND task = -1"), 15);
+  EXPECT_EQ(sql_int(db, "SELECT COUNT(*) FROM stage_eval_items WHERE suite = 'task_accuracy' AND model = 'tuned'"), 5 * 9 * 10);
   EXPECT_GT(sql_int(db, "SELECT COUNT(*) FROM evals WHERE suite = 'forgetting'"), 0) << "the final evaluation stays";
   EXPECT_NE(result.out.find("Continual learning: the accuracy matrix's summaries"), std::string::npos) << result.out;
   const fs::path report = out / "reports" / "small";
@@ -71,7 +73,7 @@ TEST(Continual, ASweepRecordsTheAccuracyMatrixAndForgettingAfterEveryStage) {
     EXPECT_NE(html.find(chart), std::string::npos) << chart;
   Store store(db, StoreUse::kRead);
   const auto matrices = accuracy_matrices(store.stage_evals(RunFilter{}));
-  EXPECT_EQ(matrices.size(), 4u);
+  EXPECT_EQ(matrices.size(), 5u);
   for (const auto& [variant, by_seed] : matrices) EXPECT_EQ(by_seed.at(0).r.size(), 3u) << variant;
   const std::string key = sql_text(db, "SELECT key FROM runs WHERE method = 'o_lora'");
   const auto details = nlohmann::json::parse(read_file(out / "runs" / key / "method.json"));
@@ -82,6 +84,9 @@ TEST(Continual, ASweepRecordsTheAccuracyMatrixAndForgettingAfterEveryStage) {
   const auto halves = nlohmann::json::parse(read_file(out / "runs" / hft / "method.json")).at("stages");
   EXPECT_NE(halves[0].at("trained"), halves[1].at("trained")) << "HFT draws a new half each stage";
   EXPECT_NE(halves[1].at("trained"), halves[2].at("trained"));
+  const std::string sparse = sql_text(db, "SELECT key FROM runs WHERE method = 'sparse'");
+  const auto draws = nlohmann::json::parse(read_file(out / "runs" / sparse / "method.json")).at("stages");
+  EXPECT_NE(draws[0].at("first_positions"), draws[1].at("first_positions")) << "sparse FT selects anew each stage";
 }
 
 TEST(Continual, AtLearningRateZeroNothingIsForgottenOrTransferred) {
