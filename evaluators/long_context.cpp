@@ -35,6 +35,15 @@ LongContextOptions LongContextOptions::from_json(const nlohmann::json& j) {
   o.effective_fraction = j.at("effective_fraction").get<double>();
   o.seed = j.at("seed").get<uint64_t>();
   o.batch_size = j.at("batch_size").get<int64_t>();
+  o.position_loss.length = j.value("position_loss_length", o.position_loss.length);
+  o.position_loss.sequences = j.value("position_loss_sequences", o.position_loss.sequences);
+  o.position_loss.buckets = j.value("position_loss_buckets", o.position_loss.buckets);
+  o.lift.steps = j.value("lift_steps", o.lift.steps);
+  o.lift.lr = j.value("lift_lr", o.lift.lr);
+  o.lift.rank = j.value("lift_rank", o.lift.rank);
+  o.lift.segment = j.value("lift_segment", o.lift.segment);
+  o.lift.stride = j.value("lift_stride", o.lift.stride);
+  o.lift.context = j.value("lift_context", o.lift.context);
   return o;
 }
 
@@ -84,6 +93,29 @@ const Schema& long_context_schema() {
       {.name = "seed", .type = FieldType::kInt, .default_value = 0, .min = 0, .help = "item seed"},
       {.name = "batch_size", .type = FieldType::kInt, .default_value = 4, .min = 1, .max = 4096,
        .help = "items decoded together; long prompts gain little from larger batches on a CPU"},
+      {.name = "position_loss_length", .type = FieldType::kInt, .min = 2, .max = kMaxTokens,
+       .help = "loss by position: held-out long text in rows of this many tokens, its per-token loss averaged "
+               "per bucket of positions; absent: off",
+       .omit_when_absent = true},
+      {.name = "position_loss_sequences", .type = FieldType::kInt, .min = 1, .max = 4096,
+       .help = "loss by position: rows of text (default 16)", .omit_when_absent = true},
+      {.name = "position_loss_buckets", .type = FieldType::kInt, .min = 1, .max = 1024,
+       .help = "loss by position: buckets of positions (default 8)", .omit_when_absent = true},
+      {.name = "lift_steps", .type = FieldType::kInt, .min = 1, .max = 10000,
+       .help = "LIFT: per item, train a fresh LoRA on the item's input for this many steps and answer from its "
+               "truncated input; absent: off",
+       .omit_when_absent = true},
+      {.name = "lift_lr", .type = FieldType::kNumber, .min = 0, .min_exclusive = true,
+       .help = "LIFT: learning rate (default 1e-3)", .omit_when_absent = true},
+      {.name = "lift_rank", .type = FieldType::kInt, .min = 1, .max = 16384,
+       .help = "LIFT: LoRA rank on every projection, alpha 2 rank (default 8)", .omit_when_absent = true},
+      {.name = "lift_segment", .type = FieldType::kInt, .min = 2, .max = kMaxTokens,
+       .help = "LIFT: tokens per training segment (default 128)", .omit_when_absent = true},
+      {.name = "lift_stride", .type = FieldType::kInt, .min = 1, .max = kMaxTokens,
+       .help = "LIFT: tokens between segment starts (default 48)", .omit_when_absent = true},
+      {.name = "lift_context", .type = FieldType::kInt, .min = 2, .max = kMaxTokens,
+       .help = "LIFT: tokens of the truncated input answered from, its head and tail (default 128)",
+       .omit_when_absent = true},
   };
   return schema;
 }
@@ -91,6 +123,19 @@ const Schema& long_context_schema() {
 void check_long_context(const nlohmann::json& j, const LlamaConfig& model, const Tokenizer& tok,
                         const JsonLocation& where) {
   const LongContextOptions o = LongContextOptions::from_json(j);
+  const PositionLossOptions& p = o.position_loss;
+  if ((j.contains("position_loss_sequences") || j.contains("position_loss_buckets")) && p.length == 0)
+    where.key("position_loss_length").fail("missing: the other position_loss_* options need it");
+  if (p.length > model.max_position_embeddings)
+    where.key("position_loss_length").fail("exceeds the model's max_position_embeddings (" +
+                                           std::to_string(model.max_position_embeddings) + ")");
+  for (const char* key : {"lift_lr", "lift_rank", "lift_segment", "lift_stride", "lift_context"})
+    if (j.contains(key) && o.lift.steps == 0) where.key("lift_steps").fail(std::string("missing: ") + key + " needs it");
+  if (o.lift.segment > model.max_position_embeddings)
+    where.key("lift_segment").fail("exceeds the model's max_position_embeddings (" +
+                                   std::to_string(model.max_position_embeddings) + ")");
+  if (p.length > 0 && p.buckets > p.length)
+    where.key("position_loss_buckets").fail("more buckets than positions (" + std::to_string(p.length) + ")");
   const auto& lengths = j.at("lengths");
   for (size_t i = 0; i < lengths.size(); ++i) {
     const int64_t length = lengths[i].get<int64_t>();
@@ -152,8 +197,20 @@ int64_t effective_length(const std::vector<int64_t>& lengths, const std::vector<
 
 EvalOutput LongContext::evaluate(EvalContext& ctx) {
   const auto base = base_responder(ctx, "long_context", options_.batch_size);
-  ModelResponder tuned(ctx.tuned, ctx.tokenizer(), options_.batch_size);
-  return evaluate(*base, tuned, ctx.tokenizer());
+  if (options_.lift.steps == 0) {
+    ModelResponder tuned(ctx.tuned, ctx.tokenizer(), options_.batch_size);
+    EvalOutput out = evaluate(*base, tuned, ctx.tokenizer());
+    add_position_loss(out, ctx, options_.position_loss);
+    return out;
+  }
+  LiftResponder tuned(ctx.tuned, ctx.tokenizer(), options_.lift, options_.batch_size);
+  EvalOutput out = evaluate(*base, tuned, ctx.tokenizer());
+  const double items = double(std::max<int64_t>(1, tuned.queries));
+  for (const auto& [metric, value] : {std::pair{"lift_seconds_per_item", tuned.seconds / items},
+                                      std::pair{"lift_trained_tokens_per_item", double(tuned.trained_tokens) / items}})
+    out.aggregates.push_back({"long_context", "tuned", metric, value, std::nullopt, std::nullopt, std::nullopt, tuned.queries});
+  add_position_loss(out, ctx, options_.position_loss);
+  return out;
 }
 
 EvalOutput LongContext::evaluate(Responder& base, Responder& tuned, const Tokenizer& tok) const {

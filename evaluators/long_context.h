@@ -2,6 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "evaluators/evaluator.h"
+#include "evaluators/long_input_finetuning.h"
+#include "evaluators/position_loss.h"
 #include "evaluators/suite_scoring.h"
 #include "harness/data/long_context_in_tokens.h"
 #include "harness/spec/schema.h"
@@ -17,6 +19,8 @@ struct LongContextOptions {
   double effective_fraction = 0.85;
   uint64_t seed = 0;  // item seed: every run of a sweep sees the same items
   int64_t batch_size = 32;
+  PositionLossOptions position_loss;  // loss by position on held-out long text; off by default
+  LiftOptions lift;                   // long-input fine-tuning of the tuned model per item; off by default
 
   static LongContextOptions from_json(const nlohmann::json& j);
 };

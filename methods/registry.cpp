@@ -11,6 +11,7 @@
 #include "methods/lift.h"
 #include "methods/lines.h"
 #include "methods/lora.h"
+#include "methods/longlora.h"
 #include "methods/o_lora.h"
 #include "methods/mezo.h"
 #include "methods/pissa.h"
@@ -38,6 +39,7 @@ const std::vector<MethodInfo>& all_methods() {
       with_budget_knob(dora_info(), "rank"),
       with_budget_knob(pissa_info(), "rank"),
       with_budget_knob(o_lora_info(), "rank"),
+      with_budget_knob(longlora_info(), "rank"),
       eva_info(),  // no budget: its count depends on the base model's activations (cached or not)
       ia3_info(),
       ssf_info(),

@@ -7,6 +7,7 @@
 #include "harness/data/jsonl_task.h"
 #include "harness/data/kv_retrieval_task.h"
 #include "harness/data/long_context_items.h"
+#include "harness/data/long_documents_task.h"
 #include "harness/data/reverse_task.h"
 #include "harness/data/word_map_task.h"
 #include "harness/data/task.h"
@@ -29,6 +30,16 @@ Schema with_split_sizes(Schema s) {
                .max = kMaxEvalItems,
                .help = "distinct held-out evaluation items"});
   return s;
+}
+
+std::unique_ptr<Task> make_long_documents(const nlohmann::json& o, const ModelText&) {
+  return std::make_unique<LongDocumentsTask>(o.at("length").get<int64_t>());
+}
+
+void check_nothing(const nlohmann::json&, const JsonLocation&) {}
+
+int64_t long_documents_max_tokens(const nlohmann::json& o) {
+  return o.at("length").get<int64_t>() + 2;  // BOS text EOS
 }
 
 std::unique_ptr<Task> make_reverse(const nlohmann::json& o, const ModelText&) {
@@ -216,6 +227,14 @@ const std::vector<TaskInfo>& all_tasks() {
             .help = "reversed: operands and sum least-significant digit first, r321+654= -> 975"},
        }),
        &make_addition, &check_addition, &addition_max_tokens},
+      {"long_documents",
+       "language modelling on the pretraining mixture's documents packed to `length` bytes, its long-context "
+       "documents up to that length (continued pretraining for context extension)",
+       with_split_sizes({
+           {.name = "length", .type = FieldType::kInt, .default_value = 512, .min = 16, .max = kMaxTokens,
+            .help = "UTF-8 bytes per item: tokens for the byte tokenizer, fewer for BPE tokenizers"},
+       }),
+       &make_long_documents, &check_nothing, &long_documents_max_tokens},
       {"jsonl", "your own data from JSON Lines files: prompt_completion, alpaca, messages or text",
        jsonl_schema(), &make_jsonl, &check_jsonl, &jsonl_max_tokens},
   };

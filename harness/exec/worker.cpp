@@ -18,6 +18,7 @@
 #include "harness/model/model_io.h"
 #include "harness/spec/stages.h"
 #include "harness/train/checkpoint.h"
+#include "harness/train/context_extension.h"
 #include "harness/train/masked_thought.h"
 #include "harness/train/pretrain.h"
 #include "harness/train/item_encoding.h"
@@ -54,6 +55,7 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
 
   LlamaForCausalLM base = load_base_model_of(job);
   LlamaForCausalLM tuned = load_base_model_of(job);
+  extend_context(tuned, config);  // the run's RoPE scaling, before the method sees the model
   // The run's seed only orders the training batches and initialises the method.
   const ModelText text(config.at("base_model"));
   const Tokenizer& tok = text.tokenizer();
@@ -93,11 +95,11 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
     std::cout << "resumed from the checkpoint at step " << restored->progress.step << std::endl;
     return restored->progress;
   };
-  // Masked Thought corrupts the training batches' response inputs, from a stream of its own
-  // per step (so a resumed run masks exactly as an uninterrupted one).
+  // PoSE skips the batches' positions and Masked Thought corrupts their response inputs, each
+  // from a stream of its own per step (so a resumed run does exactly as an uninterrupted one).
   auto training_batches = [&, plain = training_batches_from(data, options.batch_size, batch_rng, tok, max_tokens)](
                               int64_t step) {
-    Batch batch = plain(step);
+    Batch batch = with_pose_positions(plain(step), options, uint64_t(seed), step);
     if (options.masked_thought_rate <= 0) return batch;
     Rng mask_rng(uint64_t(seed) ^ 0x3a5c7ULL ^ (uint64_t(step) * 0x9e3779b97f4a7c15ULL));
     return mask_response_inputs(batch, masked_thought_rate_at(options, step),

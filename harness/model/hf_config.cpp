@@ -1,5 +1,8 @@
 #include "harness/model/hf_config.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "harness/common/check.h"
 #include "harness/common/files.h"
 #include "harness/spec/schema.h"
@@ -63,25 +66,42 @@ bool flag(const nlohmann::json& j, const std::string& key, bool absent, const Js
   return j[key].get<bool>();
 }
 
-// rope_scaling (v4) or rope_parameters (v5): "default", "linear" or "llama3".
-RopeScaling rope_scaling_of(const nlohmann::json& r, const JsonLocation& at) {
+// rope_scaling (v4) or rope_parameters (v5): "default", "linear", "dynamic", "yarn" or
+// "llama3". transformers' dynamic NTK pivots on max_position_embeddings, and its YaRN reads
+// the factor as max_position_embeddings / original_max_position_embeddings when the latter
+// is given; both are made explicit here (`max_positions`: the config's).
+RopeScaling rope_scaling_of(const nlohmann::json& r, int64_t max_positions, const JsonLocation& at) {
   RopeScaling s;
   if (r.is_null()) return s;
   if (!r.is_object()) at.fail(describe_json(r) + "; expected an object or null");
   const std::string type_key = r.contains("rope_type") ? "rope_type" : "type";
   const std::string type = r.value(type_key, std::string("default"));
   if (type == "default") return s;
-  if (type != "linear" && type != "llama3")
-    at.key(type_key).fail("\"" + type + "\" is not supported; expected \"default\", \"linear\" or \"llama3\"");
+  if (std::find(kRopeScalingTypes.begin(), kRopeScalingTypes.end(), type) == kRopeScalingTypes.end())
+    at.key(type_key).fail("\"" + type + "\" is not supported; expected \"default\", \"linear\", \"dynamic\", "
+                          "\"yarn\" or \"llama3\"");
   s.type = type;
   s.factor = positive_number(r, "factor", 0, at);
   if (s.factor == 0) at.key("factor").fail("missing; expected a positive number");
+  if (type == "dynamic" || type == "yarn")
+    s.original_max_position_embeddings = optional_int(r, "original_max_position_embeddings", max_positions, at);
   if (type == "llama3") {
     s.low_freq_factor = positive_number(r, "low_freq_factor", s.low_freq_factor, at);
     s.high_freq_factor = positive_number(r, "high_freq_factor", s.high_freq_factor, at);
     s.original_max_position_embeddings =
         optional_int(r, "original_max_position_embeddings", s.original_max_position_embeddings, at);
     if (s.high_freq_factor <= s.low_freq_factor) at.key("high_freq_factor").fail("must exceed low_freq_factor");
+  }
+  if (type == "yarn") {
+    s.beta_fast = positive_number(r, "beta_fast", s.beta_fast, at);
+    s.beta_slow = positive_number(r, "beta_slow", s.beta_slow, at);
+    s.attention_factor = positive_number(r, "attention_factor", 0, at);
+    for (const char* key : {"mscale", "mscale_all_dim"})
+      if (r.contains(key) && !r[key].is_null() && r[key] != 0)
+        at.key(key).fail("DeepSeek's YaRN attention scaling is not supported; expected it absent or 0");
+    if (r.value("truncate", true) != true) at.key("truncate").fail("only truncate: true is supported");
+    if (r.contains("original_max_position_embeddings"))
+      s.factor = double(max_positions) / double(s.original_max_position_embeddings);
   }
   return s;
 }
@@ -90,11 +110,21 @@ void read_rope(const nlohmann::json& j, LlamaConfig& c, const JsonLocation& at) 
   if (j.contains("rope_parameters") && j["rope_parameters"].is_object()) {  // transformers v5
     const auto& r = j["rope_parameters"];
     c.rope_theta = positive_number(r, "rope_theta", 10000.0, at.key("rope_parameters"));
-    c.rope_scaling = rope_scaling_of(r, at.key("rope_parameters"));
+    c.rope_scaling = rope_scaling_of(r, c.max_position_embeddings, at.key("rope_parameters"));
     return;
   }
   c.rope_theta = positive_number(j, "rope_theta", 10000.0, at);
-  if (j.contains("rope_scaling")) c.rope_scaling = rope_scaling_of(j["rope_scaling"], at.key("rope_scaling"));
+  if (j.contains("rope_scaling"))
+    c.rope_scaling = rope_scaling_of(j["rope_scaling"], c.max_position_embeddings, at.key("rope_scaling"));
+}
+
+// The max_position_embeddings that makes transformers read `c`'s scaling as tunebench
+// does: dynamic NTK pivots on it, YaRN takes its factor from it; the others ignore it.
+int64_t hf_max_position_embeddings(const LlamaConfig& c) {
+  const RopeScaling& r = c.rope_scaling;
+  if (r.type == "dynamic") return r.original_max_position_embeddings;
+  if (r.type == "yarn") return int64_t(std::llround(r.factor * double(r.original_max_position_embeddings)));
+  return c.max_position_embeddings;
 }
 
 // Sliding-window attention: Mistral's sliding_window (null: none); Qwen2/3 only with
@@ -199,7 +229,7 @@ nlohmann::ordered_json hf_config_json(const LlamaConfig& c, const std::string& t
                               {"num_attention_heads", c.num_attention_heads},
                               {"num_key_value_heads", c.num_key_value_heads},
                               {"head_dim", c.head_dim()},
-                              {"max_position_embeddings", c.max_position_embeddings},
+                              {"max_position_embeddings", hf_max_position_embeddings(c)},
                               {"rms_norm_eps", c.rms_norm_eps},
                               {"rope_theta", c.rope_theta},
                               {"rope_scaling", nullptr},

@@ -1,8 +1,6 @@
 #include "harness/model/llama.h"
 
-#include <cmath>
-#include <limits>
-
+#include "harness/model/causal_attention.h"
 #include "kernels/rms_norm.h"
 
 namespace tb {
@@ -68,8 +66,8 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTa
   q = q.transpose(1, 2);  // (B, H, T, D)
   k = k.transpose(1, 2);  // (B, Hkv, T, D)
   auto v = v_proj(x).view({b, t, kv_heads_, head_dim_}).transpose(1, 2);
-  q = apply_rotary(q, rope, start);
-  k = apply_rotary(k, rope, start);
+  q = apply_rotary(q, rope);
+  k = apply_rotary(k, rope);
   if (cached_k != nullptr) {
     if (cached_k->defined()) {
       k = torch::cat({*cached_k, k}, 2);
@@ -82,17 +80,9 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTa
     k = k.repeat_interleave(heads_ / kv_heads_, 1);
     v = v.repeat_interleave(heads_ / kv_heads_, 1);
   }
-  const int64_t s = k.size(2);  // keys: all positions [0, start + T)
-  auto scores =
-      torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(head_dim_));  // (B, H, T, S)
-  if (t > 1) {
-    // Query i sits at position start + i and may see keys j <= start + i.
-    auto mask = torch::full({t, s}, -std::numeric_limits<float>::infinity(), scores.options())
-                    .triu(start + 1);
-    scores = scores + mask;
-  }
-  auto attn = torch::softmax(scores, -1);
-  auto out = torch::matmul(attn, v).transpose(1, 2).reshape({b, t, heads_ * head_dim_});
+  const bool shifted = is_training() && shifted_sparse_groups > 1 && cached_k == nullptr && start == 0;
+  auto attended = shifted ? shifted_sparse_attention(q, k, v, shifted_sparse_groups) : causal_attention(q, k, v, start);
+  auto out = attended.transpose(1, 2).reshape({b, t, heads_ * head_dim_});
   return o_proj(out);
 }
 
@@ -123,7 +113,7 @@ torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const Rotar
 }
 
 LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c, WeightInit init)
-    : rope_(make_rotary_tables(c)), sliding_window_(c.sliding_window) {
+    : config_(c), rope_(make_rotary_tables(c, c.max_position_embeddings)), sliding_window_(c.sliding_window) {
   embed_tokens = register_module("embed_tokens", TokenEmbedding(c.vocab_size, c.hidden_size, init));
   layers = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
@@ -140,7 +130,21 @@ void LlamaModelImpl::add_virtual_tokens(const torch::Tensor& embeddings) {
   virtual_tokens = register_parameter("prompt_embeddings", embeddings);
 }
 
-torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* cache) {
+void LlamaModelImpl::reset_rotary(const LlamaConfig& c) {
+  config_ = c;
+  rope_ = make_rotary_tables(c, c.max_position_embeddings);
+}
+
+// Dynamic NTK's frequencies depend on the sequence's length once it passes the original
+// context (transformers recomputes them per forward pass the same way).
+RotaryTables LlamaModelImpl::rotary_for(int64_t length) const {
+  const RopeScaling& r = config_.rope_scaling;
+  if (r.type == "dynamic" && length > r.original_max_position_embeddings) return make_rotary_tables(config_, length);
+  return rope_;
+}
+
+torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* cache,
+                                      const torch::Tensor& position_ids) {
   const int64_t start = cache != nullptr ? cache->length : 0;
   // The virtual tokens precede every sequence: they are prepended when it starts.
   const int64_t prefix = (virtual_tokens.defined() && start == 0) ? virtual_tokens.size(0) : 0;
@@ -156,11 +160,17 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* c
     cache->keys.resize(blocks.size());
     cache->values.resize(blocks.size());
   }
+  TORCH_CHECK(!position_ids.defined() || (prefix == 0 && cache == nullptr),
+              "position ids are for training batches: no cache, no virtual tokens");
+  const int64_t span = position_ids.defined() ? position_ids.max().item<int64_t>() + 1 : length;
+  TORCH_CHECK(span <= rope_.cos.size(0), "position ", span - 1, " exceeds max_position_embeddings ",
+              rope_.cos.size(0));
+  const RotaryTables rope = rotary_slice(rotary_for(span), start, prefix + input_ids.size(1), position_ids);
   auto h = embed_tokens(input_ids);  // (B, T, C)
   if (prefix > 0)
     h = torch::cat({virtual_tokens.unsqueeze(0).expand({h.size(0), prefix, h.size(2)}), h}, 1);
   for (size_t i = 0; i < blocks.size(); ++i) {
-    h = blocks[i]->forward(h, rope_, start, cache ? &cache->keys[i] : nullptr,
+    h = blocks[i]->forward(h, rope, start, cache ? &cache->keys[i] : nullptr,
                            cache ? &cache->values[i] : nullptr);
   }
   if (cache != nullptr) cache->length = length;
@@ -191,8 +201,15 @@ void LlamaForCausalLMImpl::add_virtual_tokens(const torch::Tensor& embeddings) {
   config.num_virtual_tokens = embeddings.size(0);
 }
 
-torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids, KVCache* cache) {
-  auto hidden = model(input_ids, cache);
+void LlamaForCausalLMImpl::set_rope(const RopeScaling& scaling, int64_t max_position_embeddings) {
+  config.rope_scaling = scaling;
+  config.max_position_embeddings = max_position_embeddings;
+  model->reset_rotary(config);
+}
+
+torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids, KVCache* cache,
+                                            const torch::Tensor& position_ids) {
+  auto hidden = model->forward(input_ids, cache, position_ids);
   return lm_head ? lm_head(hidden) : F::linear(hidden, model->embed_tokens->weight);
 }
 

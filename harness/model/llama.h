@@ -50,11 +50,15 @@ TORCH_MODULE(TokenEmbedding);
 class LlamaAttentionImpl : public torch::nn::Module {
  public:
   LlamaAttentionImpl(const LlamaConfig& c, WeightInit init);
-  // x: (B, T, C); positions start at `start`. With a cache, appends this step's K/V.
+  // x: (B, T, C); the first query sits at position `start`, rope holds x's positions.
+  // With a cache, appends this step's K/V.
   torch::Tensor forward(const torch::Tensor& x, const RotaryTables& rope, int64_t start,
                         torch::Tensor* cached_k, torch::Tensor* cached_v);
   AdaptedLinear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
   RMSNorm q_norm{nullptr}, k_norm{nullptr};  // Qwen3 only
+  // LongLoRA's shifted sparse attention in training mode (harness/model/causal_attention.h):
+  // the number of groups a training sequence is split into; 0 or 1: full attention.
+  int64_t shifted_sparse_groups = 0;
 
  private:
   int64_t heads_, kv_heads_, head_dim_;
@@ -84,8 +88,13 @@ class LlamaModelImpl : public torch::nn::Module {
  public:
   LlamaModelImpl(const LlamaConfig& c, WeightInit init);
   // -> hidden (B, T, C). Virtual tokens, if any, are prepended at the start of every
-  // sequence (they take positions and cache entries) and not returned.
-  torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache);
+  // sequence (they take positions and cache entries) and not returned. position_ids (B, T):
+  // each token's RoPE position (PoSE's skipped positions) instead of 0, 1, ..., T - 1;
+  // without cache or virtual tokens only.
+  torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache,
+                        const torch::Tensor& position_ids = {});
+  // Recomputes the RoPE tables for c's rope_theta and rope_scaling.
+  void reset_rotary(const LlamaConfig& c);
   // Registers learned virtual-token embeddings (n, C) as "prompt_embeddings".
   void add_virtual_tokens(const torch::Tensor& embeddings);
   TokenEmbedding embed_tokens{nullptr};
@@ -95,7 +104,9 @@ class LlamaModelImpl : public torch::nn::Module {
   std::vector<LlamaDecoderLayer> blocks;  // typed views of `layers`
 
  private:
-  RotaryTables rope_;
+  RotaryTables rotary_for(int64_t length) const;
+  LlamaConfig config_;  // the shape and RoPE settings the tables follow
+  RotaryTables rope_;   // positions [0, max_position_embeddings)
   int64_t sliding_window_;
 };
 TORCH_MODULE(LlamaModel);
@@ -107,7 +118,10 @@ class LlamaForCausalLMImpl : public torch::nn::Module {
   explicit LlamaForCausalLMImpl(const LlamaConfig& c, WeightInit init = WeightInit::kRandom);
   // input_ids: (B, T) int64 -> logits (B, T, vocab). With a cache, positions continue
   // from cache->length and the cache is extended.
-  torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache = nullptr);
+  torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache = nullptr,
+                        const torch::Tensor& position_ids = {});
+  // Sets the config's rope_scaling (and max_position_embeddings) and the RoPE tables.
+  void set_rope(const RopeScaling& scaling, int64_t max_position_embeddings);
   // Every projection of the blocks with its full name ("model.layers.0.self_attn.q_proj").
   std::vector<std::pair<std::string, AdaptedLinear>> projections();
   // Adds zero biases to every projection and sets the config's bias flags.

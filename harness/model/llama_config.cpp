@@ -32,14 +32,17 @@ nlohmann::json RopeScaling::to_json() const {
   if (type == "llama3") {
     j["low_freq_factor"] = low_freq_factor;
     j["high_freq_factor"] = high_freq_factor;
-    j["original_max_position_embeddings"] = original_max_position_embeddings;
+  }
+  if (type != "linear") j["original_max_position_embeddings"] = original_max_position_embeddings;
+  if (type == "yarn") {
+    j["beta_fast"] = beta_fast;
+    j["beta_slow"] = beta_slow;
+    if (attention_factor > 0) j["attention_factor"] = attention_factor;
   }
   return j;
 }
 
-namespace {
-
-RopeScaling rope_scaling_from_json(const nlohmann::json& j) {
+RopeScaling RopeScaling::from_json(const nlohmann::json& j) {
   RopeScaling r;
   r.type = j.at("rope_type").get<std::string>();
   r.factor = j.at("factor").get<double>();
@@ -47,10 +50,11 @@ RopeScaling rope_scaling_from_json(const nlohmann::json& j) {
   r.high_freq_factor = j.value("high_freq_factor", r.high_freq_factor);
   r.original_max_position_embeddings =
       j.value("original_max_position_embeddings", r.original_max_position_embeddings);
+  r.beta_fast = j.value("beta_fast", r.beta_fast);
+  r.beta_slow = j.value("beta_slow", r.beta_slow);
+  r.attention_factor = j.value("attention_factor", r.attention_factor);
   return r;
 }
-
-}  // namespace
 
 LlamaConfig LlamaConfig::from_json(const nlohmann::json& j) {
   LlamaConfig c;
@@ -68,7 +72,7 @@ LlamaConfig LlamaConfig::from_json(const nlohmann::json& j) {
   c.num_virtual_tokens = j.value("num_virtual_tokens", int64_t{0});
   c.model_type = j.value("model_type", std::string("llama"));
   c.explicit_head_dim = j.value("head_dim", int64_t{0});
-  if (j.contains("rope_scaling")) c.rope_scaling = rope_scaling_from_json(j.at("rope_scaling"));
+  if (j.contains("rope_scaling")) c.rope_scaling = RopeScaling::from_json(j.at("rope_scaling"));
   c.tie_word_embeddings = j.value("tie_word_embeddings", false);
   c.qkv_bias = j.value("qkv_bias", false);
   c.qk_norm = j.value("qk_norm", false);

@@ -12,17 +12,27 @@
 
 namespace tb {
 
-// rope_scaling of a Llama-3.1+ or position-interpolated checkpoint (transformers'
-// modeling_rope_utils): "linear" divides every frequency by factor (Chen et al. 2023,
-// position interpolation); "llama3" divides only the low frequencies, blending the
-// middle band (Meta, Llama 3.1).
+// rope_scaling in Hugging Face's form (transformers' modeling_rope_utils):
+//   "linear"  position interpolation (Chen et al. 2023): every frequency / factor;
+//   "dynamic" dynamic NTK: past original_max_position_embeddings the base grows with the
+//             sequence length;
+//   "yarn"    YaRN (Peng et al. 2023): a ramp between interpolation and extrapolation per
+//             frequency band, and an attention temperature;
+//   "llama3"  divides only the low frequencies, blending the middle band (Meta, Llama 3.1).
+// original_max_position_embeddings is the context the model was trained at: the pivot of
+// dynamic, yarn and llama3 (linear does not use it).
 struct RopeScaling {
-  std::string type;  // "": none, "linear", "llama3"
+  std::string type;  // "": none, "linear", "dynamic", "yarn", "llama3"
   double factor = 1.0;
   double low_freq_factor = 1.0, high_freq_factor = 4.0;  // llama3 only
-  int64_t original_max_position_embeddings = 8192;       // llama3 only
+  int64_t original_max_position_embeddings = 8192;       // dynamic, yarn, llama3
+  double beta_fast = 32.0, beta_slow = 1.0;              // yarn: the ramp's ends, in rotations
+  double attention_factor = 0;                           // yarn: 0 means 0.1 ln(factor) + 1
   nlohmann::json to_json() const;
+  static RopeScaling from_json(const nlohmann::json& j);  // to_json's form
+  bool operator==(const RopeScaling&) const = default;
 };
+inline const std::vector<std::string> kRopeScalingTypes = {"linear", "dynamic", "yarn", "llama3"};
 
 struct LlamaConfig {
   int64_t vocab_size = 259;  // byte-level tokenizer: 256 bytes + BOS, EOS, PAD

@@ -1,6 +1,10 @@
 // Rotary position embedding tables (Su et al. 2021, "RoFormer", eq. 34) in Hugging Face's
-// rotate_half layout, with the frequency scalings real checkpoints declare in rope_scaling
-// (transformers' modeling_rope_utils: "linear" and "llama3").
+// rotate_half layout, with the frequency scalings of rope_scaling (transformers'
+// modeling_rope_utils): linear position interpolation (Chen et al. 2023, "Extending Context
+// Window of Large Language Models via Positional Interpolation", eq. 4), dynamic NTK
+// (bloc97's NTK-aware base change, as transformers applies it), YaRN (Peng et al. 2023,
+// "YaRN: Efficient Context Window Extension of Large Language Models", eqs. 17-23) and
+// Llama 3.1's scaling.
 #pragma once
 #include <torch/torch.h>
 
@@ -8,21 +12,38 @@
 
 namespace tb {
 
+// cos and sin for the positions of one forward pass, ready to broadcast against
+// (B, H, T, D): shape (T, D), or (B, 1, T, D) for per-row position ids.
 struct RotaryTables {
-  torch::Tensor cos, sin;  // (max_positions, head_dim)
+  torch::Tensor cos, sin;
 };
 
-// inv_freq_i = theta^(-2i/d) for i < d/2, then scaled:
+// inv_freq_i = theta^(-2i/d) for i < d/2 (d = head_dim), then scaled:
 //   linear: inv_freq / factor;
+//   dynamic: for a sequence of `length` > L (L = original_max_position_embeddings) the base
+//     becomes theta (factor length / L - (factor - 1))^(d / (d - 2)); unchanged up to L;
+//   yarn: inv_freq ((1 - w) / factor + w) with w = 1 - clamp((i - lo) / (hi - lo), 0, 1),
+//     lo = floor(c(beta_fast)), hi = ceil(c(beta_slow)) clamped to [0, d - 1],
+//     c(r) = d ln(L / (2 pi r)) / (2 ln theta): the dimension that turns r times over L;
 //   llama3: wavelength w = 2 pi / inv_freq; w > L/low_freq_factor -> inv_freq / factor,
 //     w < L/high_freq_factor -> inv_freq, otherwise (1 - s) inv_freq / factor + s inv_freq
-//     with s = (L / w - low_freq_factor) / (high_freq_factor - low_freq_factor),
-//     L = original_max_position_embeddings.
-torch::Tensor rotary_inverse_frequencies(int64_t head_dim, double theta, const RopeScaling& scaling);
+//     with s = (L / w - low_freq_factor) / (high_freq_factor - low_freq_factor).
+torch::Tensor rotary_inverse_frequencies(int64_t head_dim, double theta, const RopeScaling& scaling,
+                                         int64_t length = 0);
 
-RotaryTables make_rotary_tables(const LlamaConfig& c);
+// The factor cos and sin are multiplied by: YaRN's attention temperature sqrt(1/t) =
+// 0.1 ln(factor) + 1 (or attention_factor when given); 1 for the other scalings.
+double rotary_attention_factor(const RopeScaling& scaling);
 
-// x: (B, H, T, D) at positions [start, start + T).
-torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& rope, int64_t start);
+// Tables for positions [0, length) of model c; for dynamic NTK the frequencies of a sequence
+// of `length` tokens.
+RotaryTables make_rotary_tables(const LlamaConfig& c, int64_t length);
+
+// The rows of `full` (tables for positions [0, n)) at positions [start, start + t), or at
+// position_ids (B, T) when defined.
+RotaryTables rotary_slice(const RotaryTables& full, int64_t start, int64_t t, const torch::Tensor& position_ids);
+
+// x: (B, H, T, D); rope: rotary_slice's tables for x's positions.
+torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& rope);
 
 }  // namespace tb

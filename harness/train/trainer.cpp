@@ -54,7 +54,7 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
     for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
     const bool own_loss = method != nullptr && method->makes_own_loss();
     const Batch batch = own_loss ? Batch{} : next_batch(step);
-    auto batch_loss = [&] { return training_loss(o.loss, model->forward(batch.input_ids), batch.labels); };
+    auto batch_loss = [&] { return training_loss(o.loss, model->forward(batch.input_ids, nullptr, batch.position_ids), batch.labels); };
     auto check_finite = [&](double loss_value) {
       if (!std::isfinite(loss_value)) {
         throw NonFiniteLoss("non-finite loss (" + std::to_string(loss_value) + ") at step " +

@@ -21,6 +21,10 @@ TrainingOptions TrainingOptions::from_json(const nlohmann::json& j) {
   o.masked_thought_replace = j.value("masked_thought_replace", o.masked_thought_replace);
   o.replay = j.value("replay", o.replay);
   o.between_stages = j.value("between_stages", o.between_stages);
+  o.rope_scaling = j.value("rope_scaling", o.rope_scaling);
+  o.rope_factor = j.value("rope_factor", o.rope_factor);
+  o.rope_original_length = j.value("rope_original_length", o.rope_original_length);
+  o.pose_window = j.value("pose_window", o.pose_window);
   return o;
 }
 
@@ -61,13 +65,29 @@ const Schema& training_schema() {
        .help = "specs with stages: restart (fold what a stage trained into the weights and prepare the method "
                "afresh: a new adapter, a new HFT half, reselected masks) or continue (the same trainable "
                "parameters and method state on through the stages)"},
+      {.name = "rope_scaling", .type = FieldType::kString, .default_value = "none",
+       .choices = {"none", "linear", "dynamic", "yarn", "llama3"}, .sweepable = true,
+       .help = "RoPE scaling of the tuned model, saved in its config as Hugging Face's rope_scaling: linear "
+               "(position interpolation), dynamic (NTK), yarn or llama3"},
+      {.name = "rope_factor", .type = FieldType::kNumber, .default_value = 1.0, .min = 1, .max = 1024,
+       .sweepable = true, .help = "rope_scaling's factor: the extended context over rope_original_length"},
+      {.name = "rope_original_length", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = kMaxTokens,
+       .sweepable = true,
+       .help = "the context the base model was trained at (dynamic, yarn and llama3 pivot on it); 0: the "
+               "base model's pretraining seq_len, or a checkpoint's max_position_embeddings"},
+      {.name = "pose_window", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = kMaxTokens,
+       .sweepable = true,
+       .help = "PoSE: train on windows of this many tokens of each row, two chunks that keep their positions in "
+               "the row, so short windows cover the row's whole length; 0: off"},
   };
   return schema;
 }
 
 const std::vector<std::string>& training_keys_omitted_at_default() {
   static const std::vector<std::string> keys = {"loss", "masked_thought_rate", "masked_thought_warmup",
-                                                "masked_thought_replace", "replay", "between_stages"};
+                                                "masked_thought_replace", "replay", "between_stages",
+                                                "rope_scaling", "rope_factor", "rope_original_length",
+                                                "pose_window"};
   return keys;
 }
 

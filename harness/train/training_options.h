@@ -27,6 +27,11 @@ struct TrainingOptions {
   // Continual runs (harness/spec/stages.h).
   double replay = 0;                         // share of rows from earlier stages' items
   std::string between_stages = "restart";    // restart | continue
+  // Context extension (harness/train/context_extension.h).
+  std::string rope_scaling = "none";  // none | linear | dynamic | yarn | llama3
+  double rope_factor = 1.0;
+  int64_t rope_original_length = 0;   // the context the base model was trained at; 0: its own
+  int64_t pose_window = 0;            // PoSE: train on windows of this many tokens; 0: off
 
   static TrainingOptions from_json(const nlohmann::json& j);
 };

@@ -130,8 +130,9 @@ TEST(HfConfig, UnsupportedArchitecturesAndSettingsAreRefusedByName) {
             std::string::npos)
       << config_error(j);
   j = fixture_config();
-  j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
-  EXPECT_NE(config_error(j).find("rope_scaling.rope_type: \"yarn\" is not supported"), std::string::npos) << config_error(j);
+  j["rope_scaling"] = {{"rope_type", "longrope"}, {"factor", 4.0}};
+  EXPECT_NE(config_error(j).find("rope_scaling.rope_type: \"longrope\" is not supported"), std::string::npos)
+      << config_error(j);
   j = fixture_config();
   j["hidden_act"] = "gelu";
   EXPECT_NE(config_error(j).find("hidden_act"), std::string::npos);
