@@ -131,7 +131,7 @@ void check_long_context(const nlohmann::json& j, const LlamaConfig& model, const
                                            std::to_string(model.max_position_embeddings) + ")");
   for (const char* key : {"lift_lr", "lift_rank", "lift_segment", "lift_stride", "lift_context"})
     if (j.contains(key) && o.lift.steps == 0) where.key("lift_steps").fail(std::string("missing: ") + key + " needs it");
-  if (o.lift.segment > model.max_position_embeddings)
+  if (o.lift.steps > 0 && o.lift.segment > model.max_position_embeddings)
     where.key("lift_segment").fail("exceeds the model's max_position_embeddings (" +
                                    std::to_string(model.max_position_embeddings) + ")");
   if (p.length > 0 && p.buckets > p.length)

@@ -30,12 +30,13 @@ class LiftResponder final : public Responder {
  public:
   LiftResponder(LlamaForCausalLM model, const Tokenizer& tokenizer, LiftOptions options, int64_t batch_size);
   std::vector<Response> respond(const std::vector<Query>& queries) override;
+  // A copy of the model with a LoRA trained on `input` (token ids, BOS first), as for one item.
+  LlamaForCausalLM adapted_copy(const std::vector<int64_t>& input);
   double seconds = 0;          // spent adapting and answering, over every query so far
   int64_t trained_tokens = 0;  // tokens of the segments trained on, times the steps
   int64_t queries = 0;
 
  private:
-  LlamaForCausalLM adapted_copy(const std::vector<int64_t>& input);
   LlamaForCausalLM model_;
   const Tokenizer& tokenizer_;
   LiftOptions options_;

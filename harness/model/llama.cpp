@@ -113,7 +113,8 @@ torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const Rotar
 }
 
 LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c, WeightInit init)
-    : config_(c), rope_(make_rotary_tables(c, c.max_position_embeddings)), sliding_window_(c.sliding_window) {
+    : sliding_window_(c.sliding_window) {
+  reset_rotary(c);
   embed_tokens = register_module("embed_tokens", TokenEmbedding(c.vocab_size, c.hidden_size, init));
   layers = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
@@ -130,16 +131,21 @@ void LlamaModelImpl::add_virtual_tokens(const torch::Tensor& embeddings) {
   virtual_tokens = register_parameter("prompt_embeddings", embeddings);
 }
 
+// The tables every forward pass reads from; for dynamic NTK the unscaled ones, which hold
+// up to its original length (rotary_for computes longer sequences' own).
 void LlamaModelImpl::reset_rotary(const LlamaConfig& c) {
   config_ = c;
-  rope_ = make_rotary_tables(c, c.max_position_embeddings);
+  LlamaConfig unscaled = c;
+  if (c.rope_scaling.type == "dynamic") unscaled.rope_scaling = RopeScaling{};
+  rope_ = make_rotary_tables(unscaled, c.max_position_embeddings);
 }
 
 // Dynamic NTK's frequencies depend on the sequence's length once it passes the original
 // context (transformers recomputes them per forward pass the same way).
 RotaryTables LlamaModelImpl::rotary_for(int64_t length) const {
   const RopeScaling& r = config_.rope_scaling;
-  if (r.type == "dynamic" && length > r.original_max_position_embeddings) return make_rotary_tables(config_, length);
+  if (r.type == "dynamic" && length > r.original_max_position_embeddings)
+    return make_rotary_tables(config_, length);
   return rope_;
 }
 
