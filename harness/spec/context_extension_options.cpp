@@ -40,10 +40,10 @@ void check_cell(const MethodInfo& info, const nlohmann::json& cell, const nlohma
                                         std::to_string(base.max_position_embeddings) + ")");
   if (pose > 0 && info.needs_verifier != nullptr && info.needs_verifier(cell))
     at.key("pose_window").fail(info.name + " samples its own training sequences; PoSE applies to methods "
-                                      "trained on the task's batches");
+                               "trained on the task's batches");
   if (pose > 0 && info.name == "prompt_tuning")
     at.key("pose_window").fail("prompt tuning's virtual tokens take the first positions; PoSE does not "
-                                      "combine with it");
+                               "combine with it");
 }
 
 }  // namespace
