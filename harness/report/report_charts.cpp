@@ -136,8 +136,14 @@ std::vector<Chart> slice_heatmaps(const SummaryTable& summary) {
     if (g.row_header == "method") {  // long method labels: wider rows need no wider cells
       map.cell_width = 56;
     }
-    out.push_back({"slice-" + std::to_string(out.size() + 1), map.title,
-                   "Accuracy per cell, mean over seeds (0 = dark, 1 = bright).", svg::heatmap(map)});
+    std::string legend = "Accuracy per cell, mean over seeds (0 = dark, 1 = bright).";
+    if (g.lower_is_better) {  // a loss: bright where it is lowest, dark at the grid's highest
+      map.max = 0;
+      map.min = 0;
+      for (const auto& [at, cell] : g.cells) map.min = std::max(map.min, cell.value);
+      legend = "Cross-entropy per cell in nats, mean over seeds (0 = bright, the grid's highest = dark).";
+    }
+    out.push_back({"slice-" + std::to_string(out.size() + 1), map.title, legend, svg::heatmap(map)});
   }
   return out;
 }

@@ -27,12 +27,13 @@ std::string column_name(const std::string& suite, const std::string& model,
 
 const std::string kBaseLabel = "base model";
 
-// Sliced accuracies by (suite and metric, slice keys) -> row label -> slice values -> runs.
+// Sliced accuracies and cross-entropies (position_ce by position) by (suite and metric, slice
+// keys) -> row label -> slice values -> runs.
 class SliceValues {
  public:
   void add(const EvalRow& e, const std::string& label) {
     const SlicedMetric m = parse_metric_name(e.metric);
-    if (!ends_with(m.metric, "accuracy")) return;
+    if (!ends_with(m.metric, "accuracy") && !lower_is_better(m.metric)) return;
     if (m.slices.empty() || m.slices.size() > 2) return;
     std::string keys;
     for (const auto& [k, v] : m.slices) keys += (keys.empty() ? "" : " x ") + k;
@@ -40,6 +41,7 @@ class SliceValues {
     if (std::find(order_.begin(), order_.end(), id) == order_.end()) order_.push_back(id);
     Group& g = groups_[id];
     g.keys = m.slices;
+    g.metric = m.metric;
     remember(g.first_values, m.slices[0].second);
     if (m.slices.size() == 2) remember(g.second_values, m.slices[1].second);
     g.values[label][{m.slices[0].second, m.slices.size() == 2 ? m.slices[1].second : ""}][e.seed] = {
@@ -53,20 +55,22 @@ class SliceValues {
       Group g = groups_.at(id);
       sort_numerically(g.first_values);
       sort_numerically(g.second_values);
+      const ValueRange range = metric_range(g.metric);
+      const bool lower_better = lower_is_better(g.metric);
       if (g.keys.size() == 1) {
-        SliceGrid grid{id, "method", {}, g.first_values, {}, ""};
+        SliceGrid grid{id, "method", {}, g.first_values, {}, "", lower_better};
         for (const auto& label : labels) {
           if (!g.values.count(label)) continue;
           grid.row_labels.push_back(label);
-          for (const auto& [at, v] : g.values.at(label)) grid.cells[{label, at.first}] = cell_of(v, {0, 1});
+          for (const auto& [at, v] : g.values.at(label)) grid.cells[{label, at.first}] = cell_of(v, range);
         }
         out.push_back(grid);
         continue;
       }
       for (const auto& label : labels) {
         if (!g.values.count(label)) continue;
-        SliceGrid grid{id + ", " + label, g.keys[0].first, g.first_values, g.second_values, {}, label};
-        for (const auto& [at, v] : g.values.at(label)) grid.cells[at] = cell_of(v, {0, 1});
+        SliceGrid grid{id + ", " + label, g.keys[0].first, g.first_values, g.second_values, {}, label, lower_better};
+        for (const auto& [at, v] : g.values.at(label)) grid.cells[at] = cell_of(v, range);
         out.push_back(grid);
       }
     }
@@ -76,6 +80,7 @@ class SliceValues {
  private:
   struct Group {
     Slices keys;
+    std::string metric;  // without its slices
     std::vector<std::string> first_values, second_values;
     std::map<std::string, std::map<std::pair<std::string, std::string>, SeedValues>> values;
   };

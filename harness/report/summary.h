@@ -32,20 +32,22 @@ struct SummaryRow {
 };
 
 // A sliced metric laid out as a grid, e.g. a long-context task's accuracy by length x depth
-// for one variant, or by variant x hop count. Cells are means over runs (seeds).
+// for one variant, by variant x hop count, or the loss by position per variant. Cells are
+// means over runs (seeds).
 struct SliceGrid {
   std::string title;       // "long_context passkey_accuracy, full_ft lr=0.001: length x depth"
   std::string row_header;  // "length" or "method"
   std::vector<std::string> row_labels, column_labels;
   std::map<std::pair<std::string, std::string>, Interval> cells;  // (row, column)
   std::string variant;  // the one variant (or "base model") a length x depth grid shows; "" otherwise
+  bool lower_is_better = false;  // a loss (position_ce) rather than an accuracy
 };
 
 struct SummaryTable {
   std::string sweep;
   std::vector<std::string> columns;  // unsliced evaluation columns, e.g. "task_accuracy accuracy"
   std::vector<SummaryRow> rows;      // base model first, then variants in run order
-  std::vector<SliceGrid> grids;      // sliced accuracies (metric@key=value,...), base and tuned
+  std::vector<SliceGrid> grids;      // sliced accuracies and losses (metric@key=value,...), base and tuned
 };
 
 struct RunFilter;

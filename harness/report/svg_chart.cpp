@@ -369,7 +369,7 @@ std::string cell_svg(const Heatmap& m, size_t r, size_t c, double x, double y, d
     return "<rect class=\"cell missing\" " + box + " fill=\"#e8e8e8\"><title>" + place +
            ": no data</title></rect>" + line_at(x + 4, y + h - 4, x + w - 4, y + 4, "#b0b0b0");
   }
-  const double t = m.max > m.min ? (v - m.min) / (m.max - m.min) : 0.5;
+  const double t = m.max != m.min ? (v - m.min) / (m.max - m.min) : 0.5;  // max < min: reversed
   const std::string fill = sequential_colour(t);
   char shown[64];
   std::snprintf(shown, sizeof shown, "%.*f", std::clamp(m.digits, 0, 12), v);

@@ -49,7 +49,7 @@ struct Heatmap {
   std::string title, x_label, y_label;
   std::vector<std::string> x_labels, y_labels;             // categories (columns, rows)
   std::vector<std::vector<std::optional<double>>> values;  // [row][column]; nullopt = no data
-  double min = 0, max = 1;                                 // colour scale range (values clamp)
+  double min = 0, max = 1;  // colour scale: min dark, max bright (values clamp); max < min reverses it
   int digits = 2;                                          // decimals of the value in each cell
   int cell_width = 64, cell_height = 28;                   // pixels
 };

@@ -99,5 +99,38 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
   EXPECT_NE(to_markdown(t).find("| 128 | 1.00 | 1.00 |"), std::string::npos) << to_markdown(t);
 }
 
+
+// position_ce@position=<start>: one grid with the base model and each variant as rows, cells
+// the mean over seeds, marked as a loss (lower is better) and not clipped to [0, 1].
+TEST(Report, LossByPositionBecomesAGridMarkedLowerIsBetter) {
+  testing::ScratchDir dir("report-loss-grid");
+  Store store(dir.path() / "db.sqlite");
+  const int64_t sweep = store.create_sweep("s", "s.json", "{}");
+  const std::string config = R"({"method":{"name":"lora"},"training":{},"seed":0})";
+  store.add_run(sweep, "a", "lora", "lora", 0, config);
+  store.add_run(sweep, "b", "lora", "lora", 1, config);
+  for (const auto& [key, shift] : {std::pair{"a", 0.0}, std::pair{"b", 1.0}}) {
+    RunResult r = result(key, 0.5, 10);
+    for (const char* position : {"0", "128", "256"}) {
+      const std::string metric = std::string("position_ce@position=") + position;
+      r.evals.push_back({"long_context", "tuned", metric, shift + (position[0] == '0' ? 0.5 : 2.5), 0.1, 0, 0, 8});
+      r.evals.push_back({"long_context", "base", metric, 4.0, 0.1, 0, 0, 8});
+      r.evals.push_back({"long_context", "delta", metric, shift - 1.5, 0.1, 0, 0, 8});
+      r.evals.push_back({"long_context", "tuned", std::string("passkey_answer_logprob@length=") + position, -3, 0.1, 0, 0, 8});
+    }
+    store.record_success(r);
+  }
+  const SummaryTable t = summarize_sweep(store, "");
+  ASSERT_EQ(t.grids.size(), 1u) << "answer log-probabilities and paired differences make no grid";
+  const SliceGrid& g = t.grids[0];
+  EXPECT_EQ(g.title, "long_context position_ce: position");
+  EXPECT_TRUE(g.lower_is_better);
+  EXPECT_EQ(g.row_labels, (std::vector<std::string>{"base model", "lora"}));
+  EXPECT_EQ(g.column_labels, (std::vector<std::string>{"0", "128", "256"}));
+  EXPECT_NEAR(g.cells.at({"lora", "256"}).value, 3.0, 1e-12);  // (2.5 + 3.5) / 2
+  EXPECT_NEAR(g.cells.at({"base model", "0"}).value, 4.0, 1e-12);
+  EXPECT_NE(to_markdown(t).find("| lora | 1.00 | 3.00 | 3.00 |"), std::string::npos) << to_markdown(t);
+}
+
 }  // namespace
 }  // namespace tb

@@ -54,5 +54,22 @@ TEST(FitCharts, AJointFitDrawsEachGroupWithItsCurve) {
     EXPECT_NE(charts[0].svg.find(series), std::string::npos) << series;
 }
 
+
+// A loss grid is drawn bright where the loss is lowest, on a scale from 0 to its highest cell.
+TEST(SliceHeatmaps, ALossGridReversesTheColourScale) {
+  SummaryTable summary;
+  SliceGrid g{"long_context position_ce: position", "method", {"base model", "lora"}, {"0", "128"}, {}, "", true};
+  g.cells[{"base model", "0"}] = mean_interval({{0, {4.0, std::nullopt}}}, {});
+  g.cells[{"base model", "128"}] = mean_interval({{0, {2.0, std::nullopt}}}, {});
+  g.cells[{"lora", "0"}] = mean_interval({{0, {0.0, std::nullopt}}}, {});
+  summary.grids.push_back(g);
+  const auto charts = slice_heatmaps(summary);
+  ASSERT_EQ(charts.size(), 1u);
+  EXPECT_NE(charts[0].caption.find("Cross-entropy"), std::string::npos) << charts[0].caption;
+  EXPECT_NE(charts[0].svg.find("fill=\"#fde725\"><title>lora, 0: 0</title>"), std::string::npos) << charts[0].svg;
+  EXPECT_NE(charts[0].svg.find("fill=\"#440154\"><title>base model, 0: 4</title>"), std::string::npos);
+  EXPECT_NE(charts[0].svg.find("cell missing"), std::string::npos) << "lora at 128 has no value";
+}
+
 }  // namespace
 }  // namespace tb

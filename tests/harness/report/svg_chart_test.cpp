@@ -398,6 +398,17 @@ TEST(Heatmap, CellsColouredOnTheScaleMissingCellsMarked) {
   EXPECT_NE(svg.find("class=\"colour-bar\""), std::string::npos);
 }
 
+TEST(Heatmap, MaxBelowMinReversesTheScale) {
+  Heatmap h = sample_heatmap();  // a loss: 0 best
+  h.min = 1;
+  h.max = 0;
+  const std::string svg = heatmap(h);
+  EXPECT_NE(svg.find("fill=\"#fde725\"><title>full, &lt;gsm8k&gt;: 0</title>"), std::string::npos)
+      << "the lowest value gets the top colour";
+  EXPECT_NE(svg.find("fill=\"#440154\"><title>lora, arc: 1</title>"), std::string::npos);
+  EXPECT_NE(svg.find(">1.00</text>"), std::string::npos);
+}
+
 TEST(Heatmap, ValuesClampToTheScaleAndEmptyMapSaysNoData) {
   Heatmap h = sample_heatmap();
   h.values[0][0] = 7.0;
