@@ -1,11 +1,9 @@
 #include "harness/data/long_documents_task.h"
 
-#include "harness/data/pretrain_mixture.h"
-
 namespace tb {
 
-std::string long_document(Rng& rng, Split split, int64_t bytes) {
-  MixtureWeights weights;
+std::string long_document(Rng& rng, const MixtureWeights& mixture, Split split, int64_t bytes) {
+  MixtureWeights weights = mixture;
   weights.long_context_max_tokens = bytes;
   std::string text;
   for (int misses = 0; misses < 20;) {
@@ -28,7 +26,7 @@ TaskData LongDocumentsTask::data(int64_t train_items, int64_t eval_items, uint64
     Rng rng(seed ^ stream);
     std::vector<TaskItem> made;
     for (int64_t i = 0; i < n; ++i)
-      made.push_back({name + "-" + std::to_string(i), "", long_document(rng, split, length_)});
+      made.push_back({name + "-" + std::to_string(i), "", long_document(rng, weights_, split, length_)});
     return made;
   };
   out.train = items(Split::kTrain, train_items, 0x10c0ULL, "train");

@@ -133,6 +133,47 @@ std::string sample_mixture_document(Rng& rng, const MixtureWeights& w, Split spl
   return document(long_context_item(task, rng, split, w.long_context_max_tokens, true));
 }
 
+namespace {
+
+struct WeightOption {
+  const char* name;
+  double MixtureWeights::*weight;
+  const char* help;
+};
+
+constexpr std::array<WeightOption, 7> kWeightOptions = {{
+    {"prose_weight", &MixtureWeights::prose, "templated sentences"},
+    {"copy_weight", &MixtureWeights::copy, "copy(abc)=abc"},
+    {"arithmetic_weight", &MixtureWeights::arithmetic, "plain addition of 0-99"},
+    {"reversed_arithmetic_weight", &MixtureWeights::reversed_arithmetic, "reversed-digit addition of 1-3 digits"},
+    {"chain_weight", &MixtureWeights::chain, "chained arithmetic mod 10, 1-4 hops, direct and chain of thought"},
+    {"long_context_weight", &MixtureWeights::long_context,
+     "short long-context items (every task of the long_context suite) up to the row length"},
+    {"repeat_weight", &MixtureWeights::repeat,
+     "a random string of 8-24 letters written twice (in-context lookup); off by default"},
+}};
+
+}  // namespace
+
+const Schema& mixture_weight_schema() {
+  static const Schema schema = [] {
+    const MixtureWeights defaults;
+    Schema out;
+    for (const WeightOption& o : kWeightOptions)
+      out.push_back({.name = o.name, .type = FieldType::kNumber, .default_value = defaults.*o.weight, .min = 0,
+                     .help = o.help});
+    return out;
+  }();
+  return schema;
+}
+
+MixtureWeights with_mixture_weights(const nlohmann::json& options, MixtureWeights weights) {
+  for (const WeightOption& o : kWeightOptions) {
+    if (options.contains(o.name)) weights.*o.weight = options.at(o.name).get<double>();
+  }
+  return weights;
+}
+
 const std::vector<std::string>& control_task_names() {
   static const std::vector<std::string> names = {"copy", "addition", "reversed_addition", "chain",
                                                  "passkey"};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/data/rng.h"
+#include "harness/spec/schema.h"
 
 namespace tb {
 
@@ -29,6 +30,12 @@ struct MixtureWeights {
   // finding the first copy, the in-context lookup (induction) every retrieval task needs.
   double repeat = 0;  // off by default, see repeat_weight
 };
+
+// The weights as spec options, "<part>_weight" for each part above with its default: the
+// pretraining section's, and long_documents' (continued pretraining) options.
+const Schema& mixture_weight_schema();
+// `weights` with each "<part>_weight" that `options` gives.
+MixtureWeights with_mixture_weights(const nlohmann::json& options, MixtureWeights weights = {});
 
 // One document (no BOS/EOS) from the requested split; the split is decided by a hash of
 // the document's problem (its text for prose and copying), so held-out material never

@@ -8,6 +8,7 @@
 #include "harness/data/kv_retrieval_task.h"
 #include "harness/data/long_context_items.h"
 #include "harness/data/long_documents_task.h"
+#include "harness/data/pretrain_mixture.h"
 #include "harness/data/reverse_task.h"
 #include "harness/data/word_map_task.h"
 #include "harness/data/task.h"
@@ -33,7 +34,23 @@ Schema with_split_sizes(Schema s) {
 }
 
 std::unique_ptr<Task> make_long_documents(const nlohmann::json& o, const ModelText&) {
-  return std::make_unique<LongDocumentsTask>(o.at("length").get<int64_t>());
+  return std::make_unique<LongDocumentsTask>(o.at("length").get<int64_t>(), with_mixture_weights(o));
+}
+
+// The length, and the mixture's weights, left out unless given: the spec then fills in the
+// base model's own (continued pretraining on the data it was pretrained on).
+Schema long_documents_schema() {
+  Schema s = with_split_sizes({
+      {.name = "length", .type = FieldType::kInt, .default_value = 512, .min = 16, .max = kMaxTokens,
+       .help = "UTF-8 bytes per item: tokens for the byte tokenizer, fewer for BPE tokenizers"},
+  });
+  for (Field f : mixture_weight_schema()) {
+    f.default_value = nullptr;
+    f.omit_when_absent = true;
+    f.help += " (default: the base model's pretraining weight)";
+    s.push_back(f);
+  }
+  return s;
 }
 
 void check_nothing(const nlohmann::json&, const JsonLocation&) {}
@@ -230,11 +247,7 @@ const std::vector<TaskInfo>& all_tasks() {
       {"long_documents",
        "language modelling on the pretraining mixture's documents packed to `length` bytes, its long-context "
        "documents up to that length (continued pretraining for context extension)",
-       with_split_sizes({
-           {.name = "length", .type = FieldType::kInt, .default_value = 512, .min = 16, .max = kMaxTokens,
-            .help = "UTF-8 bytes per item: tokens for the byte tokenizer, fewer for BPE tokenizers"},
-       }),
-       &make_long_documents, &check_nothing, &long_documents_max_tokens},
+       long_documents_schema(), &make_long_documents, &check_nothing, &long_documents_max_tokens},
       {"jsonl", "your own data from JSON Lines files: prompt_completion, alpaca, messages or text",
        jsonl_schema(), &make_jsonl, &check_jsonl, &jsonl_max_tokens},
   };

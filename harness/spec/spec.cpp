@@ -223,8 +223,19 @@ nlohmann::json parse_base_model(const nlohmann::json& section, const JsonLocatio
   return out;
 }
 
+// long_documents continues pretraining: the mixture weights it leaves out are the base
+// model's pretraining weights (the mixture's defaults for a checkpoint), written into the
+// task so that the run config records the data it trains on.
+void fill_base_mixture(nlohmann::json& task, const nlohmann::json& base_model) {
+  if (task.at("name") != "long_documents") return;
+  for (const Field& f : mixture_weight_schema()) {
+    if (task.contains(f.name)) continue;
+    task[f.name] = base_model.contains("pretraining") ? base_model.at("pretraining").at(f.name) : f.default_value;
+  }
+}
+
 nlohmann::json parse_task(const nlohmann::json& section, const JsonLocation& at, int64_t max_positions,
-                          const ModelText& text) {
+                          const ModelText& text, const nlohmann::json& base_model) {
   if (!section.is_object()) at.fail("expected an object such as {\"name\": \"reverse\"}");
   const auto& name = required(section, "name", at, "the task to fine-tune on");
   std::string known;
@@ -235,6 +246,7 @@ nlohmann::json parse_task(const nlohmann::json& section, const JsonLocation& at,
   nlohmann::json out = validate_object(section, info->options, at, {"name"});
   info->check(out, at);
   out["name"] = name;
+  fill_base_mixture(out, base_model);
   const int64_t item_tokens = info->max_tokens(out);
   if (item_tokens > max_positions) {
     at.fail("items of up to " + std::to_string(item_tokens) +
@@ -588,7 +600,7 @@ nlohmann::json parse_execution(const nlohmann::json& section, const JsonLocation
 void parse_tasks(const nlohmann::json& doc, const JsonLocation& top, int64_t max_positions, const ModelText& text,
                  Spec& spec) {
   auto one_task = [&](const nlohmann::json& section, const JsonLocation& at) {
-    return parse_task(section, at, max_positions, text);
+    return parse_task(section, at, max_positions, text, spec.base_model);
   };
   if (!doc.contains("stages")) {
     spec.task = one_task(required(doc, "task", top, "the fine-tuning task (or stages: a sequence of tasks)"),

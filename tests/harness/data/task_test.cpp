@@ -5,6 +5,7 @@
 #include <set>
 
 #include "harness/common/check.h"
+#include "harness/data/long_documents_task.h"
 #include "harness/data/reverse_task.h"
 #include "harness/data/word_map_task.h"
 
@@ -120,6 +121,39 @@ TEST(WordMapTasks, ItemsAreCallsInTheMixturesStyle) {
       EXPECT_GE(word.size(), 3u);
       EXPECT_LE(word.size(), 5u);
     }
+  }
+}
+
+}  // namespace
+}  // namespace tb
+
+namespace tb {
+namespace {
+
+// long_documents draws from the mixture it is given: prose alone has no digits, the
+// long-context part alone is needles in haystacks and key-value objects; each item fills
+// its length.
+TEST(LongDocumentsTask, DrawsFromTheGivenMixture) {
+  const MixtureWeights prose_only{
+      .prose = 1, .copy = 0, .arithmetic = 0, .reversed_arithmetic = 0, .chain = 0, .long_context = 0, .repeat = 0};
+  MixtureWeights long_context_only = prose_only;
+  long_context_only.prose = 0;
+  long_context_only.long_context = 1;
+  const TaskData prose = LongDocumentsTask(200, prose_only).data(20, 4, 1, 0);
+  const TaskData retrieval = LongDocumentsTask(200, long_context_only).data(20, 4, 1, 0);
+  for (const auto& item : prose.train) {
+    EXPECT_EQ(item.answer.find_first_of("0123456789"), std::string::npos) << item.answer;
+    EXPECT_GT(item.answer.size(), 150u);
+    EXPECT_LE(item.answer.size(), 200u);
+  }
+  for (const auto& item : retrieval.train) {
+    EXPECT_EQ(item.prompt, "");
+    EXPECT_LE(item.answer.size(), 200u);
+    int queries = 0;  // every long-context document ends with its query
+    for (const char* query : {"The pass key is ", "The magic number", "The variables equal", "Key: \""})
+      queries += item.answer.find(query) != std::string::npos;
+    EXPECT_GT(queries, 0) << item.answer;
+    EXPECT_EQ(item.answer.find(" sees "), std::string::npos) << "no prose";
   }
 }
 

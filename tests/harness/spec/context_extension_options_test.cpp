@@ -50,6 +50,23 @@ TEST(ContextExtensionOptions, RunConfigsRecordOnlyWhatIsSet) {
   EXPECT_EQ(plain, 2);
 }
 
+// long_documents continues pretraining on the base model's own mixture unless it gives
+// weights of its own; the run config records them.
+TEST(ContextExtensionOptions, LongDocumentsDefaultToTheBaseModelsMixture) {
+  nlohmann::json doc = extension_spec();
+  doc["base_model"]["pretraining"]["long_context_weight"] = 0.9;
+  doc["base_model"]["pretraining"]["repeat_weight"] = 0.3;
+  doc["task"]["prose_weight"] = 0.5;
+  const auto runs = expand_grid(parse_spec(doc, "spec.json"));
+  const nlohmann::json& task = runs.front().config.at("task");
+  EXPECT_EQ(task.at("long_context_weight"), 0.9);
+  EXPECT_EQ(task.at("repeat_weight"), 0.3);
+  EXPECT_EQ(task.at("prose_weight"), 0.5) << "given by the task";
+  EXPECT_EQ(task.at("copy_weight"), 0.15) << "the base model's, the mixture's default";
+  doc["task"]["chain_weight"] = -1;
+  EXPECT_NE(testing::spec_error(doc).find("task.chain_weight"), std::string::npos) << testing::spec_error(doc);
+}
+
 TEST(ContextExtensionOptions, RefusalsNameTheJsonPath) {
   auto fixed = [](nlohmann::json& d) { d["methods"][0]["rope_scaling"] = "yarn"; };
   EXPECT_EQ(error_with(fixed), "");
