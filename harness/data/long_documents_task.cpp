@@ -1,6 +1,11 @@
 #include "harness/data/long_documents_task.h"
 
 namespace tb {
+namespace {
+// A blank line: a long-context document's query follows a single newline, so a document
+// starting with a needle ("The pass key is 12345. ...") is never read as a query's answer.
+const std::string kSeparator = "\n\n";
+}  // namespace
 
 std::string long_document(Rng& rng, const MixtureWeights& mixture, Split split, int64_t bytes) {
   MixtureWeights weights = mixture;
@@ -8,12 +13,12 @@ std::string long_document(Rng& rng, const MixtureWeights& mixture, Split split, 
   std::string text;
   for (int misses = 0; misses < 20;) {
     const std::string doc = sample_mixture_document(rng, weights, split);
-    const size_t joined = text.size() + (text.empty() ? 0 : 1) + doc.size();
+    const size_t joined = text.size() + (text.empty() ? 0 : kSeparator.size()) + doc.size();
     if (joined > size_t(bytes)) {
       ++misses;
       continue;
     }
-    text += (text.empty() ? "" : "\n") + doc;
+    text += (text.empty() ? "" : kSeparator) + doc;
     misses = 0;
   }
   return text;

@@ -1,7 +1,7 @@
 // The "long_documents" fine-tuning task: language modelling on long text, the continued
 // pretraining that context-extension methods are trained with (Chen et al. 2023; Peng et al.
 // 2023; Lu et al. 2024's controlled study). An item is documents of the synthetic
-// pretraining mixture joined by newlines up to `length` UTF-8 bytes (tokens for the byte
+// pretraining mixture joined by blank lines up to `length` UTF-8 bytes (tokens for the byte
 // tokenizer, an upper bound for BPE ones), its long-context documents (passkey, needles,
 // variable tracking, key-value retrieval) now up to that length too; the prompt is empty, so
 // every token carries loss. The mixture's weights are the base model's pretraining weights
@@ -13,7 +13,7 @@
 
 namespace tb {
 
-// Mixture documents joined by "\n", at most `bytes` long, filled until 20 draws in a row
+// Mixture documents joined by "\n\n", at most `bytes` long, filled until 20 draws in a row
 // do not fit.
 std::string long_document(Rng& rng, const MixtureWeights& weights, Split split, int64_t bytes);
 
