@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "harness/common/check.h"
 #include "harness/report/summary.h"
@@ -60,15 +61,24 @@ TEST(Report, TwoSeedsShowEachSeedAndTheConditionalInterval) {
 namespace tb {
 namespace {
 
-TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
-  testing::ScratchDir dir("report-grid");
-  Store store(dir.path() / "db.sqlite");
+// Two seeds of one variant, "lora": runs "a" (shift 0) and "b" (shift `b_shift`), each
+// recorded with the evals `add(run, shift)` appends.
+void record_two_seeds(Store& store, double b_shift, const std::function<void(RunResult&, double)>& add) {
   const int64_t sweep = store.create_sweep("s", "s.json", "{}");
   const std::string config = R"({"method":{"name":"lora"},"training":{},"seed":0})";
   store.add_run(sweep, "a", "lora", "lora", 0, config);
   store.add_run(sweep, "b", "lora", "lora", 1, config);
-  for (const auto& [key, shift] : {std::pair{"a", 0.0}, std::pair{"b", 0.2}}) {
+  for (const auto& [key, shift] : {std::pair{"a", 0.0}, std::pair{"b", b_shift}}) {
     RunResult r = result(key, 0.5, 10);
+    add(r, shift);
+    store.record_success(r);
+  }
+}
+
+TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
+  testing::ScratchDir dir("report-grid");
+  Store store(dir.path() / "db.sqlite");
+  record_two_seeds(store, 0.2, [](RunResult& r, double shift) {
     for (const char* length : {"96", "128", "256"}) {
       for (const char* depth : {"0", "0.5"}) {
         const std::string cell = std::string("passkey_accuracy@length=") + length + ",depth=" + depth;
@@ -78,8 +88,7 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
       }
       r.evals.push_back({"long_context", "tuned", std::string("passkey_accuracy@length=") + length, shift, 0.1, 0, 1, 8});
     }
-    store.record_success(r);
-  }
+  });
   const SummaryTable t = summarize_sweep(store, "");
   for (const auto& c : t.columns) EXPECT_EQ(c.find('@'), std::string::npos) << "sliced metrics stay out of " << c;
   ASSERT_EQ(t.grids.size(), 3u) << "by length (one grid), by length x depth (base, lora)";
@@ -105,12 +114,7 @@ TEST(Report, SlicedAccuraciesBecomeGridsAveragedOverSeeds) {
 TEST(Report, LossByPositionBecomesAGridMarkedLowerIsBetter) {
   testing::ScratchDir dir("report-loss-grid");
   Store store(dir.path() / "db.sqlite");
-  const int64_t sweep = store.create_sweep("s", "s.json", "{}");
-  const std::string config = R"({"method":{"name":"lora"},"training":{},"seed":0})";
-  store.add_run(sweep, "a", "lora", "lora", 0, config);
-  store.add_run(sweep, "b", "lora", "lora", 1, config);
-  for (const auto& [key, shift] : {std::pair{"a", 0.0}, std::pair{"b", 1.0}}) {
-    RunResult r = result(key, 0.5, 10);
+  record_two_seeds(store, 1.0, [](RunResult& r, double shift) {
     for (const char* position : {"0", "128", "256"}) {
       const std::string metric = std::string("position_ce@position=") + position;
       r.evals.push_back({"long_context", "tuned", metric, shift + (position[0] == '0' ? 0.5 : 2.5), 0.1, 0, 0, 8});
@@ -118,8 +122,7 @@ TEST(Report, LossByPositionBecomesAGridMarkedLowerIsBetter) {
       r.evals.push_back({"long_context", "delta", metric, shift - 1.5, 0.1, 0, 0, 8});
       r.evals.push_back({"long_context", "tuned", std::string("passkey_answer_logprob@length=") + position, -3, 0.1, 0, 0, 8});
     }
-    store.record_success(r);
-  }
+  });
   const SummaryTable t = summarize_sweep(store, "");
   ASSERT_EQ(t.grids.size(), 1u) << "answer log-probabilities and paired differences make no grid";
   const SliceGrid& g = t.grids[0];
