@@ -11,7 +11,8 @@ namespace tb {
 namespace {
 
 const char* kSources =
-    "trainable_params, optimizer_state_bytes, wall_seconds, param:NAME, "
+    "trainable_params, optimizer_state_bytes, wall_seconds, param:NAME (param:step: per evaluation during "
+    "training), "
     "eval:SUITE/MODEL/METRIC or metric:NAME";
 
 std::string describe(const RunRecord& run) {
@@ -75,30 +76,59 @@ void check_store_source(const std::string& source) {
   }
 }
 
+namespace {
+
+const char* kStepSource = "param:step";
+
+// Each run's evaluations by key: the final ones (step 0), or, when the fit reads
+// param:step, those taken during training, by step.
+std::map<std::string, std::map<int64_t, std::map<std::string, double>>> evals_by_run(Store& store, const std::string& sweep,
+                                                                               bool by_step) {
+  std::map<std::string, std::map<int64_t, std::map<std::string, double>>> out;
+  auto add = [&](const std::vector<EvalRow>& rows, int64_t step) {
+    for (const auto& e : rows) out[e.run_key][step][e.suite + "/" + e.model + "/" + e.metric] = e.value;
+  };
+  if (!by_step) {
+    add(store.evals(sweep), 0);
+    return out;
+  }
+  for (const int64_t step : store.evaluation_steps(RunFilter{sweep, {}})) add(store.evals(RunFilter{sweep, {}, step}), step);
+  return out;
+}
+
+}  // namespace
+
 FitPoints store_fit_points(Store& store, const std::string& sweep, const ScalingLaw& law,
                            const std::map<std::string, std::string>& x, const std::string& y,
                            const std::string& method) {
   check_variable_sources(law, x);
   for (const auto& [name, source] : x) check_store_source(source);
   check_store_source(y);
-  std::map<std::string, RunValues> by_run;
-  for (const auto& e : store.evals(sweep)) by_run[e.run_key].evals[e.suite + "/" + e.model + "/" + e.metric] = e.value;
+  const bool by_step = std::any_of(x.begin(), x.end(), [](const auto& v) { return v.second == kStepSource; });
+  auto evals = evals_by_run(store, sweep, by_step);
   FitPoints points;
   const auto runs = store.runs(sweep);
   for (const auto& run : runs) {
     if (run.status != "done" || (!method.empty() && run.method != method)) continue;
-    RunValues& values = by_run[run.key];
+    RunValues values;
     values.run = &run;
     for (auto& [name, value_json] : store.params(run.key)) values.params[name] = value_json;
-    std::vector<double> xs;
-    for (const auto& v : law.variables) xs.push_back(source_value(store, values, x.at(v)));
-    points.x.push_back(xs);
-    points.y.push_back(source_value(store, values, y));
-    points.labels.push_back(run.key + " (" + run.variant + " seed=" + std::to_string(run.seed) + ")");
-    points.groups.push_back(run.method);
+    if (!by_step) evals[run.key][0];  // a point even for a run without evaluations
+    for (auto& [step, at_step] : evals[run.key]) {
+      values.evals = std::move(at_step);
+      if (by_step) values.params["step"] = std::to_string(step);
+      std::vector<double> xs;
+      for (const auto& v : law.variables) xs.push_back(source_value(store, values, x.at(v)));
+      points.x.push_back(xs);
+      points.y.push_back(source_value(store, values, y));
+      points.labels.push_back(run.key + " (" + run.variant + " seed=" + std::to_string(run.seed) +
+                              (by_step ? " step=" + std::to_string(step) : "") + ")");
+      points.groups.push_back(run.method);
+    }
   }
   if (points.y.empty()) {
     throw UserError("sweep \"" + sweep + "\" has no finished runs" + (method.empty() ? "" : " of method " + method) +
+                    (by_step ? " evaluated during training (evaluation.every)" : "") +
                     " to fit (see `tunebench runs --sweep " + sweep + "`)");
   }
   return points;

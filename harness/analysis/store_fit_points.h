@@ -4,6 +4,9 @@
 //   param:NAME            a run parameter, e.g. param:training.steps, param:method.r
 //   eval:SUITE/MODEL/METRIC   an evaluation aggregate, e.g. eval:forgetting/delta/held_out_ce
 //   metric:NAME           the last value of a per-step metric, e.g. metric:train_loss
+// With param:step among the x sources, a run gives one point per evaluation taken during
+// training (evaluation.every), its last step's included: param:step is that step and eval:
+// sources read that evaluation (other sources are the run's, as without it).
 #pragma once
 #include <map>
 #include <string>

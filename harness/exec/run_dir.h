@@ -13,9 +13,12 @@
 //                    signal; a new attempt continues from it; removed once result.json exists
 //   stage-<i>.pt     continual runs: the state after stage i, which stage i+1 starts from; the
 //                    latest only; removed once result.json exists
+//   evaluation-step-<N>.json  evaluation during training after step N (run_key, step, seconds,
+//                    evals, items), written when taken; a resumed attempt keeps it
 //   heartbeat        touched by the worker every few seconds while it runs
 //   exit_status      the worker's exit code, written by a Slurm job's script after it ends
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -36,6 +39,9 @@ inline std::filesystem::path failure(const std::filesystem::path& d) { return d 
 inline std::filesystem::path heartbeat(const std::filesystem::path& d) { return d / "heartbeat"; }
 inline std::filesystem::path exit_status(const std::filesystem::path& d) { return d / "exit_status"; }
 inline std::filesystem::path checkpoint(const std::filesystem::path& d) { return d / "checkpoint.pt"; }
+inline std::filesystem::path step_evaluation(const std::filesystem::path& d, int64_t step) {
+  return d / ("evaluation-step-" + std::to_string(step) + ".json");
+}
 inline std::filesystem::path stage_checkpoint(const std::filesystem::path& d, size_t stage) {
   return d / ("stage-" + std::to_string(stage) + ".pt");
 }

@@ -54,24 +54,33 @@ LlamaForCausalLM load_base_model_of(const nlohmann::json& job) {
   return load_base_model(job.at("models_dir").get<std::string>(), job.at("config").at("base_model"));
 }
 
+EvalOutput evaluate_suites(const nlohmann::json& job, LlamaForCausalLM& base, LlamaForCausalLM& tuned,
+                           const TaskData& data, const ModelText& text, const nlohmann::json& suites) {
+  const nlohmann::json& config = job.at("config");
+  const PretrainOptions pretraining = base_model_mixture(config.at("base_model"));
+  // The base model's results come from the runs before this one that shared its base model.
+  const BaseCache base_cache =
+      base_cache_beside(base_model_of(job), base, base_model_identity(config.at("base_model")));
+  EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache, &text};
+  EvalOutput all;
+  for (const auto& [suite, suite_options] : suites.items()) {
+    EvalOutput out = find_evaluator(suite)->make(suite_options)->evaluate(ctx);
+    all.aggregates.insert(all.aggregates.end(), out.aggregates.begin(), out.aggregates.end());
+    all.items.insert(all.items.end(), out.items.begin(), out.items.end());
+  }
+  return all;
+}
+
 void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann::json& job,
                                LlamaForCausalLM& base, LlamaForCausalLM& tuned, const TaskData& data,
                                const ModelText& text, MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
-                               RunResult& result) {
+                               RunResult& result, const std::function<void(RunResult&, MetricLog&)>& add_more) {
   const nlohmann::json& config = job.at("config");
   result.run_key = job.at("run_key").get<std::string>();
-  const PretrainOptions pretraining = base_model_mixture(config.at("base_model"));
-  // The base model's results come from the runs before this one that shared its base model.
-  const auto& base_model = config.at("base_model");
-  const BaseCache base_cache = base_cache_beside(base_model_of(job), base, base_model_identity(base_model));
-  EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache, &text};
   const auto evaluation_start = std::chrono::steady_clock::now();
-  for (const auto& [suite, suite_options] : config.at("evaluation").items()) {
-    auto evaluator = find_evaluator(suite)->make(suite_options);
-    EvalOutput out = evaluator->evaluate(ctx);
-    result.evals.insert(result.evals.end(), out.aggregates.begin(), out.aggregates.end());
-    result.items.insert(result.items.end(), out.items.begin(), out.items.end());
-  }
+  EvalOutput out = evaluate_suites(job, base, tuned, data, text, config.at("evaluation"));
+  result.evals = std::move(out.aggregates);
+  result.items = std::move(out.items);
   log.add(step, "evaluation_seconds",
           std::chrono::duration<double>(std::chrono::steady_clock::now() - evaluation_start).count());
   for (const auto& e : result.evals) {
@@ -80,6 +89,7 @@ void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann:
                                " (the tuned weights diverged)");
     }
   }
+  if (add_more) add_more(result, log);
   const auto spectral = config.value("spectral", nlohmann::json{{"enabled", false}});
   if (spectral.at("enabled").get<bool>()) {
     const auto spectral_start = std::chrono::steady_clock::now();
@@ -102,12 +112,8 @@ void evaluate_stage(const nlohmann::json& job, LlamaForCausalLM& base, LlamaForC
                     RunResult& result) {
   const nlohmann::json& config = job.at("config");
   const nlohmann::json& evaluation = config.at("evaluation");
-  const PretrainOptions pretraining = base_model_mixture(config.at("base_model"));
-  const BaseCache base_cache =
-      base_cache_beside(base_model_of(job), base, base_model_identity(config.at("base_model")));
   auto run_suite = [&](const std::string& suite, const TaskData* data, int64_t task) {
-    EvalContext ctx{base, tuned, data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache, &text};
-    EvalOutput out = find_evaluator(suite)->make(evaluation.at(suite))->evaluate(ctx);
+    EvalOutput out = evaluate_suites(job, base, tuned, *data, text, {{suite, evaluation.at(suite)}});
     for (auto& a : out.aggregates) result.stage_evals.push_back({stage, task, std::move(a)});
     for (auto& i : out.items) result.stage_items.push_back({stage, task, std::move(i)});
   };

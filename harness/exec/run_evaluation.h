@@ -4,9 +4,11 @@
 #pragma once
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "evaluators/evaluator.h"
 #include "harness/data/task.h"
 #include "harness/exec/metric_log.h"
 #include "harness/model/llama.h"
@@ -24,13 +26,20 @@ std::filesystem::path base_model_of(const nlohmann::json& job);
 // A fresh copy of the job's base model (train/base_model_source.h).
 LlamaForCausalLM load_base_model_of(const nlohmann::json& job);
 
+// Every suite of `suites` ({suite: options}) on `tuned` against `base` (the base model's
+// side read from, or written to, the cache beside the base model).
+EvalOutput evaluate_suites(const nlohmann::json& job, LlamaForCausalLM& base, LlamaForCausalLM& tuned,
+                           const TaskData& data, const ModelText& text, const nlohmann::json& suites);
+
 // Fills `result`'s evaluations (the base model's side read from, or written to, the cache
 // beside the base model: evaluators/base_cache.h), spectra, environment, metrics and wall time
-// (from `started`), then writes it; `step` labels the metrics logged here.
+// (from `started`), then writes it; `step` labels the metrics logged here. `add_more`, when
+// given, adds to the result and log after the final evaluation (evaluations during training).
 void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann::json& job,
                                LlamaForCausalLM& base, LlamaForCausalLM& tuned, const TaskData& data,
                                const ModelText& text, MetricLog& log, int64_t step, std::chrono::steady_clock::time_point started,
-                               RunResult& result);
+                               RunResult& result,
+                               const std::function<void(RunResult&, MetricLog&)>& add_more = nullptr);
 
 // A continual run's evaluation after stage `stage` (harness/exec/continual_run.h):
 // task_accuracy on the held-out items of every stage's task (`tasks`, in stage order: the

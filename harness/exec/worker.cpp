@@ -8,6 +8,7 @@
 #include "harness/common/files.h"
 #include "harness/data/rng.h"
 #include "harness/exec/continual_run.h"
+#include "harness/exec/evaluation_during_training.h"
 #include "harness/exec/heartbeat_file.h"
 #include "harness/exec/interrupt.h"
 #include "harness/exec/method_preparation.h"
@@ -95,6 +96,8 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
     std::cout << "resumed from the checkpoint at step " << restored->progress.step << std::endl;
     return restored->progress;
   };
+  EvaluationDuringTraining during(dir, job, base, tuned, data, text);
+  if (during.enabled()) hooks.after_step = [&](int64_t steps_done) { during.after_step(steps_done); };
   // PoSE skips the batches' positions and Masked Thought corrupts their response inputs, each
   // from a stream of its own per step (so a resumed run does exactly as an uninterrupted one).
   auto training_batches = [&, plain = training_batches_from(data, options.batch_size, batch_rng, tok, max_tokens)](
@@ -131,7 +134,8 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   result.optimizer_state_bytes = summary.optimizer_state_bytes;
   result.train_seconds = summary.seconds;
   std::cout << "trained in " << summary.seconds << " s; evaluating" << std::endl;
-  evaluate_and_write_result(dir, job, base, tuned, data, text, log, summary.steps, start, result);
+  evaluate_and_write_result(dir, job, base, tuned, data, text, log, summary.steps, start, result,
+                            [&](RunResult& r, MetricLog& l) { during.add_to(r, l, summary.steps); });
   std::cout << "result written after " << result.wall_seconds << " s" << std::endl;
   std::filesystem::remove(run_files::checkpoint(dir));  // the result is final
   return true;

@@ -166,7 +166,10 @@ Report build_report(Store& store, const RunFilter& requested, SpectralMatrices s
   }
   r.methods = method_table(store, filter);
   r.summary = summarize_sweep(store, filter);
-  r.pareto = pareto_charts(r.methods);
+  const TablesByStep by_step = method_tables_by_step(store, filter);
+  r.pareto = pareto_charts(r.methods, by_step);
+  r.curves = training_curve_charts(by_step);
+  r.curve_tables = training_curve_tables(by_step);
   r.loss = loss_curve_charts(store, filter);
   r.heatmaps = slice_heatmaps(r.summary);
   r.spectral = spectral_charts(store, filter, spectral_matrices);

@@ -11,18 +11,13 @@
 #include "harness/report/method_table.h"
 #include "harness/report/report_charts.h"
 #include "harness/report/summary.h"
+#include "harness/report/text_table.h"
+#include "harness/report/training_curves.h"
 
 namespace tb {
 
 class Store;
 struct RunFilter;
-
-// A small table of ready-made text cells (spectral summary, fitted parameters).
-struct TextTable {
-  std::string title;
-  std::vector<std::string> headers;
-  std::vector<std::vector<std::string>> rows;
-};
 
 struct FailedRun {
   std::string key, variant, kind, reason;
@@ -40,6 +35,9 @@ struct Report {
   std::vector<TextTable> fit_parameters;
   TextTable continual;                   // continual runs only (continual_report.h)
   std::vector<Chart> continual_charts;
+  // Runs evaluated during training (training_curves.h): tables by step, curve charts.
+  std::vector<TextTable> curve_tables;
+  std::vector<Chart> curves;
   std::vector<FailedRun> failed;
 };
 

@@ -39,7 +39,20 @@ std::vector<std::string> variants_in_order(const std::vector<Row>& rows) {
 
 }  // namespace
 
-std::vector<Chart> pareto_charts(const MethodTable& t) {
+namespace {
+
+void add_point(svg::Series& s, const Interval& x, const Interval& y) {
+  s.x.push_back(x.value);
+  s.y.push_back(y.value);
+  s.x_low.push_back(x.has_interval() ? x.low : x.value);
+  s.x_high.push_back(x.has_interval() ? x.high : x.value);
+  s.y_low.push_back(y.has_interval() ? y.low : y.value);
+  s.y_high.push_back(y.has_interval() ? y.high : y.value);
+}
+
+}  // namespace
+
+std::vector<Chart> pareto_charts(const MethodTable& t, const TablesByStep& by_step) {
   const auto accuracy = field_index(t, "target_accuracy");
   auto forgetting = field_index(t, "delta_held_out_ce");
   if (!forgetting) forgetting = field_index(t, "kl_from_base");
@@ -55,11 +68,10 @@ std::vector<Chart> pareto_charts(const MethodTable& t) {
     if (!x || !y) continue;  // the base model has no forgetting
     svg::Series s;
     s.name = row[0].text;
-    s.x = {x->value};
-    s.y = {y->value};
-    if (x->has_interval()) s.x_low = {x->low}, s.x_high = {x->high};
-    if (y->has_interval()) s.y_low = {y->low}, s.y_high = {y->high};
-    s.line = false;
+    for (const PathPoint& p : variant_path(by_step, row[0].text, fx.id, fy.id)) add_point(s, p.x, p.y);
+    const bool final_on_path = !s.x.empty() && s.x.back() == x->value && s.y.back() == y->value;
+    if (!final_on_path) add_point(s, *x, *y);
+    s.line = s.x.size() > 1;
     s.markers = true;
     chart.series.push_back(s);
     points.push_back({x->value, y->value});
@@ -82,8 +94,10 @@ std::vector<Chart> pareto_charts(const MethodTable& t) {
     chart.series.push_back(f);
   }
   return {{"pareto", "Learning vs forgetting",
-           "Each point is a method variant: mean over seeds with 95% intervals as bars. Up and to the left is "
-           "better; the dashed line joins the variants no other variant beats on both axes.",
+           std::string("Each point is a method variant: mean over seeds with 95% intervals as bars. Up and to the "
+                       "left is better; the dashed line joins the variants no other variant beats on both axes.") +
+               (by_step.empty() ? "" : " Each variant's line is its path during training, one point per evaluated "
+                                       "step, ending at its final evaluation."),
            svg::scatter_chart(chart)}};
 }
 

@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "harness/report/chart.h"
 #include "harness/report/compared_spectra.h"
 #include "harness/report/method_table.h"
 #include "harness/report/summary.h"
+#include "harness/report/training_curves.h"
 
 namespace tb {
 
@@ -16,17 +18,11 @@ class Store;
 struct FitRecord;
 struct RunFilter;
 
-struct Chart {
-  std::string id;       // HTML anchor, e.g. "pareto"
-  std::string title;
-  std::string caption;  // how to read it
-  std::string svg;
-};
-
 // Target accuracy against forgetting (Δ held-out CE, else KL from base), one point per
 // variant with its 95% intervals as error bars, the Pareto frontier dashed. Empty when the
-// sweep lacks either metric.
-std::vector<Chart> pareto_charts(const MethodTable& table);
+// sweep lacks either metric. With evaluations during training, each variant is its path
+// through the plane over the steps, ending at its final point.
+std::vector<Chart> pareto_charts(const MethodTable& table, const TablesByStep& by_step = {});
 
 // Mean training loss over seeds per step, one line per variant (log scale).
 std::vector<Chart> loss_curve_charts(Store& store, const RunFilter& filter);

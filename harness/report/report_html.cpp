@@ -66,6 +66,11 @@ std::string report_html(const Report& r) {
                           "<a href=\"methods.csv\">CSV</a>, <a href=\"methods.tex\">LaTeX</a>, "
                           "<a href=\"report.md\">Markdown</a> (with every metric per suite).</p>\n"});
   if (!r.pareto.empty()) sections.push_back({"learning-vs-forgetting", "Learning vs forgetting", figures(r.pareto)});
+  if (!r.curves.empty()) {
+    std::string body;
+    for (const auto& t : r.curve_tables) body += "<h3>" + html_escape(t.title) + "</h3>\n" + text_table_html(t);
+    sections.push_back({"during-training", "Learning and forgetting during training", figures(r.curves) + body});
+  }
   if (!r.loss.empty()) sections.push_back({"loss-curves", "Loss curves", figures(r.loss)});
   if (!r.continual.rows.empty()) {
     sections.push_back({"continual", "Continual learning",

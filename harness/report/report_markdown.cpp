@@ -28,6 +28,11 @@ std::string report_markdown(const Report& r) {
                     " pending or running; generated " + r.generated_at + ". Charts: index.html.\n\n";
   out += "## Methods\n\n" + method_table_markdown(r.methods) + "\n";
   out += "## Every metric\n\n" + to_markdown(r.summary);
+  if (!r.curve_tables.empty()) {
+    out += "## During training\n\nEvaluations taken during training (evaluation.every), mean over seeds with 95% "
+           "intervals.\n\n";
+    for (const auto& t : r.curve_tables) out += "### " + markdown_cell(t.title) + "\n\n" + text_table_markdown(t);
+  }
   if (!r.continual.rows.empty())
     out += "## " + markdown_cell(r.continual.title) + "\n\n" + text_table_markdown(r.continual);
   if (!r.spectral_summary.rows.empty())

@@ -6,6 +6,7 @@
 
 #include "harness/common/check.h"
 #include "harness/common/sha256.h"
+#include "harness/spec/evaluation_section.h"
 #include "harness/spec/variant_labels.h"
 #include "harness/train/training_options.h"
 #include "methods/registry.h"
@@ -162,6 +163,8 @@ std::vector<RunConfig> expand_grid(const Spec& spec) {
             run.config["parents"] = run.parents;
           } else {
             run.config["training"] = training;
+            const auto during = evaluation_during_for_run(spec.evaluation_during, training.at("steps").get<int64_t>());
+            if (!during.is_null()) run.config["evaluation_during"] = during;
           }
           run.key = run_key(run.config);
           runs_of_entry[e].push_back(runs.size());

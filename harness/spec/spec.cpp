@@ -17,6 +17,7 @@
 #include "harness/model/llama_config.h"
 #include "harness/model/peft_adapter_merge.h"
 #include "harness/spec/context_extension_options.h"
+#include "harness/spec/evaluation_section.h"
 #include "harness/spec/execution_section.h"
 #include "harness/spec/grid.h"
 #include "harness/spec/overrides.h"
@@ -440,24 +441,6 @@ void check_validation_items(const std::vector<MethodEntry>& entries, const nlohm
   }
 }
 
-nlohmann::json parse_evaluation(const nlohmann::json& section, const JsonLocation& at, const LlamaConfig& model,
-                                const Tokenizer& tok) {
-  std::string known;
-  for (const auto& e : all_evaluators()) known += (known.empty() ? "" : ", ") + e.name;
-  if (!section.is_object() || section.empty()) {
-    at.fail("expected an object naming at least one suite with its options, e.g. {\"task_accuracy\": {}}; suites: " + known);
-  }
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [name, options] : section.items()) {
-    if (name[0] == '_') continue;
-    const EvaluatorInfo* info = find_evaluator(name);
-    if (info == nullptr) at.key(name).fail("unknown evaluation suite; known suites: " + known);
-    out[name] = validate_object(options, info->options, at.key(name));
-    if (info->check != nullptr) info->check(out[name], model, tok, at.key(name));
-  }
-  return out;
-}
-
 const Schema& fit_schema() {
   static const Schema schema = {
       {.name = "law",
@@ -602,8 +585,12 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   for (size_t i = 0; i < seeds.size(); ++i) {
     spec.seeds.push_back(validate_value(seeds[i], seed_field, top.key("seeds").index(i)).get<int64_t>());
   }
-  spec.evaluation = parse_evaluation(required(doc, "evaluation", top, "the evaluation suites"), top.key("evaluation"), model,
-                                     text.tokenizer());
+  const nlohmann::json& evaluation = required(doc, "evaluation", top, "the evaluation suites");
+  spec.evaluation = parse_evaluation(evaluation, top.key("evaluation"), model, text.tokenizer());
+  spec.evaluation_during =
+      parse_evaluation_during(evaluation, top.key("evaluation"), spec.evaluation, model, text.tokenizer());
+  if (!spec.stages.empty() && !spec.evaluation_during.is_null())
+    top.key("evaluation").key("every").fail("is not for specs with stages: their runs are evaluated after each stage");
   if (spec.base_model.contains("checkpoint") && spec.evaluation.contains("forgetting") &&
       !spec.evaluation.at("forgetting").contains("heldout_file")) {
     top.key("evaluation").key("forgetting").fail(

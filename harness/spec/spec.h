@@ -35,6 +35,8 @@ struct Spec {
   std::vector<MethodEntry> methods;
   std::vector<int64_t> seeds;
   nlohmann::json evaluation;  // {suite name: options}
+  // Evaluation during training (harness/spec/evaluation_section.h); null: none.
+  nlohmann::json evaluation_during;
   nlohmann::json spectral;    // {"enabled", "intruder_k", "intruder_epsilon"}, defaults filled
   nlohmann::json fits = nlohmann::json::array();  // scaling-law fits run when the sweep ends
   int64_t threads = 1;        // intra-op threads per worker process (not part of run keys)

@@ -184,6 +184,34 @@ CREATE TABLE stage_eval_items (
   PRIMARY KEY (run_key, stage, task, suite, model, item_id)
 );
 )sql",
+      // 10: evaluation during training. Evaluations taken after `step` training steps, the
+      // last step's included; `evals` keeps the final evaluation that readers see by default.
+      R"sql(
+CREATE TABLE step_evals (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  suite TEXT NOT NULL,
+  model TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  stderr REAL,
+  n INTEGER NOT NULL,
+  ci_low REAL,
+  ci_high REAL,
+  PRIMARY KEY (run_key, step, suite, model, metric)
+);
+CREATE TABLE step_eval_items (
+  run_key TEXT NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  suite TEXT NOT NULL,
+  model TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  score REAL NOT NULL,
+  logprob REAL,
+  meta_json TEXT NOT NULL,
+  PRIMARY KEY (run_key, step, suite, model, item_id)
+);
+)sql",
   };
   return migrations;
 }

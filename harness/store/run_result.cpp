@@ -11,29 +11,34 @@ std::optional<double> optional_from(const nlohmann::json& j, const char* key) {
   return j.at(key).get<double>();
 }
 
-nlohmann::json eval_json(const EvalAggregate& e) {
+nlohmann::json with_step(nlohmann::json row, int64_t step) {
+  row["step"] = step;
+  return row;
+}
+
+}  // namespace
+
+nlohmann::json eval_aggregate_json(const EvalAggregate& e) {
   return {{"suite", e.suite}, {"model", e.model}, {"metric", e.metric}, {"value", e.value},
           {"stderr", optional_json(e.stderr_value)}, {"n", e.n},
           {"ci_low", optional_json(e.ci_low)}, {"ci_high", optional_json(e.ci_high)}};
 }
 
-EvalAggregate eval_from(const nlohmann::json& e) {
+EvalAggregate eval_aggregate_from_json(const nlohmann::json& e) {
   return {e.at("suite").get<std::string>(), e.at("model").get<std::string>(), e.at("metric").get<std::string>(),
           e.at("value").get<double>(), optional_from(e, "stderr"), optional_from(e, "ci_low"),
           optional_from(e, "ci_high"), e.at("n").get<int64_t>()};
 }
 
-nlohmann::json item_json(const EvalItem& i) {
+nlohmann::json eval_item_json(const EvalItem& i) {
   return {{"suite", i.suite}, {"model", i.model}, {"id", i.item_id}, {"score", i.score},
           {"logprob", optional_json(i.logprob)}, {"meta", i.meta}};
 }
 
-EvalItem item_from(const nlohmann::json& i) {
+EvalItem eval_item_from_json(const nlohmann::json& i) {
   return {i.at("suite").get<std::string>(), i.at("model").get<std::string>(), i.at("id").get<std::string>(),
           i.at("score").get<double>(), optional_from(i, "logprob"), i.value("meta", nlohmann::json::object())};
 }
-
-}  // namespace
 
 nlohmann::json RunResult::to_json() const {
   nlohmann::json j = {{"format", kRunResultFormat},
@@ -51,22 +56,28 @@ nlohmann::json RunResult::to_json() const {
   j["metrics"] = nlohmann::json::array();
   for (const auto& m : metrics) j["metrics"].push_back({m.name, m.step, m.value});
   j["evals"] = nlohmann::json::array();
-  for (const auto& e : evals) j["evals"].push_back(eval_json(e));
+  for (const auto& e : evals) j["evals"].push_back(eval_aggregate_json(e));
   j["items"] = nlohmann::json::array();
-  for (const auto& i : items) j["items"].push_back(item_json(i));
+  for (const auto& i : items) j["items"].push_back(eval_item_json(i));
   j["spectra"] = nlohmann::json::array();
   for (const auto& v : spectra) j["spectra"].push_back({v.matrix, v.metric, v.value});
+  if (!step_evals.empty()) {  // only runs evaluated during training have these
+    j["step_evals"] = nlohmann::json::array();
+    for (const auto& e : step_evals) j["step_evals"].push_back(with_step(eval_aggregate_json(e.aggregate), e.step));
+    j["step_items"] = nlohmann::json::array();
+    for (const auto& i : step_items) j["step_items"].push_back(with_step(eval_item_json(i.item), i.step));
+  }
   if (stage_evals.empty()) return j;  // the results of single-task runs stay as they were
   j["stage_evals"] = nlohmann::json::array();
   for (const auto& e : stage_evals) {
-    nlohmann::json row = eval_json(e.aggregate);
+    nlohmann::json row = eval_aggregate_json(e.aggregate);
     row["stage"] = e.stage;
     row["task"] = e.task;
     j["stage_evals"].push_back(std::move(row));
   }
   j["stage_items"] = nlohmann::json::array();
   for (const auto& i : stage_items) {
-    nlohmann::json row = item_json(i.item);
+    nlohmann::json row = eval_item_json(i.item);
     row["stage"] = i.stage;
     row["task"] = i.task;
     j["stage_items"].push_back(std::move(row));
@@ -91,15 +102,19 @@ RunResult RunResult::from_json(const nlohmann::json& j) {
   r.environment = {env.at("git_commit").get<std::string>(), env.at("torch_version").get<std::string>(),
                    env.at("device").get<std::string>(), env.at("threads").get<int64_t>()};
   for (const auto& m : j.at("metrics")) r.metrics.push_back({m.at(0).get<std::string>(), m.at(1).get<int64_t>(), m.at(2).get<double>()});
-  for (const auto& e : j.at("evals")) r.evals.push_back(eval_from(e));
-  for (const auto& i : j.at("items")) r.items.push_back(item_from(i));
+  for (const auto& e : j.at("evals")) r.evals.push_back(eval_aggregate_from_json(e));
+  for (const auto& i : j.at("items")) r.items.push_back(eval_item_from_json(i));
   for (const auto& v : j.value("spectra", nlohmann::json::array())) {
     r.spectra.push_back({v.at(0).get<std::string>(), v.at(1).get<std::string>(), v.at(2).get<double>()});
   }
   for (const auto& e : j.value("stage_evals", nlohmann::json::array()))
-    r.stage_evals.push_back({e.at("stage").get<int64_t>(), e.at("task").get<int64_t>(), eval_from(e)});
+    r.stage_evals.push_back({e.at("stage").get<int64_t>(), e.at("task").get<int64_t>(), eval_aggregate_from_json(e)});
   for (const auto& i : j.value("stage_items", nlohmann::json::array()))
-    r.stage_items.push_back({i.at("stage").get<int64_t>(), i.at("task").get<int64_t>(), item_from(i)});
+    r.stage_items.push_back({i.at("stage").get<int64_t>(), i.at("task").get<int64_t>(), eval_item_from_json(i)});
+  for (const auto& e : j.value("step_evals", nlohmann::json::array()))
+    r.step_evals.push_back({e.at("step").get<int64_t>(), eval_aggregate_from_json(e)});
+  for (const auto& i : j.value("step_items", nlohmann::json::array()))
+    r.step_items.push_back({i.at("step").get<int64_t>(), eval_item_from_json(i)});
   return r;
 }
 

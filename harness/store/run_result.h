@@ -50,6 +50,17 @@ struct StageItem {
   EvalItem item;
 };
 
+// Evaluation during training (harness/exec/evaluation_during_training.h): an aggregate or
+// item of an evaluation taken after `step` training steps.
+struct StepEval {
+  int64_t step = 0;
+  EvalAggregate aggregate;
+};
+struct StepItem {
+  int64_t step = 0;
+  EvalItem item;
+};
+
 // One spectral metric of one changed weight matrix (harness/analysis/spectral.h).
 struct SpectrumValue {
   std::string matrix, metric;
@@ -68,9 +79,17 @@ struct RunResult {
   std::vector<SpectrumValue> spectra;
   std::vector<StageEval> stage_evals;  // continual runs only
   std::vector<StageItem> stage_items;
+  std::vector<StepEval> step_evals;  // runs evaluated during training only
+  std::vector<StepItem> step_items;
 
   nlohmann::json to_json() const;
   static RunResult from_json(const nlohmann::json& j);  // throws on a malformed result
 };
+
+// The JSON forms result.json uses for one aggregate and one item.
+nlohmann::json eval_aggregate_json(const EvalAggregate& e);
+EvalAggregate eval_aggregate_from_json(const nlohmann::json& j);
+nlohmann::json eval_item_json(const EvalItem& i);
+EvalItem eval_item_from_json(const nlohmann::json& j);
 
 }  // namespace tb

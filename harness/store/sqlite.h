@@ -43,6 +43,7 @@ class Statement {
   std::string column_text(int i) const;
   bool column_is_null(int i) const;
   int column_count() const { return sqlite3_column_count(stmt_); }
+  int parameter_count() const { return sqlite3_bind_parameter_count(stmt_); }  // the largest ?N
   std::string column_name(int i) const { return sqlite3_column_name(stmt_, i); }
   int column_type(int i) const { return sqlite3_column_type(stmt_, i); }  // SQLITE_INTEGER, ...
 

@@ -6,6 +6,7 @@
 
 #include "evaluators/metric_names.h"
 #include "harness/common/check.h"
+#include "harness/store/evaluation_rows.h"
 #include "harness/store/migrations.h"
 #include "harness/store/sqlite.h"
 
@@ -207,33 +208,10 @@ std::vector<std::string> Store::release_stale_runs(
   return keys;
 }
 
-namespace {
-
-// A continual run's evaluations after each stage (RunResult::stage_evals, stage_items).
-void insert_stage_evals(sqlite3* db, const RunResult& r) {
-  Statement eval(db,
-                 "INSERT INTO stage_evals (run_key, stage, task, suite, model, metric, value, stderr, n, ci_low, "
-                 "ci_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  for (const auto& [stage, task, e] : r.stage_evals) {
-    eval.bind(1, r.run_key).bind(2, stage).bind(3, task).bind(4, e.suite).bind(5, e.model).bind(6, e.metric);
-    eval.bind(7, e.value).bind(8, e.stderr_value).bind(9, e.n).bind(10, e.ci_low).bind(11, e.ci_high).run();
-  }
-  Statement item(db,
-                 "INSERT INTO stage_eval_items (run_key, stage, task, suite, model, item_id, score, logprob, "
-                 "meta_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  for (const auto& [stage, task, i] : r.stage_items) {
-    item.bind(1, r.run_key).bind(2, stage).bind(3, task).bind(4, i.suite).bind(5, i.model).bind(6, i.item_id);
-    item.bind(7, i.score).bind(8, i.logprob);
-    item.bind(9, i.meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).run();
-  }
-}
-
-}  // namespace
-
 void Store::record_success(const RunResult& r) {
   Transaction tx(*db_);
-  for (const char* table : {"metrics", "evals", "eval_items", "spectra", "stage_evals",
-                            "stage_eval_items"}) {  // a re-ingested result replaces, never doubles
+  for (const char* table : {"metrics", "evals", "eval_items", "spectra", "stage_evals", "stage_eval_items",
+                            "step_evals", "step_eval_items"}) {  // a re-ingested result replaces, never doubles
     Statement del(db_->handle(), std::string("DELETE FROM ") + table + " WHERE run_key = ?");
     del.bind(1, r.run_key).run();
   }
@@ -296,6 +274,7 @@ void Store::record_success(const RunResult& r) {
   for (const auto& v : r.spectra)
     spectrum.bind(1, r.run_key).bind(2, v.matrix).bind(3, v.metric).bind(4, v.value).run();
   insert_stage_evals(db_->handle(), r);
+  insert_step_evals(db_->handle(), r);
   // The open attempt, or one judged stale because its coordinator vanished after the
   // worker had written this result: that attempt did finish.
   Statement attempt(db_->handle(),
@@ -396,6 +375,16 @@ const std::string kLabel = "COALESCE(sl.label, r.variant)";
 
 void bind_filter(Statement& s, const RunFilter& f) {
   s.bind(1, f.sweep).bind(2, nlohmann::json(f.methods).dump());
+  if (f.step && s.parameter_count() >= 4) s.bind(4, *f.step);  // queries of evaluations only
+}
+
+// The table of the filter's evaluations and the condition on its step (?4): the final
+// evaluation, or the one taken during training after filter.step steps.
+std::string evaluations_of(const RunFilter& f, const std::string& table, const std::string& alias) {
+  return f.step ? "step_" + table + " " + alias : table + " " + alias;
+}
+std::string at_step(const RunFilter& f, const std::string& alias) {
+  return f.step ? " AND " + alias + ".step = ?4" : "";
 }
 }  // namespace
 
@@ -454,8 +443,8 @@ std::vector<EvalRow> Store::evals(const RunFilter& filter) {
       db_->handle(),
       std::string(
           "SELECT e.run_key, " + kLabel + ", r.seed, e.suite, e.model, e.metric, e.value, e.stderr, e.n "
-          "FROM evals e JOIN runs r ON r.key = e.run_key") +
-          kRunFilter + " AND r.status = 'done' ORDER BY r.rowid, e.suite, e.model, e.metric");
+          "FROM " + evaluations_of(filter, "evals", "e") + " JOIN runs r ON r.key = e.run_key") +
+          kRunFilter + at_step(filter, "e") + " AND r.status = 'done' ORDER BY r.rowid, e.suite, e.model, e.metric");
   bind_filter(s, filter);
   std::vector<EvalRow> out;
   while (s.step()) {
@@ -471,6 +460,15 @@ std::vector<EvalRow> Store::evals(const RunFilter& filter) {
     e.n = s.column_int(8);
     out.push_back(std::move(e));
   }
+  return out;
+}
+
+std::vector<int64_t> Store::evaluation_steps(const RunFilter& filter) {
+  Statement s(db_->handle(), std::string("SELECT DISTINCT e.step FROM step_evals e JOIN runs r ON r.key = e.run_key") +
+                                 kRunFilter + " AND r.status = 'done' ORDER BY e.step");
+  bind_filter(s, RunFilter{filter.sweep, filter.methods});
+  std::vector<int64_t> out;
+  while (s.step()) out.push_back(s.column_int(0));
   return out;
 }
 
@@ -577,8 +575,8 @@ std::string Store::resolve_sweep(const std::string& requested) {
 std::vector<ItemScore> Store::items(const RunFilter& filter, const std::string& model) {
   Statement s(db_->handle(),
               std::string("SELECT i.run_key, ") + kLabel + ", r.seed, i.suite, i.item_id, i.score, i.logprob "
-                          "FROM eval_items i JOIN runs r ON r.key = i.run_key" +
-                  kRunFilter + " AND r.status = 'done' AND i.model = ?3 ORDER BY r.rowid, i.rowid");
+                          "FROM " + evaluations_of(filter, "eval_items", "i") + " JOIN runs r ON r.key = i.run_key" +
+                  kRunFilter + at_step(filter, "i") + " AND r.status = 'done' AND i.model = ?3 ORDER BY r.rowid, i.rowid");
   bind_filter(s, filter);
   s.bind(3, model);
   std::vector<ItemScore> out;

@@ -90,6 +90,9 @@ struct EvalRow {
 struct RunFilter {
   std::string sweep;
   std::vector<std::string> methods;
+  // Evaluations (evals, items) taken during training after this many steps instead of the
+  // final ones; a run not evaluated at that step has none.
+  std::optional<int64_t> step;
 };
 
 // One evaluation item of one run, with the run it belongs to.
@@ -212,6 +215,8 @@ class Store {
   std::vector<RunRecord> runs(const RunFilter& filter);
   std::vector<EvalRow> evals(const std::string& sweep = "");
   std::vector<EvalRow> evals(const RunFilter& filter);
+  // The steps at which the filter's done runs were evaluated during training, ascending.
+  std::vector<int64_t> evaluation_steps(const RunFilter& filter);
   // Continual runs' evaluations after each stage, of the filter's done runs, by run, stage, task.
   std::vector<StageEvalRow> stage_evals(const RunFilter& filter);
   // Per-item scores of `model` ("base" or "tuned") of the filter's done runs, by run then item.

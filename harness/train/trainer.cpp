@@ -45,9 +45,9 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
   summary.tokens = at.tokens;
   double loss_sum = at.loss_sum;
   int64_t loss_count = at.loss_count;
+  auto training_seconds = [&] { return at.seconds + seconds_since(start) - summary.evaluation_seconds; };
   auto progress = [&](int64_t steps_done) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return TrainProgress{steps_done, loss_sum, loss_count, summary.tokens, at.seconds + seconds};
+    return TrainProgress{steps_done, loss_sum, loss_count, summary.tokens, training_seconds()};
   };
   for (int64_t step = at.step; step < o.steps; ++step) {
     const double lr = learning_rate_at(o, step);
@@ -97,6 +97,11 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
       loss_sum = 0;
       loss_count = 0;
     }
+    if (hooks.after_step) {
+      const auto hook_start = std::chrono::steady_clock::now();
+      hooks.after_step(step + 1);
+      summary.evaluation_seconds += seconds_since(hook_start);
+    }
     const bool stop = hooks.stop_requested && hooks.stop_requested() && step + 1 < o.steps;
     const bool due = hooks.checkpoint_every > 0 && (step + 1) % hooks.checkpoint_every == 0 && step + 1 < o.steps;
     if (hooks.checkpoint && (stop || due)) hooks.checkpoint(progress(step + 1), optimizer);
@@ -108,7 +113,7 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
   }
   summary.steps = o.steps;
   summary.optimizer_state_bytes = optimizer_state_bytes(optimizer);
-  summary.seconds = at.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = training_seconds();
   return summary;
 }
 

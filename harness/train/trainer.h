@@ -44,13 +44,19 @@ struct TrainHooks {
   std::function<void(const TrainProgress&, torch::optim::Optimizer&)> checkpoint;
   // Checked after every step; true: checkpoint and return with `stopped`.
   std::function<bool()> stop_requested;
+  // Called after every step with the steps done, before any checkpoint of that step:
+  // evaluation during training. It must leave the model's weights, mode and the global
+  // generator as it found them; its time counts in TrainSummary::evaluation_seconds, not
+  // in the training time.
+  std::function<void(int64_t steps_done)> after_step;
 };
 
 struct TrainSummary {
   bool stopped = false;       // stop_requested() ended training early
   int64_t resumed_from = 0;   // the step a checkpoint restored (0: none)
   int64_t steps = 0;
-  double seconds = 0;
+  double seconds = 0;             // training time (the after_step hook's excluded)
+  double evaluation_seconds = 0;  // in the after_step hook, this process
   double final_loss = 0;
   int64_t tokens = 0;                 // loss-bearing tokens seen
   int64_t optimizer_state_bytes = 0;  // measured at the end of training
