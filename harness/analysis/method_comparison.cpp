@@ -73,12 +73,12 @@ MetricSamples with_seed_zero(const MetricSamples& m) {
 }
 
 // Both sides' samples from one read of the store: A's under "A", B's under "B".
-std::pair<Samples, Samples> samples_of(Store& store, const std::string& sweep, const RunSelection& a,
+std::pair<Samples, Samples> samples_of(Store& store, const RunFilter& filter, const RunSelection& a,
                                        const RunSelection& b) {
   RunGroups groups;
   for (const auto& key : a.keys) groups.emplace(key, "A");
   for (const auto& key : b.keys) groups.emplace(key, "B");
-  auto read = read_grouped_samples(store, RunFilter{sweep, {}}, groups);
+  auto read = read_grouped_samples(store, filter, groups);
   return {std::move(read["A"]), std::move(read["B"])};
 }
 
@@ -138,7 +138,7 @@ Comparison compare_runs(Store& store, const std::string& a_selector, const std::
   c.a = select_runs(store, c.sweep, a_selector);
   c.b = select_runs(store, c.sweep, b_selector);
   if (c.a.keys == c.b.keys) throw UserError("A and B are the same runs (" + c.a.label + ")");
-  auto [a, b] = samples_of(store, c.sweep, c.a, c.b);
+  auto [a, b] = samples_of(store, RunFilter{c.sweep, {}, o.step}, c.a, c.b);
   if (c.a.single_run &&
       c.b.single_run) {  // two runs: the same items, paired by item whatever their seeds
     for (Samples* side : {&a, &b}) {
@@ -164,7 +164,9 @@ Comparison compare_runs(Store& store, const std::string& a_selector, const std::
   }
   if (c.metrics.empty()) {
     throw UserError("\"" + c.a.label + "\" and \"" + c.b.label + "\" share no measured metric" +
-                    (o.suite.empty() ? "" : " in suite " + o.suite) + " in sweep " + c.sweep);
+                    (o.suite.empty() ? "" : " in suite " + o.suite) +
+                    (o.step ? " after step " + std::to_string(*o.step) + " (evaluations during training)" : "") +
+                    " in sweep " + c.sweep);
   }
   return c;
 }

@@ -45,6 +45,7 @@ struct Comparison {
 struct CompareOptions {
   std::string sweep;  // "" = the most recent sweep
   std::string suite;  // "" = every suite
+  std::optional<int64_t> step;  // the evaluations taken during training after this step
 };
 
 // Throws UserError when the two share no measured metric.

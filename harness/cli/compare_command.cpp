@@ -9,7 +9,7 @@
 namespace tb::cli {
 
 namespace {
-const char* kHelp = R"(usage: tunebench compare A B [--sweep NAME] [--out DIR] [--suite NAME]
+const char* kHelp = R"(usage: tunebench compare A B [--sweep NAME] [--out DIR] [--suite NAME] [--step N]
 
 Compares two methods (or two runs) of a sweep on every unsliced metric both measured (the
 tuned model's, and its paired Δ to the base model), saying for each which direction is
@@ -30,6 +30,8 @@ runs is printed where it applies, labelled as conditional on these runs. `report
   --sweep NAME    which sweep (default: the most recent one)
   --out DIR       output folder of the sweep (default: results)
   --suite NAME    only this evaluation suite
+  --step N        the evaluations taken during training after step N (evaluation.every)
+                  instead of the final ones
 )";
 }  // namespace
 
@@ -44,6 +46,8 @@ int compare_command(const Args& given) {
   take_flag(args, "--out", out);
   take_flag(args, "--sweep", options.sweep);
   take_flag(args, "--suite", options.suite);
+  std::string step;
+  if (take_flag(args, "--step", step)) options.step = parse_count("--step", step, 1, int64_t(1e9));
   reject_unknown_flags(args, "compare");
   if (args.size() != 2) throw UserError("compare needs two methods or runs, A and B (see tunebench compare --help)");
   const auto store = open_existing_store(out);

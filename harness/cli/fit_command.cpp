@@ -26,7 +26,9 @@ log residuals, L-BFGS from a grid of starts, the best objective kept; bootstrap 
   --sweep NAME         points from the finished runs of a sweep; SOURCE is one of
                        trainable_params, optimizer_state_bytes, wall_seconds, param:NAME
                        (param:training.steps, param:method.r), eval:SUITE/MODEL/METRIC
-                       (eval:forgetting/delta/held_out_ce), metric:NAME (last value)
+                       (eval:forgetting/delta/held_out_ce), metric:NAME (last value);
+                       with param:step one point per evaluation during training
+                       (evaluation.every): eval: sources read the one after that step
   --method NAME        with --sweep: only the runs of this method
   --by GROUP           fit the groups jointly: "method" with --sweep, a column with --data.
                        Prints each group's own fit, the fit with shared parameters (the

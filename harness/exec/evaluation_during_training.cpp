@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <iostream>
 #include <stdexcept>
 
 #include "harness/common/files.h"
@@ -60,7 +61,10 @@ void EvaluationDuringTraining::after_step(int64_t steps_done) {
   if (steps_done == last_step && same_suites_as_final_) return;  // the final evaluation is this one
   const std::string run_key = job_.at("run_key").get<std::string>();
   const auto file = run_files::step_evaluation(dir_, steps_done);
-  if (!stored_evaluation(file, run_key).is_null()) return;  // taken before this attempt resumed
+  if (!stored_evaluation(file, run_key).is_null()) {
+    std::cout << "evaluation after step " << steps_done << " kept from an earlier attempt" << std::endl;
+    return;
+  }
   const auto start = std::chrono::steady_clock::now();
   const bool was_training = tuned_->is_training();
   EvalOutput out;
@@ -81,6 +85,12 @@ void EvaluationDuringTraining::after_step(int64_t steps_done) {
   for (const auto& i : out.items) stored["items"].push_back(eval_item_json(i));
   stored["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_file_atomically(file, stored.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  std::cout << "evaluated after step " << steps_done << " in " << stored.at("seconds").get<double>() << " s"
+            << std::endl;
+}
+
+void EvaluationDuringTraining::remove_files() const {
+  for (const int64_t step : schedule_) std::filesystem::remove(run_files::step_evaluation(dir_, step));
 }
 
 void EvaluationDuringTraining::add_to(RunResult& result, MetricLog& log, int64_t last_step) const {

@@ -33,6 +33,8 @@ class EvaluationDuringTraining {
   // step's from the final evaluation already in `result` when the suites are the same, and
   // each evaluation's seconds to `log` as evaluation_during_training_seconds at its step.
   void add_to(RunResult& result, MetricLog& log, int64_t last_step) const;
+  // Once the result holds them: removes the run folder's evaluation files.
+  void remove_files() const;
 
  private:
   std::filesystem::path dir_;

@@ -14,7 +14,8 @@
 //   stage-<i>.pt     continual runs: the state after stage i, which stage i+1 starts from; the
 //                    latest only; removed once result.json exists
 //   evaluation-step-<N>.json  evaluation during training after step N (run_key, step, seconds,
-//                    evals, items), written when taken; a resumed attempt keeps it
+//                    evals, items), written when taken; a resumed attempt keeps it; removed
+//                    once result.json exists
 //   heartbeat        touched by the worker every few seconds while it runs
 //   exit_status      the worker's exit code, written by a Slurm job's script after it ends
 #pragma once

@@ -138,6 +138,7 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
                             [&](RunResult& r, MetricLog& l) { during.add_to(r, l, summary.steps); });
   std::cout << "result written after " << result.wall_seconds << " s" << std::endl;
   std::filesystem::remove(run_files::checkpoint(dir));  // the result is final
+  during.remove_files();
   return true;
 }
 
