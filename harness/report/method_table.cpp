@@ -192,4 +192,11 @@ MethodTable method_table(Store& store, const RunFilter& filter) {
   return table;
 }
 
+std::optional<size_t> field_index(const MethodTable& t, const std::string& id) {
+  for (size_t f = 0; f < t.fields.size(); ++f) {
+    if (t.fields[f].id == id) return f;
+  }
+  return std::nullopt;
+}
+
 }  // namespace tb

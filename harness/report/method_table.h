@@ -52,6 +52,9 @@ std::vector<TableField> method_table_schema();
 // UserError when the filter's sweep has no finished runs.
 MethodTable method_table(Store& store, const RunFilter& filter);
 
+// The position of the field `id` in the table's fields; nullopt when the table lacks it.
+std::optional<size_t> field_index(const MethodTable& t, const std::string& id);
+
 // The value a field shows (estimate mean × scale, etc.), for charts that plot table values.
 std::optional<Interval> scaled(const TableField& field, const FieldValue& value);
 

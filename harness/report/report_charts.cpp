@@ -12,13 +12,6 @@
 namespace tb {
 namespace {
 
-std::optional<size_t> field_index(const MethodTable& t, const std::string& id) {
-  for (size_t f = 0; f < t.fields.size(); ++f) {
-    if (t.fields[f].id == id) return f;
-  }
-  return std::nullopt;
-}
-
 // The layer of "model.layers.3.self_attn.q_proj.weight"; nullopt for other matrices.
 std::optional<int> layer_of(const std::string& matrix) {
   const std::string prefix = "model.layers.";

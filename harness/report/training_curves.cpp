@@ -10,16 +10,9 @@
 namespace tb {
 namespace {
 
-std::optional<size_t> field_of(const MethodTable& t, const std::string& id) {
-  for (size_t f = 0; f < t.fields.size(); ++f) {
-    if (t.fields[f].id == id) return f;
-  }
-  return std::nullopt;
-}
-
 // The shown value of field `id` in the row labelled `label`; nullopt where it has none.
 std::optional<Interval> value_of(const MethodTable& t, const std::string& label, const std::string& id) {
-  const auto f = field_of(t, id);
+  const auto f = field_index(t, id);
   if (!f) return std::nullopt;
   for (const auto& row : t.rows) {
     if (row[0].text == label) return scaled(t.fields[*f], row[*f]);
@@ -41,7 +34,7 @@ std::vector<std::string> labels_of(const TablesByStep& by_step) {
 // The field's definition from the first table that has it.
 std::optional<TableField> field_named(const TablesByStep& by_step, const std::string& id) {
   for (const MethodTable& t : by_step.tables) {
-    if (const auto f = field_of(t, id)) return t.fields[*f];
+    if (const auto f = field_index(t, id)) return t.fields[*f];
   }
   return std::nullopt;
 }

@@ -16,6 +16,7 @@
 
 #include "harness/common/files.h"
 #include "harness/store/sqlite.h"
+#include "tests/test_util.h"
 
 namespace tb::testing {
 
@@ -163,6 +164,16 @@ inline int64_t wait_for_running_worker(const fs::path& db, const std::string& wh
     }
   }
   return -1;
+}
+
+// The tiny spec (test_util.h's small_spec) with one seed, one thread per worker, and the
+// given methods (a JSON list).
+inline nlohmann::json one_seed_spec(const std::string& methods) {
+  nlohmann::json doc = small_spec();
+  doc["seeds"] = {0};
+  doc["methods"] = nlohmann::json::parse(methods);
+  doc["execution"] = {{"threads", 1}};
+  return doc;
 }
 
 inline fs::path write_spec(const fs::path& dir, const nlohmann::json& spec) {

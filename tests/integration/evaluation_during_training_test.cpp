@@ -21,14 +21,6 @@ using testing::sql_text;
 using testing::tunebench;
 using testing::write_spec;
 
-nlohmann::json spec_with(const std::string& methods) {
-  nlohmann::json doc = testing::small_spec();
-  doc["seeds"] = {0};
-  doc["methods"] = nlohmann::json::parse(methods);
-  doc["execution"] = {{"threads", 1}};
-  return doc;
-}
-
 // Runs `doc` into `out`; each run's key by "variant seed".
 std::map<std::string, std::string> run(const nlohmann::json& doc, const fs::path& dir, const fs::path& out) {
   const fs::path spec = write_spec(dir, doc);
@@ -53,7 +45,7 @@ std::map<std::string, double> evaluations(const fs::path& db, const std::string&
 
 TEST(EvaluationDuringTraining, LeavesTheFinalWeightsBitIdentical) {
   testing::ScratchDir dir("during");
-  nlohmann::json doc = spec_with(R"([{"method": "lora", "rank": 2, "alpha": 8, "dropout": 0.1},
+  nlohmann::json doc = testing::one_seed_spec(R"([{"method": "lora", "rank": 2, "alpha": 8, "dropout": 0.1},
                                      {"method": "mezo"},
                                      {"method": "sparse", "density": 0.05, "reselection_steps": 4, "accumulation_steps": 2},
                                      {"method": "full_ft"}])");
@@ -105,7 +97,7 @@ std::map<std::string, StepPair> step_pairs(const nlohmann::json& doc, const fs::
 
 TEST(EvaluationDuringTraining, AfterStepKIsTheEndOfAKStepRunUnderAConstantSchedule) {
   testing::ScratchDir dir("during");
-  nlohmann::json doc = spec_with(R"([{"method": "full_ft", "steps": [4, 8]},
+  nlohmann::json doc = testing::one_seed_spec(R"([{"method": "full_ft", "steps": [4, 8]},
                                      {"method": "lora", "rank": 2, "alpha": 8, "steps": [4, 8]}])");
   doc["training"] = {{"batch_size", 8}, {"warmup_steps", 2}, {"schedule", "constant"}};
   doc["evaluation"]["every"] = 4;
@@ -132,7 +124,7 @@ TEST(EvaluationDuringTraining, AfterStepKIsTheEndOfAKStepRunUnderAConstantSchedu
 
 TEST(EvaluationDuringTraining, AKilledRunKeepsItsEvaluationsAndDoesNotRepeatThem) {
   testing::ScratchDir dir("during");
-  nlohmann::json doc = spec_with(R"([{"method": "lora", "rank": 2, "steps": 1200, "dropout": 0.1}])");
+  nlohmann::json doc = testing::one_seed_spec(R"([{"method": "lora", "rank": 2, "steps": 1200, "dropout": 0.1}])");
   doc["execution"]["checkpoint_every"] = 50;
   doc["evaluation"]["every"] = 100;
   doc["evaluation"]["during"] = {{"forgetting", {{"sequences", 2}, {"seq_len", 16}}}};

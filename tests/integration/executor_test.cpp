@@ -26,18 +26,9 @@ using testing::sql_text;
 using testing::tunebench;
 using testing::write_spec;
 
-// The tiny spec with one seed, one thread per worker, and the given methods.
-nlohmann::json spec_with(const std::string& methods) {
-  nlohmann::json doc = testing::small_spec();
-  doc["seeds"] = {0};
-  doc["methods"] = nlohmann::json::parse(methods);
-  doc["execution"] = {{"threads", 1}};
-  return doc;
-}
-
 TEST(Executor, AWorkerKilledMidRunIsRecordedRetriedAndTheSweepCompletes) {
   testing::ScratchDir dir("exec");
-  const fs::path spec = write_spec(dir.path(), spec_with(R"([{"method": "full_ft", "steps": 1500}])"));
+  const fs::path spec = write_spec(dir.path(), testing::one_seed_spec(R"([{"method": "full_ft", "steps": 1500}])"));
   const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
   Coordinator coordinator(spec, out, dir.path());
   int64_t pid = -1;
@@ -59,7 +50,7 @@ TEST(Executor, AWorkerKilledMidRunIsRecordedRetriedAndTheSweepCompletes) {
 TEST(Executor, AKilledCoordinatorResumesToExactlyTheResultsOfAnUninterruptedSweep) {
   testing::ScratchDir dir("exec");
   const nlohmann::json doc =
-      spec_with(R"([{"method": "full_ft", "steps": 600}, {"method": "lora", "rank": [2, 4], "steps": 600}])");
+      testing::one_seed_spec(R"([{"method": "full_ft", "steps": 600}, {"method": "lora", "rank": [2, 4], "steps": 600}])");
   const fs::path spec = write_spec(dir.path(), doc);
   const fs::path reference = dir.path() / "reference", out = dir.path() / "out", db = out / "tunebench.sqlite";
   const auto uninterrupted = tunebench({"run", spec.string(), "--out", reference.string(), "--workers", "2"}, dir.path());
@@ -102,7 +93,7 @@ TEST(Executor, AKilledCoordinatorResumesToExactlyTheResultsOfAnUninterruptedSwee
 
 TEST(Executor, TwoCoordinatorsOnOneSweepRunEachCellOnce) {
   testing::ScratchDir dir("exec");
-  nlohmann::json doc = spec_with(R"([{"method": "full_ft", "steps": 200}, {"method": "lora", "rank": [2, 4, 8], "steps": 200}])");
+  nlohmann::json doc = testing::one_seed_spec(R"([{"method": "full_ft", "steps": 200}, {"method": "lora", "rank": [2, 4, 8], "steps": 200}])");
   const fs::path spec = write_spec(dir.path(), doc);
   const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
   Coordinator a(spec, out, dir.path(), {"--workers", "1"}), b(spec, out, dir.path(), {"--workers", "1"});
@@ -118,7 +109,7 @@ TEST(Executor, TwoCoordinatorsOnOneSweepRunEachCellOnce) {
 
 TEST(Executor, ReadersNeverSeeALockedOrTornStoreWhileFourWorkersWrite) {
   testing::ScratchDir dir("exec");
-  nlohmann::json doc = spec_with(R"([{"method": "full_ft", "steps": 60}, {"method": "lora", "rank": [2, 4, 8], "steps": 60}])");
+  nlohmann::json doc = testing::one_seed_spec(R"([{"method": "full_ft", "steps": 60}, {"method": "lora", "rank": [2, 4, 8], "steps": 60}])");
   doc["seeds"] = {0, 1};
   const fs::path spec = write_spec(dir.path(), doc);
   const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
@@ -152,7 +143,7 @@ TEST(Executor, ReadersNeverSeeALockedOrTornStoreWhileFourWorkersWrite) {
 // memory hog under a 3 s timeout could be stopped by the clock before it reaches its limit.
 TEST(Executor, AHangingRunTimesOutAndIsRetriedOnce) {
   testing::ScratchDir dir("exec");
-  nlohmann::json doc = spec_with(R"([{"method": "full_ft", "steps": 10000000}])");
+  nlohmann::json doc = testing::one_seed_spec(R"([{"method": "full_ft", "steps": 10000000}])");
   doc["execution"]["timeout_seconds"] = 3;
   doc["execution"]["max_attempts"] = 2;
   const fs::path spec = write_spec(dir.path(), doc);
@@ -166,7 +157,7 @@ TEST(Executor, AHangingRunTimesOutAndIsRetriedOnce) {
 
 TEST(Executor, AMemoryHogIsKilledAtItsLimitAndNotRetried) {
   testing::ScratchDir dir("exec");
-  nlohmann::json doc = spec_with(R"([{"method": "full_ft", "steps": 5, "batch_size": 2000}])");
+  nlohmann::json doc = testing::one_seed_spec(R"([{"method": "full_ft", "steps": 5, "batch_size": 2000}])");
   doc["execution"]["max_attempts"] = 2;
   doc["execution"]["memory_limit_mb"] = 350;  // a worker of this spec needs under 200 MiB; batch 2000 about 560
   const fs::path spec = write_spec(dir.path(), doc);
@@ -180,7 +171,7 @@ TEST(Executor, AMemoryHogIsKilledAtItsLimitAndNotRetried) {
 
 TEST(Executor, TemporaryFilesOfAKilledWriterAreRemovedWhenTheRunStartsAgain) {
   testing::ScratchDir dir("exec");
-  nlohmann::json doc = spec_with(R"([{"method": "full_ft", "steps": 10000000}])");
+  nlohmann::json doc = testing::one_seed_spec(R"([{"method": "full_ft", "steps": 10000000}])");
   doc["execution"]["timeout_seconds"] = 2;
   doc["execution"]["max_attempts"] = 1;
   const fs::path spec = write_spec(dir.path(), doc);
@@ -198,7 +189,7 @@ TEST(Executor, TemporaryFilesOfAKilledWriterAreRemovedWhenTheRunStartsAgain) {
 
 TEST(Executor, AKilledRunContinuesFromItsCheckpointToTheSameWeights) {
   testing::ScratchDir dir("exec");
-  nlohmann::json doc = spec_with(R"([{"method": "lora", "rank": 2, "steps": 1200, "dropout": 0.1}])");
+  nlohmann::json doc = testing::one_seed_spec(R"([{"method": "lora", "rank": 2, "steps": 1200, "dropout": 0.1}])");
   doc["execution"]["checkpoint_every"] = 50;
   const fs::path spec = write_spec(dir.path(), doc);
   const fs::path reference = dir.path() / "reference", out = dir.path() / "out", db = out / "tunebench.sqlite";
@@ -221,7 +212,7 @@ TEST(Executor, CtrlCOnceDrainsTwiceStopsWithACheckpointAndRunResumes) {
   testing::ScratchDir dir("exec");
   const fs::path out = dir.path() / "out", db = out / "tunebench.sqlite";
   // Once: the running run finishes, the next one does not start.
-  const fs::path spec = write_spec(dir.path(), spec_with(R"([{"method": "full_ft", "steps": 600}, {"method": "lora", "rank": 2}])"));
+  const fs::path spec = write_spec(dir.path(), testing::one_seed_spec(R"([{"method": "full_ft", "steps": 600}, {"method": "lora", "rank": 2}])"));
   Coordinator first(spec, out, dir.path(), {"--workers", "1"});
   ASSERT_TRUE(wait_until([&] { return sql_int(db, "SELECT count(*) FROM runs WHERE status = 'running' AND progress_step > 0") == 1; }));
   ASSERT_EQ(::kill(first.child.id(), SIGINT), 0);
@@ -233,7 +224,7 @@ TEST(Executor, CtrlCOnceDrainsTwiceStopsWithACheckpointAndRunResumes) {
   // Twice: the running run is stopped, checkpoints, and is recorded as interrupted.
   fs::create_directories(dir.path() / "endless");
   const fs::path endless =
-      write_spec(dir.path() / "endless", spec_with(R"([{"method": "full_ft", "steps": 10000000}])"));
+      write_spec(dir.path() / "endless", testing::one_seed_spec(R"([{"method": "full_ft", "steps": 10000000}])"));
   Coordinator second(endless, out, dir.path(), {"--workers", "1"});
   ASSERT_TRUE(wait_until([&] { return sql_int(db, "SELECT count(*) FROM runs WHERE status = 'running' AND progress_step > 0") == 1; }));
   ASSERT_EQ(::kill(second.child.id(), SIGINT), 0);
