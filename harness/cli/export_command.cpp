@@ -19,7 +19,7 @@ key, method, variant and seed. pandas: pd.read_csv(FILE) or pd.read_json(FILE, l
 
   TABLE           runs (default; one row per run: status, costs, environment, config),
                   params, evals (aggregates), items (per-item scores), metrics (per step),
-                  spectra, attempts
+                  spectra, attempts, step_evals (evaluations during training, by step)
   --format F      csv (default) or jsonl (one JSON object per line)
   --to FILE       write here (atomically) instead of standard output
   --sweep NAME    which sweep (default: the most recent one)

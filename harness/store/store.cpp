@@ -647,6 +647,11 @@ std::string export_select(const std::string& table) {
   }
   if (table == "metrics")
     return "SELECT " + run + ", t.name, t.step, t.value FROM metrics t JOIN runs r ON r.key = t.run_key";
+  if (table == "step_evals") {
+    return "SELECT " + run +
+           ", t.step, t.suite, t.model, t.metric, t.value, t.stderr, t.n, t.ci_low, t.ci_high "
+           "FROM step_evals t JOIN runs r ON r.key = t.run_key";
+  }
   if (table == "spectra")
     return "SELECT " + run + ", t.matrix, t.metric, t.value FROM spectra t JOIN runs r ON r.key = t.run_key";
   if (table == "attempts") {

@@ -17,7 +17,7 @@ namespace tb {
 
 class Database;
 
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // How an attempt at a run ended (attempts.outcome; runs.failure_kind for the last failed
 // one): done; failed (the worker reported the failure: bad config, non-finite loss; not
@@ -139,7 +139,7 @@ struct FitRecord {
 
 // The tables `export_table` reads.
 inline const std::vector<std::string> kExportTables = {"runs", "params", "evals", "items",
-                                                       "metrics", "spectra", "attempts"};
+                                                       "metrics", "spectra", "attempts", "step_evals"};
 
 class Store {
  public:

@@ -63,6 +63,10 @@ TEST(StepEvaluations, AreReadAtAStepBesideTheFinalOnes) {
   EXPECT_EQ(items_10[0].score, 0.0);
   EXPECT_EQ(store.items(RunFilter{"curves", {}, 20}, "tuned")[0].score, 1.0);
   EXPECT_EQ(store.runs(RunFilter{"curves", {}, 10}).size(), 1u) << "the step filters evaluations only";
+  const StoredTable exported = store.export_table("step_evals", RunFilter{"curves", {}});
+  EXPECT_EQ(exported.rows.size(), 9u);  // 3 steps x 3 aggregates
+  ASSERT_GE(exported.columns.size(), 5u);
+  EXPECT_EQ(exported.columns[4], "step");
 }
 
 TEST(StepEvaluations, ParamStepFitsOnePointPerEvaluation) {

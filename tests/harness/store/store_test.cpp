@@ -79,8 +79,8 @@ TEST(Store, MigratesMetricNamesToSnakeCase) {
         "UPDATE evals SET metric = 'passkey accuracy@length=64,depth=0.5' WHERE model = 'tuned' AND suite = 'long_context';"
         "UPDATE evals SET metric = 'passkey effective_length' WHERE model = 'base';"
         "UPDATE evals SET metric = 'control retention' WHERE suite = 'forgetting';"
-        // back to version 6: without migration 8's columns and migration 9's tables
-        "DROP TABLE stage_evals; DROP TABLE stage_eval_items;"
+        // back to version 6: without migration 8's columns and migration 9's and 10's tables
+        "DROP TABLE stage_evals; DROP TABLE stage_eval_items; DROP TABLE step_evals; DROP TABLE step_eval_items;"
         "ALTER TABLE runs DROP COLUMN job; ALTER TABLE runs DROP COLUMN job_state;"
         "ALTER TABLE attempts DROP COLUMN job; ALTER TABLE attempts DROP COLUMN running_at;"
         "PRAGMA user_version = 6;");
