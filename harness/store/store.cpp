@@ -378,13 +378,11 @@ void bind_filter(Statement& s, const RunFilter& f) {
   if (f.step && s.parameter_count() >= 4) s.bind(4, *f.step);  // queries of evaluations only
 }
 
-// The table of the filter's evaluations and the condition on its step (?4): the final
-// evaluation, or the one taken during training after filter.step steps.
-std::string evaluations_of(const RunFilter& f, const std::string& table, const std::string& alias) {
-  return f.step ? "step_" + table + " " + alias : table + " " + alias;
-}
-std::string at_step(const RunFilter& f, const std::string& alias) {
-  return f.step ? " AND " + alias + ".step = ?4" : "";
+// The filter's evaluations `table` as `alias`, joined with their run `r`: the final ones, or
+// those taken during training after filter.step steps (?4).
+std::string evaluations_joined(const RunFilter& f, const std::string& table, const std::string& alias) {
+  return (f.step ? "step_" + table : table) + " " + alias + " JOIN runs r ON r.key = " + alias + ".run_key" +
+         (f.step ? " AND " + alias + ".step = ?4" : "");
 }
 }  // namespace
 
@@ -443,8 +441,8 @@ std::vector<EvalRow> Store::evals(const RunFilter& filter) {
       db_->handle(),
       std::string(
           "SELECT e.run_key, " + kLabel + ", r.seed, e.suite, e.model, e.metric, e.value, e.stderr, e.n "
-          "FROM " + evaluations_of(filter, "evals", "e") + " JOIN runs r ON r.key = e.run_key") +
-          kRunFilter + at_step(filter, "e") + " AND r.status = 'done' ORDER BY r.rowid, e.suite, e.model, e.metric");
+          "FROM " + evaluations_joined(filter, "evals", "e")) +
+          kRunFilter + " AND r.status = 'done' ORDER BY r.rowid, e.suite, e.model, e.metric");
   bind_filter(s, filter);
   std::vector<EvalRow> out;
   while (s.step()) {
@@ -575,8 +573,8 @@ std::string Store::resolve_sweep(const std::string& requested) {
 std::vector<ItemScore> Store::items(const RunFilter& filter, const std::string& model) {
   Statement s(db_->handle(),
               std::string("SELECT i.run_key, ") + kLabel + ", r.seed, i.suite, i.item_id, i.score, i.logprob "
-                          "FROM " + evaluations_of(filter, "eval_items", "i") + " JOIN runs r ON r.key = i.run_key" +
-                  kRunFilter + at_step(filter, "i") + " AND r.status = 'done' AND i.model = ?3 ORDER BY r.rowid, i.rowid");
+                          "FROM " + evaluations_joined(filter, "eval_items", "i") +
+                  kRunFilter + " AND r.status = 'done' AND i.model = ?3 ORDER BY r.rowid, i.rowid");
   bind_filter(s, filter);
   s.bind(3, model);
   std::vector<ItemScore> out;
@@ -647,11 +645,9 @@ std::string export_select(const std::string& table) {
   }
   if (table == "metrics")
     return "SELECT " + run + ", t.name, t.step, t.value FROM metrics t JOIN runs r ON r.key = t.run_key";
-  if (table == "step_evals") {
-    return "SELECT " + run +
-           ", t.step, t.suite, t.model, t.metric, t.value, t.stderr, t.n, t.ci_low, t.ci_high "
+  if (table == "step_evals")
+    return "SELECT " + run + ", t.step, t.suite, t.model, t.metric, t.value, t.stderr, t.n, t.ci_low, t.ci_high "
            "FROM step_evals t JOIN runs r ON r.key = t.run_key";
-  }
   if (table == "spectra")
     return "SELECT " + run + ", t.matrix, t.metric, t.value FROM spectra t JOIN runs r ON r.key = t.run_key";
   if (table == "attempts") {
