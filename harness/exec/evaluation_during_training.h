@@ -9,8 +9,10 @@
 #pragma once
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
+#include "evaluators/base_cache.h"
 #include "harness/data/task.h"
 #include "harness/exec/metric_log.h"
 #include "harness/model/llama.h"
@@ -45,6 +47,7 @@ class EvaluationDuringTraining {
   std::set<int64_t> schedule_;
   nlohmann::json suites_;
   bool same_suites_as_final_ = false;
+  std::optional<BaseCache> base_cache_;  // when enabled
 };
 
 }  // namespace tb

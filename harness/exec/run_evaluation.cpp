@@ -54,19 +54,27 @@ LlamaForCausalLM load_base_model_of(const nlohmann::json& job) {
   return load_base_model(job.at("models_dir").get<std::string>(), job.at("config").at("base_model"));
 }
 
+BaseCache base_cache_of(const nlohmann::json& job, const LlamaForCausalLM& base) {
+  return base_cache_beside(base_model_of(job), base, base_model_identity(job.at("config").at("base_model")));
+}
+
 EvalOutput evaluate_suites(const nlohmann::json& job, LlamaForCausalLM& base, LlamaForCausalLM& tuned,
-                           const TaskData& data, const ModelText& text, const nlohmann::json& suites) {
+                           const TaskData& data, const ModelText& text, const nlohmann::json& suites,
+                           const BaseCache& base_cache) {
   const nlohmann::json& config = job.at("config");
   const PretrainOptions pretraining = base_model_mixture(config.at("base_model"));
-  // The base model's results come from the runs before this one that shared its base model.
-  const BaseCache base_cache =
-      base_cache_beside(base_model_of(job), base, base_model_identity(config.at("base_model")));
   EvalContext ctx{base, tuned, &data, &pretraining, config.at("seed").get<uint64_t>(), &base_cache, &text};
   EvalOutput all;
   for (const auto& [suite, suite_options] : suites.items()) {
     EvalOutput out = find_evaluator(suite)->make(suite_options)->evaluate(ctx);
     all.aggregates.insert(all.aggregates.end(), out.aggregates.begin(), out.aggregates.end());
     all.items.insert(all.items.end(), out.items.begin(), out.items.end());
+  }
+  for (const auto& e : all.aggregates) {  // SQLite would store NaN as NULL
+    if (!std::isfinite(e.value)) {
+      throw std::runtime_error("non-finite evaluation value: " + e.suite + " " + e.model + " " + e.metric +
+                               " (the tuned weights diverged)");
+    }
   }
   return all;
 }
@@ -78,17 +86,11 @@ void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann:
   const nlohmann::json& config = job.at("config");
   result.run_key = job.at("run_key").get<std::string>();
   const auto evaluation_start = std::chrono::steady_clock::now();
-  EvalOutput out = evaluate_suites(job, base, tuned, data, text, config.at("evaluation"));
+  EvalOutput out = evaluate_suites(job, base, tuned, data, text, config.at("evaluation"), base_cache_of(job, base));
   result.evals = std::move(out.aggregates);
   result.items = std::move(out.items);
   log.add(step, "evaluation_seconds",
           std::chrono::duration<double>(std::chrono::steady_clock::now() - evaluation_start).count());
-  for (const auto& e : result.evals) {
-    if (!std::isfinite(e.value)) {
-      throw std::runtime_error("non-finite evaluation value: " + e.suite + " " + e.model + " " + e.metric +
-                               " (the tuned weights diverged)");
-    }
-  }
   if (add_more) add_more(result, log);
   const auto spectral = config.value("spectral", nlohmann::json{{"enabled", false}});
   if (spectral.at("enabled").get<bool>()) {
@@ -112,8 +114,9 @@ void evaluate_stage(const nlohmann::json& job, LlamaForCausalLM& base, LlamaForC
                     RunResult& result) {
   const nlohmann::json& config = job.at("config");
   const nlohmann::json& evaluation = config.at("evaluation");
+  const BaseCache base_cache = base_cache_of(job, base);
   auto run_suite = [&](const std::string& suite, const TaskData* data, int64_t task) {
-    EvalOutput out = evaluate_suites(job, base, tuned, *data, text, {{suite, evaluation.at(suite)}});
+    EvalOutput out = evaluate_suites(job, base, tuned, *data, text, {{suite, evaluation.at(suite)}}, base_cache);
     for (auto& a : out.aggregates) result.stage_evals.push_back({stage, task, std::move(a)});
     for (auto& i : out.items) result.stage_items.push_back({stage, task, std::move(i)});
   };

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "evaluators/base_cache.h"
 #include "evaluators/evaluator.h"
 #include "harness/data/task.h"
 #include "harness/exec/metric_log.h"
@@ -26,10 +27,15 @@ std::filesystem::path base_model_of(const nlohmann::json& job);
 // A fresh copy of the job's base model (train/base_model_source.h).
 LlamaForCausalLM load_base_model_of(const nlohmann::json& job);
 
+// The cache of the base model's results beside the job's base model (evaluators/base_cache.h).
+BaseCache base_cache_of(const nlohmann::json& job, const LlamaForCausalLM& base);
+
 // Every suite of `suites` ({suite: options}) on `tuned` against `base` (the base model's
-// side read from, or written to, the cache beside the base model).
+// side read from, or written to, `base_cache`). A non-finite value is an error (the weights
+// diverged).
 EvalOutput evaluate_suites(const nlohmann::json& job, LlamaForCausalLM& base, LlamaForCausalLM& tuned,
-                           const TaskData& data, const ModelText& text, const nlohmann::json& suites);
+                           const TaskData& data, const ModelText& text, const nlohmann::json& suites,
+                           const BaseCache& base_cache);
 
 // Fills `result`'s evaluations (the base model's side read from, or written to, the cache
 // beside the base model: evaluators/base_cache.h), spectra, environment, metrics and wall time

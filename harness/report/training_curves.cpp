@@ -39,6 +39,14 @@ std::optional<TableField> field_named(const TablesByStep& by_step, const std::st
   return std::nullopt;
 }
 
+// The field's shown value for the variant at each step (nullopt where it has none).
+std::vector<std::optional<Interval>> curve_of(const TablesByStep& by_step, const std::string& label,
+                                              const std::string& id) {
+  std::vector<std::optional<Interval>> out;
+  for (const MethodTable& t : by_step.tables) out.push_back(value_of(t, label, id));
+  return out;
+}
+
 std::string direction(const std::string& id) {
   return id == "target_accuracy" ? "higher is better" : "lower is better";
 }
@@ -72,8 +80,9 @@ std::vector<Chart> training_curve_charts(const TablesByStep& by_step) {
       svg::Series s;
       s.name = label;
       s.markers = true;
-      for (size_t i = 0; i < by_step.steps.size(); ++i) {
-        const auto v = value_of(by_step.tables[i], label, id);
+      const auto curve = curve_of(by_step, label, id);
+      for (size_t i = 0; i < curve.size(); ++i) {
+        const auto& v = curve[i];
         if (!v) continue;
         s.x.push_back(double(by_step.steps[i]));
         s.y.push_back(v->value);
@@ -99,14 +108,11 @@ std::vector<TextTable> training_curve_tables(const TablesByStep& by_step) {
     TextTable t{field->header + " during training (" + direction(id) + ")", {"method"}, {}};
     for (const int64_t step : by_step.steps) t.headers.push_back("step " + std::to_string(step));
     for (const std::string& label : labels_of(by_step)) {
+      const auto curve = curve_of(by_step, label, id);
+      if (std::none_of(curve.begin(), curve.end(), [](const auto& v) { return v.has_value(); })) continue;
       std::vector<std::string> row = {label};
-      bool any = false;
-      for (const MethodTable& table : by_step.tables) {
-        const auto v = value_of(table, label, id);
-        row.push_back(v ? interval_text(*v, field->digits) : "—");
-        any = any || v.has_value();
-      }
-      if (any) t.rows.push_back(std::move(row));
+      for (const auto& v : curve) row.push_back(v ? interval_text(*v, field->digits) : "—");
+      t.rows.push_back(std::move(row));
     }
     out.push_back(std::move(t));
   }
@@ -115,10 +121,10 @@ std::vector<TextTable> training_curve_tables(const TablesByStep& by_step) {
 
 std::vector<PathPoint> variant_path(const TablesByStep& by_step, const std::string& label, const std::string& x_field,
                                     const std::string& y_field) {
+  const auto xs = curve_of(by_step, label, x_field), ys = curve_of(by_step, label, y_field);
   std::vector<PathPoint> out;
-  for (const MethodTable& t : by_step.tables) {
-    const auto x = value_of(t, label, x_field), y = value_of(t, label, y_field);
-    if (x && y) out.push_back({*x, *y});
+  for (size_t i = 0; i < xs.size(); ++i) {
+    if (xs[i] && ys[i]) out.push_back({*xs[i], *ys[i]});
   }
   return out;
 }

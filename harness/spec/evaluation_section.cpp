@@ -18,12 +18,15 @@ std::string known_suites() {
   return known;
 }
 
+// What a section without suites is told.
+std::string expected_suites() {
+  return "expected an object naming at least one suite with its options, e.g. {\"task_accuracy\": {}}; suites: " +
+         known_suites();
+}
+
 nlohmann::json parse_suites(const nlohmann::json& section, const JsonLocation& at, const LlamaConfig& model,
                             const Tokenizer& tok, bool schedule_keys_allowed) {
-  if (!section.is_object()) {
-    at.fail("expected an object naming at least one suite with its options, e.g. {\"task_accuracy\": {}}; suites: " +
-            known_suites());
-  }
+  if (!section.is_object()) at.fail(expected_suites());
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [name, options] : section.items()) {
     if (name[0] == '_' || (schedule_keys_allowed && is_schedule_key(name))) continue;
@@ -32,10 +35,7 @@ nlohmann::json parse_suites(const nlohmann::json& section, const JsonLocation& a
     out[name] = validate_object(options, info->options, at.key(name));
     if (info->check != nullptr) info->check(out[name], model, tok, at.key(name));
   }
-  if (out.empty()) {
-    at.fail("expected an object naming at least one suite with its options, e.g. {\"task_accuracy\": {}}; suites: " +
-            known_suites());
-  }
+  if (out.empty()) at.fail(expected_suites());
   return out;
 }
 
