@@ -93,7 +93,7 @@ std::string BaseCache::fetch(const nlohmann::json& key,
 
 BaseCache base_cache_beside(const std::filesystem::path& model_file, const LlamaForCausalLM& base,
                             const std::string& model_sha256) {
-  const nlohmann::json identity = {
+  nlohmann::json identity = {
       {"format", kBaseCacheFormat},
       {"model_sha256", model_sha256.empty() ? sha256_hex(read_file(model_file)) : model_sha256},
       {"device", base->parameters().front().device().str()},
@@ -103,6 +103,16 @@ BaseCache base_cache_beside(const std::filesystem::path& model_file, const Llama
       // change results in the last bits: a models folder may be copied between machines.
       {"build", sha256_hex(at::show_config())},
   };
+  // Results in another precision differ, and with which weights are stored in it (a run's
+  // frozen ones); absent for fp32, so older entries stay valid.
+  if (base->model->compute_dtype != torch::kFloat32) {
+    identity["compute_dtype"] = c10::toString(base->model->compute_dtype);
+    std::string stored_low;
+    for (const auto& p : base->named_parameters()) {
+      if (p.value().scalar_type() != torch::kFloat32) stored_low += p.key() + "\n";
+    }
+    identity["weights_below_fp32"] = sha256_hex(stored_low);
+  }
   return BaseCache(model_file.parent_path() / "eval_cache", identity);
 }
 

@@ -30,7 +30,7 @@ namespace {
 torch::Tensor log_probs_of(LlamaForCausalLM& model, const torch::Tensor& input_ids) {
   model->eval();
   torch::NoGradGuard no_grad;
-  return torch::log_softmax(model->forward(input_ids).to(torch::kFloat32), -1);
+  return torch::log_softmax(model->forward(input_ids).to(torch::kFloat32), -1).cpu();  // compared on the CPU
 }
 
 std::string bytes_of(const torch::Tensor& t) {

@@ -11,7 +11,7 @@ torch::Tensor token_losses(LlamaForCausalLM& model, const Batch& batch) {
   torch::NoGradGuard no_grad;
   model->eval();
   auto log_probs = torch::log_softmax(model->forward(batch.input_ids).to(torch::kFloat32), -1);
-  return -log_probs.gather(2, batch.labels.unsqueeze(2)).squeeze(2);
+  return -log_probs.gather(2, batch.labels.to(log_probs.device()).unsqueeze(2)).squeeze(2).cpu();
 }
 
 // Per sequence, the mean loss over positions [lo, hi).

@@ -65,7 +65,7 @@ void Lift::after_step(int64_t step, torch::optim::Optimizer& optimizer) {
     // Moments move with their positions: scatter at the old mask, gather at the new.
     if (auto* state = adamw_state(optimizer, delta->values)) {
       for (torch::Tensor* moment : {&state->exp_avg(), &state->exp_avg_sq()}) {
-        auto dense = torch::zeros({numel});
+        auto dense = torch::zeros({numel}, moment->options());
         dense.index_put_({delta->indices}, *moment);
         moment->copy_(dense.index_select(0, fresh));
       }

@@ -7,25 +7,22 @@
 //   theta += eps z                             (restored, up to rounding)
 //   g = (l+ - l-) / (2 eps)                    (the projected gradient, a scalar)
 //   theta -= lr (g z + wd theta)               (no weight decay on vectors: norms, biases)
-// z is never stored, so memory stays that of inference plus one parameter's z at a time.
+// z is never stored nor materialised: each element's z is a counter-based (Philox) draw from
+// the step's seed, the parameter's index and the element's index, added in place by one
+// kernel (kernels/counter_perturbation.h), so memory stays that of inference.
 // It trains the full model or LoRA's A and B ("parameters"), as in the paper's Table 1.
 // The step seeds are a hash of a draw from LibTorch's generator made at preparation and
 // of the step, so a resumed run continues exactly.
 #include "methods/mezo.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <cmath>
 
+#include "kernels/counter_perturbation.h"
 #include "methods/full_ft.h"
 #include "methods/lora.h"
 #include "methods/registry.h"
 
 namespace tb {
-
-torch::Tensor mezo_noise(const torch::Tensor& like, at::Generator& generator) {
-  return torch::randn(like.sizes(), generator, like.options().requires_grad(false));
-}
 
 MezoOptimizer::MezoOptimizer(const std::vector<torch::Tensor>& params, double lr, double eps, double weight_decay,
                              uint64_t seed, std::shared_ptr<MezoProgress> progress)
@@ -34,7 +31,9 @@ MezoOptimizer::MezoOptimizer(const std::vector<torch::Tensor>& params, double lr
       progress(std::move(progress)),
       eps_(eps),
       weight_decay_(weight_decay),
-      seed_(seed) {}
+      seed_(seed) {
+  TORCH_CHECK(param_groups().size() == 1, "MeZO keeps its parameters in one group");
+}
 
 uint64_t MezoOptimizer::step_seed(int64_t t) const {
   uint64_t z = seed_ + uint64_t(t + 1) * 0x9e3779b97f4a7c15ULL;  // SplitMix64 finaliser
@@ -44,11 +43,7 @@ uint64_t MezoOptimizer::step_seed(int64_t t) const {
 }
 
 void MezoOptimizer::perturb(uint64_t seed, double scale) {
-  torch::NoGradGuard no_grad;
-  auto generator = at::detail::createCPUGenerator(seed);
-  for (auto& group : param_groups()) {
-    for (auto& p : group.params()) p.add_(mezo_noise(p, generator), scale);
-  }
+  kernels::perturb_with_counter_normals_(param_groups()[0].params(), seed, scale);
 }
 
 torch::Tensor MezoOptimizer::step(LossClosure closure) {
@@ -64,16 +59,14 @@ torch::Tensor MezoOptimizer::step(LossClosure closure) {
   if (!std::isfinite(loss_minus.item<double>())) return loss_minus;
   const double g = (loss_plus.item<double>() - loss_minus.item<double>()) / (2 * eps_);
   progress->last_projected_gradient = g;
-  torch::NoGradGuard no_grad;
-  auto generator = at::detail::createCPUGenerator(seed);
-  for (auto& group : param_groups()) {
-    const double lr = group.options().get_lr();
-    for (auto& p : group.params()) {
-      const auto z = mezo_noise(p, generator);
-      if (weight_decay_ > 0 && p.dim() >= 2) p.add_(p, -lr * weight_decay_);
-      p.add_(z, -lr * g);
+  const double lr = param_groups()[0].options().get_lr();
+  if (weight_decay_ > 0) {
+    torch::NoGradGuard no_grad;
+    for (auto& p : param_groups()[0].params()) {
+      if (p.dim() >= 2) p.add_(p, -lr * weight_decay_);
     }
   }
+  perturb(seed, -lr * g);
   ++progress->steps_done;
   return loss_plus;
 }

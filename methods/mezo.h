@@ -9,11 +9,6 @@ namespace tb {
 struct MethodInfo;
 MethodInfo mezo_info();
 
-// z for one parameter: standard normal values of its shape from `generator`. MeZO draws
-// the z of every parameter, in a fixed order, from one generator seeded with the step's
-// seed, so the same seed regenerates the same z bit for bit and z is never stored.
-torch::Tensor mezo_noise(const torch::Tensor& like, at::Generator& generator);
-
 // Where MeZO stands; shared by the optimiser and the method, which outlives it (the
 // method's details and checkpoint state read it).
 struct MezoProgress {
@@ -33,7 +28,9 @@ class MezoOptimizer : public torch::optim::Optimizer {
   // The seed of step t's perturbation: a hash of the optimiser's seed (drawn from
   // LibTorch's generator when the method is prepared) and t.
   uint64_t step_seed(int64_t t) const;
-  // theta += scale * z(seed), over every parameter in order.
+  // theta += scale * z(seed) over every parameter, in place: parameter k's z is
+  // kernels::counter_normal(theta_k's shape, seed, k), regenerated from the seed by a
+  // counter-based generator (kernels/counter_perturbation.h), never stored.
   void perturb(uint64_t seed, double scale);
 
   std::shared_ptr<MezoProgress> progress;

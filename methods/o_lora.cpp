@@ -55,7 +55,7 @@ std::vector<torch::Tensor> OLora::prepare(LlamaForCausalLM& model, const MethodC
 torch::Tensor OLora::loss_penalty() {
   torch::Tensor penalty = o_lora_overlap(old_and_new_, lambda_orth_);
   if (lambda_l2_ > 0) {
-    torch::Tensor l2 = torch::zeros({});
+    torch::Tensor l2 = torch::zeros({}, trained_.front().options());
     for (const auto& p : trained_) l2 = l2 + p.norm();
     penalty = penalty.defined() ? penalty + lambda_l2_ * l2 : lambda_l2_ * l2;
   }

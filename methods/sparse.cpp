@@ -123,8 +123,8 @@ void SparseFineTuning::after_step(int64_t step, torch::optim::Optimizer& optimiz
       auto& acc = accumulators_[i];
       if (accumulated_ == 0) {
         acc.candidates = std::get<1>(g.abs().topk(deltas_[i]->values.size(0)));
-        acc.sum = torch::zeros({acc.candidates.size(0)});
-        acc.sum_of_squares = torch::zeros({acc.candidates.size(0)});
+        acc.sum = torch::zeros({acc.candidates.size(0)}, g.options());
+        acc.sum_of_squares = torch::zeros({acc.candidates.size(0)}, g.options());
       }
       const auto gc = g.index_select(0, acc.candidates);
       acc.sum.add_(gc);
@@ -153,7 +153,7 @@ void SparseFineTuning::reselect(SparseDelta& delta, const Accumulator& acc, doub
   if (change == 0 || accumulated_ == 0) return;
   // Drop: the `change` active slots of smallest |φ|.
   const auto dropped_slots = std::get<1>(delta.values.abs().topk(change, 0, /*largest=*/false));
-  auto is_kept = torch::ones({k}, torch::kBool);
+  auto is_kept = torch::ones({k}, delta.indices.options().dtype(torch::kBool));
   is_kept.index_put_({dropped_slots}, false);
   const auto kept = delta.indices.masked_select(is_kept);
   // Grow: the `change` candidates not kept with the largest |Σg|.
@@ -182,12 +182,12 @@ void SparseFineTuning::reselect(SparseDelta& delta, const Accumulator& acc, doub
       static_cast<const torch::optim::AdamWOptions&>(optimizer.param_groups()[0].options());
   const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
   delta.indices.index_put_({slots}, acc.candidates.index_select(0, from));
-  delta.values.index_put_({slots}, torch::zeros({moves}));
+  delta.values.index_put_({slots}, torch::zeros({moves}, delta.values.options()));
   state->exp_avg().index_put_({slots},
                               acc.sum.index_select(0, from) / n * (1 - std::pow(beta1, n)));
   state->exp_avg_sq().index_put_(
       {slots}, acc.sum_of_squares.index_select(0, from) / n * (1 - std::pow(beta2, n)));
-  state->age.index_put_({slots}, torch::full({moves}, n));
+  state->age.index_put_({slots}, torch::full({moves}, n, state->age.options()));
 }
 
 void SparseFineTuning::save_state(std::map<std::string, torch::Tensor>& tensors, nlohmann::json& values) const {

@@ -10,6 +10,7 @@
 #include "harness/exec/interrupt.h"
 #include "harness/exec/method_preparation.h"
 #include "harness/exec/metric_log.h"
+#include "harness/exec/run_device.h"
 #include "harness/exec/run_dir.h"
 #include "harness/exec/run_evaluation.h"
 #include "harness/model/model_io.h"
@@ -61,6 +62,7 @@ class ContinualRun {
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   uint64_t seed_;
   std::string run_key_, between_stages_;
+  torch::Device device_;
   LlamaForCausalLM base_, tuned_;
   ModelText text_;
   std::vector<Stage> stages_;
@@ -81,6 +83,7 @@ ContinualRun::ContinualRun(const std::filesystem::path& dir, const nlohmann::jso
       seed_(config_.at("seed").get<uint64_t>()),
       run_key_(job.at("run_key").get<std::string>()),
       between_stages_(TrainingOptions::from_json(config_.at("training")).between_stages),
+      device_(run_device_of(job)),
       base_(load_base_model_of(job)),
       tuned_(load_base_model_of(job)),
       text_(config_.at("base_model")),
@@ -137,10 +140,13 @@ void ContinualRun::prepare_stage(size_t s) {
   if (s > 0 && continues()) {
     options_ = TrainingOptions::from_json(stage.config.at("training"));
   } else {
+    tuned_->to(device_);
+    base_->to(device_);
     PreparedMethod prepared = prepare_method(stage.config, tuned_, stage.data, text_.tokenizer(), base_);
     method_ = std::move(prepared.method);
     params_ = std::move(prepared.params);
     options_ = prepared.options;
+    place_for_training(tuned_, base_, options_, device_);
   }
   std::cout << "stage " << s + 1 << " of " << stages_.size() << " (" << stage.config.at("task").at("name").get<std::string>()
             << "): " << element_count(params_) << " trainable parameters, " << options_.steps << " steps" << std::endl;
@@ -205,6 +211,7 @@ void ContinualRun::end_stage(size_t s) {
   details_.push_back(method_->details());
   if (s + 1 == stages_.size()) return;
   const bool restarts = !continues() && !method_->stacks_stages();
+  if (restarts && options_.dtype != "fp32") restore_full_precision(tuned_);
   if (restarts) method_->merge(tuned_);
   NoMethodState no_state;
   torch::optim::AdamW no_optimizer(std::vector<torch::Tensor>{torch::zeros({1})});
@@ -215,6 +222,7 @@ void ContinualRun::end_stage(size_t s) {
 }
 
 void ContinualRun::finish() {
+  if (options_.dtype != "fp32") restore_full_precision(tuned_);
   method_->merge(tuned_);
   write_file_atomically(run_files::method_details(dir_), nlohmann::json{{"stages", details_}}.dump(2));
   save_model(tuned_, run_files::model(dir_));

@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "harness/exec/gpu_facts.h"
+
 namespace tb {
 namespace {
 
@@ -21,11 +23,11 @@ std::string cpu_model() {
 
 }  // namespace
 
-Environment current_environment(int64_t threads) {
+Environment current_environment(int64_t threads, const torch::Device& device) {
   Environment e;
   e.git_commit = git_commit();
   e.torch_version = TORCH_VERSION;
-  e.device = "cpu (" + cpu_model() + ")";
+  e.device = device.is_cuda() ? device.str() + " " + gpu_description(device) : "cpu (" + cpu_model() + ")";
   e.threads = threads;
   return e;
 }

@@ -1,7 +1,5 @@
 #include "harness/exec/evaluation_during_training.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <chrono>
 #include <iostream>
 #include <stdexcept>
@@ -9,28 +7,10 @@
 #include "harness/common/files.h"
 #include "harness/exec/run_dir.h"
 #include "harness/exec/run_evaluation.h"
+#include "harness/model/generator_state.h"
 
 namespace tb {
 namespace {
-
-// The global generator's state, put back when this goes out of scope.
-class GeneratorStateGuard {
- public:
-  GeneratorStateGuard() : generator_(at::detail::getDefaultCPUGenerator()) {
-    std::lock_guard<std::mutex> lock(generator_.mutex());
-    state_ = generator_.get_state();
-  }
-  ~GeneratorStateGuard() {
-    std::lock_guard<std::mutex> lock(generator_.mutex());
-    generator_.set_state(state_);
-  }
-  GeneratorStateGuard(const GeneratorStateGuard&) = delete;
-  GeneratorStateGuard& operator=(const GeneratorStateGuard&) = delete;
-
- private:
-  at::Generator generator_;
-  at::Tensor state_;
-};
 
 // The evaluation of `step` stored by this or an earlier attempt of the run; null when none.
 nlohmann::json stored_evaluation(const std::filesystem::path& file, const std::string& run_key) {

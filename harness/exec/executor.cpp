@@ -15,6 +15,8 @@
 #include "harness/exec/process_identity.h"
 #include "harness/exec/progress.h"
 #include "harness/exec/run_dir.h"
+#include "harness/exec/visible_gpus.h"
+#include "harness/spec/execution_section.h"
 #include "harness/spec/stages.h"
 #include "harness/store/store.h"
 #include "methods/registry.h"
@@ -200,6 +202,7 @@ class Sweep {
     auto add = [&](const RunConfig& run) {
       const fs::path dir = dir_of(run.key);
       PoolTask task{{run.key, o_.worker_exe, {"worker", dir.string()}, run_files::log(dir), worker_env(spec_.threads), dir}};
+      if (gives_each_run_gpus(execution_)) task.gpus = execution_.at("gpus_per_run").get<int64_t>();
       if (const std::string pretrain = pretraining_->task_of(run); !pretrain.empty()) task.after.push_back(pretrain);
       // A post-hoc run starts once the parents this invocation runs have ended.
       for (const std::string& parent : run.parents) {
@@ -221,6 +224,7 @@ class Sweep {
     pool.memory_limit_bytes = execution_.at("memory_limit_mb").get<int64_t>() << 20;
     pool.max_attempts = execution_.at("max_attempts").get<int64_t>();
     pool.heartbeat_seconds = 1;
+    if (gives_each_run_gpus(execution_) && launcher_->backend() == "local") pool.gpu_ids = visible_gpus();
     return pool;
   }
 
@@ -325,6 +329,7 @@ class Sweep {
                                          {"config", run.config},
                                          {"threads", spec_.threads},
                                          {"checkpoint_every", execution_.at("checkpoint_every")},
+                                         {"device", execution_.at("device")},
                                          {"models_dir", (o_.out_dir / "models").string()}}
                               .dump(2));
     return true;

@@ -26,6 +26,7 @@ struct JobRequest {
   std::map<std::string, std::string> env;
   std::filesystem::path dir;
   int64_t cpus = 0;  // CPUs the job needs; 0: the launcher's default (a Slurm job's cpus_per_task)
+  int64_t gpus = 0;  // GPUs the job needs, handed out by the pool where it has GPUs to hand out
 };
 
 enum class JobPhase { kQueued, kRunning, kEnded };

@@ -14,6 +14,8 @@ SlurmOptions slurm_options(const nlohmann::json& execution, const std::filesyste
   o.account = slurm.value("account", "");
   o.qos = slurm.value("qos", "");
   o.gpus = slurm.value("gpus", "");
+  if (o.gpus.empty() && execution.value("device", "cpu") == "cuda")
+    o.gpus = std::to_string(execution.value("gpus_per_run", int64_t(1)));
   o.time = slurm.value("time", "");
   const double timeout = execution.at("timeout_seconds").get<double>();
   if (o.time.empty() && timeout > 0) o.time = slurm_minutes(timeout);

@@ -28,6 +28,7 @@ struct Slot {
   std::string stopped_for;  // "timeout", "oom" or "interrupted" once we asked it to stop
   Clock::time_point signalled;
   bool killed = false;  // forced after the grace period
+  std::vector<std::string> gpus;  // handed to its job, given back when it ends
 };
 
 const JobRequest& request_of(const PoolTask& t) { return t; }
@@ -36,7 +37,7 @@ const JobRequest& request_of(const PoolTask& t) { return t; }
 class PoolRun {
  public:
   PoolRun(const std::vector<PoolTask>& tasks, Launcher& launcher, const PoolOptions& o, const PoolHooks& hooks)
-      : launcher_(launcher), o_(o), hooks_(hooks) {
+      : launcher_(launcher), o_(o), hooks_(hooks), free_gpus_(o.gpu_ids.begin(), o.gpu_ids.end()) {
     for (const auto& t : tasks) {
       queue_.emplace_back(&t, 1);
       ++unfinished_[t.id];
@@ -116,32 +117,71 @@ class PoolRun {
   // (one Slurm job array).
   void start_ready() {
     std::vector<std::pair<const PoolTask*, int>> batch;
+    std::vector<std::vector<std::string>> batch_gpus;
     const int64_t capacity = launcher_.capacity(o_.workers);
     while (int64_t(running_.size() + batch.size()) < capacity) {
       const auto ready = next_ready();
       if (!ready) break;
+      const int64_t gpus = o_.gpu_ids.empty() ? 0 : ready->first->gpus;
+      if (gpus > int64_t(o_.gpu_ids.size())) {
+        refused(*ready->first, ready->second, "it needs " + std::to_string(gpus) + " GPUs and this machine has " +
+                                                  std::to_string(o_.gpu_ids.size()));
+        continue;
+      }
+      if (gpus > int64_t(free_gpus_.size())) {  // waits, first in the queue, for GPUs to be given back
+        queue_.push_front(*ready);
+        break;
+      }
       if (!hooks_.claim(*ready->first, ready->second)) {
         ++summary_.skipped;
         finish(*ready->first, true);  // done meanwhile or run elsewhere: dependants ask the claim hook
         continue;
       }
       batch.push_back(*ready);
+      batch_gpus.emplace_back(take_gpus(gpus));
     }
     if (batch.empty()) return;
     std::vector<JobRequest> requests;
-    for (const auto& [task, attempt] : batch) requests.push_back(request_of(*task));
+    for (size_t i = 0; i < batch.size(); ++i) requests.push_back(with_gpus(request_of(*batch[i].first), batch_gpus[i]));
     std::vector<std::string> handles;
     try {
       handles = launcher_.start(requests);
     } catch (const std::exception& e) {
+      for (auto& gpus : batch_gpus) give_back(gpus);
       for (const auto& [task, attempt] : batch) refused(*task, attempt, e.what());
       return;
     }
     mark_started();
     for (size_t i = 0; i < batch.size(); ++i) {
       running_.push_back({batch[i].first, batch[i].second, handles[i]});
+      running_.back().gpus = batch_gpus[i];
       if (hooks_.started) hooks_.started(*batch[i].first, handles[i]);
     }
+  }
+
+  std::vector<std::string> take_gpus(int64_t count) {
+    std::vector<std::string> taken(free_gpus_.begin(), free_gpus_.begin() + count);
+    free_gpus_.erase(free_gpus_.begin(), free_gpus_.begin() + count);
+    return taken;
+  }
+
+  void give_back(const std::vector<std::string>& gpus) {
+    free_gpus_.insert(free_gpus_.end(), gpus.begin(), gpus.end());
+    std::sort(free_gpus_.begin(), free_gpus_.end(), [&](const std::string& a, const std::string& b) {
+      return gpu_rank(a) < gpu_rank(b);  // the machine's order, so assignments are predictable
+    });
+  }
+
+  size_t gpu_rank(const std::string& id) const {
+    return size_t(std::find(o_.gpu_ids.begin(), o_.gpu_ids.end(), id) - o_.gpu_ids.begin());
+  }
+
+  static JobRequest with_gpus(JobRequest request, const std::vector<std::string>& gpus) {
+    if (gpus.empty()) return request;
+    std::string list;
+    for (const std::string& id : gpus) list += (list.empty() ? "" : ",") + id;
+    request.env["CUDA_VISIBLE_DEVICES"] = list;
+    return request;
   }
 
   // A task whose job the launcher could not start: its attempt fails for good.
@@ -220,6 +260,7 @@ class PoolRun {
   void end(const Slot& s, const JobStatus& status) {
     Attempt a = attempt_of(s, status);
     launcher_.release(s.handle);
+    give_back(s.gpus);
     if (hooks_.judge) a.outcome = hooks_.judge(*s.task, a);
     summary_.busy_seconds += a.seconds;
     last_end_ = Clock::now();
@@ -253,6 +294,7 @@ class PoolRun {
   // Tasks of the pool not yet ended for good, and those that ended without success.
   std::map<std::string, int> unfinished_;
   std::set<std::string> unsuccessful_;
+  std::vector<std::string> free_gpus_;  // of o_.gpu_ids, not handed to a running job
   Clock::time_point last_heartbeat_ = Clock::now();
   bool any_started_ = false;
   Clock::time_point first_start_, last_end_;

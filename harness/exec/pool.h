@@ -1,5 +1,6 @@
 // Runs tasks as jobs of a launcher (harness/exec/launcher.h: child processes, or Slurm
-// jobs), at most the launcher's capacity at a time (a task starts once the tasks it comes
+// jobs), at most the launcher's capacity at a time and, with GPUs to hand out, as many as
+// their GPUs allow (a task starts once the tasks it comes
 // `after` have ended; the next ready ones in list order), each attempt under a time and a
 // memory limit (enforced here for child processes, by the scheduler for Slurm), with a
 // capped number of further attempts for failures that may pass (killed by a signal,
@@ -35,6 +36,10 @@ struct PoolOptions {
   double heartbeat_seconds = 2;   // how often hooks.heartbeat runs
   double kill_grace_seconds = 10;  // after SIGTERM on a second Ctrl-C, before SIGKILL
   int poll_ms = 20;
+  // The GPUs of this machine to hand out (CUDA_VISIBLE_DEVICES entries): a task that needs
+  // g GPUs waits until g are free and runs with CUDA_VISIBLE_DEVICES set to them, so an
+  // 8-GPU node runs 8 one-GPU runs at once. Empty: none are handed out (a scheduler does).
+  std::vector<std::string> gpu_ids = {};
 };
 
 // How an attempt ended: the outcome names of the store (see RunRecord).

@@ -8,6 +8,7 @@
 
 #include "evaluators/responder.h"
 #include "harness/common/files.h"
+#include "harness/exec/run_device.h"
 #include "harness/exec/run_dir.h"
 #include "harness/exec/run_evaluation.h"
 #include "harness/model/model_io.h"
@@ -70,7 +71,9 @@ void run_posthoc(const std::filesystem::path& dir, const nlohmann::json& job) {
 
   const ModelText text(config.at("base_model"));
   const TaskData data = task_data_of(config, text, method->validation_items());
+  const torch::Device device = run_device_of(job);  // the combined model evaluates there, in fp32
   LlamaForCausalLM scratch = load_base_model_of(job);
+  scratch->to(device);
   scratch->eval();
   inputs.validation_score = [&](const TensorMap& weights) {
     return validation_score(scratch, weights, data.validation, text.tokenizer(), data.answer_match);
@@ -85,6 +88,8 @@ void run_posthoc(const std::filesystem::path& dir, const nlohmann::json& job) {
   MetricLog log(run_files::metrics(dir));
   RunResult result;
   result.trainable_params = trainable;
+  base->to(device);
+  tuned->to(device);
   evaluate_and_write_result(dir, job, base, tuned, data, text, log, 0, start, result);
 }
 

@@ -8,6 +8,7 @@
 #include "harness/analysis/spectral.h"
 #include "harness/common/files.h"
 #include "harness/common/peak_memory.h"
+#include "harness/exec/gpu_facts.h"
 #include "harness/data/rng.h"
 #include "harness/exec/environment.h"
 #include "harness/exec/run_dir.h"
@@ -20,7 +21,8 @@ namespace {
 
 std::vector<std::pair<std::string, torch::Tensor>> named_weights(const LlamaForCausalLM& model) {
   std::vector<std::pair<std::string, torch::Tensor>> out;
-  for (const auto& p : model->named_parameters()) out.emplace_back(p.key(), p.value());
+  // On the CPU in fp32 (no copy when they are there already): the spectra are computed there.
+  for (const auto& p : model->named_parameters()) out.emplace_back(p.key(), p.value().detach().to(torch::kCPU, torch::kFloat32));
   return out;
 }
 
@@ -102,8 +104,10 @@ void evaluate_and_write_result(const std::filesystem::path& dir, const nlohmann:
   result.total_params = 0;
   for (const auto& p : base->parameters()) result.total_params += p.numel();
   result.peak_rss_bytes = peak_resident_bytes();
+  if (const int64_t gpu_bytes = peak_gpu_memory_bytes(tuned->device()); gpu_bytes > 0)
+    log.add(step, "peak_gpu_memory_bytes", double(gpu_bytes));
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  result.environment = current_environment(job.at("threads").get<int64_t>());
+  result.environment = current_environment(job.at("threads").get<int64_t>(), tuned->device());
   result.metrics = log.points;
   write_file_atomically(run_files::result(dir),
                         result.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

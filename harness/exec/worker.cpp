@@ -14,6 +14,7 @@
 #include "harness/exec/method_preparation.h"
 #include "harness/exec/metric_log.h"
 #include "harness/exec/posthoc_run.h"
+#include "harness/exec/run_device.h"
 #include "harness/exec/run_evaluation.h"
 #include "harness/exec/run_dir.h"
 #include "harness/model/model_io.h"
@@ -61,6 +62,9 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   const ModelText text(config.at("base_model"));
   const Tokenizer& tok = text.tokenizer();
   const TaskData data = task_data_of(config, text);
+  const torch::Device device = run_device_of(job);
+  tuned->to(device);  // methods that initialise from the weights or from data do so on the device
+  base->to(device);
   const PreparedMethod prepared = prepare_method(config, tuned, data, tok, base);
   // Positions left for text once the method has prepared the model (prompt tuning's take some).
   const int64_t max_tokens = tuned->config.max_position_embeddings - tuned->config.num_virtual_tokens;
@@ -68,6 +72,7 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   Method* method = prepared.method.get();
   const std::vector<torch::Tensor>& params = prepared.params;
   const TrainingOptions& options = prepared.options;
+  place_for_training(tuned, base, options, device);
   const int64_t trainable = element_count(params);
   std::cout << config.at("method").at("name").get<std::string>() << ": " << trainable
             << " trainable parameters, " << options.steps << " steps" << std::endl;
@@ -122,6 +127,7 @@ bool run_finetune(const std::filesystem::path& dir, const nlohmann::json& job) {
   log.add(summary.steps, "train_tokens_per_second", double(summary.tokens) / summary.seconds);
   log.add(summary.steps, "truncated_train_items", double(truncated));
   write_file_atomically(run_files::method_details(dir), method->details().dump(2));
+  if (options.dtype != "fp32") restore_full_precision(tuned);
   if (const auto adapter = method->peft_adapter(tuned, base)) {
     std::filesystem::remove_all(run_files::peft_adapter(dir));  // of an attempt killed after writing it
     save_peft_adapter(*adapter, run_files::peft_adapter(dir));

@@ -31,6 +31,7 @@ torch::Tensor AdaptedLinearImpl::forward(const torch::Tensor& x) {
 
 void AdaptedLinearImpl::add_adapter(const std::string& name,
                                     std::shared_ptr<LinearAdapter> adapter) {
+  adapter->to(weight.device());  // an adapter lives where its base layer's weight does (PEFT's rule)
   register_module(name, adapter);
   adapters_.emplace_back(name, std::move(adapter));
 }

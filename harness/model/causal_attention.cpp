@@ -8,6 +8,10 @@ namespace tb {
 torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                int64_t start) {
   const int64_t t = q.size(2), s = k.size(2);
+#if TORCH_VERSION_MAJOR >= 2
+  if (q.is_cuda() && (t == s || t == 1))  // the mask is plain causal, or none for one new query
+    return at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/t == s && t > 1);
+#endif
   auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(q.size(-1)));  // (B, H, T, S)
   if (t > 1) {
     auto mask = torch::full({t, s}, -std::numeric_limits<float>::infinity(), scores.options()).triu(start + 1);

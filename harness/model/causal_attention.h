@@ -10,6 +10,9 @@ namespace tb {
 
 // q: (B, H, T, D), k and v: (B, H, S, D) (S >= T: the last T keys are the queries' own
 // positions, preceded by cached ones); the query at position start + i sees keys j <= start + i.
+// On a GPU with LibTorch 2.x, a whole causal sequence (or one new query) goes through
+// LibTorch's fused scaled_dot_product_attention (FlashAttention, Dao et al. 2022: the
+// T x S scores are never held); elsewhere, and on the CPU always, the plain form below.
 torch::Tensor causal_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                int64_t start);
 

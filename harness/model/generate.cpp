@@ -49,7 +49,7 @@ std::vector<std::vector<int64_t>> greedy_generate_batch(
   KVCache cache;
   for (int64_t step = 0; step < std::min(max_new_tokens, room) && running > 0; ++step) {
     const auto logits = model->forward(input, &cache);
-    const auto next = logits.select(1, logits.size(1) - 1).argmax(-1).contiguous();  // (B)
+    const auto next = logits.select(1, logits.size(1) - 1).argmax(-1).cpu().contiguous();  // (B)
     const int64_t* ids = next.data_ptr<int64_t>();
     for (size_t r = 0; r < out.size(); ++r) {
       if (done[r]) continue;
@@ -99,8 +99,8 @@ std::vector<double> continuation_logprobs(LlamaForCausalLM& model,
     }
   }
   const auto logp = torch::log_softmax(model->forward(input).to(torch::kFloat32), -1);  // (B, T, V)
-  const auto picked = logp.gather(2, targets.unsqueeze(2)).squeeze(2);                  // (B, T)
-  const auto sums = (picked * mask).sum(1).contiguous();
+  const auto picked = logp.gather(2, targets.to(logp.device()).unsqueeze(2)).squeeze(2);  // (B, T)
+  const auto sums = (picked * mask.to(logp.device())).sum(1).cpu().contiguous();
   for (size_t r = 0; r < out.size(); ++r) out[r] = sums[int64_t(r)].item<double>();
   return out;
 }

@@ -1,7 +1,10 @@
 #include "harness/model/llama.h"
 
+#include "harness/model/block_checkpoint.h"
 #include "harness/model/causal_attention.h"
+#include "harness/model/compute_precision.h"
 #include "kernels/rms_norm.h"
+#include "kernels/rotary_embedding.h"
 
 namespace tb {
 
@@ -12,12 +15,13 @@ RMSNormImpl::RMSNormImpl(int64_t dim, double eps_) : eps(eps_) {
 }
 
 torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
-  torch::Tensor y = kernels::rms_norm(x, weight, eps);
+  torch::Tensor y = kernels::fused_rms_norm(x, weight, eps);
   for (auto& [name, adapter] : adapters_) y = adapter->adapt(x, y);
   return y;
 }
 
 void RMSNormImpl::add_adapter(const std::string& name, std::shared_ptr<OutputAdapter> adapter) {
+  adapter->to(weight.device());
   register_module(name, adapter);
   adapters_.emplace_back(name, std::move(adapter));
 }
@@ -63,11 +67,10 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const RotaryTa
     q = q_norm(q);
     k = k_norm(k);
   }
+  std::tie(q, k) = kernels::rotary_qk(q, k, rope.cos, rope.sin);
   q = q.transpose(1, 2);  // (B, H, T, D)
   k = k.transpose(1, 2);  // (B, Hkv, T, D)
   auto v = v_proj(x).view({b, t, kv_heads_, head_dim_}).transpose(1, 2);
-  q = apply_rotary(q, rope);
-  k = apply_rotary(k, rope);
   if (cached_k != nullptr) {
     if (cached_k->defined()) {
       k = torch::cat({*cached_k, k}, 2);
@@ -128,7 +131,7 @@ LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c, WeightInit init)
 
 void LlamaModelImpl::add_virtual_tokens(const torch::Tensor& embeddings) {
   TORCH_CHECK(!virtual_tokens.defined(), "the model already has virtual tokens");
-  virtual_tokens = register_parameter("prompt_embeddings", embeddings);
+  virtual_tokens = register_parameter("prompt_embeddings", embeddings.to(embed_tokens->weight.device()));
 }
 
 // The tables every forward pass reads from; for dynamic NTK the unscaled ones, which hold
@@ -137,26 +140,39 @@ void LlamaModelImpl::reset_rotary(const LlamaConfig& c) {
   config_ = c;
   LlamaConfig unscaled = c;
   if (c.rope_scaling.type == "dynamic") unscaled.rope_scaling = RopeScaling{};
-  rope_ = make_rotary_tables(unscaled, c.max_position_embeddings);
+  const torch::Device device = embed_tokens ? embed_tokens->weight.device() : torch::Device(torch::kCPU);
+  RotaryEmbedding tables(unscaled, c.max_position_embeddings, device);
+  if (rotary_emb_) {
+    rotary_emb_ = replace_module(kRotaryEmbeddingName, tables);
+  } else {
+    rotary_emb_ = register_module(kRotaryEmbeddingName, tables);
+  }
 }
 
 // Dynamic NTK's frequencies depend on the sequence's length once it passes the original
 // context (transformers recomputes them per forward pass the same way).
 RotaryTables LlamaModelImpl::rotary_for(int64_t length) const {
   const RopeScaling& r = config_.rope_scaling;
-  if (r.type == "dynamic" && length > r.original_max_position_embeddings)
-    return make_rotary_tables(config_, length);
-  return rope_;
+  if (r.type == "dynamic" && length > r.original_max_position_embeddings) {
+    const RotaryTables t = make_rotary_tables(config_, length);
+    return {t.cos.to(rotary_emb_->cos.device()), t.sin.to(rotary_emb_->sin.device())};
+  }
+  return rotary_emb_->tables();
 }
 
-torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* cache,
-                                      const torch::Tensor& position_ids) {
+torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids_anywhere, KVCache* cache,
+                                      const torch::Tensor& position_ids_anywhere) {
+  const torch::Device device = embed_tokens->weight.device();
+  const torch::Tensor input_ids = input_ids_anywhere.to(device);
+  const torch::Tensor position_ids =
+      position_ids_anywhere.defined() ? position_ids_anywhere.to(device) : position_ids_anywhere;
+  const ComputePrecisionGuard precision(compute_dtype, device.type());
   const int64_t start = cache != nullptr ? cache->length : 0;
   // The virtual tokens precede every sequence: they are prepended when it starts.
   const int64_t prefix = (virtual_tokens.defined() && start == 0) ? virtual_tokens.size(0) : 0;
   const int64_t length = start + prefix + input_ids.size(1);
-  TORCH_CHECK(length <= rope_.cos.size(0), "sequence of ", length, " tokens (", prefix,
-              " of them virtual) exceeds max_position_embeddings ", rope_.cos.size(0));
+  TORCH_CHECK(length <= rotary_emb_->cos.size(0), "sequence of ", length, " tokens (", prefix,
+              " of them virtual) exceeds max_position_embeddings ", rotary_emb_->cos.size(0));
   // Mistral attends to the last sliding_window keys only; full attention equals that
   // exactly while the whole sequence fits in the window.
   TORCH_CHECK(sliding_window_ == 0 || length <= sliding_window_, "sequence of ", length,
@@ -169,13 +185,24 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids, KVCache* c
   TORCH_CHECK(!position_ids.defined() || (prefix == 0 && cache == nullptr),
               "position ids are for training batches: no cache, no virtual tokens");
   const int64_t span = position_ids.defined() ? position_ids.max().item<int64_t>() + 1 : length;
-  TORCH_CHECK(span <= rope_.cos.size(0), "position ", span - 1, " exceeds max_position_embeddings ",
-              rope_.cos.size(0));
+  TORCH_CHECK(span <= rotary_emb_->cos.size(0), "position ", span - 1, " exceeds max_position_embeddings ",
+              rotary_emb_->cos.size(0));
   const RotaryTables rope = rotary_slice(rotary_for(span), start, prefix + input_ids.size(1), position_ids);
   auto h = embed_tokens(input_ids);  // (B, T, C)
   if (prefix > 0)
     h = torch::cat({virtual_tokens.unsqueeze(0).expand({h.size(0), prefix, h.size(2)}), h}, 1);
+  const bool recompute = gradient_checkpointing && is_training() && torch::GradMode::is_enabled() && cache == nullptr;
   for (size_t i = 0; i < blocks.size(); ++i) {
+    if (recompute) {
+      const std::shared_ptr<LlamaDecoderLayerImpl> block = blocks[i].ptr();
+      std::vector<torch::Tensor> trained;
+      for (const auto& p : block->parameters()) {
+        if (p.requires_grad()) trained.push_back(p);
+      }
+      auto run_block = [block, rope, start](const torch::Tensor& x) { return block->forward(x, rope, start, nullptr, nullptr); };
+      h = checkpointed_block(run_block, h, trained, compute_dtype);
+      continue;
+    }
     h = blocks[i]->forward(h, rope, start, cache ? &cache->keys[i] : nullptr,
                            cache ? &cache->values[i] : nullptr);
   }
@@ -216,7 +243,13 @@ void LlamaForCausalLMImpl::set_rope(const RopeScaling& scaling, int64_t max_posi
 torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& input_ids, KVCache* cache,
                                             const torch::Tensor& position_ids) {
   auto hidden = model->forward(input_ids, cache, position_ids);
+  const ComputePrecisionGuard precision(model->compute_dtype, hidden.device().type());
   return lm_head ? lm_head(hidden) : F::linear(hidden, model->embed_tokens->weight);
+}
+
+torch::Tensor LlamaForCausalLMImpl::plain_head_weight() {
+  if (!lm_head) return model->embed_tokens->weight;
+  return lm_head->has_adapters() || lm_head->bias.defined() ? torch::Tensor() : lm_head->weight;
 }
 
 std::vector<std::pair<std::string, AdaptedLinear>> LlamaForCausalLMImpl::projections() {
@@ -238,7 +271,7 @@ std::vector<std::pair<std::string, AdaptedLinear>> LlamaForCausalLMImpl::project
 
 torch::Tensor causal_lm_loss(const torch::Tensor& logits, const torch::Tensor& labels) {
   return F::cross_entropy(logits.reshape({-1, logits.size(-1)}).to(torch::kFloat32),
-                          labels.reshape({-1}),
+                          labels.reshape({-1}).to(logits.device()),
                           F::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel));
 }
 

@@ -99,6 +99,10 @@ class LlamaModelImpl : public torch::nn::Module {
   void add_virtual_tokens(const torch::Tensor& embeddings);
   TokenEmbedding embed_tokens{nullptr};
   torch::Tensor virtual_tokens;  // (n, C) or undefined
+  // Training settings (harness/model/block_checkpoint.h, harness/model/compute_precision.h):
+  // recompute each block in the backward pass; the precision of the matrix products.
+  bool gradient_checkpointing = false;
+  torch::ScalarType compute_dtype = torch::kFloat32;
   torch::nn::ModuleList layers{nullptr};
   RMSNorm norm{nullptr};
   std::vector<LlamaDecoderLayer> blocks;  // typed views of `layers`
@@ -106,7 +110,7 @@ class LlamaModelImpl : public torch::nn::Module {
  private:
   RotaryTables rotary_for(int64_t length) const;
   LlamaConfig config_;  // the shape and RoPE settings the tables follow
-  RotaryTables rope_;   // positions [0, max_position_embeddings)
+  RotaryEmbedding rotary_emb_{nullptr};  // positions [0, max_position_embeddings)
   int64_t sliding_window_;
 };
 TORCH_MODULE(LlamaModel);
@@ -116,10 +120,14 @@ class LlamaForCausalLMImpl : public torch::nn::Module {
   // kRandom: Llama's initializer_range N(0, 0.02) for embeddings and projections, norms 1.
   // kEmpty: uninitialised, for loading a checkpoint into.
   explicit LlamaForCausalLMImpl(const LlamaConfig& c, WeightInit init = WeightInit::kRandom);
-  // input_ids: (B, T) int64 -> logits (B, T, vocab). With a cache, positions continue
-  // from cache->length and the cache is extended.
+  // input_ids: (B, T) int64 -> logits (B, T, vocab) on the model's device. With a cache,
+  // positions continue from cache->length and the cache is extended.
   torch::Tensor forward(const torch::Tensor& input_ids, KVCache* cache = nullptr,
                         const torch::Tensor& position_ids = {});
+  // The LM head's weight (V, C) when the head is a plain product with it (no adapters, no
+  // bias), so that the loss can be fused with it; undefined otherwise.
+  torch::Tensor plain_head_weight();
+  torch::Device device() const { return model->embed_tokens->weight.device(); }
   // Sets the config's rope_scaling (and max_position_embeddings) and the RoPE tables.
   void set_rope(const RopeScaling& scaling, int64_t max_position_embeddings);
   // Every projection of the blocks with its full name ("model.layers.0.self_attn.q_proj").

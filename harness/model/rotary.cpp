@@ -35,11 +35,6 @@ torch::Tensor yarn_scaled(const torch::Tensor& inv_freq, int64_t dim, double the
   return inv_freq / r.factor * (1 - extrapolation_weight) + inv_freq * extrapolation_weight;
 }
 
-torch::Tensor rotate_half(const torch::Tensor& x) {
-  const int64_t half = x.size(-1) / 2;
-  return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-}
-
 }  // namespace
 
 torch::Tensor rotary_inverse_frequencies(int64_t head_dim, double theta, const RopeScaling& scaling,
@@ -83,8 +78,10 @@ RotaryTables rotary_slice(const RotaryTables& full, int64_t start, int64_t t, co
           full.sin.index_select(0, flat).view({rows, 1, t, dim})};
 }
 
-torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& rope) {
-  return x * rope.cos.to(x.dtype()) + rotate_half(x) * rope.sin.to(x.dtype());
+RotaryEmbeddingImpl::RotaryEmbeddingImpl(const LlamaConfig& c, int64_t length, torch::Device device) {
+  const RotaryTables t = make_rotary_tables(c, length);
+  cos = register_buffer("cos", t.cos.to(device));
+  sin = register_buffer("sin", t.sin.to(device));
 }
 
 }  // namespace tb

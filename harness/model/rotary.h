@@ -43,7 +43,17 @@ RotaryTables make_rotary_tables(const LlamaConfig& c, int64_t length);
 // position_ids (B, T) when defined.
 RotaryTables rotary_slice(const RotaryTables& full, int64_t start, int64_t t, const torch::Tensor& position_ids);
 
-// x: (B, H, T, D); rope: rotary_slice's tables for x's positions.
-torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& rope);
+// The tables of positions [0, length) as the model's buffers "cos" and "sin" (Hugging Face's
+// LlamaModel.rotary_emb, whose tables are not saved either), so that they follow the model
+// to its device. Derived from the config: checkpoints leave them out.
+class RotaryEmbeddingImpl : public torch::nn::Module {
+ public:
+  RotaryEmbeddingImpl(const LlamaConfig& c, int64_t length, torch::Device device);
+  RotaryTables tables() const { return {cos, sin}; }
+  torch::Tensor cos, sin;  // (length, head_dim) fp32
+};
+TORCH_MODULE(RotaryEmbedding);
+
+inline constexpr const char* kRotaryEmbeddingName = "rotary_emb";
 
 }  // namespace tb

@@ -62,10 +62,11 @@ void sample_group(LlamaForCausalLM& model, const std::vector<std::vector<int64_t
 }  // namespace
 
 torch::Tensor sample_next_tokens(const torch::Tensor& logits, const SamplingOptions& o, at::Generator& generator) {
-  if (o.temperature <= 0) return logits.argmax(-1);
+  if (o.temperature <= 0) return logits.argmax(-1).cpu();
   auto scores = logits.to(torch::kFloat32) / o.temperature;
   scores = keep_top_p(keep_top_k(scores, o.top_k), o.top_p);
-  return torch::multinomial(scores.softmax(-1), 1, /*replacement=*/false, generator).squeeze(-1);
+  // Drawn on the CPU from the CPU generator: the same tokens whatever device computed the logits.
+  return torch::multinomial(scores.softmax(-1).cpu(), 1, /*replacement=*/false, generator).squeeze(-1);
 }
 
 std::vector<std::vector<int64_t>> sample_continuations(LlamaForCausalLM& model,

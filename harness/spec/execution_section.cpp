@@ -4,6 +4,17 @@
 
 namespace tb {
 
+bool is_device_name(const std::string& name) {
+  if (name == "cpu" || name == "cuda" || name == "auto") return true;
+  return name.size() > 5 && name.rfind("cuda:", 0) == 0 && name.size() <= 8 &&
+         name.find_first_not_of("0123456789", 5) == std::string::npos;
+}
+
+bool gives_each_run_gpus(const nlohmann::json& execution) {
+  const std::string device = execution.value("device", "cpu");
+  return device == "cuda" || device == "auto";
+}
+
 const Schema& execution_schema() {
   static const Schema schema = {
       {.name = "threads", .type = FieldType::kInt, .default_value = 1, .min = 1, .max = 256,
@@ -24,6 +35,12 @@ const Schema& execution_schema() {
        .help = "a run whose coordinator sent no heartbeat for this long is stale and runs again"},
       {.name = "backend", .type = FieldType::kString, .default_value = "local", .choices = {"local", "slurm"},
        .help = "where runs execute: local child processes, or Slurm batch jobs (run --backend overrides)"},
+      {.name = "device", .type = FieldType::kString, .default_value = "cpu",
+       .help = "where each run's models train and evaluate: cpu, cuda (each run its own GPUs: the local pool "
+               "hands them out through CUDA_VISIBLE_DEVICES, Slurm jobs ask for them), cuda:N (every run on GPU N), "
+               "or auto (GPUs when the machine has them, else cpu)"},
+      {.name = "gpus_per_run", .type = FieldType::kInt, .default_value = 1, .min = 1, .max = 64,
+       .help = "with device cuda or auto: GPUs each run is given (an 8-GPU node runs 8 one-GPU runs at once)"},
   };
   return schema;
 }
@@ -59,6 +76,8 @@ nlohmann::json parse_execution(const nlohmann::json& section, const JsonLocation
     where.key("slurm").key("time").fail("expected a Slurm time limit: \"M\", \"M:S\", \"H:M:S\", \"D-H\", \"D-H:M\" or \"D-H:M:S\"");
   if (!slurm.at("mem").get<std::string>().empty() && !is_slurm_memory(slurm.at("mem").get<std::string>()))
     where.key("slurm").key("mem").fail("expected a memory size: digits with an optional unit K, M, G or T (\"4G\")");
+  if (!is_device_name(execution.at("device").get<std::string>()))
+    where.key("device").fail("expected cpu, cuda, cuda:N (N a GPU index) or auto");
   execution["slurm"] = slurm;
   return execution;
 }

@@ -17,6 +17,7 @@
 #include "harness/model/llama_config.h"
 #include "harness/model/peft_adapter_merge.h"
 #include "harness/spec/context_extension_options.h"
+#include "harness/spec/precision_options.h"
 #include "harness/spec/evaluation_section.h"
 #include "harness/spec/execution_section.h"
 #include "harness/spec/grid.h"
@@ -574,6 +575,7 @@ Spec parse_spec(const nlohmann::json& doc, const std::string& file) {
   resolve_parent_entries(spec.methods, methods, top.key("methods"));
   check_stage_options(spec.methods, spec.training, !spec.stages.empty(), top);
   check_context_extension(spec.methods, spec.training, spec.base_model, !spec.stages.empty(), top);
+  check_training_precision(spec.methods, spec.training, top);
   check_validation_items(spec.methods, spec.task, text, top.key("methods"));
   if (spec.stages.empty()) check_verifiers(spec.methods, spec.task, top.key("methods"));
   for (size_t i = 0; i < spec.stages.size(); ++i)

@@ -1,10 +1,9 @@
 #include "harness/train/checkpoint.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <map>
-#include <mutex>
 
+#include "harness/model/rotary.h"
+#include "harness/model/generator_state.h"
 #include "harness/train/optimizer_state.h"
 #include "methods/method.h"
 
@@ -45,6 +44,11 @@ std::vector<torch::Tensor> optimizer_params(torch::optim::Optimizer& optimizer) 
 
 std::string state_key(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
 
+// RoPE tables are derived from the config, as in Hugging Face's checkpoints.
+bool is_saved_buffer(const std::string& name) {
+  return name.find(std::string(kRotaryEmbeddingName) + ".") == std::string::npos;
+}
+
 void copy_into(torch::Tensor& target, const torch::Tensor& value, const std::string& name) {
   if (!target.sizes().equals(value.sizes()))
     throw std::runtime_error("checkpoint does not fit the model: " + name + " has another shape");
@@ -59,7 +63,9 @@ void save_checkpoint(const std::filesystem::path& file, const std::string& run_k
                      const nlohmann::json& extra) {
   TensorList list;
   for (const auto& p : model.named_parameters()) list.add("model." + p.key(), p.value());
-  for (const auto& b : model.named_buffers()) list.add("buffer." + b.key(), b.value());
+  for (const auto& b : model.named_buffers()) {
+    if (is_saved_buffer(b.key())) list.add("buffer." + b.key(), b.value());
+  }
   const auto params = optimizer_params(optimizer);
   auto& state = optimizer.state();
   nlohmann::json steps = nlohmann::json::object();
@@ -79,11 +85,7 @@ void save_checkpoint(const std::filesystem::path& file, const std::string& run_k
   nlohmann::json method_values = nlohmann::json::object();
   method.save_state(method_tensors, method_values);
   for (const auto& [name, t] : method_tensors) list.add("method." + name, t);
-  {
-    auto generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    list.add("rng", generator.get_state());
-  }
+  for (const auto& [name, state] : generator_states()) list.add(name == "cpu" ? "rng" : "rng." + name, state);
   const nlohmann::json header = {
       {"format", kCheckpointFormat},
       {"run_key", run_key},
@@ -130,7 +132,9 @@ std::optional<RestoredCheckpoint> load_checkpoint(const std::filesystem::path& f
     return found->second;
   };
   for (auto& p : model.named_parameters()) copy_into(p.value(), take("model." + p.key()), p.key());
-  for (auto& b : model.named_buffers()) copy_into(b.value(), take("buffer." + b.key()), b.key());
+  for (auto& b : model.named_buffers()) {
+    if (is_saved_buffer(b.key())) copy_into(b.value(), take("buffer." + b.key()), b.key());
+  }
 
   const auto params = optimizer_params(optimizer);
   for (const auto& [index, step] : header.at("optimizer_steps").items()) {
@@ -140,15 +144,16 @@ std::optional<RestoredCheckpoint> load_checkpoint(const std::filesystem::path& f
     std::unique_ptr<torch::optim::AdamWParamState> s;
     if (saved.count(prefix + "age")) {
       auto per_entry = std::make_unique<PerEntryAdamWState>();
-      per_entry->age = take(prefix + "age").clone();
+      per_entry->age = take(prefix + "age").to(params[i].device(), /*non_blocking=*/false, /*copy=*/true);
       s = std::move(per_entry);
     } else {
       s = std::make_unique<torch::optim::AdamWParamState>();
     }
     s->step(step.get<int64_t>());
-    s->exp_avg(take(prefix + "exp_avg").clone());
-    s->exp_avg_sq(take(prefix + "exp_avg_sq").clone());
-    if (saved.count(prefix + "max_exp_avg_sq")) s->max_exp_avg_sq(take(prefix + "max_exp_avg_sq").clone());
+    auto on_device = [&](const char* name) { return take(prefix + name).to(params[i].device(), false, true); };
+    s->exp_avg(on_device("exp_avg"));
+    s->exp_avg_sq(on_device("exp_avg_sq"));
+    if (saved.count(prefix + "max_exp_avg_sq")) s->max_exp_avg_sq(on_device("max_exp_avg_sq"));
     optimizer.state()[state_key(params[i])] = std::move(s);
   }
   std::map<std::string, torch::Tensor> method_tensors;
@@ -156,11 +161,11 @@ std::optional<RestoredCheckpoint> load_checkpoint(const std::filesystem::path& f
     if (name.rfind("method.", 0) == 0) method_tensors[name.substr(7)] = t;
   }
   method.load_state(method_tensors, header.at("method"));
-  {
-    auto generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_state(take("rng"));
+  std::map<std::string, torch::Tensor> generators = {{"cpu", take("rng")}};
+  for (const auto& [name, t] : saved) {
+    if (name.rfind("rng.", 0) == 0) generators[name.substr(4)] = t;
   }
+  restore_generator_states(generators);
   const auto& p = header.at("progress");
   RestoredCheckpoint out;
   out.progress = {p.at("step").get<int64_t>(), p.at("loss_sum").get<double>(), p.at("loss_count").get<int64_t>(),

@@ -6,7 +6,7 @@
 //   - the optimiser's per-parameter state (AdamW and the per-entry AdamW of sparse
 //     fine-tuning), by parameter position;
 //   - the method's own state beyond the model (Method::save_state);
-//   - LibTorch's global generator, and the trainer's progress;
+//   - LibTorch's global generators (CPU, and each GPU's), and the trainer's progress;
 //   - `extra`: what the caller needs back (the worker keeps its metric log there).
 #pragma once
 #include <torch/torch.h>

@@ -35,13 +35,14 @@ TokenScores score_completions(LlamaForCausalLM& model, const CompletionBatch& ba
   auto logits = model->forward(batch.input_ids).to(torch::kFloat32);
   if (temperature > 0 && temperature != 1.0) logits = logits / temperature;
   const auto logp = torch::log_softmax(logits, -1);  // (N, T, V)
-  const auto picked = logp.gather(2, batch.targets.unsqueeze(2)).squeeze(2);
+  const auto mask = batch.mask.to(logp.device());
+  const auto picked = logp.gather(2, batch.targets.to(logp.device()).unsqueeze(2)).squeeze(2);
   torch::Tensor entropy;
   if (with_entropy) {
     torch::NoGradGuard no_grad;
-    entropy = -(logp.exp() * logp).sum(-1) * batch.mask;
+    entropy = -(logp.exp() * logp).sum(-1) * mask;
   }
-  return {picked * batch.mask, entropy};
+  return {picked * mask, entropy};
 }
 
 torch::Tensor sequence_logprobs(const TokenScores& scores, const CompletionBatch&) {

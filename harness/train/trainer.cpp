@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "harness/train/dft_loss.h"
+#include "harness/train/batch_loss.h"
 #include "harness/train/optimizer_state.h"
 #include "methods/method.h"
 
@@ -54,7 +54,7 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
     for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
     const bool own_loss = method != nullptr && method->makes_own_loss();
     const Batch batch = own_loss ? Batch{} : next_batch(step);
-    auto batch_loss = [&] { return training_loss(o.loss, model->forward(batch.input_ids, nullptr, batch.position_ids), batch.labels); };
+    auto loss_of_batch = [&] { return batch_loss(model, batch, o); };
     auto check_finite = [&](double loss_value) {
       if (!std::isfinite(loss_value)) {
         throw NonFiniteLoss("non-finite loss (" + std::to_string(loss_value) + ") at step " +
@@ -67,13 +67,13 @@ TrainSummary train(LlamaForCausalLM& model, const std::vector<torch::Tensor>& pa
       loss_value = optimizer
                        .step([&] {
                          torch::NoGradGuard no_grad;
-                         return batch_loss();
+                         return loss_of_batch();
                        })
                        .item<double>();
       check_finite(loss_value);
     } else {
       optimizer.zero_grad();
-      MethodLoss made = own_loss ? method->own_loss(model, step, sink) : MethodLoss{batch_loss()};
+      MethodLoss made = own_loss ? method->own_loss(model, step, sink) : MethodLoss{loss_of_batch()};
       if (method != nullptr) {
         if (const torch::Tensor penalty = method->loss_penalty(); penalty.defined()) made.loss = made.loss + penalty;
       }

@@ -25,6 +25,9 @@ TrainingOptions TrainingOptions::from_json(const nlohmann::json& j) {
   o.rope_factor = j.value("rope_factor", o.rope_factor);
   o.rope_original_length = j.value("rope_original_length", o.rope_original_length);
   o.pose_window = j.value("pose_window", o.pose_window);
+  o.dtype = j.value("dtype", o.dtype);
+  o.gradient_checkpointing = j.value("gradient_checkpointing", o.gradient_checkpointing);
+  o.vocabulary_chunk = j.value("vocabulary_chunk", o.vocabulary_chunk);
   return o;
 }
 
@@ -79,6 +82,18 @@ const Schema& training_schema() {
        .sweepable = true,
        .help = "PoSE: train on windows of this many tokens of each row, two chunks that keep their positions in "
                "the row, so short windows cover the row's whole length; 0: off"},
+      {.name = "dtype", .type = FieldType::kString, .default_value = "fp32", .choices = {"fp32", "bf16"},
+       .sweepable = true,
+       .help = "bf16: frozen weights stored in bfloat16, trainable parameters and optimiser state in fp32, "
+               "matrix products in bfloat16 with fp32 accumulation; evaluation (the base model's too) in the same "
+               "precision"},
+      {.name = "gradient_checkpointing", .type = FieldType::kBool, .default_value = false, .sweepable = true,
+       .help = "keep only each block's input in the forward pass and recompute the block in the backward pass: "
+               "activation memory of one block instead of all, for about one more forward pass of time"},
+      {.name = "vocabulary_chunk", .type = FieldType::kInt, .default_value = 0, .min = 0, .max = 1 << 24,
+       .sweepable = true,
+       .help = "compute the training loss through the LM head this many vocabulary entries at a time, never "
+               "holding the full logits (fused linear + cross-entropy); 0: full logits"},
   };
   return schema;
 }
@@ -87,7 +102,8 @@ const std::vector<std::string>& training_keys_omitted_at_default() {
   static const std::vector<std::string> keys = {"loss", "masked_thought_rate", "masked_thought_warmup",
                                                 "masked_thought_replace", "replay", "between_stages",
                                                 "rope_scaling", "rope_factor", "rope_original_length",
-                                                "pose_window"};
+                                                "pose_window", "dtype", "gradient_checkpointing",
+                                                "vocabulary_chunk"};
   return keys;
 }
 

@@ -32,6 +32,10 @@ struct TrainingOptions {
   double rope_factor = 1.0;
   int64_t rope_original_length = 0;   // the context the base model was trained at; 0: its own
   int64_t pose_window = 0;            // PoSE: train on windows of this many tokens; 0: off
+  // Precision and memory (harness/model/compute_precision.h, kernels/linear_cross_entropy.h).
+  std::string dtype = "fp32";         // fp32 | bf16
+  bool gradient_checkpointing = false;  // recompute each block's activations in the backward pass
+  int64_t vocabulary_chunk = 0;       // the loss over this many vocabulary entries at a time; 0: full logits
 
   static TrainingOptions from_json(const nlohmann::json& j);
 };

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "tests/kernels/kernel_test_util.h"
+
 namespace tb {
 namespace {
 
@@ -28,6 +30,29 @@ TEST(RmsNorm, ComputesInFloat32ForLowPrecisionInputs) {
   const auto low = kernels::rms_norm(x.to(torch::kBFloat16), w, 1e-5);
   EXPECT_TRUE(torch::allclose(low.to(torch::kFloat32), ref, 2e-2, 2e-2)) << "no overflow or precision collapse";
   EXPECT_NEAR(ref.pow(2).mean(-1)[0].item<double>(), 1.0, 1e-3) << "unit mean square after normalisation";
+}
+
+TEST(RmsNorm, TheFusedKernelMatchesTheReferenceForwardAndBackward_CUDA) {
+  TB_SKIP_WITHOUT_GPU();
+  for (const auto dtype : {torch::kFloat32, torch::kBFloat16}) {
+    torch::manual_seed(5);
+    const auto x = (torch::randn({3, 7, 2048}) * 3).to(dtype);
+    const auto w = (torch::rand({2048}) + 0.5).to(dtype);
+    const auto dy = torch::randn({3, 7, 2048}).to(dtype);
+    auto gradients = [&](bool fused, const torch::Device& device) {
+      auto xi = x.to(device).requires_grad_(), wi = w.to(device).requires_grad_();
+      auto y = fused ? kernels::fused_rms_norm(xi, wi, 1e-5) : kernels::rms_norm(xi, wi, 1e-5);
+      (y * dy.to(device)).sum().backward();
+      return std::make_tuple(y.detach(), xi.grad(), wi.grad());
+    };
+    const auto [y_ref, dx_ref, dw_ref] = gradients(false, torch::kCUDA);
+    const auto [y, dx, dw] = gradients(true, torch::kCUDA);
+    const double tolerance = dtype == torch::kBFloat16 ? 1e-2 : 1e-5;
+    EXPECT_EQ(y.scalar_type(), y_ref.scalar_type());
+    EXPECT_LT(testing::relative_difference(y, y_ref), tolerance) << c10::toString(dtype);
+    EXPECT_LT(testing::relative_difference(dx, dx_ref), tolerance) << c10::toString(dtype);
+    EXPECT_LT(testing::relative_difference(dw, dw_ref), tolerance) << c10::toString(dtype);
+  }
 }
 
 }  // namespace

@@ -590,5 +590,42 @@ TEST(Spec, TheSlurmBackendsOptionsAreCheckedWithTheirPaths) {
   EXPECT_EQ(error_of(doc), "");
 }
 
+TEST(Spec, DeviceGpusPerRunAndPrecisionAreCheckedWithTheirPaths) {
+  nlohmann::json doc = small_spec();
+  EXPECT_EQ(parse_spec(doc, "spec.json").execution.at("device"), "cpu");
+  EXPECT_EQ(parse_spec(doc, "spec.json").execution.at("gpus_per_run"), 1);
+  for (const char* device : {"cpu", "cuda", "cuda:0", "cuda:7", "auto"}) {
+    doc["execution"] = {{"device", device}, {"gpus_per_run", 2}};
+    EXPECT_EQ(error_of(doc), "") << device;
+  }
+  for (const char* device : {"gpu", "cuda:", "cuda:x", "CUDA", "cuda:0,1"}) {
+    doc["execution"] = {{"device", device}};
+    EXPECT_NE(error_of(doc).find("spec.json: execution.device: expected cpu, cuda, cuda:N (N a GPU index) or auto"),
+              std::string::npos) << device << ": " << error_of(doc);
+  }
+  doc["execution"] = {{"gpus_per_run", 0}};
+  EXPECT_NE(error_of(doc).find("execution.gpus_per_run"), std::string::npos) << error_of(doc);
+  doc = small_spec();
+  doc["training"]["dtype"] = "fp16";
+  EXPECT_NE(error_of(doc).find("training.dtype"), std::string::npos) << error_of(doc);
+  doc["training"]["dtype"] = "bf16";
+  doc["training"]["gradient_checkpointing"] = true;
+  doc["training"]["vocabulary_chunk"] = 4096;
+  const Spec spec = parse_spec(doc, "spec.json");
+  const auto runs = expand_grid(spec);
+  EXPECT_EQ(runs.front().config.at("training").at("dtype"), "bf16") << "recorded per run";
+  EXPECT_EQ(runs.front().config.at("training").at("vocabulary_chunk"), 4096);
+  doc["training"]["dtype"] = "fp32";  // the default: left out of the run's config, its key unchanged
+  doc["training"].erase("gradient_checkpointing");
+  doc["training"].erase("vocabulary_chunk");
+  EXPECT_FALSE(expand_grid(parse_spec(doc, "spec.json")).front().config.at("training").contains("dtype"));
+  doc["methods"] = nlohmann::json::parse(R"([{"method": "lift", "filter_rank": 4, "dtype": ["fp32", "bf16"]}])");
+  EXPECT_NE(error_of(doc).find("spec.json: methods[0].dtype: LIFT folds its updates into the frozen weights"),
+            std::string::npos) << error_of(doc);
+  doc["methods"] = nlohmann::json::parse(R"([{"method": "lift", "filter_rank": 4}])");
+  doc["training"]["dtype"] = "bf16";
+  EXPECT_NE(error_of(doc).find("spec.json: training.dtype: LIFT folds"), std::string::npos) << error_of(doc);
+}
+
 }  // namespace
 }  // namespace tb
