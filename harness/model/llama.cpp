@@ -10,6 +10,22 @@ namespace tb {
 
 namespace F = torch::nn::functional;
 
+namespace {
+
+// `block` on h with gradient checkpointing (harness/model/block_checkpoint.h): only h is
+// kept, and the block runs again in the backward pass for its gradients.
+torch::Tensor recomputed_in_backward(const std::shared_ptr<LlamaDecoderLayerImpl>& block, const torch::Tensor& h,
+                                     const RotaryTables& rope, int64_t start, torch::ScalarType compute_dtype) {
+  std::vector<torch::Tensor> trained;
+  for (const auto& p : block->parameters()) {
+    if (p.requires_grad()) trained.push_back(p);
+  }
+  auto run_block = [block, rope, start](const torch::Tensor& x) { return block->forward(x, rope, start, nullptr, nullptr); };
+  return checkpointed_block(run_block, h, trained, compute_dtype);
+}
+
+}  // namespace
+
 RMSNormImpl::RMSNormImpl(int64_t dim, double eps_) : eps(eps_) {
   weight = register_parameter("weight", torch::ones({dim}));
 }
@@ -194,13 +210,7 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& input_ids_anywhere, K
   const bool recompute = gradient_checkpointing && is_training() && torch::GradMode::is_enabled() && cache == nullptr;
   for (size_t i = 0; i < blocks.size(); ++i) {
     if (recompute) {
-      const std::shared_ptr<LlamaDecoderLayerImpl> block = blocks[i].ptr();
-      std::vector<torch::Tensor> trained;
-      for (const auto& p : block->parameters()) {
-        if (p.requires_grad()) trained.push_back(p);
-      }
-      auto run_block = [block, rope, start](const torch::Tensor& x) { return block->forward(x, rope, start, nullptr, nullptr); };
-      h = checkpointed_block(run_block, h, trained, compute_dtype);
+      h = recomputed_in_backward(blocks[i].ptr(), h, rope, start, compute_dtype);
       continue;
     }
     h = blocks[i]->forward(h, rope, start, cache ? &cache->keys[i] : nullptr,
