@@ -6,13 +6,14 @@
 # alternating timings of 10 steps each (after 3 warm-up steps); medians of tokens per
 # second, peak GPU memory and the model FLOPs utilisation against PEAK_TFLOPS (dense bf16;
 # default 790, the H200's measured figure).
-# Needs a tunebench build with -DTUNEBENCH_CUDA=ON (README, "Building on a GPU machine")
-# and python3 with torch 2.x, transformers and peft.
+# Needs a tunebench build with -DTUNEBENCH_CUDA=ON in BUILD_DIR (default build-gpu; see
+# docs/gpus.md, "Building on a GPU machine") and python3 with torch 2.x, transformers and peft.
 # Usage (from the repository root): tools/bench/gpu_vs_peft.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 peak=${PEAK_TFLOPS:-790}
-ours() { build/bench_gpu_step --device cuda --dtype bf16 "$@" 2>/dev/null | tail -1; }
+build_dir=${BUILD_DIR:-build-gpu}
+ours() { "$build_dir"/bench_gpu_step --device cuda --dtype bf16 "$@" 2>/dev/null | tail -1; }
 peer() { python3 tools/bench/gpu_peft_peer.py "$@" 2>/dev/null | tail -1; }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
