@@ -7,14 +7,6 @@
 
 namespace tb {
 
-torch::Tensor reduce_token_losses(const std::string& loss, const torch::Tensor& token_losses,
-                                  const torch::Tensor& labels) {
-  const auto mask = (labels != kIgnoreLabel).to(torch::kFloat32);
-  if (loss == "dft") return ((-token_losses).exp().detach() * token_losses * mask).sum() / (mask.sum() + 1e-8);
-  TORCH_CHECK(loss == "ce", "unknown training loss ", loss);
-  return (token_losses * mask).sum() / mask.sum();  // 0/0 = NaN when nothing counts, as cross_entropy gives
-}
-
 torch::Tensor batch_loss(LlamaForCausalLM& model, const Batch& batch, const TrainingOptions& o) {
   const torch::Tensor labels = batch.labels.to(model->device());
   const torch::Tensor head = o.vocabulary_chunk > 0 ? model->plain_head_weight() : torch::Tensor();

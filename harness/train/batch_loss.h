@@ -14,9 +14,4 @@ namespace tb {
 
 torch::Tensor batch_loss(LlamaForCausalLM& model, const Batch& batch, const TrainingOptions& o);
 
-// The mean, or DFT's probability-weighted mean (loss "dft"), of per-token cross-entropies
-// (N) over the tokens whose label is not kIgnoreLabel; labels (N).
-torch::Tensor reduce_token_losses(const std::string& loss, const torch::Tensor& token_losses,
-                                  const torch::Tensor& labels);
-
 }  // namespace tb

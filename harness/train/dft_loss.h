@@ -14,6 +14,12 @@ namespace tb {
 
 torch::Tensor dft_loss(const torch::Tensor& logits, const torch::Tensor& labels);
 
+// The mean (loss "ce"), or DFT's probability-weighted mean (loss "dft"), of per-token
+// cross-entropies (N) over the tokens whose label (N) is not kIgnoreLabel: the reduction
+// of the full-logits DFT loss and of the fused one (harness/train/batch_loss.h).
+torch::Tensor reduce_token_losses(const std::string& loss, const torch::Tensor& token_losses,
+                                  const torch::Tensor& labels);
+
 // The training loss named by TrainingOptions::loss: "ce" (causal_lm_loss) or "dft".
 torch::Tensor training_loss(const std::string& loss, const torch::Tensor& logits, const torch::Tensor& labels);
 

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "harness/common/peak_memory.h"
+#include "harness/exec/gpu_facts.h"
 #include "harness/model/compute_precision.h"
 #include "harness/model/llama.h"
 #include "harness/train/trainer.h"
@@ -78,13 +79,7 @@ void synchronize(const torch::Device& device) {
 }
 
 int64_t peak_bytes(const torch::Device& device) {
-#ifdef TUNEBENCH_WITH_CUDA
-  if (device.is_cuda()) {
-    namespace allocator = c10::cuda::CUDACachingAllocator;
-    return allocator::getDeviceStats(device.index()).allocated_bytes[size_t(allocator::StatType::AGGREGATE)].peak;
-  }
-#endif
-  return peak_resident_bytes();
+  return device.is_cuda() ? peak_gpu_memory_bytes(device) : peak_resident_bytes();
 }
 
 int run(int argc, char** argv) {
